@@ -1,0 +1,40 @@
+# Every dependency comes from Debian 12's packages. A missing one stops configure and names the
+# package to install (scripts/setup installs them all).
+
+macro(tulle_require name debian_package)
+    find_package(${name} ${ARGN} QUIET)
+    if(NOT ${name}_FOUND)
+        message(FATAL_ERROR
+            "${name} was not found. Install the Debian package '${debian_package}' "
+            "(apt-get install ${debian_package}), or run scripts/setup.")
+    endif()
+endmacro()
+
+tulle_require(Sodium libsodium-dev)
+tulle_require(B2 libb2-dev)
+tulle_require(Boost libboost-dev 1.74 CONFIG)
+tulle_require(spdlog libspdlog-dev CONFIG)
+tulle_require(nlohmann_json nlohmann-json3-dev 3.10 CONFIG)
+tulle_require(CLI11 libcli11-dev CONFIG)
+find_package(Threads REQUIRED)
+
+if(TULLE_BUILD_APP)
+    tulle_require(Qt6 qt6-base-dev 6.4 COMPONENTS Core Gui Widgets Network Test)
+    # One component at a time, so the error names the package that is missing.
+    foreach(component_and_package IN ITEMS Svg:qt6-svg-dev Charts:qt6-charts-dev
+            LinguistTools:qt6-tools-dev)
+        # Charts needs OpenGL: libqt6opengl6-dev (scripts/setup installs it).
+        string(REPLACE ":" ";" pair "${component_and_package}")
+        list(GET pair 0 component)
+        list(GET pair 1 package)
+        tulle_require(Qt6${component} ${package} 6.4)
+    endforeach()
+    tulle_require(Qt6Keychain qtkeychain-qt6-dev CONFIG)
+endif()
+
+if(TULLE_BUILD_TESTS)
+    tulle_require(GTest "libgtest-dev libgmock-dev" CONFIG)
+endif()
+if(TULLE_BUILD_BENCH)
+    tulle_require(benchmark libbenchmark-dev CONFIG)
+endif()

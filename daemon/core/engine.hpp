@@ -1,0 +1,182 @@
+// The WireGuard protocol engine of one interface. It does no I/O and reads no clock: the caller
+// hands it IP packets from the TUN device, datagrams from the UDP socket and the current
+// monotonic time, and it answers through a PacketSink with datagrams to send and packets to
+// deliver, and through next_deadline() with when it next wants tick(). Not thread-safe: one
+// thread drives an engine.
+#pragma once
+
+#include <array>
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <span>
+#include <unordered_map>
+#include <vector>
+
+#include "daemon/core/allowedips.hpp"
+#include "daemon/core/cookie.hpp"
+#include "daemon/core/environment.hpp"
+#include "daemon/core/index_table.hpp"
+#include "daemon/core/noise.hpp"
+#include "daemon/core/peer.hpp"
+#include "daemon/core/ratelimiter.hpp"
+
+namespace tulle::core {
+
+class PacketSink {
+  public:
+    PacketSink() = default;
+    PacketSink(const PacketSink&) = delete;
+    PacketSink& operator=(const PacketSink&) = delete;
+    virtual ~PacketSink() = default;
+
+    // A datagram for the UDP socket. The bytes are valid only during the call.
+    virtual void send_datagram(const Endpoint& to, std::span<const std::uint8_t> datagram) = 0;
+    // A decrypted IP packet for the TUN device, from `peer`. Valid only during the call.
+    virtual void deliver_packet(const Peer& peer, std::span<const std::uint8_t> packet) = 0;
+};
+
+struct EngineConfig {
+    std::size_t mtu = impl::kDefaultMtu;
+    // Handshake messages per second above which the engine counts as under load and asks for
+    // cookies (the daemon may also report its queue with report_handshake_backlog()).
+    std::size_t under_load_handshakes_per_second = impl::kUnderLoadQueueLength;
+};
+
+// Why packets were dropped, and a few events worth counting. Each a running total.
+struct EngineCounters {
+    std::uint64_t invalid_message = 0;       // unknown type or wrong length
+    std::uint64_t invalid_mac = 0;           // mac1 wrong
+    std::uint64_t cookie_replies_sent = 0;   // under load, a handshake without a valid mac2
+    std::uint64_t cookie_replies_taken = 0;  // cookie replies that decrypted
+    std::uint64_t ratelimited = 0;
+    std::uint64_t handshake_failed = 0;    // did not authenticate, unknown peer, bad state
+    std::uint64_t handshake_replayed = 0;  // an initiation not newer than the last, or a flood
+    std::uint64_t unknown_receiver = 0;    // receiver index names nothing suitable
+    std::uint64_t keypair_expired = 0;     // transport data on keys past REJECT_AFTER_TIME
+    std::uint64_t decrypt_failed = 0;
+    std::uint64_t replayed = 0;            // counter seen before or too old
+    std::uint64_t invalid_packet = 0;      // decrypted, but not a well-formed IP packet
+    std::uint64_t source_not_allowed = 0;  // inner source address not in the peer's allowed IPs
+    std::uint64_t no_route = 0;            // outgoing packet to an address no peer owns
+    std::uint64_t no_endpoint = 0;         // a peer to send to has no known endpoint
+    std::uint64_t staged_dropped = 0;      // waited for a session too long or queue full
+    std::uint64_t handshake_initiations_sent = 0;
+    std::uint64_t handshake_responses_sent = 0;
+    std::uint64_t sessions_established = 0;
+    std::uint64_t keepalives_sent = 0;
+};
+
+class Engine {
+  public:
+    explicit Engine(Environment& environment, EngineConfig config = {});
+    Engine(const Engine&) = delete;
+    Engine& operator=(const Engine&) = delete;
+    ~Engine();
+
+    // --- configuration (as the UAPI sets it) ---
+    // Sets or clears the interface's private key. Every peer's precomputation is redone and its
+    // sessions expire (new handshakes follow); a peer with the new public key is removed.
+    void set_private_key(const std::optional<PrivateKey>& private_key);
+    [[nodiscard]] std::optional<PublicKey> public_key() const;
+    [[nodiscard]] bool has_private_key() const { return has_identity_; }
+
+    // Adds a peer, or returns the existing one with that key.
+    Peer& add_peer(const PublicKey& public_key);
+    bool remove_peer(const PublicKey& public_key);
+    void remove_all_peers();
+    [[nodiscard]] Peer* find_peer(const PublicKey& public_key);
+    [[nodiscard]] const Peer* find_peer(const PublicKey& public_key) const;
+    [[nodiscard]] std::size_t peer_count() const { return peers_.size(); }
+    void for_each_peer(const std::function<void(const Peer&)>& visit) const;
+
+    // A changed preshared key applies from the next handshake; sessions are kept.
+    void set_preshared_key(Peer& peer, const SymmetricKey& preshared_key);
+    void set_endpoint(Peer& peer, const Endpoint& endpoint);
+    // Turning the keepalive on sends one at once (starting a handshake if needed).
+    void set_persistent_keepalive(Peer& peer, std::chrono::seconds interval, TimePoint now,
+                                  PacketSink& sink);
+
+    // Allowed IPs: addr is 4 or 16 bytes. False for an invalid prefix length.
+    bool add_allowed_ip(Peer& peer, std::span<const std::uint8_t> addr, std::uint8_t cidr);
+    bool remove_allowed_ip(Peer& peer, std::span<const std::uint8_t> addr, std::uint8_t cidr);
+    void clear_allowed_ips(Peer& peer);
+    [[nodiscard]] std::vector<IpPrefix> allowed_ips(const Peer& peer) const;
+    [[nodiscard]] Peer* route(std::span<const std::uint8_t> address) const;
+
+    // --- traffic ---
+    // An IP packet read from the TUN device: encrypted to the peer that owns its destination, or
+    // held until a session exists (a handshake is started).
+    void send_packet(std::span<const std::uint8_t> packet, TimePoint now, PacketSink& sink);
+    // A datagram from the UDP socket. Decrypted in place; the buffer is scratch afterwards.
+    void receive_datagram(const Endpoint& from, std::span<std::uint8_t> datagram, TimePoint now,
+                          PacketSink& sink);
+    // Runs the timers that are due.
+    void tick(TimePoint now, PacketSink& sink);
+    [[nodiscard]] std::optional<TimePoint> next_deadline() const;
+
+    // The daemon's handshake queue length; at or over the load threshold the engine asks for
+    // cookies for the next second.
+    void report_handshake_backlog(std::size_t queued, TimePoint now);
+    [[nodiscard]] bool under_load(TimePoint now) const;
+
+    [[nodiscard]] const EngineCounters& counters() const { return counters_; }
+    [[nodiscard]] const EngineConfig& config() const { return config_; }
+    void set_mtu(std::size_t mtu) { config_.mtu = mtu; }
+
+  private:
+    struct KeyHash {
+        std::size_t operator()(const PublicKey& key) const noexcept;
+    };
+
+    void receive_initiation(const Endpoint& from, std::span<const std::uint8_t> datagram,
+                            TimePoint now, PacketSink& sink);
+    void receive_response(const Endpoint& from, std::span<const std::uint8_t> datagram,
+                          TimePoint now, PacketSink& sink);
+    void receive_cookie_reply(std::span<const std::uint8_t> datagram, TimePoint now);
+    void receive_transport(const Endpoint& from, std::span<std::uint8_t> datagram, TimePoint now,
+                           PacketSink& sink);
+    // Checks the MACs and load policy of a handshake message; true when it may be processed.
+    bool admit_handshake(const Endpoint& from, std::span<const std::uint8_t> datagram,
+                         std::size_t mac1_offset, std::uint32_t sender_index, TimePoint now,
+                         PacketSink& sink);
+
+    void send_initiation(Peer& peer, bool is_retry, TimePoint now, PacketSink& sink);
+    void send_response(Peer& peer, TimePoint now, PacketSink& sink);
+    void send_staged(Peer& peer, TimePoint now, PacketSink& sink);
+    void send_keepalive(Peer& peer, TimePoint now, PacketSink& sink);
+    void encrypt_and_send(Peer& peer, Keypair& keypair, std::span<const std::uint8_t> packet,
+                          TimePoint now, PacketSink& sink);
+    void send_to_peer(Peer& peer, std::span<const std::uint8_t> datagram, PacketSink& sink);
+    void stage(Peer& peer, std::span<const std::uint8_t> packet);
+    void begin_session(Peer& peer, TimePoint now);
+    void keep_key_fresh_after_send(Peer& peer, TimePoint now, PacketSink& sink);
+    void keep_key_fresh_after_receive(Peer& peer, TimePoint now, PacketSink& sink);
+    void clear_handshake(Peer& peer);
+    void clear_keypairs(Peer& peer);
+    void forget_keypair(const KeypairPtr& keypair);
+    void note_handshake(TimePoint now);
+
+    [[nodiscard]] Duration jitter();
+    [[nodiscard]] std::uint32_t random_index();
+    [[nodiscard]] PrivateKey new_ephemeral();
+
+    Environment& env_;
+    EngineConfig config_;
+    LocalIdentity identity_;
+    bool has_identity_ = false;
+    std::unordered_map<PublicKey, std::unique_ptr<Peer>, KeyHash> peers_;
+    AllowedIps<Peer> allowed_ips_;
+    IndexTable indices_;
+    CookieChecker cookie_checker_;
+    Ratelimiter ratelimiter_;
+    std::optional<TimePoint> last_under_load_;
+    TimePoint load_window_start_{};
+    std::size_t load_window_count_ = 0;
+    std::vector<std::uint8_t> scratch_;  // one outgoing transport message
+    EngineCounters counters_;
+};
+
+}  // namespace tulle::core

@@ -1,0 +1,71 @@
+// The control protocol between tulled and its clients (tulle, tullectl): names, version, limits
+// and error codes. One JSON-RPC 2.0 object per line over a local stream socket.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+namespace tulle::ipc {
+
+struct ProtocolVersion {
+    int major = 0;
+    int minor = 0;
+    friend bool operator==(const ProtocolVersion&, const ProtocolVersion&) = default;
+};
+
+// Raise minor for additions a client may ignore; raise major for anything else.
+inline constexpr ProtocolVersion kProtocolVersion{1, 0};
+
+// Why two versions cannot talk, naming the side to update; empty when they can.
+[[nodiscard]] std::string version_mismatch(ProtocolVersion client, ProtocolVersion daemon);
+
+// "tulled 0.1.0 (control protocol 1.0)": what every program prints for --version.
+[[nodiscard]] std::string version_text(std::string_view program);
+
+inline constexpr std::size_t kMaxMessageSize = 1U << 20U;  // 1 MiB, newline included
+inline constexpr std::string_view kDefaultSocketPath = "/run/tulle/tulled.sock";
+
+namespace method {
+inline constexpr std::string_view kHello = "daemon.hello";
+inline constexpr std::string_view kStatus = "daemon.status";
+inline constexpr std::string_view kTunnelList = "tunnel.list";
+inline constexpr std::string_view kTunnelUp = "tunnel.up";
+inline constexpr std::string_view kTunnelDown = "tunnel.down";
+inline constexpr std::string_view kTunnelGet = "tunnel.get";
+inline constexpr std::string_view kTunnelSave = "tunnel.save";
+inline constexpr std::string_view kPeerAdd = "peer.add";
+inline constexpr std::string_view kPeerUpdate = "peer.update";
+inline constexpr std::string_view kPeerRemove = "peer.remove";
+inline constexpr std::string_view kStatsHistory = "stats.history";
+inline constexpr std::string_view kLogTail = "log.tail";
+inline constexpr std::string_view kSubscribe = "subscribe";
+inline constexpr std::string_view kUnsubscribe = "unsubscribe";
+}  // namespace method
+
+namespace event {
+inline constexpr std::string_view kTunnelChanged = "tunnel.changed";
+inline constexpr std::string_view kPeerChanged = "peer.changed";
+inline constexpr std::string_view kStats = "stats";
+inline constexpr std::string_view kLog = "log";
+}  // namespace event
+
+// Stable error codes: the JSON-RPC 2.0 ones, then Tulle's own (-32000 and below).
+enum class ErrorCode : std::int32_t {
+    parse_error = -32700,
+    invalid_request = -32600,
+    method_not_found = -32601,
+    invalid_params = -32602,
+    internal_error = -32603,
+    version_mismatch = -32000,
+    permission_denied = -32001,
+    not_found = -32002,
+    already_exists = -32003,
+    message_too_large = -32004,
+    busy = -32005,
+};
+
+[[nodiscard]] std::string_view error_name(ErrorCode code);
+
+}  // namespace tulle::ipc

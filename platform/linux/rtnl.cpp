@@ -1,0 +1,239 @@
+#include "platform/linux/rtnl.hpp"
+
+#include <algorithm>
+#include <linux/if_addr.h>
+#include <linux/if_link.h>
+#include <linux/netlink.h>
+#include <linux/rtnetlink.h>
+#include <net/if.h>
+#include <span>
+#include <sys/socket.h>
+
+namespace tulle::platform::linux_impl {
+namespace {
+
+std::span<const std::uint8_t> address_bytes(const IpPrefix& prefix) {
+    return std::span<const std::uint8_t>(prefix.addr.data(), prefix.addr_size());
+}
+
+std::uint8_t family_of(const IpPrefix& prefix) {
+    return prefix.v6 ? AF_INET6 : AF_INET;
+}
+
+NetlinkMessage build_address(std::uint16_t type, std::uint16_t flags, int ifindex,
+                             const IpPrefix& address) {
+    NetlinkMessage message(type, flags);
+    ifaddrmsg header{};
+    header.ifa_family = family_of(address);
+    header.ifa_prefixlen = address.len;
+    header.ifa_scope = RT_SCOPE_UNIVERSE;
+    header.ifa_index = static_cast<std::uint32_t>(ifindex);
+    message.append_struct(header);
+    message.add_attr(IFA_LOCAL, address_bytes(address));
+    message.add_attr(IFA_ADDRESS, address_bytes(address));
+    return message;
+}
+
+NetlinkMessage build_route(std::uint16_t type, std::uint16_t flags, int ifindex,
+                           const IpPrefix& destination, std::uint32_t table, std::uint8_t protocol,
+                           std::uint8_t scope, std::uint8_t route_type) {
+    const IpPrefix network = network_of(destination);
+    NetlinkMessage message(type, flags);
+    rtmsg header{};
+    header.rtm_family = family_of(network);
+    header.rtm_dst_len = network.len;
+    header.rtm_table = static_cast<std::uint8_t>(table < 256 ? table : RT_TABLE_UNSPEC);
+    header.rtm_protocol = protocol;
+    header.rtm_scope = scope;
+    header.rtm_type = route_type;
+    message.append_struct(header);
+    message.add_attr(RTA_DST, address_bytes(network));
+    message.add_attr_u32(RTA_OIF, static_cast<std::uint32_t>(ifindex));
+    message.add_attr_u32(RTA_TABLE, table);
+    return message;
+}
+
+// Copies an address attribute into prefix.addr; false when the size does not fit the family.
+bool read_address(const NetlinkAttribute& attribute, IpPrefix& prefix) {
+    if (attribute.payload.size() != prefix.addr_size()) {
+        return false;
+    }
+    std::copy(attribute.payload.begin(), attribute.payload.end(), prefix.addr.begin());
+    return true;
+}
+
+}  // namespace
+
+NetlinkMessage build_get_link(std::string_view ifname) {
+    NetlinkMessage message(RTM_GETLINK, 0);
+    ifinfomsg header{};
+    header.ifi_family = AF_UNSPEC;
+    message.append_struct(header);
+    message.add_attr_string(IFLA_IFNAME, ifname);
+    // Spare the kernel from sending per-VF details we never read.
+    message.add_attr_u32(IFLA_EXT_MASK, RTEXT_FILTER_SKIP_STATS);
+    return message;
+}
+
+NetlinkMessage build_set_link(int ifindex, std::optional<bool> up,
+                              std::optional<std::uint32_t> mtu) {
+    NetlinkMessage message(RTM_NEWLINK, 0);
+    ifinfomsg header{};
+    header.ifi_family = AF_UNSPEC;
+    header.ifi_index = ifindex;
+    if (up) {
+        header.ifi_flags = *up ? IFF_UP : 0;
+        header.ifi_change = IFF_UP;
+    }
+    message.append_struct(header);
+    if (mtu) {
+        message.add_attr_u32(IFLA_MTU, *mtu);
+    }
+    return message;
+}
+
+NetlinkMessage build_delete_link(int ifindex) {
+    NetlinkMessage message(RTM_DELLINK, 0);
+    ifinfomsg header{};
+    header.ifi_family = AF_UNSPEC;
+    header.ifi_index = ifindex;
+    message.append_struct(header);
+    return message;
+}
+
+NetlinkMessage build_new_address(int ifindex, const IpPrefix& address) {
+    return build_address(RTM_NEWADDR, NLM_F_CREATE | NLM_F_EXCL, ifindex, address);
+}
+
+NetlinkMessage build_delete_address(int ifindex, const IpPrefix& address) {
+    return build_address(RTM_DELADDR, 0, ifindex, address);
+}
+
+NetlinkMessage build_new_route(int ifindex, const IpPrefix& destination, std::uint32_t table,
+                               std::uint8_t protocol) {
+    return build_route(RTM_NEWROUTE, NLM_F_CREATE | NLM_F_EXCL, ifindex, destination, table,
+                       protocol, RT_SCOPE_LINK, RTN_UNICAST);
+}
+
+NetlinkMessage build_delete_route(int ifindex, const IpPrefix& destination, std::uint32_t table) {
+    return build_route(RTM_DELROUTE, 0, ifindex, destination, table, RTPROT_UNSPEC,
+                       RT_SCOPE_NOWHERE, RTN_UNSPEC);
+}
+
+NetlinkMessage build_dump_addresses() {
+    NetlinkMessage message(RTM_GETADDR, 0);
+    ifaddrmsg header{};
+    header.ifa_family = AF_UNSPEC;
+    message.append_struct(header);
+    return message;
+}
+
+NetlinkMessage build_dump_routes() {
+    NetlinkMessage message(RTM_GETROUTE, 0);
+    rtmsg header{};
+    header.rtm_family = AF_UNSPEC;
+    message.append_struct(header);
+    return message;
+}
+
+std::optional<LinkInfo> parse_link(const NetlinkMessageView& message) {
+    if (message.header.type != RTM_NEWLINK) {
+        return std::nullopt;
+    }
+    const auto header = read_struct<ifinfomsg>(message.payload);
+    const auto attributes = parse_message_attributes(message.payload, sizeof(ifinfomsg));
+    if (!header || !attributes) {
+        return std::nullopt;
+    }
+    LinkInfo link;
+    link.ifindex = header->ifi_index;
+    link.flags = header->ifi_flags;
+    for (const auto& attribute : *attributes) {
+        if (attribute.type == IFLA_IFNAME) {
+            link.name = attribute_string(attribute);
+        } else if (attribute.type == IFLA_MTU) {
+            link.mtu = attribute_u32(attribute);
+        }
+    }
+    return link;
+}
+
+std::optional<AddressInfo> parse_address(const NetlinkMessageView& message) {
+    if (message.header.type != RTM_NEWADDR) {
+        return std::nullopt;
+    }
+    const auto header = read_struct<ifaddrmsg>(message.payload);
+    const auto attributes = parse_message_attributes(message.payload, sizeof(ifaddrmsg));
+    if (!header || !attributes ||
+        (header->ifa_family != AF_INET && header->ifa_family != AF_INET6)) {
+        return std::nullopt;
+    }
+    AddressInfo info;
+    info.ifindex = static_cast<int>(header->ifa_index);
+    info.scope = header->ifa_scope;
+    info.address.v6 = header->ifa_family == AF_INET6;
+    info.address.len = header->ifa_prefixlen;
+    const NetlinkAttribute* local = nullptr;
+    const NetlinkAttribute* address = nullptr;
+    for (const auto& attribute : *attributes) {
+        if (attribute.type == IFA_LOCAL) {
+            local = &attribute;
+        } else if (attribute.type == IFA_ADDRESS) {
+            address = &attribute;
+        }
+    }
+    const NetlinkAttribute* chosen = local != nullptr ? local : address;
+    if (chosen == nullptr || !read_address(*chosen, info.address) || !info.address.valid()) {
+        return std::nullopt;
+    }
+    return info;
+}
+
+std::optional<RouteInfo> parse_route(const NetlinkMessageView& message) {
+    if (message.header.type != RTM_NEWROUTE) {
+        return std::nullopt;
+    }
+    const auto header = read_struct<rtmsg>(message.payload);
+    const auto attributes = parse_message_attributes(message.payload, sizeof(rtmsg));
+    if (!header || !attributes ||
+        (header->rtm_family != AF_INET && header->rtm_family != AF_INET6)) {
+        return std::nullopt;
+    }
+    RouteInfo route;
+    route.destination.v6 = header->rtm_family == AF_INET6;
+    route.destination.len = header->rtm_dst_len;
+    route.table = header->rtm_table;
+    route.protocol = header->rtm_protocol;
+    route.scope = header->rtm_scope;
+    route.type = header->rtm_type;
+    if (!route.destination.valid()) {
+        return std::nullopt;
+    }
+    for (const auto& attribute : *attributes) {
+        switch (attribute.type) {
+            case RTA_DST:
+                if (!read_address(attribute, route.destination)) {
+                    return std::nullopt;
+                }
+                break;
+            case RTA_OIF:
+                route.output_ifindex = static_cast<int>(attribute_u32(attribute).value_or(0));
+                break;
+            case RTA_TABLE:
+                route.table = attribute_u32(attribute).value_or(route.table);
+                break;
+            case RTA_PRIORITY:
+                route.priority = attribute_u32(attribute).value_or(0);
+                break;
+            case RTA_GATEWAY:
+            case RTA_VIA:
+                route.has_gateway = true;
+                break;
+            default:
+                break;
+        }
+    }
+    return route;
+}
+
+}  // namespace tulle::platform::linux_impl

@@ -1,0 +1,15 @@
+#include "platform/linux/net_config_linux.hpp"
+#include "platform/linux/tun_linux.hpp"
+#include "platform/system.hpp"
+
+namespace tulle::platform {
+
+std::unique_ptr<TunFactory> make_system_tun_factory() {
+    return std::make_unique<linux_impl::TunLinuxFactory>();
+}
+
+std::unique_ptr<NetConfig> make_system_net_config() {
+    return std::make_unique<linux_impl::NetConfigLinux>();
+}
+
+}  // namespace tulle::platform

@@ -1,0 +1,20 @@
+// The OS's own implementations of the platform interfaces, for the daemon's main(). Which OS
+// they come from is decided by the build (platform/<os>/system_<os>.cpp), so callers need no
+// #ifdef and never include platform/<os>/ headers.
+#pragma once
+
+#include <memory>
+
+#include "platform/net_config.hpp"
+#include "platform/tun.hpp"
+
+namespace tulle::platform {
+
+// Creates real TUN devices. Cheap; never throws except std::bad_alloc.
+[[nodiscard]] std::unique_ptr<TunFactory> make_system_tun_factory();
+
+// Opens the OS's interface-configuration channel (on Linux a NETLINK_ROUTE socket in the calling
+// thread's network namespace). Throws std::system_error.
+[[nodiscard]] std::unique_ptr<NetConfig> make_system_net_config();
+
+}  // namespace tulle::platform

@@ -1,0 +1,100 @@
+// DaemonLink against an in-process QLocalServer that speaks the real protocol from ipc/.
+#include "app/daemon_link.hpp"
+
+#include <QLocalServer>
+#include <QLocalSocket>
+#include <QSignalSpy>
+#include <QTemporaryDir>
+#include <QTest>
+#include <gtest/gtest.h>
+
+#include "ipc/jsonrpc.hpp"
+
+namespace tulle::app {
+namespace {
+
+// Answers daemon.hello with a given protocol version.
+class FakeDaemon {
+  public:
+    FakeDaemon(const QString& path, ipc::ProtocolVersion version) : version_(version) {
+        QObject::connect(&server_, &QLocalServer::newConnection, [this] { accept(); });
+        server_.listen(path);
+    }
+    [[nodiscard]] bool listening() const { return server_.isListening(); }
+
+  private:
+    void accept() {
+        while (QLocalSocket* client = server_.nextPendingConnection()) {
+            QObject::connect(client, &QLocalSocket::readyRead, client, [this, client] {
+                while (client->canReadLine()) {
+                    const QByteArray line = client->readLine().trimmed();
+                    auto decoded = ipc::decode(line.toStdString());
+                    const auto& request = std::get<ipc::Request>(std::get<ipc::Message>(decoded));
+                    ipc::HelloResult result{version_, "tulled test"};
+                    const std::string reply =
+                        ipc::encode(ipc::Response{request.id, ipc::to_json(result)});
+                    client->write(reply.data(), static_cast<qint64>(reply.size()));
+                }
+            });
+        }
+    }
+
+    QLocalServer server_;
+    ipc::ProtocolVersion version_;
+};
+
+class DaemonLinkTest : public ::testing::Test {
+  protected:
+    void SetUp() override { ASSERT_TRUE(dir_.isValid()); }
+    [[nodiscard]] QString path() const { return dir_.filePath(QStringLiteral("tulled.sock")); }
+
+    // Waits until the link reaches `state` or a timeout passes.
+    static bool wait_for(const DaemonLink& link, DaemonLink::State state, int ms = 15000) {
+        return QTest::qWaitFor([&] { return link.state() == state; }, ms);
+    }
+
+    QTemporaryDir dir_;
+};
+
+TEST_F(DaemonLinkTest, ConnectsAndReportsTheDaemon) {
+    FakeDaemon daemon(path(), ipc::kProtocolVersion);
+    ASSERT_TRUE(daemon.listening());
+    DaemonLink link(path());
+    link.start();
+    ASSERT_TRUE(wait_for(link, DaemonLink::State::connected));
+    EXPECT_EQ(link.detail(), QStringLiteral("tulled test"));
+}
+
+TEST_F(DaemonLinkTest, MissingDaemonSaysWhatToDoAndReconnectsWhenItAppears) {
+    DaemonLink link(path());
+    link.start();
+    ASSERT_TRUE(wait_for(link, DaemonLink::State::unavailable));
+    EXPECT_TRUE(link.detail().contains(QStringLiteral("not running")))
+        << link.detail().toStdString();
+    FakeDaemon daemon(path(), ipc::kProtocolVersion);
+    ASSERT_TRUE(daemon.listening());
+    EXPECT_TRUE(wait_for(link, DaemonLink::State::connected));
+}
+
+TEST_F(DaemonLinkTest, AnotherMajorVersionIsRefusedWithAClearMessage) {
+    FakeDaemon daemon(path(), {ipc::kProtocolVersion.major + 1, 0});
+    DaemonLink link(path());
+    link.start();
+    ASSERT_TRUE(wait_for(link, DaemonLink::State::incompatible));
+    EXPECT_TRUE(link.detail().contains(QStringLiteral("update the client")))
+        << link.detail().toStdString();
+}
+
+TEST_F(DaemonLinkTest, DaemonGoingAwayIsNoticedAndTheLinkComesBack) {
+    auto daemon = std::make_unique<FakeDaemon>(path(), ipc::kProtocolVersion);
+    DaemonLink link(path());
+    link.start();
+    ASSERT_TRUE(wait_for(link, DaemonLink::State::connected));
+    daemon.reset();
+    ASSERT_TRUE(wait_for(link, DaemonLink::State::unavailable));
+    daemon = std::make_unique<FakeDaemon>(path(), ipc::kProtocolVersion);
+    EXPECT_TRUE(wait_for(link, DaemonLink::State::connected));
+}
+
+}  // namespace
+}  // namespace tulle::app
