@@ -7,6 +7,7 @@
 
 #include "platform/net_config.hpp"
 #include "platform/tun.hpp"
+#include "platform/udp_socket.hpp"
 
 namespace tulle::platform {
 
@@ -16,5 +17,7 @@ namespace tulle::platform {
 // Opens the OS's interface-configuration channel (on Linux a NETLINK_ROUTE socket in the calling
 // thread's network namespace). Throws std::system_error.
 [[nodiscard]] std::unique_ptr<NetConfig> make_system_net_config();
+
+[[nodiscard]] std::unique_ptr<UdpSocketFactory> make_system_udp_socket_factory();
 
 }  // namespace tulle::platform

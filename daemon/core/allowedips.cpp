@@ -10,10 +10,10 @@
 
 namespace tulle::core {
 
-// An address and prefix length, with the address left-aligned in 128 bits (an IPv4 address in
-// the top 32 bits of hi) and its host bits zero.
 namespace allowedips_detail {
 
+// An address and prefix length, with the address left-aligned in 128 bits (an IPv4 address in
+// the top 32 bits of hi) and its host bits zero.
 struct Key {
     std::uint64_t hi = 0;
     std::uint64_t lo = 0;
@@ -161,10 +161,6 @@ constexpr std::uint64_t leading_mask(unsigned bits) {
     return bits >= 64 ? ~std::uint64_t{0} : ~std::uint64_t{0} << (64 - bits);
 }
 
-}  // namespace
-
-namespace {
-
 Key make_key_unchecked(const std::uint8_t* bytes, bool v6, unsigned cidr) {
     Key key;
     key.v6 = v6;
@@ -230,6 +226,7 @@ AllowedIpsTable& AllowedIpsTable::operator=(AllowedIpsTable&& other) noexcept {
         other.index_.clear();
         size_ = std::exchange(other.size_, 0);
         block_bytes_ = std::exchange(other.block_bytes_, 0);
+        native_popcount_ = other.native_popcount_;
     }
     return *this;
 }
@@ -595,10 +592,10 @@ void AllowedIpsTable::compact(const Trail& trail) noexcept {
 
 AllowedIpsTable::Node* AllowedIpsTable::rebuild(Node& node, std::uint64_t internal,
                                                 std::uint64_t external) {
-    const auto old_results = static_cast<unsigned>(std::popcount(node.internal));
-    const auto old_children = static_cast<unsigned>(std::popcount(node.external));
-    const auto new_results = static_cast<unsigned>(std::popcount(internal));
-    const auto new_children = static_cast<unsigned>(std::popcount(external));
+    const auto old_results = popcount(node.internal);
+    const auto old_children = popcount(node.external);
+    const auto new_results = popcount(internal);
+    const auto new_children = popcount(external);
 
     Node* fresh = nullptr;
     if (new_results + new_children != 0) {
@@ -637,11 +634,11 @@ void AllowedIpsTable::free_block(Node* children, unsigned results, unsigned chil
 }
 
 void AllowedIpsTable::free_subtree(Node& node) noexcept {
-    const auto child_count = static_cast<unsigned>(std::popcount(node.external));
+    const auto child_count = popcount(node.external);
     for (unsigned i = 0; i < child_count; ++i) {
         free_subtree(node.children[i]);
     }
-    free_block(node.children, static_cast<unsigned>(std::popcount(node.internal)), child_count);
+    free_block(node.children, popcount(node.internal), child_count);
     node = Node{};
 }
 

@@ -8,26 +8,34 @@
 //  - A node stands for one 6-bit step. Its `internal` bitmap says which of the 63 prefixes that
 //    end inside the step (relative lengths 0 to 5) are present; its `external` bitmap which of
 //    the 64 child steps exist. The results and children sit, in bitmap order, in one allocation,
-//    so the rank of a bit (a popcount) is the index into them and a node is 32 bytes.
-//  - A lookup reads one node per 6 bits of address (at most 6 for IPv4, 22 for IPv6) and no
-//    node is ever visited twice: the best match inside a node is one AND with a precomputed mask
-//    and a count of leading zeros, and the matching result is read only once, at the end.
+//    so the rank of a bit (a popcount) is the index into them, and a node is 32 bytes.
+//  - A lookup reads at most one node per step (6 for IPv4, 22 for IPv6) and never backtracks:
+//    the longest match inside a node is an AND with a precomputed mask and a count of leading
+//    zeros, and only the last match's result is read, once, at the end.
 //  - A chain of steps that hold no prefix and have one child each is folded into the node below
-//    it, which then carries up to 10 skipped steps (60 bits) to compare; this bounds the node
-//    count by about twice the number of prefixes and keeps sparse IPv6 paths short.
-//  - An update touches only the nodes on the path of its prefix; there is no leaf pushing, so a
-//    short prefix never has to be copied into the nodes below it.
-// This was chosen over a path-compressed binary trie like the kernel's (drivers/net/wireguard/
-// allowedips.c), which walks about log2(n) nodes (17 for 100,000 prefixes, each a likely cache
-// miss), and over leaf-pushed multibit tables (DIR-24-8, poptrie), whose updates may rewrite
-// large parts of the table and which need megabytes even when nearly empty. Measured with
-// tests/bench/allowedips_bench.cpp (g++ 12 -O2, shared AMD EPYC), 100,000 random prefixes:
-//   lookup of random addresses  IPv4 ~15 ns, IPv6 ~15 ns
-//   lookup of installed ones    IPv4 ~50 ns, IPv6 ~75 ns (cache misses along the whole path)
-//   memory                      ~110 bytes per prefix (IPv4), ~130 (IPv6), index included
-//   10,000 peers x 3 prefixes   ~10 ms to insert, ~6 ms to remove with remove_by_peer
+//    it, which then carries up to 10 skipped steps (60 bits) to compare. A lone IPv6 /128 thus
+//    costs 2 nodes instead of 21, and sparse paths stay short.
+//  - An update touches only the nodes on its prefix's path: without leaf pushing, a short prefix
+//    is never copied into the nodes below it.
+// Alternatives measured or weighed: a path-compressed binary trie like the kernel's
+// (drivers/net/wireguard/allowedips.c) visits about log2(n) nodes, each a likely cache miss; a
+// prototype of it was 3 to 15 times slower than this table on the workloads below. Leaf-pushed
+// multibit tables (DIR-24-8, poptrie) look up in 1 to 3 reads, but an update can rewrite large
+// parts of them and DIR-24-8 needs tens of megabytes even when nearly empty.
 //
-// Every prefix also sits in an index by owner, so list() and remove_by_peer() cost time in
+// Figures from tests/bench/allowedips_bench.cpp (g++ 12 -O2, 2 shared cores of an AMD EPYC VM, so
+// timings vary by a factor of up to 2 from run to run), tables of 100,000 random prefixes:
+//   random addresses                 IPv4 40-70 ns, IPv6 40-45 ns per lookup
+//   addresses inside random prefixes IPv4 100-250 ns, IPv6 230-400 ns (the deep nodes of a
+//                                    table this size are not in cache)
+//   10,000 peers, a /32 and a /128   IPv4 20 ns, IPv6 55 ns
+//   memory (memory_bytes())          64 bytes per prefix for IPv4, 86 for IPv6; malloc's
+//                                    overhead adds about a quarter
+//   10,000 peers x 3 prefixes        10 ms to insert, 10 ms to remove with remove_by_peer
+// On x86-64 built for the baseline target, lookups use the POPCNT instruction through a run-time
+// check (see allowedips.cpp).
+//
+// Every prefix is also listed under its owner, so list() and remove_by_peer() take time in
 // proportion to that owner's prefixes only.
 #pragma once
 
@@ -86,10 +94,12 @@ struct Trail;  // the path to a prefix's node
 // Errors: insert() and remove() throw std::invalid_argument when the address is not 4 or 16
 // bytes long, when cidr exceeds 32 (IPv4) or 128 (IPv6), or (insert) when the value is null;
 // the table is then unchanged. lookup() is noexcept and answers nullptr for an address of any
-// other length. When allocation fails (std::bad_alloc) the table stays usable and holds the same
-// prefixes, though possibly some unused nodes.
+// other length. When allocation fails (std::bad_alloc), the table stays consistent, possibly
+// holding some unused nodes: a failed insert() or remove() changed no prefix, a failed
+// remove_by_value() may have removed some of the owner's prefixes.
 //
-// Not thread-safe: const members may run concurrently with each other, but not with a change.
+// A moved-from table is empty. Not thread-safe: const members may run concurrently with each
+// other, but not with a change.
 class AllowedIpsTable {
   public:
     AllowedIpsTable() noexcept;

@@ -134,6 +134,13 @@ std::optional<PublicKey> Engine::public_key() const {
     return identity_.public_key;
 }
 
+std::optional<PrivateKey> Engine::private_key() const {
+    if (!has_identity_) {
+        return std::nullopt;
+    }
+    return identity_.private_key;
+}
+
 Peer& Engine::add_peer(const PublicKey& public_key) {
     auto [it, added] = peers_.try_emplace(public_key);
     if (added) {

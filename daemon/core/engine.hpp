@@ -81,6 +81,8 @@ class Engine {
     // sessions expire (new handshakes follow); a peer with the new public key is removed.
     void set_private_key(const std::optional<PrivateKey>& private_key);
     [[nodiscard]] std::optional<PublicKey> public_key() const;
+    // For the UAPI's get, which hands it to root only (wg showconf).
+    [[nodiscard]] std::optional<PrivateKey> private_key() const;
     [[nodiscard]] bool has_private_key() const { return has_identity_; }
 
     // Adds a peer, or returns the existing one with that key.

@@ -30,6 +30,8 @@ class Peer {
     [[nodiscard]] const std::optional<Endpoint>& endpoint() const { return endpoint_; }
     [[nodiscard]] const PeerStats& stats() const { return stats_; }
     [[nodiscard]] bool has_preshared_key() const { return !secrets_.preshared_key.is_zero(); }
+    // For the UAPI's get, which hands it to root only (wg showconf).
+    [[nodiscard]] const SymmetricKey& preshared_key() const { return secrets_.preshared_key; }
     [[nodiscard]] std::chrono::seconds persistent_keepalive() const {
         return timers_.persistent_keepalive();
     }

@@ -1,5 +1,6 @@
 #include "platform/linux/net_config_linux.hpp"
 #include "platform/linux/tun_linux.hpp"
+#include "platform/linux/udp_socket_linux.hpp"
 #include "platform/system.hpp"
 
 namespace tulle::platform {
@@ -10,6 +11,10 @@ std::unique_ptr<TunFactory> make_system_tun_factory() {
 
 std::unique_ptr<NetConfig> make_system_net_config() {
     return std::make_unique<linux_impl::NetConfigLinux>();
+}
+
+std::unique_ptr<UdpSocketFactory> make_system_udp_socket_factory() {
+    return std::make_unique<linux_impl::UdpSocketLinuxFactory>();
 }
 
 }  // namespace tulle::platform

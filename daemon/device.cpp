@@ -1,0 +1,318 @@
+#include "daemon/device.hpp"
+
+#include <algorithm>
+#include <cerrno>
+#include <system_error>
+#include <unistd.h>
+
+namespace tulle::daemon {
+namespace {
+
+namespace asio = boost::asio;
+
+constexpr std::size_t kBatch = 64;
+// Batches handled per wake-up before other work (timers, the other direction, UAPI) gets a turn.
+constexpr int kBatchesPerWake = 16;
+constexpr std::size_t kMaxDatagram = 65535;
+
+platform::SocketAddress to_socket(const core::Endpoint& e) {
+    return platform::SocketAddress{e.address, e.port, e.v6};
+}
+
+core::Endpoint to_core(const platform::SocketAddress& a) {
+    core::Endpoint e;
+    e.address = a.address;
+    e.port = a.port;
+    e.v6 = a.v6;
+    return e;
+}
+
+ipc::IpPrefix to_ipc(const core::IpPrefix& prefix) {
+    const ipc::IpAddress address =
+        prefix.v6
+            ? ipc::IpAddress::v6(prefix.addr)
+            : ipc::IpAddress::v4({prefix.addr[0], prefix.addr[1], prefix.addr[2], prefix.addr[3]});
+    return ipc::IpPrefix::make(address, prefix.cidr).value();
+}
+
+}  // namespace
+
+Device::Device(asio::io_context& io, std::unique_ptr<platform::Tun> tun,
+               platform::UdpSocketFactory& sockets, core::Environment& environment,
+               std::shared_ptr<spdlog::logger> log)
+    : io_(io),
+      tun_(std::move(tun)),
+      sockets_(sockets),
+      log_(std::move(log)),
+      engine_(environment, core::EngineConfig{tun_->mtu()}),
+      tun_watch_(io, ::dup(tun_->fd())),
+      timer_(io),
+      in_buffers_(kBatch, std::vector<std::uint8_t>(kMaxDatagram)),
+      in_sizes_(kBatch),
+      in_senders_(kBatch) {
+    for (auto& buffer : in_buffers_) {
+        in_spans_.emplace_back(buffer);
+    }
+    out_buffers_.reserve(kBatch);
+    out_.reserve(kBatch);
+}
+
+Device::~Device() {
+    stop();
+}
+
+void Device::start() {
+    open_socket(0);
+    running_ = true;
+    wait_tun();
+    log_->info("{}: up, listening on UDP port {}", name(), udp_->port());
+}
+
+void Device::stop() {
+    if (!running_) {
+        return;
+    }
+    running_ = false;
+    boost::system::error_code ignored;
+    tun_watch_.cancel(ignored);
+    if (udp_watch_) {
+        udp_watch_->cancel(ignored);
+    }
+    timer_.cancel();
+}
+
+void Device::open_socket(std::uint16_t port) {
+    auto socket = sockets_.open(port);
+    if (fwmark_ != 0) {
+        socket->set_mark(fwmark_);
+    }
+    if (udp_watch_) {
+        boost::system::error_code ignored;
+        udp_watch_->cancel(ignored);
+        udp_watch_->close(ignored);
+    }
+    udp_ = std::move(socket);
+    udp_watch_ = std::make_unique<asio::posix::stream_descriptor>(io_, ::dup(udp_->fd()));
+    if (running_ || port == 0) {
+        wait_udp();
+    }
+}
+
+void Device::wait_tun() {
+    tun_watch_.async_wait(asio::posix::stream_descriptor::wait_read,
+                          [this](const boost::system::error_code& error) {
+                              if (!error && running_) {
+                                  on_tun_readable();
+                              }
+                          });
+}
+
+void Device::wait_udp() {
+    // The watcher belongs to one socket; a rebind replaces it and cancels this wait.
+    auto* watch = udp_watch_.get();
+    watch->async_wait(asio::posix::stream_descriptor::wait_read,
+                      [this, watch](const boost::system::error_code& error) {
+                          if (!error && running_ && watch == udp_watch_.get()) {
+                              on_udp_readable();
+                          }
+                      });
+}
+
+void Device::on_tun_readable() {
+    try {
+        for (int round = 0; round < kBatchesPerWake; ++round) {
+            std::size_t packets = 0;
+            for (; packets < kBatch; ++packets) {
+                const std::size_t size = tun_->read(in_spans_[packets]);
+                if (size == 0) {
+                    break;
+                }
+                engine_.send_packet(in_spans_[packets].first(size), core::Clock::now(), *this);
+            }
+            flush_sends();
+            if (packets < kBatch) {
+                break;
+            }
+        }
+    } catch (const std::system_error& error) {
+        // The interface was deleted (EBADFD/EIO), or worse: this device is finished.
+        log_->warn("{}: {}; shutting down", name(), error.what());
+        stop();
+        if (on_closed) {
+            on_closed();
+        }
+        return;
+    }
+    rearm_timer();
+    wait_tun();
+}
+
+void Device::on_udp_readable() {
+    for (int round = 0; round < kBatchesPerWake; ++round) {
+        std::size_t received = 0;
+        try {
+            received = udp_->receive(in_spans_, in_sizes_, in_senders_);
+        } catch (const std::system_error& error) {
+            log_->warn("{}: {}", name(), error.what());
+            break;
+        }
+        const auto now = core::Clock::now();
+        for (std::size_t i = 0; i < received; ++i) {
+            engine_.receive_datagram(to_core(in_senders_[i]), in_spans_[i].first(in_sizes_[i]), now,
+                                     *this);
+        }
+        flush_sends();
+        if (received < kBatch) {
+            break;
+        }
+    }
+    rearm_timer();
+    wait_udp();
+}
+
+void Device::send_datagram(const core::Endpoint& to, std::span<const std::uint8_t> datagram) {
+    if (out_.size() == kBatch) {
+        flush_sends();
+    }
+    if (out_buffers_.size() <= out_.size()) {
+        out_buffers_.emplace_back();
+    }
+    auto& buffer = out_buffers_[out_.size()];
+    buffer.assign(datagram.begin(), datagram.end());
+    out_.push_back(platform::OutgoingDatagram{to_socket(to), buffer});
+}
+
+void Device::deliver_packet(const core::Peer& /*peer*/, std::span<const std::uint8_t> packet) {
+    try {
+        if (!tun_->write(packet)) {
+            ++counters_.tun_write_dropped;
+        }
+    } catch (const std::system_error& error) {
+        ++counters_.tun_write_dropped;
+        log_->debug("{}: {}", name(), error.what());
+    }
+}
+
+void Device::flush_sends() {
+    if (out_.empty() || !udp_) {
+        out_.clear();
+        return;
+    }
+    const std::size_t sent = udp_->send(out_);
+    counters_.udp_send_dropped += out_.size() - sent;
+    out_.clear();
+}
+
+void Device::rearm_timer() {
+    const auto deadline = engine_.next_deadline();
+    if (!running_ || deadline == armed_for_) {
+        return;
+    }
+    armed_for_ = deadline;
+    if (!deadline) {
+        timer_.cancel();
+        return;
+    }
+    timer_.expires_at(*deadline);
+    timer_.async_wait([this](const boost::system::error_code& error) {
+        if (error || !running_) {
+            return;
+        }
+        armed_for_.reset();
+        engine_.tick(core::Clock::now(), *this);
+        flush_sends();
+        rearm_timer();
+    });
+}
+
+int Device::apply(const UapiSet& set) {
+    const auto now = core::Clock::now();
+    if (set.private_key) {
+        engine_.set_private_key(*set.private_key);
+    }
+    if (set.fwmark && *set.fwmark != fwmark_) {
+        fwmark_ = *set.fwmark;
+        try {
+            udp_->set_mark(fwmark_);
+        } catch (const std::system_error& error) {
+            log_->warn("{}: {}", name(), error.what());
+            return error.code().value();
+        }
+    }
+    if (set.listen_port && *set.listen_port != udp_->port()) {
+        try {
+            open_socket(*set.listen_port);
+        } catch (const std::system_error& error) {
+            log_->warn("{}: {}", name(), error.what());
+            return error.code().value();
+        }
+        log_->info("{}: listening on UDP port {}", name(), udp_->port());
+    }
+    if (set.replace_peers) {
+        engine_.remove_all_peers();
+    }
+    const auto own_key = engine_.public_key();
+    for (const UapiPeer& change : set.peers) {
+        if (own_key && change.public_key == *own_key) {
+            continue;  // as wireguard-go: a peer with our own key is ignored
+        }
+        if (change.remove) {
+            engine_.remove_peer(change.public_key);
+            continue;
+        }
+        core::Peer* peer = engine_.find_peer(change.public_key);
+        if (peer == nullptr) {
+            if (change.update_only) {
+                continue;
+            }
+            peer = &engine_.add_peer(change.public_key);
+        }
+        if (change.preshared_key) {
+            engine_.set_preshared_key(*peer, *change.preshared_key);
+        }
+        if (change.endpoint) {
+            engine_.set_endpoint(*peer, *change.endpoint);
+        }
+        if (change.replace_allowed_ips) {
+            engine_.clear_allowed_ips(*peer);
+        }
+        for (const auto& prefix : change.allowed_ips) {
+            const auto canonical = prefix.canonical();
+            engine_.add_allowed_ip(*peer, canonical.address().bytes(),
+                                   static_cast<std::uint8_t>(canonical.length()));
+        }
+        if (change.persistent_keepalive) {
+            engine_.set_persistent_keepalive(
+                *peer, std::chrono::seconds{*change.persistent_keepalive}, now, *this);
+        }
+    }
+    flush_sends();
+    rearm_timer();
+    return 0;
+}
+
+UapiDevice Device::snapshot() const {
+    UapiDevice device;
+    device.private_key = engine_.private_key();
+    device.listen_port = udp_ ? udp_->port() : 0;
+    device.fwmark = fwmark_;
+    engine_.for_each_peer([&](const core::Peer& peer) {
+        UapiPeerInfo info;
+        info.public_key = peer.public_key();
+        if (peer.has_preshared_key()) {
+            info.preshared_key = peer.preshared_key();
+        }
+        info.endpoint = peer.endpoint();
+        info.persistent_keepalive = static_cast<std::uint16_t>(peer.persistent_keepalive().count());
+        info.last_handshake = peer.stats().last_handshake;
+        info.rx_bytes = peer.stats().rx_bytes;
+        info.tx_bytes = peer.stats().tx_bytes;
+        for (const auto& prefix : engine_.allowed_ips(peer)) {
+            info.allowed_ips.push_back(to_ipc(prefix));
+        }
+        device.peers.push_back(std::move(info));
+    });
+    return device;
+}
+
+}  // namespace tulle::daemon

@@ -1,0 +1,91 @@
+// One WireGuard interface of tulled: its TUN device, its UDP socket and the protocol engine
+// between them, driven by a Boost.Asio io_context on one thread. Configured through the UAPI
+// (wg set / wg setconf); reports its state for wg show.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/posix/stream_descriptor.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <spdlog/logger.h>
+
+#include "daemon/core/engine.hpp"
+#include "daemon/uapi.hpp"
+#include "platform/tun.hpp"
+#include "platform/udp_socket.hpp"
+
+namespace tulle::daemon {
+
+struct DeviceCounters {
+    std::uint64_t tun_read_errors = 0;
+    std::uint64_t tun_write_dropped = 0;
+    std::uint64_t udp_send_dropped = 0;
+};
+
+class Device final : public core::PacketSink {
+  public:
+    Device(boost::asio::io_context& io, std::unique_ptr<platform::Tun> tun,
+           platform::UdpSocketFactory& sockets, core::Environment& environment,
+           std::shared_ptr<spdlog::logger> log);
+    ~Device() override;
+    Device(const Device&) = delete;
+    Device& operator=(const Device&) = delete;
+
+    // Opens the UDP socket (on a port the system picks until one is set) and starts moving
+    // packets. Throws std::system_error when the socket cannot be opened.
+    void start();
+    void stop();
+
+    // Applies a parsed `wg set` request. Returns 0 or the errno for the UAPI reply.
+    [[nodiscard]] int apply(const UapiSet& set);
+    [[nodiscard]] UapiDevice snapshot() const;
+
+    [[nodiscard]] const std::string& name() const { return tun_->name(); }
+    [[nodiscard]] const core::Engine& engine() const { return engine_; }
+    [[nodiscard]] const DeviceCounters& counters() const { return counters_; }
+
+    // Called when the TUN device disappears (someone deleted the interface).
+    std::function<void()> on_closed;
+
+  private:
+    void send_datagram(const core::Endpoint& to, std::span<const std::uint8_t> datagram) override;
+    void deliver_packet(const core::Peer& peer, std::span<const std::uint8_t> packet) override;
+
+    void open_socket(std::uint16_t port);
+    void wait_tun();
+    void wait_udp();
+    void on_tun_readable();
+    void on_udp_readable();
+    void flush_sends();
+    void rearm_timer();
+
+    boost::asio::io_context& io_;
+    std::unique_ptr<platform::Tun> tun_;
+    platform::UdpSocketFactory& sockets_;
+    std::unique_ptr<platform::UdpSocket> udp_;
+    std::shared_ptr<spdlog::logger> log_;
+    core::Engine engine_;
+    boost::asio::posix::stream_descriptor tun_watch_;
+    std::unique_ptr<boost::asio::posix::stream_descriptor> udp_watch_;
+    boost::asio::steady_timer timer_;
+    std::optional<core::TimePoint> armed_for_;
+    std::uint32_t fwmark_ = 0;
+    bool running_ = false;
+
+    // Receive buffers for one batch of datagrams or packets.
+    std::vector<std::vector<std::uint8_t>> in_buffers_;
+    std::vector<std::span<std::uint8_t>> in_spans_;
+    std::vector<std::size_t> in_sizes_;
+    std::vector<platform::SocketAddress> in_senders_;
+    // Datagrams produced while handling a batch, sent together at its end.
+    std::vector<std::vector<std::uint8_t>> out_buffers_;
+    std::vector<platform::OutgoingDatagram> out_;
+    DeviceCounters counters_;
+};
+
+}  // namespace tulle::daemon

@@ -1,0 +1,189 @@
+// The text protocol of WireGuard's cross-platform userspace API (wireguard.com/xplatform), which
+// wg(8) speaks over /var/run/wireguard/<interface>.sock: framing a byte stream into requests,
+// parsing the body of "set=1" and writing the body of the reply to "get=1". Pure: no sockets, no
+// engine. Behaviour follows wireguard-go (device/uapi.go) wherever the documentation is silent.
+//
+// A request is a first line, "get=1" or "set=1", then key=value lines, then an empty line:
+//
+//   set=1                     get=1
+//   private_key=<64 hex>      (empty line)
+//   listen_port=51820
+//   public_key=<64 hex>       The reply to get is the device's key=value lines; every reply
+//   allowed_ip=10.0.0.2/32    ends with "errno=N" and an empty line (see format_status()).
+//   (empty line)
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "daemon/core/crypto.hpp"
+#include "daemon/core/endpoint.hpp"
+#include "ipc/net.hpp"
+#include "ipc/result.hpp"
+
+namespace tulle::daemon {
+
+// Why a request was refused. errno_value is a positive errno constant: EINVAL for a bad value or
+// an unknown key, EPROTO for a line that is not key=value or an unknown operation, EMSGSIZE for a
+// request over the size limit. On the wire it goes negated ("errno=-22"), as wireguard-go and the
+// kernel report it; format_status() does that. The message names the line and the key ("line 3:
+// listen_port: '70000' is not a number from 0 to 65535"); it never contains a secret key.
+struct UapiError {
+    int errno_value = 0;
+    std::string message;
+
+    friend bool operator==(const UapiError&, const UapiError&) = default;
+};
+
+// One peer section of a set request: the public_key line and the lines up to the next one.
+struct UapiPeer {
+    core::PublicKey public_key{};
+    // Remove the peer. The other fields are then left empty: whatever the section says besides is
+    // checked, and then has no effect (as in wireguard-go).
+    bool remove = false;
+    // Change the peer only if it exists already: never create it.
+    bool update_only = false;
+    // Set: the new preshared key. All zeros means "no preshared key", which is what a zero key is
+    // in the handshake.
+    std::optional<core::SymmetricKey> preshared_key;
+    std::optional<core::Endpoint> endpoint;             // numeric, port 1..65535
+    std::optional<std::uint16_t> persistent_keepalive;  // seconds; 0 turns it off
+    // Remove the peer's allowed IPs before adding allowed_ips. A replace_allowed_ips line after
+    // allowed_ip lines drops those, so applying this flag first and then allowed_ips gives the
+    // effect of the lines in their order.
+    bool replace_allowed_ips = false;
+    std::vector<ipc::IpPrefix> allowed_ips;  // host bits kept as sent ("10.0.0.3/24")
+
+    friend bool operator==(const UapiPeer&, const UapiPeer&) = default;
+};
+
+// A parsed set request. Unset fields leave the device as it is.
+//
+// Applying it: the device fields first, then replace_peers, then the peers in order (one public
+// key may have several sections; each applies on top of the last). Left to the caller, as it needs
+// the device's state: a peer whose key is the device's own public key is ignored, and
+// update_only skips a peer that does not exist.
+struct UapiSet {
+    // Set: the new private key, or nullopt when the request sent all zeros, which removes it.
+    std::optional<std::optional<core::PrivateKey>> private_key;
+    std::optional<std::uint16_t> listen_port;  // 0: a port the system picks
+    std::optional<std::uint32_t> fwmark;       // 0: off
+    bool replace_peers = false;                // remove every peer before adding `peers`
+    std::vector<UapiPeer> peers;
+
+    friend bool operator==(const UapiSet&, const UapiSet&) = default;
+};
+
+// Parses the lines of a set request that follow "set=1": key=value lines, each ending in '\n'
+// (the last may lack it). An empty line ends the request; nothing may follow it. Line numbers in
+// messages count the lines of `body` from 1.
+//
+// Device keys (private_key, listen_port, fwmark, replace_peers) must come before the first
+// public_key line; peer keys (remove, update_only, preshared_key, endpoint,
+// persistent_keepalive_interval, replace_allowed_ips, allowed_ip, protocol_version) after one.
+// Keys are 64 hex digits, either case. A later line overrides an earlier one with the same key.
+[[nodiscard]] ipc::Result<UapiSet, UapiError> parse_set(std::string_view body);
+
+// A peer as the get reply shows it.
+struct UapiPeerInfo {
+    core::PublicKey public_key{};
+    std::optional<core::SymmetricKey> preshared_key;  // written as zeros when there is none
+    std::optional<core::Endpoint> endpoint;           // not written when unset or empty()
+    std::uint16_t persistent_keepalive = 0;           // seconds; 0 = off
+    std::optional<std::chrono::system_clock::time_point> last_handshake;  // unset: never (0, 0)
+    std::uint64_t rx_bytes = 0;
+    std::uint64_t tx_bytes = 0;
+    std::vector<ipc::IpPrefix> allowed_ips;  // written with the host bits cleared
+};
+
+// A snapshot of the device for the get reply.
+struct UapiDevice {
+    std::optional<core::PrivateKey> private_key;  // not written when unset or all zeros
+    std::uint16_t listen_port = 0;                // not written when 0
+    std::uint32_t fwmark = 0;                     // not written when 0
+    std::vector<UapiPeerInfo> peers;              // written in this order
+};
+
+// The body of the reply to get=1, in wireguard-go's order: private_key, listen_port, fwmark, then
+// per peer public_key, preshared_key, protocol_version=1, endpoint, last_handshake_time_sec,
+// last_handshake_time_nsec, tx_bytes, rx_bytes, persistent_keepalive_interval and one allowed_ip
+// line per prefix. Keys in lower-case hex, IPv6 endpoints in brackets. Without the closing
+// "errno=0\n\n" (format_status(0)).
+//
+// It contains the private key: `wg showconf` needs it. The socket is for root alone (mode 0600),
+// which is the one way out for secrets the protocol has by design.
+[[nodiscard]] std::string format_get(const UapiDevice& device);
+
+// The line that ends every reply, and the empty line after it: "errno=0\n\n" for success, and for
+// a positive errno constant its negation, as wireguard-go sends it: EINVAL -> "errno=-22\n\n".
+// wg(8) only recognises a failure in that form.
+[[nodiscard]] std::string format_status(int errno_value);
+
+// The largest request UapiReader accepts by default, the empty line included: enough for a
+// configuration of several thousand peers.
+inline constexpr std::size_t kUapiMaxRequestSize = std::size_t{1} << 20U;
+
+// One request from the stream. The destructor wipes the body: a set body holds secret keys.
+struct UapiRequest {
+    enum class Op : std::uint8_t { get, set };
+
+    UapiRequest() = default;
+    UapiRequest(Op op_value, std::string body_text) : op(op_value), body(std::move(body_text)) {}
+    UapiRequest(const UapiRequest&) = default;
+    UapiRequest(UapiRequest&&) noexcept = default;
+    UapiRequest& operator=(const UapiRequest&) = default;
+    UapiRequest& operator=(UapiRequest&&) noexcept = default;
+    ~UapiRequest();
+
+    Op op = Op::get;
+    // For set: the lines between "set=1" and the empty line, each with its '\n'. Empty for get.
+    std::string body;
+};
+
+// Splits the bytes of one connection into requests. Feed it what the socket delivers, then take
+// requests with next() until it returns nothing.
+//
+// Errors end the conversation, as they do in wireguard-go: a first line other than "get=1" or
+// "set=1" (EPROTO, noticed as soon as that line is complete, or once 6 bytes do not start with
+// either), a get request with lines after "get=1" (EINVAL), a request over the size limit
+// (EMSGSIZE, noticed as soon as that many bytes are buffered without the empty line). next()
+// returns the error once; the reader is broken() from then on, drops what it is fed, and next()
+// returns nothing.
+//
+// Buffered bytes are wiped when they are consumed and when the reader is destroyed.
+class UapiReader {
+  public:
+    explicit UapiReader(std::size_t max_request_size = kUapiMaxRequestSize);
+    ~UapiReader();
+    UapiReader(const UapiReader&) = delete;
+    UapiReader& operator=(const UapiReader&) = delete;
+    UapiReader(UapiReader&&) noexcept = default;
+    UapiReader& operator=(UapiReader&&) noexcept = default;
+
+    void feed(std::string_view bytes);
+
+    // The next complete request, an error, or nothing while the next request is incomplete.
+    [[nodiscard]] std::optional<ipc::Result<UapiRequest, UapiError>> next();
+
+    [[nodiscard]] bool broken() const { return broken_; }
+    // Bytes received and not yet returned as requests.
+    [[nodiscard]] std::size_t buffered() const { return buffer_.size() - start_; }
+
+  private:
+    ipc::Result<UapiRequest, UapiError> break_with(int errno_value, std::string message);
+    void consume(std::size_t end);
+
+    std::size_t max_request_size_;
+    std::string buffer_;
+    std::size_t start_ = 0;  // where the next request begins in buffer_
+    std::size_t scan_ = 0;   // where to go on looking for the empty line
+    bool broken_ = false;
+};
+
+}  // namespace tulle::daemon

@@ -1,0 +1,149 @@
+#include "daemon/uapi_server.hpp"
+
+#include <array>
+#include <cerrno>
+#include <sys/stat.h>
+#include <system_error>
+#include <unistd.h>
+
+#include <boost/asio/write.hpp>
+
+namespace tulle::daemon {
+namespace {
+
+namespace asio = boost::asio;
+using stream = asio::local::stream_protocol;
+
+constexpr std::size_t kReadChunk = 4096;
+
+// Is a live process answering on this socket path?
+bool someone_listens(asio::io_context& io, const std::string& path) {
+    stream::socket probe(io);
+    boost::system::error_code error;
+    probe.connect(stream::endpoint(path), error);
+    return !error;
+}
+
+}  // namespace
+
+class UapiServer::Connection : public std::enable_shared_from_this<Connection> {
+  public:
+    Connection(stream::socket socket, Device& device, spdlog::logger& log)
+        : socket_(std::move(socket)), device_(device), log_(log) {}
+
+    void read() {
+        socket_.async_read_some(
+            asio::buffer(chunk_),
+            [self = shared_from_this()](const boost::system::error_code& error, std::size_t n) {
+                if (!error) {
+                    self->received(n);
+                }
+            });
+    }
+
+  private:
+    void received(std::size_t n) {
+        reader_.feed({chunk_.data(), n});
+        std::string reply;
+        bool close = false;
+        while (auto request = reader_.next()) {
+            if (!request->ok()) {
+                // A framing error ends the conversation, as in wireguard-go.
+                log_.debug("{}: UAPI: {}", device_.name(), request->error().message);
+                reply += "errno=" + std::to_string(request->error().errno_value) + "\n\n";
+                close = true;
+                break;
+            }
+            reply += handle(request->value());
+        }
+        if (reply.empty()) {
+            read();
+            return;
+        }
+        out_ = std::move(reply);
+        asio::async_write(socket_, asio::buffer(out_),
+                          [self = shared_from_this(), close](const boost::system::error_code& error,
+                                                             std::size_t /*n*/) {
+                              if (!error && !close) {
+                                  self->read();
+                              }
+                          });
+    }
+
+    std::string handle(const UapiRequest& request) {
+        if (request.op == UapiRequest::Op::get) {
+            return format_get(device_.snapshot()) + "errno=0\n\n";
+        }
+        auto set = parse_set(request.body);
+        if (!set.ok()) {
+            log_.info("{}: wg set refused: {}", device_.name(), set.error().message);
+            return "errno=" + std::to_string(set.error().errno_value) + "\n\n";
+        }
+        const int error = device_.apply(set.value());
+        return "errno=" + std::to_string(error) + "\n\n";
+    }
+
+    stream::socket socket_;
+    Device& device_;
+    spdlog::logger& log_;
+    UapiReader reader_;
+    std::array<char, kReadChunk> chunk_{};
+    std::string out_;
+};
+
+UapiServer::UapiServer(asio::io_context& io, std::string path, Device& device,
+                       std::shared_ptr<spdlog::logger> log)
+    : io_(io), path_(std::move(path)), device_(device), log_(std::move(log)), acceptor_(io) {}
+
+UapiServer::~UapiServer() {
+    stop();
+}
+
+std::string UapiServer::path_for(const std::string& interface_name) {
+    return std::string(kSocketDirectory) + "/" + interface_name + ".sock";
+}
+
+void UapiServer::start() {
+    const std::string directory = path_.substr(0, path_.rfind('/'));
+    if (::mkdir(directory.c_str(), 0755) != 0 && errno != EEXIST) {
+        throw std::system_error(errno, std::generic_category(), "create " + directory);
+    }
+    if (someone_listens(io_, path_)) {
+        throw std::system_error(EADDRINUSE, std::generic_category(),
+                                "another process serves " + path_);
+    }
+    ::unlink(path_.c_str());  // a stale socket of a process that is gone
+    acceptor_.open(stream());
+    const mode_t old_mask = ::umask(077);
+    boost::system::error_code error;
+    acceptor_.bind(stream::endpoint(path_), error);
+    ::umask(old_mask);
+    if (error) {
+        throw std::system_error(error.value(), std::generic_category(), "bind " + path_);
+    }
+    bound_ = true;
+    acceptor_.listen();
+    accept();
+}
+
+void UapiServer::stop() {
+    if (!bound_) {
+        return;
+    }
+    bound_ = false;
+    boost::system::error_code ignored;
+    acceptor_.close(ignored);
+    ::unlink(path_.c_str());
+}
+
+void UapiServer::accept() {
+    acceptor_.async_accept([this](const boost::system::error_code& error, stream::socket socket) {
+        if (error) {
+            return;  // closed
+        }
+        std::make_shared<Connection>(std::move(socket), device_, *log_)->read();
+        accept();
+    });
+}
+
+}  // namespace tulle::daemon
