@@ -3,10 +3,16 @@
 // Compatibility mode, as wireguard-go: `tulled IFNAME` creates the TUN device IFNAME, serves the
 // WireGuard userspace API at /var/run/wireguard/IFNAME.sock for wg(8), and goes to the background
 // once both are ready. `--foreground` or WG_PROCESS_FOREGROUND=1 keeps it in the foreground.
+// Standalone mode: `tulled --config FILE` applies a wg-quick file itself, in the foreground.
+#include <cerrno>
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <fcntl.h>
+#include <fstream>
+#include <functional>
+#include <iterator>
 #include <memory>
 #include <string>
 #include <sys/wait.h>
@@ -16,12 +22,14 @@
 #include <CLI/CLI.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
+#include <sodium.h>
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
 #include "daemon/core/crypto.hpp"
 #include "daemon/core/environment.hpp"
 #include "daemon/device.hpp"
+#include "daemon/standalone.hpp"
 #include "daemon/uapi_server.hpp"
 #include "ipc/protocol.hpp"
 #include "platform/system.hpp"
@@ -71,7 +79,13 @@ void detach(int ready_fd) {
     }
 }
 
-int run_interface(const std::string& interface_name, int ready_fd) {
+// Hooks around the interface's life, for standalone mode.
+struct Lifecycle {
+    std::function<bool(tulle::daemon::Device&)> after_start;  // false: give up
+    std::function<void()> before_stop;
+};
+
+int run_interface(const std::string& interface_name, int ready_fd, const Lifecycle& lifecycle) {
     namespace asio = boost::asio;
     auto log = make_log(interface_name);
     if (!tulle::core::crypto::init()) {
@@ -88,6 +102,12 @@ int run_interface(const std::string& interface_name, int ready_fd) {
                                        device, log);
         device.start();
         uapi.start();
+        if (lifecycle.after_start && !lifecycle.after_start(device)) {
+            if (lifecycle.before_stop) {
+                lifecycle.before_stop();
+            }
+            return kExitFailure;
+        }
         device.on_closed = [&io] { io.stop(); };
         asio::signal_set signals(io, SIGTERM, SIGINT);
         signals.async_wait([&](const boost::system::error_code& error, int signal) {
@@ -99,6 +119,9 @@ int run_interface(const std::string& interface_name, int ready_fd) {
         log->info("{}: ready; UAPI at {}", device.name(), uapi.path());
         detach(ready_fd);
         io.run();
+        if (lifecycle.before_stop) {
+            lifecycle.before_stop();
+        }
         uapi.stop();
         device.stop();
         log->info("{}: down", device.name());
@@ -107,6 +130,46 @@ int run_interface(const std::string& interface_name, int ready_fd) {
         return kExitFailure;
     }
     return 0;
+}
+
+int run_standalone(const std::string& path) {
+    auto log = make_log("tulled");
+    const std::string name = tulle::daemon::interface_name_for(path);
+    if (name.empty()) {
+        log->error(
+            "{}: the file name (without .conf) must be a valid interface name of at most "
+            "15 characters",
+            path);
+        return kExitUsage;
+    }
+    std::ifstream in(path, std::ios::binary);
+    if (!in) {
+        log->error("{}: cannot read: {}", path, std::strerror(errno));
+        return kExitFailure;
+    }
+    std::string text{std::istreambuf_iterator<char>(in), {}};
+    std::string why_no_hooks;
+    const bool hooks = tulle::daemon::hooks_allowed(path, why_no_hooks);
+    auto parsed = tulle::ipc::parse_config(text, path, hooks);
+    sodium_memzero(text.data(), text.size());
+    if (!parsed.ok()) {
+        for (const auto& error : parsed.error()) {
+            log->error("{}", error.to_string());
+        }
+        if (!hooks) {
+            log->error("{}: hooks are refused because {}", path, why_no_hooks);
+        }
+        return kExitFailure;
+    }
+    auto net = tulle::platform::make_system_net_config();
+    tulle::daemon::StandaloneTunnel tunnel(std::move(parsed).value(), *net, log);
+    if (!tunnel.before_interface(name)) {
+        return kExitFailure;
+    }
+    return run_interface(
+        name, -1,
+        Lifecycle{[&tunnel](tulle::daemon::Device& device) { return tunnel.bring_up(device); },
+                  [&tunnel] { tunnel.take_down(); }});
 }
 
 // Forks; the parent returns once the child reports the interface ready (0) or dies (1).
@@ -155,16 +218,28 @@ int main(int argc, char** argv) {
         "goes on in the background; --foreground or WG_PROCESS_FOREGROUND=1 keeps it in the "
         "foreground. SIGTERM or deleting the interface stops it. It works as "
         "WG_QUICK_USERSPACE_IMPLEMENTATION for wg-quick.\n\n"
+        "tulled --config FILE brings up the tunnel of a wg-quick file by itself (see --config).\n\n"
         "Not built yet: the service mode (no IFNAME) with the control socket for the Tulle app "
         "and tullectl.",
         "tulled"};
     app.set_version_flag("--version", tulle::ipc::version_text("tulled"));
     std::string interface_name;
+    std::string config_path;
     bool foreground = false;
-    app.add_option("IFNAME", interface_name, "the interface to create (at most 15 characters)");
+    auto* name_option =
+        app.add_option("IFNAME", interface_name, "the interface to create (at most 15 characters)");
+    app.add_option("-c,--config", config_path,
+                   "standalone: bring up the tunnel this wg-quick file describes (interface "
+                   "named after the file), with its addresses, MTU and routes; runs in the "
+                   "foreground and takes it all down on exit")
+        ->excludes(name_option);
     app.add_flag("-f,--foreground", foreground, "stay in the foreground");
     CLI11_PARSE(app, argc, argv);
 
+    std::signal(SIGPIPE, SIG_IGN);
+    if (!config_path.empty()) {
+        return run_standalone(config_path);
+    }
     if (interface_name.empty()) {
         std::fputs(
             "tulled: give an interface name (tulled IFNAME); the service mode is not built yet\n",
@@ -172,7 +247,6 @@ int main(int argc, char** argv) {
         return kExitUsage;
     }
     foreground = foreground || env_is("WG_PROCESS_FOREGROUND", "1");
-    std::signal(SIGPIPE, SIG_IGN);
 
     int ready_fd = -1;
     if (!foreground) {
@@ -181,5 +255,5 @@ int main(int argc, char** argv) {
             return parent_result;
         }
     }
-    return run_interface(interface_name, ready_fd);
+    return run_interface(interface_name, ready_fd, Lifecycle{});
 }

@@ -1,0 +1,151 @@
+#include "daemon/standalone.hpp"
+
+#include <cstdlib>
+#include <sys/stat.h>
+#include <system_error>
+
+#include "daemon/tunnel_config.hpp"
+
+namespace tulle::daemon {
+namespace {
+
+constexpr std::size_t kMaxInterfaceName = 15;
+
+std::string substitute_interface(std::string command, const std::string& name) {
+    for (std::size_t at = command.find("%i"); at != std::string::npos;
+         at = command.find("%i", at + name.size())) {
+        command.replace(at, 2, name);
+    }
+    return command;
+}
+
+}  // namespace
+
+std::string interface_name_for(const std::string& config_path) {
+    std::string name = config_path.substr(config_path.rfind('/') + 1);
+    const std::string suffix = ".conf";
+    if (name.ends_with(suffix)) {
+        name.resize(name.size() - suffix.size());
+    }
+    if (name.empty() || name.size() > kMaxInterfaceName) {
+        return {};
+    }
+    for (const char c : name) {
+        const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+                        (c >= '0' && c <= '9') || c == '_' || c == '=' || c == '+' || c == '.' ||
+                        c == '-';
+        if (!ok) {
+            return {};
+        }
+    }
+    return name;
+}
+
+bool hooks_allowed(const std::string& config_path, std::string& why_not) {
+    struct stat info {};
+    if (::stat(config_path.c_str(), &info) != 0) {
+        why_not = "cannot stat the file";
+        return false;
+    }
+    if (info.st_uid != 0) {
+        why_not = "the file is not owned by root";
+        return false;
+    }
+    if ((info.st_mode & (S_IWGRP | S_IWOTH)) != 0) {
+        why_not = "others may write the file";
+        return false;
+    }
+    return true;
+}
+
+StandaloneTunnel::StandaloneTunnel(ipc::TunnelConfig config, platform::NetConfig& net,
+                                   std::shared_ptr<spdlog::logger> log)
+    : config_(std::move(config)), net_(net), log_(std::move(log)) {}
+
+StandaloneTunnel::~StandaloneTunnel() {
+    take_down();
+}
+
+bool StandaloneTunnel::run_hooks(const std::vector<std::string>& hooks, const char* stage) {
+    for (const auto& hook : hooks) {
+        const std::string command = substitute_interface(hook, interface_);
+        log_->info("{}: {}: {}", interface_, stage, command);
+        const int rc = std::system(command.c_str());  // NOLINT(cert-env33-c): root-owned hooks
+        if (rc != 0) {
+            log_->error("{}: {} failed (status {}): {}", interface_, stage, rc, command);
+            return false;
+        }
+    }
+    return true;
+}
+
+bool StandaloneTunnel::before_interface(const std::string& interface_name) {
+    interface_ = interface_name;
+    return run_hooks(config_.iface.pre_up, "PreUp");
+}
+
+bool StandaloneTunnel::bring_up(Device& device) {
+    up_ = true;
+    auto set = to_uapi_set(config_, resolve_with_system);
+    if (!set.ok()) {
+        log_->error("{}: {}", interface_, set.error());
+        return false;
+    }
+    if (const int error = device.apply(set.value()); error != 0) {
+        log_->error("{}: applying the configuration failed: {}", interface_,
+                    std::generic_category().message(error));
+        return false;
+    }
+    const InterfacePlan plan = plan_interface(config_);
+    try {
+        net_.set_mtu(interface_, plan.mtu);
+        for (const auto& address : plan.addresses) {
+            net_.add_address(interface_, address);
+            added_addresses_.push_back(address);
+        }
+        net_.set_up(interface_, true);
+        for (const auto& route : plan.routes) {
+            net_.add_route(interface_, route);
+            added_routes_.push_back(route);
+        }
+    } catch (const std::system_error& error) {
+        log_->error("{}", error.what());
+        return false;
+    }
+    for (const auto& why : plan.skipped_routes) {
+        log_->warn("{}: route {}", interface_, why);
+    }
+    if (!config_.iface.dns_servers.empty() || !config_.iface.dns_search.empty()) {
+        log_->warn("{}: DNS settings are not applied yet", interface_);
+    }
+    log_->info("{}: up with {} address(es), {} route(s), MTU {}", interface_,
+               added_addresses_.size(), added_routes_.size(), plan.mtu);
+    return run_hooks(config_.iface.post_up, "PostUp");
+}
+
+void StandaloneTunnel::take_down() {
+    if (!up_) {
+        return;
+    }
+    up_ = false;
+    (void)run_hooks(config_.iface.pre_down, "PreDown");
+    for (const auto& route : added_routes_) {
+        try {
+            net_.remove_route(interface_, route);
+        } catch (const std::system_error& error) {
+            log_->debug("{}", error.what());  // gone with the interface already
+        }
+    }
+    for (const auto& address : added_addresses_) {
+        try {
+            net_.remove_address(interface_, address);
+        } catch (const std::system_error& error) {
+            log_->debug("{}", error.what());
+        }
+    }
+    added_routes_.clear();
+    added_addresses_.clear();
+    (void)run_hooks(config_.iface.post_down, "PostDown");
+}
+
+}  // namespace tulle::daemon

@@ -1,0 +1,53 @@
+// Standalone mode: tulled --config FILE brings up the tunnel a wg-quick file describes, by itself:
+// interface, keys and peers, addresses, MTU, link state and routes (through platform::NetConfig,
+// rtnetlink on Linux), and takes it all down again on exit.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include <spdlog/logger.h>
+
+#include "daemon/device.hpp"
+#include "ipc/wg_config.hpp"
+#include "platform/net_config.hpp"
+
+namespace tulle::daemon {
+
+// The interface name wg-quick derives from a config path: its file name without ".conf".
+// Empty when that is not a valid interface name.
+[[nodiscard]] std::string interface_name_for(const std::string& config_path);
+
+// Hooks (PreUp, PostUp, ...) run shell commands as root: they are only taken from a file owned
+// by root that nobody else may write.
+[[nodiscard]] bool hooks_allowed(const std::string& config_path, std::string& why_not);
+
+class StandaloneTunnel {
+  public:
+    StandaloneTunnel(ipc::TunnelConfig config, platform::NetConfig& net,
+                     std::shared_ptr<spdlog::logger> log);
+    ~StandaloneTunnel();
+    StandaloneTunnel(const StandaloneTunnel&) = delete;
+    StandaloneTunnel& operator=(const StandaloneTunnel&) = delete;
+
+    // Runs PreUp. False when a hook failed.
+    [[nodiscard]] bool before_interface(const std::string& interface_name);
+    // Configures the started device and its interface, runs PostUp. False on failure (what was
+    // set is taken down again by take_down()).
+    [[nodiscard]] bool bring_up(Device& device);
+    // PreDown, removes routes and addresses, PostDown. Safe to call more than once.
+    void take_down();
+
+  private:
+    bool run_hooks(const std::vector<std::string>& hooks, const char* stage);
+
+    ipc::TunnelConfig config_;
+    platform::NetConfig& net_;
+    std::shared_ptr<spdlog::logger> log_;
+    std::string interface_;
+    std::vector<platform::IpPrefix> added_addresses_;
+    std::vector<platform::IpPrefix> added_routes_;
+    bool up_ = false;
+};
+
+}  // namespace tulle::daemon

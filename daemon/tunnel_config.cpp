@@ -1,0 +1,130 @@
+#include "daemon/tunnel_config.hpp"
+
+#include <algorithm>
+#include <cstring>
+#include <memory>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+
+namespace tulle::daemon {
+
+core::Endpoint to_core(const ipc::IpAddress& address, std::uint16_t port) {
+    core::Endpoint e;
+    const auto bytes = address.bytes();
+    std::copy(bytes.begin(), bytes.end(), e.address.begin());
+    e.v6 = address.is_v6();
+    e.port = port;
+    return e;
+}
+
+platform::IpPrefix to_platform(const ipc::IpPrefix& prefix) {
+    platform::IpPrefix out;
+    const auto bytes = prefix.address().bytes();
+    std::copy(bytes.begin(), bytes.end(), out.addr.begin());
+    out.len = static_cast<std::uint8_t>(prefix.length());
+    out.v6 = prefix.address().is_v6();
+    return out;
+}
+
+ipc::Result<core::Endpoint> resolve_with_system(const std::string& host, std::uint16_t port) {
+    addrinfo hints{};
+    hints.ai_family = AF_UNSPEC;
+    hints.ai_socktype = SOCK_DGRAM;
+    addrinfo* found = nullptr;
+    const int rc = ::getaddrinfo(host.c_str(), nullptr, &hints, &found);
+    if (rc != 0) {
+        return ipc::fail("cannot resolve '" + host + "': " + ::gai_strerror(rc));
+    }
+    const std::unique_ptr<addrinfo, decltype(&::freeaddrinfo)> owner(found, &::freeaddrinfo);
+    std::optional<core::Endpoint> v6;
+    for (const addrinfo* a = found; a != nullptr; a = a->ai_next) {
+        if (a->ai_family == AF_INET) {
+            sockaddr_in sin{};
+            std::memcpy(&sin, a->ai_addr, sizeof(sin));
+            std::array<std::uint8_t, 4> ip{};
+            std::memcpy(ip.data(), &sin.sin_addr, 4);
+            return core::Endpoint::ipv4(ip, port);
+        }
+        if (a->ai_family == AF_INET6 && !v6) {
+            sockaddr_in6 sin6{};
+            std::memcpy(&sin6, a->ai_addr, sizeof(sin6));
+            std::array<std::uint8_t, 16> ip{};
+            std::memcpy(ip.data(), &sin6.sin6_addr, 16);
+            v6 = core::Endpoint::ipv6(ip, port);
+        }
+    }
+    if (v6) {
+        return *v6;
+    }
+    return ipc::fail("'" + host + "' has no IPv4 or IPv6 address");
+}
+
+ipc::Result<UapiSet> to_uapi_set(const ipc::TunnelConfig& config, const Resolver& resolve) {
+    UapiSet set;
+    core::PrivateKey key;
+    std::copy(config.iface.private_key.bytes().begin(), config.iface.private_key.bytes().end(),
+              key.bytes().begin());
+    set.private_key = std::optional<core::PrivateKey>(key);
+    set.listen_port = config.iface.listen_port.value_or(0);
+    set.fwmark = config.iface.fwmark;
+    set.replace_peers = true;
+    for (const auto& peer : config.peers) {
+        UapiPeer change;
+        std::copy(peer.public_key.bytes().begin(), peer.public_key.bytes().end(),
+                  change.public_key.begin());
+        if (peer.preshared_key) {
+            core::SymmetricKey psk;
+            std::copy(peer.preshared_key->bytes().begin(), peer.preshared_key->bytes().end(),
+                      psk.bytes().begin());
+            change.preshared_key = psk;
+        }
+        if (peer.endpoint) {
+            if (peer.endpoint->is_address()) {
+                change.endpoint = to_core(peer.endpoint->address(), peer.endpoint->port());
+            } else {
+                auto resolved = resolve(peer.endpoint->host(), peer.endpoint->port());
+                if (!resolved.ok()) {
+                    const std::string who =
+                        peer.name.empty() ? peer.public_key.to_base64() : "'" + peer.name + "'";
+                    return ipc::fail("peer " + who + ": Endpoint: " + resolved.error());
+                }
+                change.endpoint = resolved.value();
+            }
+        }
+        change.persistent_keepalive = peer.persistent_keepalive;
+        change.replace_allowed_ips = true;
+        change.allowed_ips = peer.allowed_ips;
+        set.peers.push_back(std::move(change));
+    }
+    return set;
+}
+
+InterfacePlan plan_interface(const ipc::TunnelConfig& config) {
+    InterfacePlan plan;
+    plan.mtu = config.iface.mtu.value_or(1420);
+    for (const auto& address : config.iface.addresses) {
+        plan.addresses.push_back(to_platform(address));
+    }
+    if (config.iface.table.kind == ipc::RouteTable::Kind::off) {
+        return plan;
+    }
+    for (const auto& peer : config.peers) {
+        for (const auto& allowed : peer.allowed_ips) {
+            const auto prefix = allowed.canonical();
+            if (prefix.length() == 0) {
+                plan.skipped_routes.push_back(prefix.to_string() +
+                                              ": a default route through the tunnel needs "
+                                              "policy routing, which tulled does not set up yet");
+                continue;
+            }
+            const auto route = to_platform(prefix);
+            if (std::find(plan.routes.begin(), plan.routes.end(), route) == plan.routes.end()) {
+                plan.routes.push_back(route);
+            }
+        }
+    }
+    return plan;
+}
+
+}  // namespace tulle::daemon

@@ -1,0 +1,101 @@
+#include "daemon/tunnel_config.hpp"
+
+#include <gtest/gtest.h>
+
+#include "daemon/standalone.hpp"
+
+namespace tulle::daemon {
+namespace {
+
+constexpr const char* kConfig = R"(
+[Interface]
+PrivateKey = yAnz5TF+lXXJte14tji3zlMNq+hd2rYUIgJBgB3fBmk=
+Address = 10.0.0.1/24, fd00::1/64
+ListenPort = 51820
+MTU = 1380
+
+[Peer]
+# Name = laptop
+PublicKey = xTIBA5rboUvnH4htodjb6e697QjLERt1NAB4mZqp8Dg=
+AllowedIPs = 10.0.0.2/32, 10.7.0.0/16, 0.0.0.0/0
+Endpoint = vpn.example.test:51820
+
+[Peer]
+PublicKey = TrMvSoP4jYQlY6RIzBgbssQqY3vxI2Pi+y71lOWWXX0=
+PresharedKey = FpCyhws9cxwWoV4xELtfJvjJN+zQVRPISllRWgeopVE=
+AllowedIPs = 10.7.0.0/16, 10.0.0.3/24
+Endpoint = [2001:db8::5]:4500
+PersistentKeepalive = 25
+)";
+
+ipc::TunnelConfig parse(std::string_view text) {
+    auto parsed = ipc::parse_config(text, "wg0.conf", false);
+    EXPECT_TRUE(parsed.ok()) << (parsed.ok() ? "" : ipc::to_string(parsed.error()));
+    return parsed.value();
+}
+
+TEST(TunnelConfig, BecomesAUapiSetThatReplacesEverything) {
+    std::vector<std::string> asked;
+    const Resolver resolve = [&](const std::string& host, std::uint16_t port) {
+        asked.push_back(host);
+        return ipc::Result<core::Endpoint>(core::Endpoint::ipv4({192, 0, 2, 44}, port));
+    };
+    auto set = to_uapi_set(parse(kConfig), resolve);
+    ASSERT_TRUE(set.ok()) << set.error();
+    EXPECT_TRUE(set->replace_peers);
+    EXPECT_EQ(set->listen_port, 51820);
+    ASSERT_TRUE(set->private_key && *set->private_key);
+    ASSERT_EQ(set->peers.size(), 2U);
+    EXPECT_EQ(asked, std::vector<std::string>{"vpn.example.test"});
+    EXPECT_EQ(set->peers[0].endpoint, core::Endpoint::ipv4({192, 0, 2, 44}, 51820));
+    EXPECT_FALSE(set->peers[0].preshared_key.has_value());
+    EXPECT_TRUE(set->peers[0].replace_allowed_ips);
+    EXPECT_EQ(set->peers[0].allowed_ips.size(), 3U);
+    EXPECT_TRUE(set->peers[1].endpoint->v6);
+    EXPECT_EQ(set->peers[1].endpoint->port, 4500);
+    EXPECT_TRUE(set->peers[1].preshared_key.has_value());
+    EXPECT_EQ(set->peers[1].persistent_keepalive, 25);
+}
+
+TEST(TunnelConfig, AnEndpointThatDoesNotResolveNamesThePeer) {
+    const Resolver fails = [](const std::string& host, std::uint16_t) {
+        return ipc::Result<core::Endpoint>(ipc::fail("cannot resolve '" + host + "'"));
+    };
+    auto set = to_uapi_set(parse(kConfig), fails);
+    ASSERT_FALSE(set.ok());
+    EXPECT_NE(set.error().find("peer 'laptop'"), std::string::npos) << set.error();
+    EXPECT_NE(set.error().find("vpn.example.test"), std::string::npos) << set.error();
+}
+
+TEST(TunnelConfig, PlanHasAddressesMtuAndOneRoutePerPrefix) {
+    const InterfacePlan plan = plan_interface(parse(kConfig));
+    EXPECT_EQ(plan.mtu, 1380U);
+    ASSERT_EQ(plan.addresses.size(), 2U);
+    EXPECT_EQ(platform::to_string(plan.addresses[0]), "10.0.0.1/24");
+    std::vector<std::string> routes;
+    for (const auto& r : plan.routes) {
+        routes.push_back(platform::to_string(r));
+    }
+    // 10.7.0.0/16 twice becomes one route; 10.0.0.3/24 loses its host bits.
+    EXPECT_EQ(routes, (std::vector<std::string>{"10.0.0.2/32", "10.7.0.0/16", "10.0.0.0/24"}));
+    ASSERT_EQ(plan.skipped_routes.size(), 1U);
+    EXPECT_NE(plan.skipped_routes[0].find("0.0.0.0/0"), std::string::npos);
+}
+
+TEST(TunnelConfig, TableOffAddsNoRoutes) {
+    std::string text = kConfig;
+    text.replace(text.find("MTU = 1380"), 10, "Table = off");
+    EXPECT_TRUE(plan_interface(parse(text)).routes.empty());
+    EXPECT_EQ(plan_interface(parse(text)).mtu, 1420U);
+}
+
+TEST(Standalone, InterfaceNameComesFromTheFileName) {
+    EXPECT_EQ(interface_name_for("/etc/wireguard/wg0.conf"), "wg0");
+    EXPECT_EQ(interface_name_for("home.conf"), "home");
+    EXPECT_EQ(interface_name_for("dir/a-very-long-name-here.conf"), "");
+    EXPECT_EQ(interface_name_for("dir/bad name.conf"), "");
+    EXPECT_EQ(interface_name_for("dir/.conf"), "");
+}
+
+}  // namespace
+}  // namespace tulle::daemon
