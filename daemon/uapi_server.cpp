@@ -50,7 +50,7 @@ class UapiServer::Connection : public std::enable_shared_from_this<Connection> {
             if (!request->ok()) {
                 // A framing error ends the conversation, as in wireguard-go.
                 log_.debug("{}: UAPI: {}", device_.name(), request->error().message);
-                reply += "errno=" + std::to_string(request->error().errno_value) + "\n\n";
+                reply += format_status(request->error().errno_value);
                 close = true;
                 break;
             }
@@ -72,15 +72,14 @@ class UapiServer::Connection : public std::enable_shared_from_this<Connection> {
 
     std::string handle(const UapiRequest& request) {
         if (request.op == UapiRequest::Op::get) {
-            return format_get(device_.snapshot()) + "errno=0\n\n";
+            return format_get(device_.snapshot()) + format_status(0);
         }
         auto set = parse_set(request.body);
         if (!set.ok()) {
             log_.info("{}: wg set refused: {}", device_.name(), set.error().message);
-            return "errno=" + std::to_string(set.error().errno_value) + "\n\n";
+            return format_status(set.error().errno_value);
         }
-        const int error = device_.apply(set.value());
-        return "errno=" + std::to_string(error) + "\n\n";
+        return format_status(device_.apply(set.value()));
     }
 
     stream::socket socket_;

@@ -1,0 +1,230 @@
+#!/usr/bin/env bash
+# throughput.sh: tunnel throughput, latency and CPU cost of a WireGuard userspace implementation
+# (tulled in compatibility mode by default) against wireguard-go, on the same two namespaces.
+# Reports only; asserts nothing.
+#
+#   +----------------------+                          +----------------------+
+#   | ns1                  |  eth0              eth0  | ns2                  |
+#   |  tunnel 192.168.241.1|--10.0.0.1 ---- 10.0.0.2--|  tunnel 192.168.241.2|
+#   |  (MTU 1420)          |        one veth pair     |  (MTU 1420)          |
+#   |  iperf3 client       |                          |  iperf3 server       |
+#   +----------------------+                          +----------------------+
+#
+# For the plain veth, then for IMPL<->IMPL and wireguard-go<->wireguard-go in turn: ping RTT
+# (PINGS pings, average), one iperf3 TCP stream ns1 -> ns2 for DURATION seconds, and the CPU time
+# both daemons used during it (utime + stime from /proc/PID/stat) per GB received.
+#
+# Usage (as root):  tests/bench/throughput.sh
+#   IMPL=path     implementation A (default: $TULLED, else tulled from a build directory beside
+#                 this script's repository, build/*/daemon/tulled; if none, or it does not start,
+#                 only wireguard-go is measured)
+#   WGGO=path     the reference (default: wireguard-go on PATH)
+#   DURATION=10 PINGS=20
+# The machine's other load shows in every figure: run it on a quiet machine, more than once.
+
+set -u
+
+[[ $EUID -eq 0 ]] || { echo "throughput.sh: needs root (network namespaces, TUN devices); skipping"; exit 77; }
+for tool in ip wg ping iperf3 timeout ss awk getconf; do
+    command -v "$tool" >/dev/null || { echo "throughput.sh: $tool is not installed; skipping"; exit 77; }
+done
+
+duration=${DURATION:-10}
+npings=${PINGS:-20}
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+repo=$(cd "$here/../.." && pwd)
+hz=$(getconf CLK_TCK)
+
+resolve() { local p; p=$(command -v -- "$1" 2>/dev/null) && readlink -f -- "$p"; }
+wggo=$(resolve "${WGGO:-wireguard-go}") || { echo "throughput.sh: wireguard-go not found; skipping"; exit 77; }
+impl=
+if [[ -n ${IMPL:-} ]]; then
+    impl=$(resolve "$IMPL") || { echo "throughput.sh: IMPL=$IMPL not found"; exit 1; }
+elif [[ -n ${TULLED:-} ]]; then
+    impl=$(resolve "$TULLED") || { echo "throughput.sh: TULLED=$TULLED not found"; exit 1; }
+else
+    for cand in "$repo"/build/default/daemon/tulled "$repo"/build/*/daemon/tulled; do
+        [[ -x $cand ]] && { impl=$cand; break; }
+    done
+fi
+
+ns1="tulle-bench-$$-1" ns2="tulle-bench-$$-2"
+sockdir=/var/run/wireguard
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/tulle-bench.XXXXXX")
+n1() { ip netns exec "$ns1" "$@"; }
+n2() { ip netns exec "$ns2" "$@"; }
+wgc() { timeout 5 wg "$@"; }
+
+declare -A spawned=()
+spawn() { # spawn NS LOG CMD...: sets $pid
+    local ns=$1 log=$2
+    shift 2
+    ip netns exec "$ns" "$@" >"$log" 2>&1 &
+    pid=$!
+    spawned[$pid]=1
+}
+proc_state() { local s; s=$(cat "/proc/$1/stat" 2>/dev/null) || return; s=${s##*) }; echo "${s%% *}"; }
+alive() { [[ -e /proc/$1 ]] && [[ $(proc_state "$1") != Z ]]; }
+ours() { [[ $(awk '/^PPid:/ {print $2}' "/proc/$1/status" 2>/dev/null) == "$BASHPID" ]]; }
+stop() {
+    local p=$1 i
+    if ours "$p"; then
+        kill -TERM "$p" 2>/dev/null
+        for ((i = 0; i < 20; i++)); do alive "$p" || break; sleep 0.1; done
+        ours "$p" && alive "$p" && kill -KILL "$p" 2>/dev/null
+    fi
+    wait "$p" 2>/dev/null
+    unset "spawned[$p]"
+}
+ifaces=()
+cleanup() {
+    local p i
+    trap - EXIT INT TERM
+    for p in "${!spawned[@]}"; do stop "$p"; done
+    ip netns del "$ns1" 2>/dev/null
+    ip netns del "$ns2" 2>/dev/null
+    for i in "${ifaces[@]}"; do rm -f "$sockdir/$i.sock"; done
+    rm -rf "$tmp"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+cpu_ticks() { # utime + stime of PID, in clock ticks
+    local s
+    s=$(cat "/proc/$1/stat" 2>/dev/null) || { echo 0; return; }
+    s=${s##*) }
+    awk '{ print $12 + $13 }' <<<"$s" # fields 14 and 15 of the whole line
+}
+rtt_avg() { # rtt_avg NS ADDR: average RTT in ms of $npings pings, or "-"
+    local o
+    o=$(ip netns exec "$1" ping -n -q -c "$npings" -i 0.1 -W 2 "$2" 2>&1)
+    sed -n 's|^rtt [^=]*= [0-9.]*/\([0-9.]*\)/.*|\1|p' <<<"$o" | grep . || echo -
+}
+iperf_json() { # iperf_json ADDR -> "bytes bits_per_second" received, or "0 0"
+    timeout $((duration + 20)) ip netns exec "$ns1" iperf3 --connect-timeout 3000 -J -c "$1" -t "$duration" 2>/dev/null |
+        awk '/"sum_received"/ { f = 1 }
+             f && /"bytes"/ { b = $2 + 0 }
+             f && /"bits_per_second"/ { r = $2 + 0; print b, r; done = 1; exit }
+             END { if (!done) print 0, 0 }'
+}
+
+# ---------------------------------------------------------------------------------------------
+ip netns add "$ns1" && ip netns add "$ns2" || exit 1
+ip -n "$ns1" link set lo up && ip -n "$ns2" link set lo up &&
+    ip -n "$ns1" link add eth0 type veth peer name eth0 netns "$ns2" &&
+    ip -n "$ns1" addr add 10.0.0.1/24 dev eth0 && ip -n "$ns2" addr add 10.0.0.2/24 dev eth0 &&
+    ip -n "$ns1" link set eth0 up && ip -n "$ns2" link set eth0 up || exit 1
+
+spawn "$ns2" "$tmp/iperf3.log" iperf3 -s
+for ((i = 0; i < 50; i++)); do [[ -n $(n2 ss -Hltn "sport = :5201") ]] && break; sleep 0.1; done
+n1 ping -q -c 1 -W 2 10.0.0.2 >/dev/null || { echo "throughput.sh: the veth does not work"; exit 1; }
+
+echo "throughput.sh: $duration s of one TCP stream ns1 -> ns2, $npings pings, on $(nproc) CPUs"
+echo "plain veth (no tunnel), for context:"
+base_rtt=$(rtt_avg "$ns1" 10.0.0.2)
+read -r _ base_bps <<<"$(iperf_json 10.0.0.2)"
+awk -v b="$base_bps" -v r="$base_rtt" 'BEGIN { printf "  %.0f Mbit/s, ping RTT avg %s ms\n", b / 1e6, r }'
+
+key1=$(wg genkey) key2=$(wg genkey)
+pub1=$(wg pubkey <<<"$key1") pub2=$(wg pubkey <<<"$key2")
+echo "$key1" >"$tmp/key1" && echo "$key2" >"$tmp/key2" && chmod 600 "$tmp"/key?
+
+start_daemon() { # start_daemon NS IMPL IF: sets pid
+    local ns=$1 ifn=$3 i
+    ifaces+=("$ifn")
+    spawn "$ns" "$tmp/$ifn.log" env WG_PROCESS_FOREGROUND=1 "$2" "$ifn"
+    for ((i = 0; i < 100; i++)); do
+        alive "$pid" || return 1
+        [[ -S $sockdir/$ifn.sock ]] && wgc show "$ifn" >/dev/null 2>&1 &&
+            ip -n "$ns" link show "$ifn" >/dev/null 2>&1 && return 0
+        sleep 0.1
+    done
+    return 1
+}
+
+# measure LABEL IMPL TAG: sets r_mbps[LABEL], r_rtt[LABEL], r_cpu1/2/all[LABEL] (s/GB) or fails
+declare -A r_mbps=() r_rtt=() r_cpu1=() r_cpu2=() r_cpu=() r_gb=()
+# shellcheck disable=SC2034 # the r_* arrays are read through namerefs in val
+measure() {
+    local label=$1 bin=$2 if1="tb$$${3}1" if2="tb$$${3}2" p1 p2 c1a c2a c1b c2b bytes bps
+    pid=
+    if ! start_daemon "$ns1" "$bin" "$if1"; then
+        echo "  $label: $bin did not start as $if1: $(tail -n 3 "$tmp/$if1.log" | tr '\n' ' ')"
+        [[ -n ${pid:-} ]] && stop "$pid"
+        return 1
+    fi
+    p1=$pid
+    pid=
+    if ! start_daemon "$ns2" "$bin" "$if2"; then
+        echo "  $label: $bin did not start as $if2: $(tail -n 3 "$tmp/$if2.log" | tr '\n' ' ')"
+        stop "$p1"
+        [[ -n ${pid:-} ]] && stop "$pid"
+        return 1
+    fi
+    p2=$pid
+    wgc set "$if1" private-key "$tmp/key1" listen-port 20001 peer "$pub2" \
+        allowed-ips 192.168.241.2/32 endpoint 10.0.0.2:20002 &&
+        wgc set "$if2" private-key "$tmp/key2" listen-port 20002 peer "$pub1" \
+            allowed-ips 192.168.241.1/32 endpoint 10.0.0.1:20001 &&
+        n1 ip addr add 192.168.241.1/24 dev "$if1" && n2 ip addr add 192.168.241.2/24 dev "$if2" &&
+        n1 ip link set "$if1" mtu 1420 up && n2 ip link set "$if2" mtu 1420 up ||
+        { echo "  $label: configuration failed"; stop "$p1"; stop "$p2"; return 1; }
+    if ! n1 ping -q -c 5 -i 0.2 -w 6 192.168.241.2 >/dev/null; then
+        echo "  $label: no ping through the tunnel"
+        stop "$p1"
+        stop "$p2"
+        return 1
+    fi
+    r_rtt[$label]=$(rtt_avg "$ns1" 192.168.241.2)
+    c1a=$(cpu_ticks "$p1") c2a=$(cpu_ticks "$p2")
+    read -r bytes bps <<<"$(iperf_json 192.168.241.2)"
+    c1b=$(cpu_ticks "$p1") c2b=$(cpu_ticks "$p2")
+    stop "$p1"
+    stop "$p2"
+    r_mbps[$label]=$(awk -v b="$bps" 'BEGIN { printf "%.0f", b / 1e6 }')
+    r_gb[$label]=$(awk -v b="$bytes" 'BEGIN { printf "%.3f", b / 1e9 }')
+    if [[ $bytes == 0 ]]; then
+        r_cpu1[$label]=- r_cpu2[$label]=- r_cpu[$label]=-
+    else
+        r_cpu1[$label]=$(awk -v c=$((c1b - c1a)) -v b="$bytes" -v hz="$hz" 'BEGIN { printf "%.2f", c / hz / (b / 1e9) }')
+        r_cpu2[$label]=$(awk -v c=$((c2b - c2a)) -v b="$bytes" -v hz="$hz" 'BEGIN { printf "%.2f", c / hz / (b / 1e9) }')
+        r_cpu[$label]=$(awk -v c=$((c1b - c1a + c2b - c2a)) -v b="$bytes" -v hz="$hz" 'BEGIN { printf "%.2f", c / hz / (b / 1e9) }')
+    fi
+    echo "  ${r_mbps[$label]} Mbit/s (${r_gb[$label]} GB), RTT ${r_rtt[$label]} ms, CPU $(((c1b - c1a + c2b - c2a))) ticks at $hz Hz"
+}
+
+have_a=0
+if [[ -n $impl ]]; then
+    echo "A = $impl:"
+    measure A "$impl" a && have_a=1
+else
+    echo "A: no IMPL given and no tulled in $repo/build/*/daemon; measuring wireguard-go only"
+fi
+echo "wireguard-go = $wggo:"
+have_w=0
+measure W "$wggo" w && have_w=1
+
+# ---------------------------------------------------------------------------------------------
+ratio() { # ratio A B
+    awk -v a="$1" -v b="$2" 'BEGIN { n = "^[0-9]+([.][0-9]+)?$"; if (a !~ n || b !~ n || b + 0 == 0) print "-"; else printf "%.2f", a / b }'
+}
+val() { # val ARRAY LABEL HAVE
+    local -n arr=$1
+    if (($3)); then echo "${arr[$2]:--}"; else echo "n/a"; fi
+}
+echo
+printf '%-34s %12s %12s %8s  %s\n' "figure" "A" "wireguard-go" "A/wg-go" "better"
+row() { # row TITLE ARRAY BETTER
+    local a w
+    a=$(val "$2" A "$have_a") w=$(val "$2" W "$have_w")
+    printf '%-34s %12s %12s %8s  %s\n' "$1" "$a" "$w" "$(ratio "$a" "$w")" "$3"
+}
+row "TCP throughput (Mbit/s)" r_mbps higher
+row "ping RTT avg (ms)" r_rtt lower
+row "CPU s/GB, ns1 daemon (sender)" r_cpu1 lower
+row "CPU s/GB, ns2 daemon (receiver)" r_cpu2 lower
+row "CPU s/GB, both daemons" r_cpu lower
+printf '%-34s %12s\n' "plain veth, no tunnel (Mbit/s)" "$(awk -v b="$base_bps" 'BEGIN { printf "%.0f", b / 1e6 }')"
+printf '%-34s %12s\n' "plain veth ping RTT avg (ms)" "$base_rtt"
+exit 0
