@@ -312,7 +312,7 @@ void Engine::encrypt_and_send(Peer& peer, Keypair& keypair, std::span<const std:
     if (packet.empty()) {
         ++counters_.keepalives_sent;
     } else {
-        peer.timers_.data_sent(now, jitter());
+        peer.timers_.data_sent(now, [this] { return jitter(); });
     }
 }
 

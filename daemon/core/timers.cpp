@@ -15,12 +15,6 @@ bool due(std::optional<TimePoint>& timer, TimePoint now) {
 
 }  // namespace
 
-void Timers::data_sent(TimePoint now, Duration jitter) {
-    if (!new_handshake_) {
-        new_handshake_ = now + spec::kKeepaliveTimeout + spec::kRekeyTimeout + jitter;
-    }
-}
-
 void Timers::data_received(TimePoint now) {
     if (!send_keepalive_) {
         send_keepalive_ = now + spec::kKeepaliveTimeout;

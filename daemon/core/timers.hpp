@@ -25,8 +25,14 @@ class Timers {
         }
     };
 
-    // Call after a data packet (not a keepalive) was sent.
-    void data_sent(TimePoint now, Duration jitter);
+    // Call after a data packet (not a keepalive) was sent. `jitter()` is asked only when the
+    // timer is armed, which is rare: it costs a random number.
+    template <typename JitterFn>
+    void data_sent(TimePoint now, JitterFn&& jitter) {
+        if (!new_handshake_) {
+            new_handshake_ = now + spec::kKeepaliveTimeout + spec::kRekeyTimeout + jitter();
+        }
+    }
     // Call after a data packet (not a keepalive) was received and authenticated.
     void data_received(TimePoint now);
     // Call after any authenticated packet (data, keepalive or handshake) was sent.

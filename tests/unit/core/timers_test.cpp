@@ -72,13 +72,13 @@ TEST(Timers, MoreDataWhileAKeepaliveIsPendingAsksForAnotherOne) {
 
 TEST(Timers, NewHandshakeWhenSentDataIsNotAnswered) {
     Timers t;
-    t.data_sent(kStart, 200ms);
-    t.data_sent(kStart + 3s, 0ms);  // does not push the deadline
+    t.data_sent(kStart, [] { return Duration{200ms}; });
+    t.data_sent(kStart + 3s, [] { return Duration{0}; });  // does not push the deadline
     EXPECT_EQ(t.next_deadline(), kStart + 15200ms);
     EXPECT_TRUE(t.expire(kStart + 15200ms).new_handshake);
 
     Timers answered;
-    answered.data_sent(kStart, 0ms);
+    answered.data_sent(kStart, [] { return Duration{0}; });
     answered.any_authenticated_packet_received();
     EXPECT_FALSE(answered.expire(kStart + 60s).new_handshake);
 }
@@ -105,7 +105,7 @@ TEST(Timers, PersistentKeepaliveRestartsWithEveryPacket) {
 TEST(Timers, StopClearsEverything) {
     Timers t;
     t.handshake_initiated(kStart, 0ms);
-    t.data_sent(kStart, 0ms);
+    t.data_sent(kStart, [] { return Duration{0}; });
     t.data_received(kStart);
     t.session_derived(kStart);
     t.stop();
