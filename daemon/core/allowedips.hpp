@@ -23,15 +23,15 @@
 // multibit tables (DIR-24-8, poptrie) look up in 1 to 3 reads, but an update can rewrite large
 // parts of them and DIR-24-8 needs tens of megabytes even when nearly empty.
 //
-// Figures from tests/bench/allowedips_bench.cpp (g++ 12 -O2, 2 shared cores of an AMD EPYC VM, so
-// timings vary by a factor of up to 2 from run to run), tables of 100,000 random prefixes:
-//   random addresses                 IPv4 40-70 ns, IPv6 40-45 ns per lookup
-//   addresses inside random prefixes IPv4 100-250 ns, IPv6 230-400 ns (the deep nodes of a
-//                                    table this size are not in cache)
-//   10,000 peers, a /32 and a /128   IPv4 20 ns, IPv6 55 ns
-//   memory (memory_bytes())          64 bytes per prefix for IPv4, 86 for IPv6; malloc's
-//                                    overhead adds about a quarter
-//   10,000 peers x 3 prefixes        10 ms to insert, 10 ms to remove with remove_by_peer
+// Figures from tests/bench/allowedips_bench.cpp (g++ 12 -O2, one core of a shared AMD EPYC VM,
+// quiet machine; under heavy load from others the lookup times doubled), independent lookups:
+//   100,000 random prefixes, random addresses        IPv4 32 ns, IPv6 29 ns
+//   100,000 random prefixes, addresses inside them   IPv4 60 ns, IPv6 165 ns (deep nodes of a
+//                                                    table this size are not in cache)
+//   10,000 peers with a /32 and a /128 each          IPv4 16 ns, IPv6 41 ns
+//   memory (memory_bytes()), 100,000 random prefixes 64 bytes per prefix (IPv4), 86 (IPv6);
+//                                                    malloc's own overhead adds about a quarter
+//   10,000 peers x 3 prefixes                        11 ms to insert, 11 ms to remove_by_peer
 // On x86-64 built for the baseline target, lookups use the POPCNT instruction through a run-time
 // check (see allowedips.cpp).
 //
