@@ -1,0 +1,161 @@
+#!/usr/bin/env bash
+# modes.sh: tulled's ways of starting, end to end, against wireguard-go.
+#
+#   ns1 (tulled)  veth1 192.168.244.1 ---- veth2 192.168.244.2  ns2 (wireguard-go)
+#                 tunnel 10.6.0.1, fd06::1                       tunnel 10.6.0.2, fd06::2
+#
+# 1. wg-quick up/down with WG_QUICK_USERSPACE_IMPLEMENTATION=tulled; deleting the interface ends
+#    the daemon and removes its UAPI socket.
+# 2. tulled --config FILE (standalone): addresses, MTU, routes and a PostUp hook set by tulled
+#    itself, traffic flows, SIGTERM takes it all down.
+# 3. A config with mistakes: every error named with file:line, nothing created.
+# Usage (as root): TULLED=path/to/tulled tests/integration/modes.sh
+# Prints "ok N - ..." lines and "N passed, N failed"; exits 1 on failure, 77 when skipped.
+set -u
+
+skip() { echo "1..0 # SKIP $*"; exit 77; }
+[[ $EUID -eq 0 ]] || skip "needs root (network namespaces, TUN devices)"
+[[ -c /dev/net/tun ]] || skip "no /dev/net/tun"
+for tool in ip wg wg-quick wireguard-go ping; do
+    command -v "$tool" >/dev/null || skip "$tool is not installed"
+done
+tulled=${TULLED:-$(dirname "$0")/../../build/default/daemon/tulled}
+[[ -x $tulled ]] || skip "tulled not found at $tulled (set TULLED)"
+
+ns1="tulle-$$-m1" ns2="tulle-$$-m2"
+if1="tm$$a" if2="tm$$b"
+work=$(mktemp -d)
+passed=0 failed=0 n=0
+pids=()
+
+n1() { ip netns exec "$ns1" "$@"; }
+n2() { ip netns exec "$ns2" "$@"; }
+check() { # description, command...
+    local what=$1
+    shift
+    n=$((n + 1))
+    if "$@" >/dev/null 2>&1; then
+        echo "ok $n - $what"
+        passed=$((passed + 1))
+    else
+        echo "not ok $n - $what"
+        failed=$((failed + 1))
+    fi
+}
+cleanup() {
+    for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null; done
+    for ns in "$ns1" "$ns2"; do
+        for pid in $(ip netns pids "$ns" 2>/dev/null); do kill "$pid" 2>/dev/null; done
+    done
+    sleep 0.3
+    ip netns del "$ns1" 2>/dev/null
+    ip netns del "$ns2" 2>/dev/null
+    rm -f "/var/run/wireguard/$if1.sock" "/var/run/wireguard/$if2.sock"
+    rm -rf "$work"
+}
+trap cleanup EXIT
+trap 'exit 1' INT TERM
+
+ip netns add "$ns1"
+ip netns add "$ns2"
+ip -n "$ns1" link add veth1 type veth peer name veth2 netns "$ns2"
+ip -n "$ns1" addr add 192.168.244.1/24 dev veth1
+ip -n "$ns2" addr add 192.168.244.2/24 dev veth2
+ip -n "$ns1" link set veth1 up
+ip -n "$ns2" link set veth2 up
+ip -n "$ns1" link set lo up
+
+key1=$(wg genkey) key2=$(wg genkey)
+pub1=$(wg pubkey <<<"$key1") pub2=$(wg pubkey <<<"$key2")
+psk=$(wg genpsk)
+
+# The far side: wireguard-go, configured with wg.
+WG_PROCESS_FOREGROUND=1 n2 wireguard-go "$if2" >"$work/wg-go.log" 2>&1 &
+pids+=($!)
+for _ in $(seq 50); do [[ -S /var/run/wireguard/$if2.sock ]] && break; sleep 0.1; done
+n2 wg set "$if2" private-key <(echo "$key2") listen-port 51821 \
+    peer "$pub1" preshared-key <(echo "$psk") allowed-ips 10.6.0.1/32,fd06::1/128,10.66.0.0/16
+n2 ip addr add 10.6.0.2/24 dev "$if2"
+n2 ip addr add fd06::2/64 dev "$if2"
+n2 ip addr add 10.66.0.1/16 dev "$if2"
+n2 ip link set "$if2" up
+
+conf="$work/$if1.conf"
+cat >"$conf" <<CONF
+[Interface]
+PrivateKey = $key1
+Address = 10.6.0.1/24, fd06::1/64
+ListenPort = 51820
+MTU = 1380
+PostUp = echo up %i > $work/hook
+
+[Peer]
+# Name = far side
+PublicKey = $pub2
+PresharedKey = $psk
+AllowedIPs = 10.6.0.2/32, fd06::2/128
+AllowedIPs = 10.66.0.0/16
+Endpoint = 192.168.244.2:51821
+CONF
+chmod 600 "$conf"
+
+# --- 1. wg-quick with tulled as the userspace implementation ---------------------------------
+quick_conf="$work/quick/$if1.conf"
+mkdir -p "$work/quick"
+grep -v '^PostUp\|^MTU' "$conf" >"$quick_conf"
+chmod 600 "$quick_conf"
+check "wg-quick up with WG_QUICK_USERSPACE_IMPLEMENTATION=tulled" \
+    env WG_QUICK_USERSPACE_IMPLEMENTATION="$tulled" ip netns exec "$ns1" wg-quick up "$quick_conf"
+check "ping through the wg-quick tunnel" n1 ping -c 2 -i 0.2 -W 2 10.6.0.2
+check "wg show reports the handshake" \
+    bash -c "ip netns exec $ns1 wg show $if1 latest-handshakes | awk '{exit !(\$2 > 0)}'"
+daemon=$(ip netns pids "$ns1" | head -1)
+check "wg-quick down deletes the interface" n1 wg-quick down "$quick_conf"
+for _ in $(seq 30); do kill -0 "$daemon" 2>/dev/null || break; sleep 0.1; done
+check "deleting the interface ended tulled" bash -c "! kill -0 $daemon 2>/dev/null"
+check "and removed its UAPI socket" test ! -e "/var/run/wireguard/$if1.sock"
+
+# --- 2. standalone mode -----------------------------------------------------------------------
+# Not through n1(): $! must be tulled itself (ip netns exec execs it), not a subshell.
+ip netns exec "$ns1" "$tulled" --config "$conf" >"$work/standalone.log" 2>&1 &
+standalone=$!
+pids+=("$standalone")
+for _ in $(seq 50); do [[ -S /var/run/wireguard/$if1.sock ]] && break; sleep 0.1; done
+sleep 0.3
+check "standalone: PostUp ran with %i replaced" grep -qx "up $if1" "$work/hook"
+check "standalone: MTU 1380" bash -c "ip -n $ns1 link show $if1 | grep -q 'mtu 1380'"
+check "standalone: IPv4 address" bash -c "ip -n $ns1 addr show $if1 | grep -q 'inet 10.6.0.1/24'"
+check "standalone: IPv6 address" bash -c "ip -n $ns1 addr show $if1 | grep -q 'inet6 fd06::1/64'"
+check "standalone: link up" bash -c "ip -n $ns1 link show $if1 | grep -q 'UP'"
+check "standalone: route for each allowed IP" \
+    bash -c "ip -n $ns1 route show dev $if1 | grep -q '^10.66.0.0/16 proto 116' &&
+             ip -n $ns1 route show dev $if1 | grep -q '^10.6.0.2 proto 116' &&
+             ip -n $ns1 -6 route show dev $if1 | grep -q '^fd06::2 proto 116'"
+check "standalone: ping v4 through the tunnel" n1 ping -c 2 -i 0.2 -W 2 10.6.0.2
+check "standalone: ping v6 through the tunnel" n1 ping -c 2 -i 0.2 -W 2 fd06::2
+check "standalone: a routed prefix reaches the peer" n1 ping -c 2 -i 0.2 -W 2 10.66.0.1
+check "standalone: wg show sees the preshared key" \
+    bash -c "ip netns exec $ns1 wg show $if1 preshared-keys | grep -q '$psk'"
+kill -TERM "$standalone"
+wait "$standalone"
+status=$?
+check "standalone: SIGTERM exits 0" test "$status" -eq 0
+check "standalone: the interface is gone" bash -c "! ip -n $ns1 link show $if1 2>/dev/null"
+check "standalone: no route of ours is left" \
+    bash -c "! ip -n $ns1 route show proto 116 | grep -q . && ! ip -n $ns1 -6 route show proto 116 | grep -q ."
+
+# --- 3. a config with mistakes ----------------------------------------------------------------
+bad="$work/bad/$if1.conf"
+mkdir -p "$work/bad"
+printf '[Interface]\nPrivateKey = %s\nAddress = 10.6.0.1/33\n\n[Peer]\nPublicKey = nope\nAllowedIPs = 10.6.0.2/32\n' \
+    "$key1" >"$bad"
+n1 "$tulled" --config "$bad" >"$work/bad.log" 2>&1
+status=$?
+check "bad config: tulled refuses it" test "$status" -ne 0
+check "bad config: names file and line of the address" grep -q "$if1.conf:3: Address" "$work/bad.log"
+check "bad config: names file and line of the key" grep -q "$if1.conf:6: PublicKey" "$work/bad.log"
+check "bad config: created no interface" bash -c "! ip -n $ns1 link show $if1 2>/dev/null"
+
+echo "1..$n"
+echo "$passed passed, $failed failed"
+((failed == 0))
