@@ -39,7 +39,7 @@ ipc::IpPrefix to_ipc(const core::IpPrefix& prefix) {
 
 Device::Device(asio::io_context& io, std::unique_ptr<platform::Tun> tun,
                platform::UdpSocketFactory& sockets, core::Environment& environment,
-               std::shared_ptr<spdlog::logger> log)
+               std::shared_ptr<spdlog::logger> log, unsigned crypto_workers)
     : io_(io),
       tun_(std::move(tun)),
       sockets_(sockets),
@@ -49,12 +49,15 @@ Device::Device(asio::io_context& io, std::unique_ptr<platform::Tun> tun,
       timer_(io),
       in_buffers_(kBatch, std::vector<std::uint8_t>(kMaxDatagram)),
       in_sizes_(kBatch),
-      in_senders_(kBatch) {
+      in_senders_(kBatch),
+      workers_(crypto_workers) {
     for (auto& buffer : in_buffers_) {
         in_spans_.emplace_back(buffer);
     }
     out_buffers_.reserve(kBatch);
     out_.reserve(kBatch);
+    seal_with_.reserve(kBatch);
+    in_batch_.reserve(kBatch);
 }
 
 Device::~Device() {
@@ -65,7 +68,8 @@ void Device::start() {
     open_socket(0);
     running_ = true;
     wait_tun();
-    log_->info("{}: up, listening on UDP port {}", name(), udp_->port());
+    log_->info("{}: up, listening on UDP port {}, {} crypto worker thread(s)", name(), udp_->port(),
+               workers_.workers());
 }
 
 void Device::stop() {
@@ -170,7 +174,8 @@ void Device::on_udp_readable() {
     wait_udp();
 }
 
-void Device::send_datagram(const core::Endpoint& to, std::span<const std::uint8_t> datagram) {
+std::vector<std::uint8_t>& Device::queue_datagram(const core::Endpoint& to,
+                                                  std::span<const std::uint8_t> datagram) {
     if (out_.size() == kBatch) {
         flush_sends();
     }
@@ -180,6 +185,18 @@ void Device::send_datagram(const core::Endpoint& to, std::span<const std::uint8_
     auto& buffer = out_buffers_[out_.size()];
     buffer.assign(datagram.begin(), datagram.end());
     out_.push_back(platform::OutgoingDatagram{to_socket(to), buffer});
+    return buffer;
+}
+
+void Device::send_datagram(const core::Endpoint& to, std::span<const std::uint8_t> datagram) {
+    queue_datagram(to, datagram);
+    seal_with_.emplace_back();
+}
+
+void Device::send_unsealed(const core::Endpoint& to, std::shared_ptr<const core::Keypair> keypair,
+                           std::span<const std::uint8_t> datagram) {
+    queue_datagram(to, datagram);
+    seal_with_.push_back(std::move(keypair));
 }
 
 void Device::deliver_packet(const core::Peer& /*peer*/, std::span<const std::uint8_t> packet) {
@@ -194,13 +211,18 @@ void Device::deliver_packet(const core::Peer& /*peer*/, std::span<const std::uin
 }
 
 void Device::flush_sends() {
-    if (out_.empty() || !udp_) {
-        out_.clear();
-        return;
+    if (!out_.empty() && udp_) {
+        // Seal in parallel, send in order: the order the engine numbered them in.
+        workers_.run(out_.size(), [this](std::size_t i) {
+            if (seal_with_[i]) {
+                core::seal_transport(out_buffers_[i], *seal_with_[i]);
+            }
+        });
+        const std::size_t sent = udp_->send(out_);
+        counters_.udp_send_dropped += out_.size() - sent;
     }
-    const std::size_t sent = udp_->send(out_);
-    counters_.udp_send_dropped += out_.size() - sent;
     out_.clear();
+    seal_with_.clear();
 }
 
 void Device::rearm_timer() {

@@ -16,6 +16,7 @@
 
 #include "daemon/core/engine.hpp"
 #include "daemon/uapi.hpp"
+#include "daemon/worker_pool.hpp"
 #include "platform/tun.hpp"
 #include "platform/udp_socket.hpp"
 
@@ -31,7 +32,8 @@ class Device final : public core::PacketSink {
   public:
     Device(boost::asio::io_context& io, std::unique_ptr<platform::Tun> tun,
            platform::UdpSocketFactory& sockets, core::Environment& environment,
-           std::shared_ptr<spdlog::logger> log);
+           std::shared_ptr<spdlog::logger> log,
+           unsigned crypto_workers = WorkerPool::default_workers());
     ~Device() override;
     Device(const Device&) = delete;
     Device& operator=(const Device&) = delete;
@@ -55,6 +57,11 @@ class Device final : public core::PacketSink {
   private:
     void send_datagram(const core::Endpoint& to, std::span<const std::uint8_t> datagram) override;
     void deliver_packet(const core::Peer& peer, std::span<const std::uint8_t> packet) override;
+    [[nodiscard]] bool defers_sealing() const override { return true; }
+    void send_unsealed(const core::Endpoint& to, std::shared_ptr<const core::Keypair> keypair,
+                       std::span<const std::uint8_t> datagram) override;
+    std::vector<std::uint8_t>& queue_datagram(const core::Endpoint& to,
+                                              std::span<const std::uint8_t> datagram);
 
     void open_socket(std::uint16_t port);
     void wait_tun();
@@ -82,9 +89,13 @@ class Device final : public core::PacketSink {
     std::vector<std::span<std::uint8_t>> in_spans_;
     std::vector<std::size_t> in_sizes_;
     std::vector<platform::SocketAddress> in_senders_;
-    // Datagrams produced while handling a batch, sent together at its end.
+    std::vector<core::IncomingDatagram> in_batch_;
+    // Datagrams produced while handling a batch, sealed (in parallel) and sent together at its
+    // end; seal_with_[i] is the keypair for out_[i], or null when it is sealed already.
     std::vector<std::vector<std::uint8_t>> out_buffers_;
     std::vector<platform::OutgoingDatagram> out_;
+    std::vector<std::shared_ptr<const core::Keypair>> seal_with_;
+    WorkerPool workers_;
     DeviceCounters counters_;
 };
 

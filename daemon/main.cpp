@@ -4,6 +4,7 @@
 // WireGuard userspace API at /var/run/wireguard/IFNAME.sock for wg(8), and goes to the background
 // once both are ready. `--foreground` or WG_PROCESS_FOREGROUND=1 keeps it in the foreground.
 // Standalone mode: `tulled --config FILE` applies a wg-quick file itself, in the foreground.
+#include <algorithm>
 #include <cerrno>
 #include <csignal>
 #include <cstdio>
@@ -97,7 +98,12 @@ int run_interface(const std::string& interface_name, int ready_fd, const Lifecyc
     auto sockets = tulle::platform::make_system_udp_socket_factory();
     try {
         auto tun = tulle::platform::make_system_tun_factory()->create(interface_name);
-        tulle::daemon::Device device(io, std::move(tun), *sockets, environment, log);
+        // TULLE_CRYPTO_WORKERS overrides how many threads help with encryption (0: none).
+        unsigned workers = tulle::daemon::WorkerPool::default_workers();
+        if (const char* set = std::getenv("TULLE_CRYPTO_WORKERS"); set != nullptr) {
+            workers = static_cast<unsigned>(std::min(std::strtoul(set, nullptr, 10), 16UL));
+        }
+        tulle::daemon::Device device(io, std::move(tun), *sockets, environment, log, workers);
         tulle::daemon::UapiServer uapi(io, tulle::daemon::UapiServer::path_for(device.name()),
                                        device, log);
         device.start();

@@ -299,13 +299,23 @@ void Engine::encrypt_and_send(Peer& peer, Keypair& keypair, std::span<const std:
     header.receiver.set(keypair.remote_index);
     header.counter.set(keypair.send_counter++);
     std::memcpy(scratch_.data(), &header, sizeof(header));
-    const std::span<std::uint8_t> body(scratch_.data() + sizeof(header), padded + kAeadTagLen);
+    std::uint8_t* body = scratch_.data() + sizeof(header);
     if (!packet.empty()) {
-        std::memcpy(body.data(), packet.data(), packet.size());
+        std::memcpy(body, packet.data(), packet.size());
     }
-    std::fill_n(body.data() + packet.size(), padded - packet.size(), std::uint8_t{0});
-    crypto::aead_seal(body, keypair.sending, header.counter.get(), body.first(padded), {});
-    send_to_peer(peer, {scratch_.data(), total}, sink);
+    std::fill_n(body + packet.size(), padded - packet.size(), std::uint8_t{0});
+    const std::span<std::uint8_t> datagram(scratch_.data(), total);
+    if (!peer.endpoint_) {
+        ++counters_.no_endpoint;
+    } else {
+        if (sink.defers_sealing()) {
+            sink.send_unsealed(*peer.endpoint_, keypair.shared_from_this(), datagram);
+        } else {
+            seal_transport(datagram, keypair);
+            sink.send_datagram(*peer.endpoint_, datagram);
+        }
+        peer.stats_.tx_bytes += total;
+    }
 
     peer.timers_.any_authenticated_packet_traversal(now);
     peer.timers_.any_authenticated_packet_sent();
@@ -423,14 +433,58 @@ void Engine::begin_session(Peer& peer, TimePoint now) {
 // ---------------------------------------------------------------------------------------------
 // Receiving
 
+void seal_transport(std::span<std::uint8_t> datagram, const Keypair& keypair) {
+    MessageTransportHeader header{};
+    std::memcpy(&header, datagram.data(), sizeof(header));
+    const auto body = datagram.subspan(sizeof(header));
+    crypto::aead_seal(body, keypair.sending, header.counter.get(),
+                      body.first(body.size() - kAeadTagLen), {});
+}
+
 void Engine::receive_datagram(const Endpoint& from, std::span<std::uint8_t> datagram, TimePoint now,
                               PacketSink& sink) {
-    const auto type = classify(datagram);
-    if (!type) {
-        ++counters_.invalid_message;
-        return;
+    const IncomingDatagram one{from, datagram};
+    receive_batch({&one, 1}, now, sink, serial_);
+}
+
+void Engine::receive_batch(std::span<const IncomingDatagram> batch, TimePoint now, PacketSink& sink,
+                           Parallel& parallel) {
+    // In order: handshakes at once, transport data up to the point of decryption (so that a
+    // session a handshake in this batch creates is there for the data after it).
+    open_jobs_.clear();
+    for (std::size_t i = 0; i < batch.size(); ++i) {
+        const auto datagram = batch[i].bytes;
+        const auto type = classify(datagram);
+        if (!type) {
+            ++counters_.invalid_message;
+            continue;
+        }
+        if (*type != MessageType::transport) {
+            receive_handshake(*type, batch[i].from, datagram, now, sink);
+            continue;
+        }
+        OpenJob job;
+        job.index = i;
+        if (prepare_transport(datagram, now, job)) {
+            open_jobs_.push_back(std::move(job));
+        }
     }
-    switch (*type) {
+    // The expensive part, in parallel: each job touches its own datagram and a keypair's keys.
+    parallel.run(open_jobs_.size(), [this, batch](std::size_t j) {
+        OpenJob& job = open_jobs_[j];
+        job.opened = open_transport(batch[job.index].bytes, job);
+    });
+    // In order again: replay window, sessions, timers, delivery.
+    for (auto& job : open_jobs_) {
+        finish_transport(batch[job.index].from, batch[job.index].bytes, job, now, sink);
+    }
+    open_jobs_.clear();
+}
+
+void Engine::receive_handshake(MessageType type, const Endpoint& from,
+                               std::span<const std::uint8_t> datagram, TimePoint now,
+                               PacketSink& sink) {
+    switch (type) {
         case MessageType::initiation:
             receive_initiation(from, datagram, now, sink);
             break;
@@ -441,7 +495,6 @@ void Engine::receive_datagram(const Endpoint& from, std::span<std::uint8_t> data
             receive_cookie_reply(datagram, now);
             break;
         case MessageType::transport:
-            receive_transport(from, datagram, now, sink);
             break;
     }
 }
@@ -587,33 +640,53 @@ void Engine::receive_cookie_reply(std::span<const std::uint8_t> datagram, TimePo
     }
 }
 
-void Engine::receive_transport(const Endpoint& from, std::span<std::uint8_t> datagram,
-                               TimePoint now, PacketSink& sink) {
+bool Engine::prepare_transport(std::span<const std::uint8_t> datagram, TimePoint now,
+                               OpenJob& job) {
     MessageTransportHeader header{};
     std::memcpy(&header, datagram.data(), sizeof(header));
     const IndexTable::Entry* entry = indices_.find(header.receiver.get());
     if (entry == nullptr || entry->keypair == nullptr) {
         ++counters_.unknown_receiver;
-        return;
+        return false;
     }
-    Keypair& keypair = *entry->keypair;
-    Peer& peer = *entry->peer;
-    if (!keypair.can_receive(now)) {
+    if (!entry->keypair->can_receive(now)) {
         ++counters_.keypair_expired;
-        return;
+        return false;
     }
-    const std::uint64_t counter = header.counter.get();
-    const auto sealed = datagram.subspan(sizeof(header));
+    job.counter = header.counter.get();
+    if (job.counter >= spec::kRejectAfterMessages) {
+        ++counters_.decrypt_failed;
+        return false;
+    }
+    job.keypair = entry->keypair->shared_from_this();
+    return true;
+}
+
+bool Engine::open_transport(std::span<std::uint8_t> datagram, const OpenJob& job) {
+    const auto sealed = datagram.subspan(sizeof(MessageTransportHeader));
     const auto plaintext = sealed.first(sealed.size() - kAeadTagLen);
-    if (counter >= spec::kRejectAfterMessages ||
-        !crypto::aead_open(plaintext, keypair.receiving, counter, sealed, {})) {
+    return crypto::aead_open(plaintext, job.keypair->receiving, job.counter, sealed, {});
+}
+
+void Engine::finish_transport(const Endpoint& from, std::span<std::uint8_t> datagram, OpenJob& job,
+                              TimePoint now, PacketSink& sink) {
+    Keypair& keypair = *job.keypair;
+    if (!job.opened) {
         ++counters_.decrypt_failed;
         return;
     }
-    if (!keypair.replay.check_and_update(counter)) {
+    // A handshake earlier in the batch may have retired this keypair (or its peer) meanwhile.
+    if (!keypair.receiving_valid || keypair.peer == nullptr) {
+        ++counters_.keypair_expired;
+        return;
+    }
+    if (!keypair.replay.check_and_update(job.counter)) {
         ++counters_.replayed;
         return;
     }
+    Peer& peer = *keypair.peer;
+    const auto plaintext =
+        datagram.subspan(sizeof(MessageTransportHeader), datagram.size() - kTransportOverhead);
     // Authenticated: from here on the packet counts as the peer's.
     KeypairPtr dropped;
     if (peer.keypairs_.confirm(&keypair, dropped)) {
@@ -704,6 +777,7 @@ void Engine::forget_keypair(const KeypairPtr& keypair) {
         indices_.remove(keypair->local_index);
         keypair->sending_valid = false;
         keypair->receiving_valid = false;
+        keypair->peer = nullptr;
     }
 }
 

@@ -25,6 +25,28 @@
 
 namespace tulle::core {
 
+// Runs job(0) .. job(count - 1), possibly on several threads at once, and returns when all are
+// done. The engine hands it only the AEAD work of a batch, which touches nothing but its own
+// packet and a keypair's (immutable) keys.
+class Parallel {
+  public:
+    Parallel() = default;
+    Parallel(const Parallel&) = delete;
+    Parallel& operator=(const Parallel&) = delete;
+    virtual ~Parallel() = default;
+    virtual void run(std::size_t count, const std::function<void(std::size_t)>& job) = 0;
+};
+
+// One job after the other on the calling thread.
+class Serial final : public Parallel {
+  public:
+    void run(std::size_t count, const std::function<void(std::size_t)>& job) override {
+        for (std::size_t i = 0; i < count; ++i) {
+            job(i);
+        }
+    }
+};
+
 class PacketSink {
   public:
     PacketSink() = default;
@@ -36,6 +58,28 @@ class PacketSink {
     virtual void send_datagram(const Endpoint& to, std::span<const std::uint8_t> datagram) = 0;
     // A decrypted IP packet for the TUN device, from `peer`. Valid only during the call.
     virtual void deliver_packet(const Peer& peer, std::span<const std::uint8_t> packet) = 0;
+
+    // A sink that answers true gets transport messages unsealed, through send_unsealed(), so it
+    // can seal a whole batch in parallel before sending it in order.
+    [[nodiscard]] virtual bool defers_sealing() const { return false; }
+    // `datagram` holds the header and the padded plaintext followed by room for the tag. Before
+    // it goes to `to`, seal_transport(datagram, *keypair) must run on it. Valid during the call.
+    virtual void send_unsealed(const Endpoint& to, std::shared_ptr<const Keypair> keypair,
+                               std::span<const std::uint8_t> datagram) {
+        (void)to;
+        (void)keypair;
+        (void)datagram;
+    }
+};
+
+// Seals a transport message in place: header, padded plaintext, then the 16-byte tag. Safe on
+// any thread: it reads only the keypair's sending key and the message's own header.
+void seal_transport(std::span<std::uint8_t> datagram, const Keypair& keypair);
+
+// A datagram of a batch, as it came from the socket; it is decrypted in place.
+struct IncomingDatagram {
+    Endpoint from;
+    std::span<std::uint8_t> bytes;
 };
 
 struct EngineConfig {
@@ -115,6 +159,10 @@ class Engine {
     // A datagram from the UDP socket. Decrypted in place; the buffer is scratch afterwards.
     void receive_datagram(const Endpoint& from, std::span<std::uint8_t> datagram, TimePoint now,
                           PacketSink& sink);
+    // A batch of datagrams, with the same effect as receiving them one by one in order; their
+    // decryption runs through `parallel`.
+    void receive_batch(std::span<const IncomingDatagram> batch, TimePoint now, PacketSink& sink,
+                       Parallel& parallel);
     // Runs the timers that are due.
     void tick(TimePoint now, PacketSink& sink);
     [[nodiscard]] std::optional<TimePoint> next_deadline() const;
@@ -138,8 +186,19 @@ class Engine {
     void receive_response(const Endpoint& from, std::span<const std::uint8_t> datagram,
                           TimePoint now, PacketSink& sink);
     void receive_cookie_reply(std::span<const std::uint8_t> datagram, TimePoint now);
-    void receive_transport(const Endpoint& from, std::span<std::uint8_t> datagram, TimePoint now,
-                           PacketSink& sink);
+    // Transport data in two steps around the decryption: which keypair, then what it means.
+    struct OpenJob {
+        std::size_t index = 0;  // in the batch
+        std::shared_ptr<Keypair> keypair;
+        std::uint64_t counter = 0;
+        bool opened = false;
+    };
+    [[nodiscard]] bool prepare_transport(std::span<const std::uint8_t> datagram, TimePoint now,
+                                         OpenJob& job);
+    void finish_transport(const Endpoint& from, std::span<std::uint8_t> datagram, OpenJob& job,
+                          TimePoint now, PacketSink& sink);
+    void receive_handshake(MessageType type, const Endpoint& from,
+                           std::span<const std::uint8_t> datagram, TimePoint now, PacketSink& sink);
     // Checks the MACs and load policy of a handshake message; true when it may be processed.
     bool admit_handshake(const Endpoint& from, std::span<const std::uint8_t> datagram,
                          std::size_t mac1_offset, std::uint32_t sender_index, TimePoint now,
@@ -151,6 +210,7 @@ class Engine {
     void send_keepalive(Peer& peer, TimePoint now, PacketSink& sink);
     void encrypt_and_send(Peer& peer, Keypair& keypair, std::span<const std::uint8_t> packet,
                           TimePoint now, PacketSink& sink);
+    static bool open_transport(std::span<std::uint8_t> datagram, const OpenJob& job);
     void send_to_peer(Peer& peer, std::span<const std::uint8_t> datagram, PacketSink& sink);
     void stage(Peer& peer, std::span<const std::uint8_t> packet);
     void begin_session(Peer& peer, TimePoint now);
@@ -178,6 +238,8 @@ class Engine {
     TimePoint load_window_start_{};
     std::size_t load_window_count_ = 0;
     std::vector<std::uint8_t> scratch_;  // one outgoing transport message
+    std::vector<OpenJob> open_jobs_;     // the transport messages of the batch in hand
+    Serial serial_;
     EngineCounters counters_;
 };
 

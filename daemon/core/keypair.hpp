@@ -14,7 +14,8 @@ namespace tulle::core {
 
 class Peer;
 
-struct Keypair {
+// Shared: a batch being sealed or opened on worker threads keeps its keypair alive.
+struct Keypair : std::enable_shared_from_this<Keypair> {
     SymmetricKey sending;
     SymmetricKey receiving;
     std::uint32_t local_index = 0;   // the receiver index peers put in packets to us

@@ -3,6 +3,7 @@
 #include "daemon/core/engine.hpp"
 
 #include <algorithm>
+#include <thread>
 #include <vector>
 
 #include <gtest/gtest.h>
@@ -649,6 +650,133 @@ TEST_F(EngineTest, DeadlineSaysWhenToTickNext) {
     ASSERT_TRUE(deadline.has_value());
     EXPECT_GE(*deadline - net.now(), spec::kRekeyTimeout);
     EXPECT_LE(*deadline - net.now(), spec::kRekeyTimeout + spec::kRekeyTimeoutJitterMax);
+}
+
+}  // namespace
+}  // namespace tulle::core
+
+namespace tulle::core {
+namespace {
+
+// Runs the jobs on two threads, the second half first, to shake out order assumptions.
+class TwoThreads final : public Parallel {
+  public:
+    void run(std::size_t count, const std::function<void(std::size_t)>& job) override {
+        std::thread other([&] {
+            for (std::size_t i = count / 2; i < count; ++i) {
+                job(i);
+            }
+        });
+        for (std::size_t i = count / 2; i > 0; --i) {
+            job(i - 1);
+        }
+        other.join();
+        ++runs;
+    }
+    int runs = 0;
+};
+
+TEST_F(EngineTest, BatchReceiveOnThreadsDeliversInOrderAndStillRefusesReplays) {
+    Node& a = make_a();
+    Node& b = make_b();
+    net.pair(a, kIpA, b, kIpB);
+    send(a, kIpA, kIpB);
+    net.flush();
+    std::vector<Datagram> held;
+    net.filter = [&](Datagram& d) {
+        held.push_back(d);
+        return false;
+    };
+    for (int i = 0; i < 40; ++i) {
+        send(a, kIpA, kIpB, 200, static_cast<std::uint8_t>(i));
+    }
+    net.flush();
+    net.filter = nullptr;
+    ASSERT_EQ(held.size(), 40U);
+    held.push_back(held[7]);  // a replay inside the same batch
+    std::vector<IncomingDatagram> batch;
+    for (auto& d : held) {
+        batch.push_back({d.from, d.bytes});
+    }
+    TwoThreads threads;
+    b.engine.receive_batch(batch, net.now(), b, threads);
+    EXPECT_EQ(threads.runs, 1);
+    ASSERT_EQ(b.delivered.size(), 41U);
+    for (int i = 0; i < 40; ++i) {
+        EXPECT_EQ(b.delivered[static_cast<std::size_t>(i) + 1].back(),
+                  static_cast<std::uint8_t>(i));
+    }
+    EXPECT_EQ(b.engine.counters().replayed, 1U);
+}
+
+TEST_F(EngineTest, HandshakeAndDataInOneBatchAreTakenInOrder) {
+    Node& a = make_a();
+    Node& b = make_b();
+    net.pair(a, kIpA, b, kIpB);
+    // b takes the initiation alone, then a replay of it together with the first data.
+    std::vector<Datagram> to_b;
+    net.filter = [&](Datagram& d) {
+        if (d.to == b.address) {
+            to_b.push_back(d);
+            return false;
+        }
+        return true;
+    };
+    send(a, kIpA, kIpB);  // the initiation, held
+    net.flush();
+    ASSERT_EQ(to_b.size(), 1U);
+    std::vector<IncomingDatagram> first{{to_b[0].from, to_b[0].bytes}};
+    TwoThreads threads;
+    b.engine.receive_batch(first, net.now(), b, threads);  // b answers
+    net.flush();                                           // a gets the response, sends data
+    ASSERT_EQ(to_b.size(), 2U);
+    // A second copy of the initiation (ignored as a replay) and the data in one batch.
+    net.advance(std::chrono::seconds{1});
+    std::vector<IncomingDatagram> second{{to_b[0].from, to_b[0].bytes},
+                                         {to_b[1].from, to_b[1].bytes}};
+    b.engine.receive_batch(second, net.now(), b, threads);
+    EXPECT_EQ(b.engine.counters().handshake_replayed, 1U);
+    EXPECT_EQ(b.delivered.size(), 1U);
+}
+
+// A sink that takes messages unsealed and seals them itself, as the daemon does per batch.
+class DeferringSink final : public PacketSink {
+  public:
+    explicit DeferringSink(Node& node) : node_(node) {}
+    void send_datagram(const Endpoint& to, std::span<const std::uint8_t> datagram) override {
+        node_.send_datagram(to, datagram);
+    }
+    void deliver_packet(const Peer& peer, std::span<const std::uint8_t> packet) override {
+        node_.deliver_packet(peer, packet);
+    }
+    [[nodiscard]] bool defers_sealing() const override { return true; }
+    void send_unsealed(const Endpoint& to, std::shared_ptr<const Keypair> keypair,
+                       std::span<const std::uint8_t> datagram) override {
+        std::vector<std::uint8_t> copy(datagram.begin(), datagram.end());
+        seal_transport(copy, *keypair);
+        ++sealed;
+        node_.send_datagram(to, copy);
+    }
+    int sealed = 0;
+
+  private:
+    Node& node_;
+};
+
+TEST_F(EngineTest, DeferredSealingGivesMessagesThePeerAccepts) {
+    Node& a = make_a();
+    Node& b = make_b();
+    net.pair(a, kIpA, b, kIpB);
+    DeferringSink sink(a);
+    a.engine.send_packet(testing::ipv4_packet(kIpA, kIpB, 300), net.now(), sink);
+    net.flush();  // handshake; the staged packet goes out through `a` itself
+    a.engine.send_packet(testing::ipv4_packet(kIpA, kIpB, 301), net.now(), sink);
+    a.engine.send_packet(testing::ipv4_packet(kIpA, kIpB, 0), net.now(), sink);
+    net.flush();
+    EXPECT_EQ(sink.sealed, 2);
+    ASSERT_EQ(b.delivered.size(), 3U);
+    EXPECT_EQ(b.delivered[1].size(), 329U);
+    EXPECT_EQ(b.engine.counters().decrypt_failed, 0U);
 }
 
 }  // namespace

@@ -1,0 +1,56 @@
+#include "daemon/worker_pool.hpp"
+
+#include <atomic>
+#include <set>
+#include <thread>
+#include <vector>
+
+#include <gtest/gtest.h>
+
+namespace tulle::daemon {
+namespace {
+
+TEST(WorkerPool, RunsEveryJobExactlyOnceAndReturnsWhenAllAreDone) {
+    WorkerPool pool(3);
+    for (std::size_t count : {0U, 1U, 7U, 8U, 64U, 1000U}) {
+        std::vector<std::atomic<int>> hits(count);
+        pool.run(count, [&](std::size_t i) { hits[i].fetch_add(1); });
+        for (std::size_t i = 0; i < count; ++i) {
+            ASSERT_EQ(hits[i].load(), 1) << "job " << i << " of " << count;
+        }
+    }
+}
+
+TEST(WorkerPool, LargeBatchesReallyUseOtherThreads) {
+    WorkerPool pool(1);
+    std::mutex mutex;
+    std::set<std::thread::id> seen;
+    for (int round = 0; round < 200 && seen.size() < 2; ++round) {
+        pool.run(64, [&](std::size_t) {
+            std::this_thread::sleep_for(std::chrono::microseconds{20});
+            const std::lock_guard lock(mutex);
+            seen.insert(std::this_thread::get_id());
+        });
+    }
+    EXPECT_EQ(seen.size(), 2U);
+}
+
+TEST(WorkerPool, SmallBatchesStayOnTheCallingThread) {
+    WorkerPool pool(2);
+    std::set<std::thread::id> seen;
+    pool.run(WorkerPool::kMinParallelJobs - 1,
+             [&](std::size_t) { seen.insert(std::this_thread::get_id()); });
+    EXPECT_EQ(seen, std::set<std::thread::id>{std::this_thread::get_id()});
+}
+
+TEST(WorkerPool, ManyRoundsBackToBack) {
+    WorkerPool pool(2);
+    std::atomic<std::size_t> total{0};
+    for (int round = 0; round < 2000; ++round) {
+        pool.run(16, [&](std::size_t) { total.fetch_add(1); });
+    }
+    EXPECT_EQ(total.load(), 2000U * 16U);
+}
+
+}  // namespace
+}  // namespace tulle::daemon
