@@ -193,10 +193,11 @@ void Device::send_datagram(const core::Endpoint& to, std::span<const std::uint8_
     seal_with_.emplace_back();
 }
 
-void Device::send_unsealed(const core::Endpoint& to, std::shared_ptr<const core::Keypair> keypair,
+void Device::send_unsealed(const core::Endpoint& to,
+                           const std::shared_ptr<const core::Keypair>& keypair,
                            std::span<const std::uint8_t> datagram) {
     queue_datagram(to, datagram);
-    seal_with_.push_back(std::move(keypair));
+    seal_with_.push_back(keypair);
 }
 
 void Device::deliver_packet(const core::Peer& /*peer*/, std::span<const std::uint8_t> packet) {

@@ -58,7 +58,8 @@ class Device final : public core::PacketSink {
     void send_datagram(const core::Endpoint& to, std::span<const std::uint8_t> datagram) override;
     void deliver_packet(const core::Peer& peer, std::span<const std::uint8_t> packet) override;
     [[nodiscard]] bool defers_sealing() const override { return true; }
-    void send_unsealed(const core::Endpoint& to, std::shared_ptr<const core::Keypair> keypair,
+    void send_unsealed(const core::Endpoint& to,
+                       const std::shared_ptr<const core::Keypair>& keypair,
                        std::span<const std::uint8_t> datagram) override;
     std::vector<std::uint8_t>& queue_datagram(const core::Endpoint& to,
                                               std::span<const std::uint8_t> datagram);

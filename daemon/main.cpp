@@ -41,7 +41,7 @@ constexpr int kExitFailure = 1;
 constexpr int kExitUsage = 2;
 
 bool env_is(const char* name, std::string_view value) {
-    const char* set = std::getenv(name);
+    const char* set = std::getenv(name);  // NOLINT(concurrency-mt-unsafe): before any thread
     return set != nullptr && value == set;
 }
 
@@ -100,6 +100,7 @@ int run_interface(const std::string& interface_name, int ready_fd, const Lifecyc
         auto tun = tulle::platform::make_system_tun_factory()->create(interface_name);
         // TULLE_CRYPTO_WORKERS overrides how many threads help with encryption (0: none).
         unsigned workers = tulle::daemon::WorkerPool::default_workers();
+        // NOLINTNEXTLINE(concurrency-mt-unsafe): read before the worker threads start
         if (const char* set = std::getenv("TULLE_CRYPTO_WORKERS"); set != nullptr) {
             workers = static_cast<unsigned>(std::min(std::strtoul(set, nullptr, 10), 16UL));
         }
@@ -150,7 +151,7 @@ int run_standalone(const std::string& path) {
     }
     std::ifstream in(path, std::ios::binary);
     if (!in) {
-        log->error("{}: cannot read: {}", path, std::strerror(errno));
+        log->error("{}: cannot read: {}", path, std::generic_category().message(errno));
         return kExitFailure;
     }
     std::string text{std::istreambuf_iterator<char>(in), {}};

@@ -64,7 +64,7 @@ class PacketSink {
     [[nodiscard]] virtual bool defers_sealing() const { return false; }
     // `datagram` holds the header and the padded plaintext followed by room for the tag. Before
     // it goes to `to`, seal_transport(datagram, *keypair) must run on it. Valid during the call.
-    virtual void send_unsealed(const Endpoint& to, std::shared_ptr<const Keypair> keypair,
+    virtual void send_unsealed(const Endpoint& to, const std::shared_ptr<const Keypair>& keypair,
                                std::span<const std::uint8_t> datagram) {
         (void)to;
         (void)keypair;

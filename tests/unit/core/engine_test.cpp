@@ -750,7 +750,7 @@ class DeferringSink final : public PacketSink {
         node_.deliver_packet(peer, packet);
     }
     [[nodiscard]] bool defers_sealing() const override { return true; }
-    void send_unsealed(const Endpoint& to, std::shared_ptr<const Keypair> keypair,
+    void send_unsealed(const Endpoint& to, const std::shared_ptr<const Keypair>& keypair,
                        std::span<const std::uint8_t> datagram) override {
         std::vector<std::uint8_t> copy(datagram.begin(), datagram.end());
         seal_transport(copy, *keypair);
