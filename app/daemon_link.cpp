@@ -97,8 +97,8 @@ void DaemonLink::on_error(QLocalSocket::LocalSocketError error) {
     switch (error) {
         case QLocalSocket::ServerNotFoundError:
         case QLocalSocket::ConnectionRefusedError:
-            what = tr("tulled is not running (no control socket at %1). Start it with "
-                      "\"systemctl start tulled\".")
+            what = tr("tulled is not running: nothing answers on its control socket %1. "
+                      "Tulle keeps trying and connects as soon as tulled starts.")
                        .arg(socket_path_);
             break;
         case QLocalSocket::SocketAccessError:
