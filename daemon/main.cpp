@@ -116,6 +116,7 @@ int run_interface(const std::string& interface_name, int ready_fd, const Lifecyc
             return kExitFailure;
         }
         device.on_closed = [&io] { io.stop(); };
+        uapi.on_removed = [&io] { io.stop(); };
         asio::signal_set signals(io, SIGTERM, SIGINT);
         signals.async_wait([&](const boost::system::error_code& error, int signal) {
             if (!error) {

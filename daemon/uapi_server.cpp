@@ -123,6 +123,29 @@ void UapiServer::start() {
     bound_ = true;
     acceptor_.listen();
     accept();
+    file_watch_ = platform::watch_file(path_);
+    watch_wait_ = std::make_unique<asio::posix::stream_descriptor>(io_, ::dup(file_watch_->fd()));
+    watch();
+}
+
+void UapiServer::watch() {
+    watch_wait_->async_wait(
+        asio::posix::stream_descriptor::wait_read, [this](const boost::system::error_code& error) {
+            if (error || !bound_) {
+                return;
+            }
+            if (!file_watch_->gone()) {
+                watch();
+                return;
+            }
+            log_->info("{}: UAPI socket {} was removed; shutting down", device_.name(), path_);
+            bound_ = false;  // nothing left to unlink
+            boost::system::error_code ignored;
+            acceptor_.close(ignored);
+            if (on_removed) {
+                on_removed();
+            }
+        });
 }
 
 void UapiServer::stop() {
@@ -131,6 +154,9 @@ void UapiServer::stop() {
     }
     bound_ = false;
     boost::system::error_code ignored;
+    if (watch_wait_) {
+        watch_wait_->cancel(ignored);
+    }
     acceptor_.close(ignored);
     ::unlink(path_.c_str());
 }

@@ -3,14 +3,17 @@
 // Created under umask 077: only root may connect.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <string>
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/local/stream_protocol.hpp>
+#include <boost/asio/posix/stream_descriptor.hpp>
 #include <spdlog/logger.h>
 
 #include "daemon/device.hpp"
+#include "platform/file_watch.hpp"
 
 namespace tulle::daemon {
 
@@ -33,9 +36,14 @@ class UapiServer {
     [[nodiscard]] static std::string path_for(const std::string& interface_name);
     [[nodiscard]] const std::string& path() const { return path_; }
 
+    // Called when someone deletes the socket file: as with wireguard-go, that asks the
+    // interface to go away.
+    std::function<void()> on_removed;
+
   private:
     class Connection;
     void accept();
+    void watch();
 
     boost::asio::io_context& io_;
     std::string path_;
@@ -43,6 +51,8 @@ class UapiServer {
     std::shared_ptr<spdlog::logger> log_;
     boost::asio::local::stream_protocol::acceptor acceptor_;
     bool bound_ = false;
+    std::unique_ptr<platform::FileWatch> file_watch_;
+    std::unique_ptr<boost::asio::posix::stream_descriptor> watch_wait_;
 };
 
 }  // namespace tulle::daemon

@@ -5,7 +5,7 @@
 #                 tunnel 10.6.0.1, fd06::1                       tunnel 10.6.0.2, fd06::2
 #
 # 1. wg-quick up/down with WG_QUICK_USERSPACE_IMPLEMENTATION=tulled; deleting the interface ends
-#    the daemon and removes its UAPI socket.
+#    the daemon and removes its UAPI socket; removing the socket ends the daemon too.
 # 2. tulled --config FILE (standalone): addresses, MTU, routes and a PostUp hook set by tulled
 #    itself, traffic flows, SIGTERM takes it all down.
 # 3. A config with mistakes: every error named with file:line, nothing created.
@@ -114,6 +114,16 @@ check "wg-quick down deletes the interface" n1 wg-quick down "$quick_conf"
 for _ in $(seq 30); do kill -0 "$daemon" 2>/dev/null || break; sleep 0.1; done
 check "deleting the interface ended tulled" bash -c "! kill -0 $daemon 2>/dev/null"
 check "and removed its UAPI socket" test ! -e "/var/run/wireguard/$if1.sock"
+
+# --- 1b. removing the UAPI socket asks the interface to go away, as with wireguard-go ---------
+n1 "$tulled" "$if1" >"$work/compat.log" 2>&1
+daemon=$(ip netns pids "$ns1" | head -1)
+check "tulled IFNAME returns with the interface up and its socket there" \
+    bash -c "ip -n $ns1 link show $if1 && test -S /var/run/wireguard/$if1.sock"
+rm -f "/var/run/wireguard/$if1.sock"
+for _ in $(seq 30); do kill -0 "$daemon" 2>/dev/null || break; sleep 0.1; done
+check "removing the UAPI socket ended tulled" bash -c "! kill -0 $daemon 2>/dev/null"
+check "and its interface" bash -c "! ip -n $ns1 link show $if1 2>/dev/null"
 
 # --- 2. standalone mode -----------------------------------------------------------------------
 # Not through n1(): $! must be tulled itself (ip netns exec execs it), not a subshell.
