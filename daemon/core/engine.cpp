@@ -116,6 +116,8 @@ void Engine::set_private_key(const std::optional<PrivateKey>& private_key) {
         const SymmetricKey psk = peer->secrets_.preshared_key;
         peer->secrets_ = make_peer_secrets(identity_, key, psk);
         clear_handshake(*peer);
+        // A handshake sent under the old identity is void: the next one may go at once.
+        peer->last_sent_handshake_.reset();
         // Sessions made with the old key must not carry new data; keep the old ones for
         // decrypting what is in flight.
         if (const auto& current = peer->keypairs_.current()) {
@@ -449,8 +451,10 @@ void Engine::receive_datagram(const Endpoint& from, std::span<std::uint8_t> data
 
 void Engine::receive_batch(std::span<const IncomingDatagram> batch, TimePoint now, PacketSink& sink,
                            Parallel& parallel) {
-    // In order: handshakes at once, transport data up to the point of decryption (so that a
-    // session a handshake in this batch creates is there for the data after it).
+    // The same result as taking the datagrams one by one, with decryption in parallel: transport
+    // data is checked in order up to the point of decryption, and a handshake message first
+    // finishes the data before it (a handshake may retire the keypair that data was sealed with,
+    // or create the one the data after it needs). Handshakes are rare, so runs stay long.
     open_jobs_.clear();
     for (std::size_t i = 0; i < batch.size(); ++i) {
         const auto datagram = batch[i].bytes;
@@ -460,6 +464,7 @@ void Engine::receive_batch(std::span<const IncomingDatagram> batch, TimePoint no
             continue;
         }
         if (*type != MessageType::transport) {
+            open_and_finish(batch, now, sink, parallel);
             receive_handshake(*type, batch[i].from, datagram, now, sink);
             continue;
         }
@@ -468,6 +473,14 @@ void Engine::receive_batch(std::span<const IncomingDatagram> batch, TimePoint no
         if (prepare_transport(datagram, now, job)) {
             open_jobs_.push_back(std::move(job));
         }
+    }
+    open_and_finish(batch, now, sink, parallel);
+}
+
+void Engine::open_and_finish(std::span<const IncomingDatagram> batch, TimePoint now,
+                             PacketSink& sink, Parallel& parallel) {
+    if (open_jobs_.empty()) {
+        return;
     }
     // The expensive part, in parallel: each job touches its own datagram and a keypair's keys.
     parallel.run(open_jobs_.size(), [this, batch](std::size_t j) {
@@ -675,7 +688,8 @@ void Engine::finish_transport(const Endpoint& from, std::span<std::uint8_t> data
         ++counters_.decrypt_failed;
         return;
     }
-    // A handshake earlier in the batch may have retired this keypair (or its peer) meanwhile.
+    // An earlier packet of the run may have retired this keypair (or removed its peer) meanwhile:
+    // confirming a newer keypair drops the one before it.
     if (!keypair.receiving_valid || keypair.peer == nullptr) {
         ++counters_.keypair_expired;
         return;
@@ -737,6 +751,9 @@ void Engine::tick(TimePoint now, PacketSink& sink) {
         }
         if (due.send_keepalive || due.persistent_keepalive) {
             send_keepalive(peer, now, sink);
+        }
+        if (due.keepalive_again) {
+            peer.timers_.keepalive_again(now);
         }
         if (due.new_handshake) {
             send_initiation(peer, /*is_retry=*/false, now, sink);

@@ -197,6 +197,9 @@ class Engine {
                                          OpenJob& job);
     void finish_transport(const Endpoint& from, std::span<std::uint8_t> datagram, OpenJob& job,
                           TimePoint now, PacketSink& sink);
+    // Decrypts the transport messages gathered in open_jobs_ (in parallel) and takes them in order.
+    void open_and_finish(std::span<const IncomingDatagram> batch, TimePoint now, PacketSink& sink,
+                         Parallel& parallel);
     void receive_handshake(MessageType type, const Endpoint& from,
                            std::span<const std::uint8_t> datagram, TimePoint now, PacketSink& sink);
     // Checks the MACs and load policy of a handshake message; true when it may be processed.

@@ -84,10 +84,8 @@ Timers::Due Timers::expire(TimePoint now) {
     }
     if (due(send_keepalive_, now)) {
         d.send_keepalive = true;
-        if (need_another_keepalive_) {
-            need_another_keepalive_ = false;
-            send_keepalive_ = now + spec::kKeepaliveTimeout;
-        }
+        d.keepalive_again = need_another_keepalive_;
+        need_another_keepalive_ = false;
     }
     d.new_handshake = due(new_handshake_, now);
     d.zero_key_material = due(zero_key_material_, now);

@@ -16,6 +16,9 @@ class Timers {
         bool retransmit_handshake = false;  // send the initiation again (a retry)
         bool give_up_handshake = false;     // too many tries: drop the queued packets
         bool send_keepalive = false;
+        // Data arrived while the keepalive timer ran: once the keepalive is out, call
+        // keepalive_again() so the newer data gets its own answer.
+        bool keepalive_again = false;
         bool new_handshake = false;  // sent data got no answer: start a new handshake
         bool zero_key_material = false;
         bool persistent_keepalive = false;
@@ -41,6 +44,9 @@ class Timers {
     void any_authenticated_packet_received();
     // Call after any authenticated packet was sent or received.
     void any_authenticated_packet_traversal(TimePoint now);
+    // Call after sending the keepalive that expire() asked for with keepalive_again set. (The
+    // send itself clears the timer, as any authenticated packet does; this arms it afresh.)
+    void keepalive_again(TimePoint now) { send_keepalive_ = now + spec::kKeepaliveTimeout; }
     // Call after a handshake initiation was sent.
     void handshake_initiated(TimePoint now, Duration jitter);
     // Call after a handshake response was received, or a new keypair was confirmed.

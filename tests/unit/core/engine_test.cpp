@@ -54,6 +54,20 @@ class EngineTest : public ::testing::Test {
         return *peer;
     }
 
+    // From now on b's datagrams are held in `to_b` instead of delivered; a sends data, so the
+    // initiation is the first of them.
+    void hold_initiation(Node& a, const Node& b, std::vector<Datagram>& to_b) {
+        net.filter = [&to_b, to = b.address](Datagram& d) {
+            if (d.to == to) {
+                to_b.push_back(d);
+                return false;
+            }
+            return true;
+        };
+        send(a, kIpA, kIpB);
+        net.flush();
+    }
+
     Network net;
 };
 
@@ -235,6 +249,24 @@ TEST_F(EngineTest, PassiveKeepaliveAfterKeepaliveTimeout) {  // [6.5]
     // Nothing more while no data flows.
     net.advance(60s, 1s);
     EXPECT_EQ(count_sent(b, kTransport, mark), 1U);
+}
+
+TEST_F(EngineTest, DataDuringAPendingKeepaliveGetsASecondKeepalive) {  // [6.5]
+    Node& a = make_a();
+    Node& b = make_b();
+    net.pair(a, kIpA, b, kIpB);
+    send(a, kIpA, kIpB);
+    net.flush();
+    net.advance(5s);
+    send(a, kIpA, kIpB);  // b's keepalive timer already runs: it owes a second keepalive
+    net.flush();
+    const std::size_t keepalives = b.engine.counters().keepalives_sent;
+    net.advance(6s, 100ms);  // t = 11 s: the first keepalive
+    EXPECT_EQ(b.engine.counters().keepalives_sent, keepalives + 1);
+    net.advance(10s, 100ms);  // t = 21 s: the second
+    EXPECT_EQ(b.engine.counters().keepalives_sent, keepalives + 2);
+    net.advance(30s, 1s);  // and then quiet
+    EXPECT_EQ(b.engine.counters().keepalives_sent, keepalives + 2);
 }
 
 TEST_F(EngineTest, NoKeepaliveWhenDataWentBack) {  // [6.5]
@@ -631,6 +663,8 @@ TEST_F(EngineTest, ChangingTheLocalKeyForcesANewHandshake) {
     a.engine.set_private_key(fresh);
     const std::size_t mark = net.log.size();
     send(a, kIpA, kIpB);
+    // The handshake made under the old key does not hold the new one back by REKEY_TIMEOUT.
+    EXPECT_EQ(count_sent(a, kInitiation, mark), 1U);
     net.advance(6s);
     // Nothing goes out on the old session; the new identity's handshake is one b cannot accept.
     EXPECT_EQ(count_sent(a, kTransport, mark), 0U);
@@ -715,15 +749,7 @@ TEST_F(EngineTest, HandshakeAndDataInOneBatchAreTakenInOrder) {
     net.pair(a, kIpA, b, kIpB);
     // b takes the initiation alone, then a replay of it together with the first data.
     std::vector<Datagram> to_b;
-    net.filter = [&](Datagram& d) {
-        if (d.to == b.address) {
-            to_b.push_back(d);
-            return false;
-        }
-        return true;
-    };
-    send(a, kIpA, kIpB);  // the initiation, held
-    net.flush();
+    hold_initiation(a, b, to_b);
     ASSERT_EQ(to_b.size(), 1U);
     std::vector<IncomingDatagram> first{{to_b[0].from, to_b[0].bytes}};
     TwoThreads threads;
@@ -737,6 +763,32 @@ TEST_F(EngineTest, HandshakeAndDataInOneBatchAreTakenInOrder) {
     b.engine.receive_batch(second, net.now(), b, threads);
     EXPECT_EQ(b.engine.counters().handshake_replayed, 1U);
     EXPECT_EQ(b.delivered.size(), 1U);
+}
+
+TEST_F(EngineTest, DataBeforeANewInitiationInOneBatchIsNotLost) {
+    Node& a = make_a();
+    Node& b = make_b();
+    net.pair(a, kIpA, b, kIpB);
+    std::vector<Datagram> to_b;
+    hold_initiation(a, b, to_b);
+    ASSERT_EQ(to_b.size(), 1U);
+    TwoThreads threads;
+    std::vector<IncomingDatagram> first{{to_b[0].from, to_b[0].bytes}};
+    b.engine.receive_batch(first, net.now(), b, threads);
+    net.flush();  // a takes the response and sends the data, on keys b has not seen used yet
+    ASSERT_EQ(to_b.size(), 2U);
+    ASSERT_EQ(to_b[1].type(), kTransport);
+    // The data gets no answer, so a starts a new handshake after KEEPALIVE + REKEY_TIMEOUT.
+    net.advance(16s, 100ms);
+    ASSERT_EQ(to_b.back().type(), kInitiation);
+    // Data, then the new initiation, in one batch. One by one, the data confirms the keys it was
+    // sealed with before the initiation replaces the unconfirmed ones; the batch must agree.
+    std::vector<IncomingDatagram> batch{{to_b[1].from, to_b[1].bytes},
+                                        {to_b.back().from, to_b.back().bytes}};
+    b.engine.receive_batch(batch, net.now(), b, threads);
+    EXPECT_EQ(b.delivered.size(), 1U);
+    EXPECT_EQ(b.engine.counters().keypair_expired, 0U);
+    EXPECT_EQ(b.engine.counters().handshake_responses_sent, 2U);
 }
 
 // A sink that takes messages unsealed and seals them itself, as the daemon does per batch.

@@ -65,8 +65,16 @@ TEST(Timers, MoreDataWhileAKeepaliveIsPendingAsksForAnotherOne) {
     Timers t;
     t.data_received(kStart);
     t.data_received(kStart + 1s);
-    ASSERT_TRUE(t.expire(kStart + 10s).send_keepalive);
-    EXPECT_TRUE(t.expire(kStart + 20s).send_keepalive);
+    const Timers::Due first = t.expire(kStart + 10s);
+    ASSERT_TRUE(first.send_keepalive);
+    ASSERT_TRUE(first.keepalive_again);
+    // As the engine does it: sending the keepalive clears the timer, then it is armed again.
+    t.any_authenticated_packet_sent();
+    t.keepalive_again(kStart + 10s);
+    const Timers::Due second = t.expire(kStart + 20s);
+    EXPECT_TRUE(second.send_keepalive);
+    EXPECT_FALSE(second.keepalive_again);
+    t.any_authenticated_packet_sent();
     EXPECT_FALSE(t.expire(kStart + 30s).send_keepalive);
 }
 
