@@ -1,5 +1,6 @@
 #include "daemon/standalone.hpp"
 
+#include <algorithm>
 #include <cstdlib>
 #include <sys/stat.h>
 #include <system_error>
@@ -87,19 +88,51 @@ bool StandaloneTunnel::before_interface(const std::string& interface_name) {
     return run_hooks(config_.iface.pre_up, "PreUp");
 }
 
+void StandaloneTunnel::remove_stale_rules(const InterfacePlan& plan) {
+    const auto rules = net_.list_rules();
+    for (const bool v6 : {false, true}) {
+        std::size_t tunnels = 0;
+        std::size_t suppressors = 0;
+        for (const auto& rule : rules) {
+            if (rule.v6 != v6 || rule.protocol != platform::kTulleRouteProtocol) {
+                continue;
+            }
+            if (rule.not_fwmark && rule.table == plan.policy_table) {
+                log_->info("{}: removing a rule left by an earlier run", interface_);
+                net_.remove_rule(rule);
+            } else if (rule.not_fwmark) {
+                ++tunnels;  // another running tunnel's
+            } else {
+                ++suppressors;
+            }
+        }
+        // Each tunnel with a default route owns one suppress rule; the surplus is stale.
+        for (; suppressors > tunnels; --suppressors) {
+            platform::RoutingRule stale;
+            stale.v6 = v6;
+            stale.suppress_prefix_length = 0;
+            net_.remove_rule(stale);
+        }
+    }
+}
+
 bool StandaloneTunnel::bring_up(Device& device) {
     up_ = true;
+    const InterfacePlan plan = plan_interface(config_);
     auto set = to_uapi_set(config_, resolve_with_system);
     if (!set.ok()) {
         log_->error("{}: {}", interface_, set.error());
         return false;
+    }
+    if (!plan.default_routes.empty()) {
+        // The tunnel's own UDP packets carry the mark, so they skip the tunnel's table.
+        set.value().fwmark = plan.policy_table;
     }
     if (const int error = device.apply(set.value()); error != 0) {
         log_->error("{}: applying the configuration failed: {}", interface_,
                     std::generic_category().message(error));
         return false;
     }
-    const InterfacePlan plan = plan_interface(config_);
     try {
         net_.set_mtu(interface_, plan.mtu);
         for (const auto& address : plan.addresses) {
@@ -108,8 +141,25 @@ bool StandaloneTunnel::bring_up(Device& device) {
         }
         net_.set_up(interface_, true);
         for (const auto& route : plan.routes) {
-            net_.add_route(interface_, route);
-            added_routes_.push_back(route);
+            net_.add_route(interface_, route, plan.table);
+            added_routes_.emplace_back(route, plan.table);
+        }
+        if (!plan.default_routes.empty()) {
+            remove_stale_rules(plan);
+            if (std::any_of(plan.default_routes.begin(), plan.default_routes.end(),
+                            [](const platform::IpPrefix& p) { return !p.v6; })) {
+                net_.mark_aware_reverse_path();
+            }
+            for (const auto& route : plan.default_routes) {
+                net_.add_route(interface_, route, plan.policy_table);
+                added_routes_.emplace_back(route, plan.policy_table);
+            }
+            for (const auto& rule : plan.policy_rules()) {
+                net_.add_rule(rule);
+                added_rules_.push_back(rule);
+            }
+            log_->info("{}: default route through the tunnel (table and fwmark {})", interface_,
+                       plan.policy_table);
         }
     } catch (const std::system_error& error) {
         log_->error("{}", error.what());
@@ -132,9 +182,16 @@ void StandaloneTunnel::take_down() {
     }
     up_ = false;
     (void)run_hooks(config_.iface.pre_down, "PreDown");
-    for (const auto& route : added_routes_) {
+    for (const auto& rule : added_rules_) {
         try {
-            net_.remove_route(interface_, route);
+            net_.remove_rule(rule);
+        } catch (const std::system_error& error) {
+            log_->warn("{}: {}", interface_, error.what());
+        }
+    }
+    for (const auto& [route, table] : added_routes_) {
+        try {
+            net_.remove_route(interface_, route, table);
         } catch (const std::system_error& error) {
             log_->debug("{}", error.what());  // gone with the interface already
         }
@@ -146,6 +203,7 @@ void StandaloneTunnel::take_down() {
             log_->debug("{}", error.what());
         }
     }
+    added_rules_.clear();
     added_routes_.clear();
     added_addresses_.clear();
     (void)run_hooks(config_.iface.post_down, "PostDown");

@@ -9,6 +9,7 @@
 #include <spdlog/logger.h>
 
 #include "daemon/device.hpp"
+#include "daemon/tunnel_config.hpp"
 #include "ipc/wg_config.hpp"
 #include "platform/net_config.hpp"
 
@@ -40,13 +41,17 @@ class StandaloneTunnel {
 
   private:
     bool run_hooks(const std::vector<std::string>& hooks, const char* stage);
+    // Rules of a run of this tunnel that died without taking them down (the interface and its
+    // routes went with the process; rules stay).
+    void remove_stale_rules(const InterfacePlan& plan);
 
     ipc::TunnelConfig config_;
     platform::NetConfig& net_;
     std::shared_ptr<spdlog::logger> log_;
     std::string interface_;
     std::vector<platform::IpPrefix> added_addresses_;
-    std::vector<platform::IpPrefix> added_routes_;
+    std::vector<std::pair<platform::IpPrefix, std::uint32_t>> added_routes_;  // and the table
+    std::vector<platform::RoutingRule> added_rules_;
     bool up_ = false;
 };
 

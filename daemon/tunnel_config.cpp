@@ -100,27 +100,63 @@ ipc::Result<UapiSet> to_uapi_set(const ipc::TunnelConfig& config, const Resolver
     return set;
 }
 
+std::vector<platform::RoutingRule> InterfacePlan::policy_rules() const {
+    std::vector<platform::RoutingRule> rules;
+    for (const bool v6 : {false, true}) {
+        const bool wanted = std::any_of(default_routes.begin(), default_routes.end(),
+                                        [v6](const platform::IpPrefix& p) { return p.v6 == v6; });
+        if (!wanted) {
+            continue;
+        }
+        platform::RoutingRule tunnel;
+        tunnel.v6 = v6;
+        tunnel.table = policy_table;
+        tunnel.not_fwmark = policy_table;
+        rules.push_back(tunnel);
+        platform::RoutingRule main_first;
+        main_first.v6 = v6;
+        main_first.table = platform::kMainRouteTable;
+        main_first.suppress_prefix_length = 0;
+        rules.push_back(main_first);
+    }
+    return rules;
+}
+
 InterfacePlan plan_interface(const ipc::TunnelConfig& config) {
     InterfacePlan plan;
     plan.mtu = config.iface.mtu.value_or(1420);
     for (const auto& address : config.iface.addresses) {
         plan.addresses.push_back(to_platform(address));
     }
-    if (config.iface.table.kind == ipc::RouteTable::Kind::off) {
-        return plan;
+    const ipc::RouteTable& table = config.iface.table;
+    bool automatic = false;
+    switch (table.kind) {
+        case ipc::RouteTable::Kind::off:
+            return plan;
+        case ipc::RouteTable::Kind::automatic:
+            automatic = true;
+            break;
+        case ipc::RouteTable::Kind::number:
+            plan.table = table.number;
+            break;
+        case ipc::RouteTable::Kind::name:
+            if (table.name != "main") {
+                plan.skipped_routes.push_back("all: Table = " + table.name +
+                                              ": give the table's number instead of its name");
+                return plan;
+            }
+            break;
+    }
+    // wg-quick's rule: the fwmark, if set, names the table too.
+    if (config.iface.fwmark != 0) {
+        plan.policy_table = config.iface.fwmark;
     }
     for (const auto& peer : config.peers) {
         for (const auto& allowed : peer.allowed_ips) {
-            const auto prefix = allowed.canonical();
-            if (prefix.length() == 0) {
-                plan.skipped_routes.push_back(prefix.to_string() +
-                                              ": a default route through the tunnel needs "
-                                              "policy routing, which tulled does not set up yet");
-                continue;
-            }
-            const auto route = to_platform(prefix);
-            if (std::find(plan.routes.begin(), plan.routes.end(), route) == plan.routes.end()) {
-                plan.routes.push_back(route);
+            const auto route = to_platform(allowed.canonical());
+            auto& into = automatic && route.len == 0 ? plan.default_routes : plan.routes;
+            if (std::find(into.begin(), into.end(), route) == into.end()) {
+                into.push_back(route);
             }
         }
     }

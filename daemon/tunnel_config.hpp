@@ -12,6 +12,7 @@
 #include "ipc/result.hpp"
 #include "ipc/wg_config.hpp"
 #include "platform/ip_prefix.hpp"
+#include "platform/net_config.hpp"
 
 namespace tulle::daemon {
 
@@ -31,15 +32,27 @@ using Resolver =
 [[nodiscard]] ipc::Result<UapiSet> to_uapi_set(const ipc::TunnelConfig& config,
                                                const Resolver& resolve);
 
+// wg-quick's choice: the table (and fwmark) of a tunnel that takes the default route.
+inline constexpr std::uint32_t kDefaultPolicyTable = 51820;
+
 struct InterfacePlan {
     std::uint32_t mtu = 1420;
     std::vector<platform::IpPrefix> addresses;
-    std::vector<platform::IpPrefix> routes;   // every allowed IP, canonical, without duplicates
+    std::uint32_t table = platform::kMainRouteTable;  // where `routes` go
+    std::vector<platform::IpPrefix> routes;  // every allowed IP, canonical, without duplicates
+    // Default routes (/0) with Table = auto go into their own table with policy rules, as
+    // wg-quick does: the tunnel's UDP packets carry fwmark `policy_table` and keep the main
+    // table; everything else takes the tunnel (the main table's more specific routes still win).
+    std::vector<platform::IpPrefix> default_routes;
+    std::uint32_t policy_table = kDefaultPolicyTable;
     std::vector<std::string> skipped_routes;  // for people: routes not added, and why
+
+    // The rules default_routes need, one pair per family.
+    [[nodiscard]] std::vector<platform::RoutingRule> policy_rules() const;
 };
 
-// What to set on the interface. Default routes (/0) are skipped with a reason: they need policy
-// routing (wg-quick's fwmark rules), which is not built yet; Table = off adds no routes.
+// What to set on the interface: Table = off adds no routes, Table = N (or main) puts every route,
+// default ones too, into that table, and Table = auto (the default) as InterfacePlan says.
 [[nodiscard]] InterfacePlan plan_interface(const ipc::TunnelConfig& config);
 
 }  // namespace tulle::daemon

@@ -10,6 +10,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string_view>
 #include <vector>
 
@@ -33,6 +34,20 @@ struct Route {
     std::uint32_t metric = 0;   // route priority; lower wins
 
     friend bool operator==(const Route&, const Route&) = default;
+};
+
+// A policy-routing rule (`ip rule`) of the two kinds a tunnel that takes the default route needs,
+// as wg-quick sets them up:
+//   not fwmark M lookup T              (everything the tunnel itself did not send: table T)
+//   lookup main suppress_prefixlength 0 (but more specific routes of the main table win)
+struct RoutingRule {
+    bool v6 = false;
+    std::uint32_t table = kMainRouteTable;
+    std::optional<std::uint32_t> not_fwmark;             // "not fwmark M" (mask all ones)
+    std::optional<std::uint8_t> suppress_prefix_length;  // "suppress_prefixlength N"
+    std::uint8_t protocol = 0;  // origin tag; kTulleRouteProtocol for rules NetConfig added
+
+    friend bool operator==(const RoutingRule&, const RoutingRule&) = default;
 };
 
 // Not thread-safe: use one instance from one thread at a time. All interface names must be
@@ -61,6 +76,20 @@ class NetConfig {
     // ESRCH when there is none.
     virtual void remove_route(std::string_view ifname, const IpPrefix& destination,
                               std::uint32_t table = kMainRouteTable) = 0;
+
+    // Adds a policy-routing rule tagged with kTulleRouteProtocol (the rule's `protocol` is
+    // ignored); the kernel picks its priority, above the main table's.
+    virtual void add_rule(const RoutingRule& rule) = 0;
+    // Removes one rule that matches family, table, fwmark and suppress_prefixlength. ENOENT when
+    // there is none.
+    virtual void remove_rule(const RoutingRule& rule) = 0;
+    // Every rule of both families that has one of the two shapes above (others are left out).
+    [[nodiscard]] virtual std::vector<RoutingRule> list_rules() = 0;
+
+    // Makes the IPv4 reverse-path filter take packet marks into account (Linux:
+    // net.ipv4.conf.all.src_valid_mark = 1), so that a strict filter does not drop the answers
+    // to a marked tunnel's UDP packets. wg-quick does the same.
+    virtual void mark_aware_reverse_path() = 0;
 
     // Every address on the interface, both families, including ones the OS made itself (e.g.
     // an IPv6 link-local address).

@@ -1,6 +1,7 @@
 #include "platform/linux/net_config_linux.hpp"
 
 #include <cerrno>
+#include <fstream>
 #include <linux/rtnetlink.h>
 #include <system_error>
 
@@ -104,6 +105,61 @@ void NetConfigLinux::remove_route(std::string_view ifname, const IpPrefix& desti
         socket_.request(request, operation);
     } catch (const std::system_error& error) {
         rethrow_with_hint(error, ESRCH, operation, "no such route");
+    }
+}
+
+namespace {
+
+std::string rule_text(const RoutingRule& rule) {
+    std::string text = rule.v6 ? "IPv6 rule" : "IPv4 rule";
+    if (rule.not_fwmark) {
+        text += " not fwmark " + std::to_string(*rule.not_fwmark);
+    }
+    text += " lookup " +
+            (rule.table == kMainRouteTable ? std::string("main") : std::to_string(rule.table));
+    if (rule.suppress_prefix_length) {
+        text += " suppress_prefixlength " + std::to_string(*rule.suppress_prefix_length);
+    }
+    return text;
+}
+
+}  // namespace
+
+void NetConfigLinux::add_rule(const RoutingRule& rule) {
+    const std::string operation = "add " + rule_text(rule);
+    auto request = build_new_rule(rule, kTulleRouteProtocol);
+    socket_.request(request, operation);
+}
+
+void NetConfigLinux::remove_rule(const RoutingRule& rule) {
+    const std::string operation = "remove " + rule_text(rule);
+    auto request = build_delete_rule(rule);
+    try {
+        socket_.request(request, operation);
+    } catch (const std::system_error& error) {
+        rethrow_with_hint(error, ENOENT, operation, "no such rule");
+    }
+}
+
+std::vector<RoutingRule> NetConfigLinux::list_rules() {
+    auto request = build_dump_rules();
+    std::vector<RoutingRule> rules;
+    for (const auto& reply : socket_.dump(request, "list rules")) {
+        if (auto rule = parse_rule(reply.view())) {
+            rules.push_back(*rule);
+        }
+    }
+    return rules;
+}
+
+void NetConfigLinux::mark_aware_reverse_path() {
+    const char* path = "/proc/sys/net/ipv4/conf/all/src_valid_mark";
+    std::ofstream out(path);
+    out << "1\n";
+    out.close();
+    if (!out) {
+        throw std::system_error(errno, std::system_category(),
+                                std::string("set ") + path + " to 1");
     }
 }
 

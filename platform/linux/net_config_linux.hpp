@@ -25,6 +25,10 @@ class NetConfigLinux final : public NetConfig {
                    std::uint32_t table = kMainRouteTable) override;
     void remove_route(std::string_view ifname, const IpPrefix& destination,
                       std::uint32_t table = kMainRouteTable) override;
+    void add_rule(const RoutingRule& rule) override;
+    void remove_rule(const RoutingRule& rule) override;
+    [[nodiscard]] std::vector<RoutingRule> list_rules() override;
+    void mark_aware_reverse_path() override;
     [[nodiscard]] std::vector<IpPrefix> list_addresses(std::string_view ifname) override;
     [[nodiscard]] std::vector<Route> list_routes(std::string_view ifname) override;
     void delete_link(std::string_view ifname) override;

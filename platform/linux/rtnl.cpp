@@ -1,6 +1,7 @@
 #include "platform/linux/rtnl.hpp"
 
 #include <algorithm>
+#include <linux/fib_rules.h>
 #include <linux/if_addr.h>
 #include <linux/if_link.h>
 #include <linux/netlink.h>
@@ -120,6 +121,50 @@ NetlinkMessage build_delete_route(int ifindex, const IpPrefix& destination, std:
                        RT_SCOPE_NOWHERE, RTN_UNSPEC);
 }
 
+namespace {
+
+NetlinkMessage build_rule(std::uint16_t type, std::uint16_t flags, const RoutingRule& rule) {
+    NetlinkMessage message(type, flags);
+    fib_rule_hdr header{};
+    header.family = rule.v6 ? AF_INET6 : AF_INET;
+    header.action = FR_ACT_TO_TBL;
+    header.table = rule.table < 256 ? static_cast<std::uint8_t>(rule.table)
+                                    : static_cast<std::uint8_t>(RT_TABLE_UNSPEC);
+    if (rule.not_fwmark) {
+        header.flags |= FIB_RULE_INVERT;
+    }
+    message.append_struct(header);
+    message.add_attr_u32(FRA_TABLE, rule.table);
+    if (rule.not_fwmark) {
+        message.add_attr_u32(FRA_FWMARK, *rule.not_fwmark);
+        message.add_attr_u32(FRA_FWMASK, 0xffffffffU);
+    }
+    if (rule.suppress_prefix_length) {
+        message.add_attr_u32(FRA_SUPPRESS_PREFIXLEN, *rule.suppress_prefix_length);
+    }
+    return message;
+}
+
+}  // namespace
+
+NetlinkMessage build_new_rule(const RoutingRule& rule, std::uint8_t protocol) {
+    NetlinkMessage message = build_rule(RTM_NEWRULE, NLM_F_CREATE, rule);
+    message.add_attr_u8(FRA_PROTOCOL, protocol);
+    return message;
+}
+
+NetlinkMessage build_delete_rule(const RoutingRule& rule) {
+    return build_rule(RTM_DELRULE, 0, rule);
+}
+
+NetlinkMessage build_dump_rules() {
+    NetlinkMessage message(RTM_GETRULE, 0);
+    fib_rule_hdr header{};
+    header.family = AF_UNSPEC;
+    message.append_struct(header);
+    return message;
+}
+
 NetlinkMessage build_dump_addresses() {
     NetlinkMessage message(RTM_GETADDR, 0);
     ifaddrmsg header{};
@@ -234,6 +279,72 @@ std::optional<RouteInfo> parse_route(const NetlinkMessageView& message) {
         }
     }
     return route;
+}
+
+}  // namespace tulle::platform::linux_impl
+
+namespace tulle::platform::linux_impl {
+
+std::optional<RoutingRule> parse_rule(const NetlinkMessageView& message) {
+    if (message.header.type != RTM_NEWRULE) {
+        return std::nullopt;
+    }
+    const auto header = read_struct<fib_rule_hdr>(message.payload);
+    const auto attributes = parse_message_attributes(message.payload, sizeof(fib_rule_hdr));
+    if (!header || !attributes || (header->family != AF_INET && header->family != AF_INET6) ||
+        header->action != FR_ACT_TO_TBL || header->src_len != 0 || header->dst_len != 0) {
+        return std::nullopt;
+    }
+    RoutingRule rule;
+    rule.v6 = header->family == AF_INET6;
+    rule.table = header->table;
+    std::optional<std::uint32_t> mark;
+    std::optional<std::uint32_t> mask;
+    std::optional<std::uint32_t> suppress;
+    for (const auto& attribute : *attributes) {
+        switch (attribute.type) {
+            case FRA_TABLE:
+                rule.table = attribute_u32(attribute).value_or(rule.table);
+                break;
+            case FRA_FWMARK:
+                mark = attribute_u32(attribute);
+                break;
+            case FRA_FWMASK:
+                mask = attribute_u32(attribute);
+                break;
+            case FRA_SUPPRESS_PREFIXLEN:
+                suppress = attribute_u32(attribute);
+                break;
+            case FRA_PROTOCOL:
+                if (attribute.payload.size() == 1) {
+                    rule.protocol = attribute.payload[0];
+                }
+                break;
+            case FRA_IIFNAME:
+            case FRA_OIFNAME:
+            case FRA_UID_RANGE:
+            case FRA_IP_PROTO:
+            case FRA_SPORT_RANGE:
+            case FRA_DPORT_RANGE:
+                return std::nullopt;  // a narrower rule than either shape
+            default:
+                break;
+        }
+    }
+    // The kernel reports "no suppress_prefixlength" as 0xffffffff (-1).
+    if (suppress && *suppress <= 128) {
+        rule.suppress_prefix_length = static_cast<std::uint8_t>(*suppress);
+    }
+    const bool inverted = (header->flags & FIB_RULE_INVERT) != 0;
+    if (inverted && mark && mask.value_or(0xffffffffU) == 0xffffffffU &&
+        !rule.suppress_prefix_length) {
+        rule.not_fwmark = *mark;
+        return rule;
+    }
+    if (!inverted && !mark && rule.suppress_prefix_length) {
+        return rule;
+    }
+    return std::nullopt;
 }
 
 }  // namespace tulle::platform::linux_impl

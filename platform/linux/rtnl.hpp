@@ -13,6 +13,7 @@
 
 #include "platform/ip_prefix.hpp"
 #include "platform/linux/netlink.hpp"
+#include "platform/net_config.hpp"
 
 namespace tulle::platform::linux_impl {
 
@@ -43,6 +44,14 @@ namespace tulle::platform::linux_impl {
 // metric (all left as wildcards), as `ip route del` does.
 [[nodiscard]] NetlinkMessage build_delete_route(int ifindex, const IpPrefix& destination,
                                                 std::uint32_t table);
+
+// RTM_NEWRULE (with NLM_F_CREATE, so that two tunnels may each add the same suppress rule) or
+// RTM_DELRULE: a fib_rule_hdr of the rule's family with action FR_ACT_TO_TBL, FRA_TABLE, and
+// FRA_FWMARK + FRA_FWMASK (all ones) with FIB_RULE_INVERT for "not fwmark", or
+// FRA_SUPPRESS_PREFIXLEN; FRA_PROTOCOL = `protocol` on a new rule.
+[[nodiscard]] NetlinkMessage build_new_rule(const RoutingRule& rule, std::uint8_t protocol);
+[[nodiscard]] NetlinkMessage build_delete_rule(const RoutingRule& rule);
+[[nodiscard]] NetlinkMessage build_dump_rules();
 
 // RTM_GETADDR or RTM_GETROUTE dump request for every family (AF_UNSPEC).
 [[nodiscard]] NetlinkMessage build_dump_addresses();
@@ -77,5 +86,7 @@ struct RouteInfo {
 [[nodiscard]] std::optional<LinkInfo> parse_link(const NetlinkMessageView& message);
 [[nodiscard]] std::optional<AddressInfo> parse_address(const NetlinkMessageView& message);
 [[nodiscard]] std::optional<RouteInfo> parse_route(const NetlinkMessageView& message);
+// An RTM_NEWRULE of one of RoutingRule's two shapes; nullopt for any other rule.
+[[nodiscard]] std::optional<RoutingRule> parse_rule(const NetlinkMessageView& message);
 
 }  // namespace tulle::platform::linux_impl

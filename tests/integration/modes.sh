@@ -8,6 +8,8 @@
 #    the daemon and removes its UAPI socket; removing the socket ends the daemon too.
 # 2. tulled --config FILE (standalone): addresses, MTU, routes and a PostUp hook set by tulled
 #    itself, traffic flows, SIGTERM takes it all down.
+# 2b. The same with AllowedIPs = 0.0.0.0/0, ::/0: wg-quick's policy routing (fwmark, table 51820,
+#    two rules per family), rules left by a killed run removed on the next start.
 # 3. A config with mistakes: every error named with file:line, nothing created.
 # Usage (as root): TULLED=path/to/tulled tests/integration/modes.sh
 # Prints "ok N - ..." lines and "N passed, N failed"; exits 1 on failure, 77 when skipped.
@@ -78,6 +80,8 @@ n2 wg set "$if2" private-key <(echo "$key2") listen-port 51821 \
 n2 ip addr add 10.6.0.2/24 dev "$if2"
 n2 ip addr add fd06::2/64 dev "$if2"
 n2 ip addr add 10.66.0.1/16 dev "$if2"
+n2 ip addr add 10.99.0.1/32 dev "$if2"  # reached only through a default route
+n2 ip addr add fd99::1/128 dev "$if2"
 n2 ip link set "$if2" up
 
 conf="$work/$if1.conf"
@@ -153,6 +157,55 @@ check "standalone: SIGTERM exits 0" test "$status" -eq 0
 check "standalone: the interface is gone" bash -c "! ip -n $ns1 link show $if1 2>/dev/null"
 check "standalone: no route of ours is left" \
     bash -c "! ip -n $ns1 route show proto 116 | grep -q . && ! ip -n $ns1 -6 route show proto 116 | grep -q ."
+
+# --- 2b. standalone mode with a default route through the tunnel ------------------------------
+full="$work/full/$if1.conf"
+mkdir -p "$work/full"
+grep -v '^PostUp\|^AllowedIPs' "$conf" >"$full"
+echo "AllowedIPs = 0.0.0.0/0, ::/0" >>"$full"
+chmod 600 "$full"
+rules() { # family: our rules, one per line
+    ip -n "$ns1" "$1" rule show | grep -E 'lookup 51820|suppress_prefixlength 0'
+}
+start_full() {
+    ip netns exec "$ns1" "$tulled" --config "$full" >>"$work/full.log" 2>&1 &
+    standalone=$!
+    pids+=("$standalone")
+    for _ in $(seq 50); do
+        ip -n "$ns1" route show table 51820 2>/dev/null | grep -q default && break
+        sleep 0.1
+    done
+}
+start_full
+check "default route: in table 51820, through the tunnel" \
+    bash -c "ip -n $ns1 route show table 51820 | grep -q '^default dev $if1 proto 116' &&
+             ip -n $ns1 -6 route show table 51820 | grep -q '^default dev $if1 proto 116'"
+check "default route: wg-quick's two rules per family" \
+    bash -c "ip -n $ns1 -4 rule show | grep -q 'not from all fwmark 0xca6c lookup 51820' &&
+             ip -n $ns1 -4 rule show | grep -q 'from all lookup main suppress_prefixlength 0' &&
+             ip -n $ns1 -6 rule show | grep -q 'not from all fwmark 0xca6c lookup 51820' &&
+             ip -n $ns1 -6 rule show | grep -q 'from all lookup main suppress_prefixlength 0'"
+check "default route: the tunnel's own packets carry fwmark 51820" \
+    bash -c "ip netns exec $ns1 wg show $if1 fwmark | grep -qx 0xca6c"
+check "default route: an address outside every other route goes through the tunnel (v4)" \
+    n1 ping -c 2 -i 0.2 -W 2 10.99.0.1
+check "default route: and v6" n1 ping -c 2 -i 0.2 -W 2 fd99::1
+check "default route: the peer's endpoint is still reached directly" \
+    bash -c "ip netns exec $ns1 ip route get 192.168.244.2 mark 51820 | grep -q veth1"
+# A killed run leaves its rules behind (the interface and its routes die with the process).
+kill -KILL "$standalone"
+wait "$standalone" 2>/dev/null
+for _ in $(seq 30); do ip -n "$ns1" link show "$if1" >/dev/null 2>&1 || break; sleep 0.1; done
+check "killed: its rules are still there" test "$(rules -4 | wc -l)" -eq 2
+start_full
+check "restart: the stale rules were replaced, not doubled" \
+    bash -c "test \$(ip -n $ns1 -4 rule show | grep -cE 'lookup 51820|suppress_prefixlength 0') -eq 2"
+check "restart: traffic flows again" n1 ping -c 2 -i 0.2 -W 2 10.99.0.1
+kill -TERM "$standalone"
+wait "$standalone"
+check "default route: SIGTERM removes every rule" \
+    bash -c "! ip -n $ns1 -4 rule show | grep -qE 'lookup 51820|suppress_prefixlength 0' &&
+             ! ip -n $ns1 -6 rule show | grep -qE 'lookup 51820|suppress_prefixlength 0'"
 
 # --- 3. a config with mistakes ----------------------------------------------------------------
 bad="$work/bad/$if1.conf"

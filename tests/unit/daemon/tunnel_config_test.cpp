@@ -78,8 +78,35 @@ TEST(TunnelConfig, PlanHasAddressesMtuAndOneRoutePerPrefix) {
     }
     // 10.7.0.0/16 twice becomes one route; 10.0.0.3/24 loses its host bits.
     EXPECT_EQ(routes, (std::vector<std::string>{"10.0.0.2/32", "10.7.0.0/16", "10.0.0.0/24"}));
-    ASSERT_EQ(plan.skipped_routes.size(), 1U);
-    EXPECT_NE(plan.skipped_routes[0].find("0.0.0.0/0"), std::string::npos);
+    EXPECT_TRUE(plan.skipped_routes.empty());
+    EXPECT_EQ(plan.table, platform::kMainRouteTable);
+    // The default route goes into its own table, with wg-quick's two rules for its family.
+    ASSERT_EQ(plan.default_routes.size(), 1U);
+    EXPECT_EQ(platform::to_string(plan.default_routes[0]), "0.0.0.0/0");
+    EXPECT_EQ(plan.policy_table, kDefaultPolicyTable);
+    const auto rules = plan.policy_rules();
+    ASSERT_EQ(rules.size(), 2U);
+    EXPECT_FALSE(rules[0].v6);
+    EXPECT_EQ(rules[0].table, kDefaultPolicyTable);
+    EXPECT_EQ(rules[0].not_fwmark, kDefaultPolicyTable);
+    EXPECT_EQ(rules[1].table, platform::kMainRouteTable);
+    EXPECT_EQ(rules[1].suppress_prefix_length, 0);
+}
+
+TEST(TunnelConfig, FwMarkNamesThePolicyTable) {
+    std::string text = kConfig;
+    text.replace(text.find("MTU = 1380"), 10, "FwMark = 0x1234");
+    EXPECT_EQ(plan_interface(parse(text)).policy_table, 0x1234U);
+}
+
+TEST(TunnelConfig, ANumberedTableTakesEveryRouteWithoutRules) {
+    std::string text = kConfig;
+    text.replace(text.find("MTU = 1380"), 10, "Table = 1234");
+    const InterfacePlan plan = plan_interface(parse(text));
+    EXPECT_EQ(plan.table, 1234U);
+    EXPECT_EQ(plan.routes.size(), 4U);  // 0.0.0.0/0 among them
+    EXPECT_TRUE(plan.default_routes.empty());
+    EXPECT_TRUE(plan.policy_rules().empty());
 }
 
 TEST(TunnelConfig, TableOffAddsNoRoutes) {

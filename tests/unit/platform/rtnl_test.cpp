@@ -1,6 +1,7 @@
 // rtnetlink requests and replies, checked on bytes alone (no socket, no privileges).
 #include "platform/linux/rtnl.hpp"
 
+#include <linux/fib_rules.h>
 #include <linux/if_addr.h>
 #include <linux/netlink.h>
 #include <linux/rtnetlink.h>
@@ -115,6 +116,67 @@ TEST(Rtnl, NewRouteCarriesTableOifAndTulleProtocol) {
     ASSERT_TRUE(find(*attributes, RTA_TABLE));
     EXPECT_EQ(attribute_u32(*find(*attributes, RTA_TABLE)), 254U);
     EXPECT_FALSE(find(*attributes, RTA_GATEWAY));
+}
+
+TEST(Rtnl, NotFwmarkRuleIsInvertedWithAFullMask) {
+    RoutingRule rule;
+    rule.table = 51820;
+    rule.not_fwmark = 51820;
+    const auto request = build_new_rule(rule, kTulleRouteProtocol);
+    const auto view = view_of(request);
+    EXPECT_EQ(view.header.type, RTM_NEWRULE);
+    EXPECT_EQ(view.header.flags, NLM_F_CREATE);
+    const auto header = read_struct<fib_rule_hdr>(view.payload);
+    ASSERT_TRUE(header);
+    EXPECT_EQ(header->family, AF_INET);
+    EXPECT_EQ(header->action, FR_ACT_TO_TBL);
+    EXPECT_EQ(header->flags & FIB_RULE_INVERT, FIB_RULE_INVERT);
+    EXPECT_EQ(header->table, RT_TABLE_UNSPEC);  // 51820 does not fit; FRA_TABLE carries it
+    const auto attributes = parse_message_attributes(view.payload, sizeof(fib_rule_hdr));
+    ASSERT_TRUE(attributes);
+    EXPECT_EQ(attribute_u32(*find(*attributes, FRA_TABLE)), 51820U);
+    EXPECT_EQ(attribute_u32(*find(*attributes, FRA_FWMARK)), 51820U);
+    EXPECT_EQ(attribute_u32(*find(*attributes, FRA_FWMASK)), 0xffffffffU);
+    EXPECT_FALSE(find(*attributes, FRA_SUPPRESS_PREFIXLEN));
+    // What the kernel echoes in a dump reads back as the same rule, now tagged.
+    const auto parsed = parse_rule(view);
+    ASSERT_TRUE(parsed);
+    RoutingRule tagged = rule;
+    tagged.protocol = kTulleRouteProtocol;
+    EXPECT_EQ(*parsed, tagged);
+}
+
+TEST(Rtnl, SuppressRuleRoundTripsAndOtherRulesAreLeftOut) {
+    RoutingRule rule;
+    rule.v6 = true;
+    rule.suppress_prefix_length = 0;
+    const auto request = build_delete_rule(rule);
+    const auto view = view_of(request);
+    EXPECT_EQ(view.header.type, RTM_DELRULE);
+    const auto header = read_struct<fib_rule_hdr>(view.payload);
+    ASSERT_TRUE(header);
+    EXPECT_EQ(header->family, AF_INET6);
+    EXPECT_EQ(header->table, RT_TABLE_MAIN);
+    EXPECT_EQ(header->flags & FIB_RULE_INVERT, 0U);
+
+    auto as_new = build_new_rule(rule, 0);
+    const auto parsed = parse_rule(view_of(as_new));
+    ASSERT_TRUE(parsed);
+    EXPECT_EQ(*parsed, rule);
+
+    // The kernel's own "from all lookup main": suppress_prefixlength -1, no mark. Not ours.
+    NetlinkMessage plain(RTM_NEWRULE, 0);
+    fib_rule_hdr plain_header{};
+    plain_header.family = AF_INET;
+    plain_header.action = FR_ACT_TO_TBL;
+    plain_header.table = RT_TABLE_MAIN;
+    plain.append_struct(plain_header);
+    plain.add_attr_u32(FRA_SUPPRESS_PREFIXLEN, 0xffffffffU);
+    EXPECT_FALSE(parse_rule(view_of(plain)));
+    // A rule narrowed to one input interface is not one of the two shapes either.
+    auto narrowed = build_new_rule(rule, 0);
+    narrowed.add_attr_string(FRA_IIFNAME, "eth0");
+    EXPECT_FALSE(parse_rule(view_of(narrowed)));
 }
 
 TEST(Rtnl, RouteInALargeTableUsesTheAttributeOnly) {
