@@ -314,6 +314,12 @@ int Device::apply(const UapiSet& set) {
     return 0;
 }
 
+void Device::forget_endpoint(const core::PublicKey& peer) {
+    if (core::Peer* found = engine_.find_peer(peer)) {
+        engine_.set_endpoint(*found, core::Endpoint{});
+    }
+}
+
 UapiDevice Device::snapshot() const {
     UapiDevice device;
     device.private_key = engine_.private_key();

@@ -46,6 +46,8 @@ class Device final : public core::PacketSink {
     // Applies a parsed `wg set` request. Returns 0 or the errno for the UAPI reply.
     [[nodiscard]] int apply(const UapiSet& set);
     [[nodiscard]] UapiDevice snapshot() const;
+    // The UAPI can set a peer's endpoint but not unset it; the control socket can.
+    void forget_endpoint(const core::PublicKey& peer);
 
     [[nodiscard]] const std::string& name() const { return tun_->name(); }
     [[nodiscard]] const core::Engine& engine() const { return engine_; }

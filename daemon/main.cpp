@@ -30,6 +30,8 @@
 #include "daemon/core/crypto.hpp"
 #include "daemon/core/environment.hpp"
 #include "daemon/device.hpp"
+#include "daemon/log_hub.hpp"
+#include "daemon/service.hpp"
 #include "daemon/standalone.hpp"
 #include "daemon/uapi_server.hpp"
 #include "ipc/protocol.hpp"
@@ -45,21 +47,36 @@ bool env_is(const char* name, std::string_view value) {
     return set != nullptr && value == set;
 }
 
+// LOG_LEVEL as wireguard-go reads it: error, verbose (or debug), silent.
+spdlog::level::level_enum log_level() {
+    if (env_is("LOG_LEVEL", "verbose") || env_is("LOG_LEVEL", "debug")) {
+        return spdlog::level::debug;
+    }
+    if (env_is("LOG_LEVEL", "error")) {
+        return spdlog::level::err;
+    }
+    if (env_is("LOG_LEVEL", "silent")) {
+        return spdlog::level::off;
+    }
+    return spdlog::level::info;
+}
+
 std::shared_ptr<spdlog::logger> make_log(const std::string& name) {
     auto log = std::make_shared<spdlog::logger>(
         name, std::make_shared<spdlog::sinks::stderr_color_sink_mt>());
     log->set_pattern("%Y-%m-%d %H:%M:%S.%e %^%l%$ %v");
-    // LOG_LEVEL as wireguard-go reads it: error, verbose (or debug), silent.
-    if (env_is("LOG_LEVEL", "verbose") || env_is("LOG_LEVEL", "debug")) {
-        log->set_level(spdlog::level::debug);
-    } else if (env_is("LOG_LEVEL", "error")) {
-        log->set_level(spdlog::level::err);
-    } else if (env_is("LOG_LEVEL", "silent")) {
-        log->set_level(spdlog::level::off);
-    } else {
-        log->set_level(spdlog::level::info);
-    }
+    log->set_level(log_level());
     return log;
+}
+
+// TULLE_CRYPTO_WORKERS overrides how many threads help with encryption (0: none).
+unsigned crypto_workers() {
+    unsigned workers = tulle::daemon::WorkerPool::default_workers();
+    // NOLINTNEXTLINE(concurrency-mt-unsafe): read before the worker threads start
+    if (const char* set = std::getenv("TULLE_CRYPTO_WORKERS"); set != nullptr) {
+        workers = static_cast<unsigned>(std::min(std::strtoul(set, nullptr, 10), 16UL));
+    }
+    return workers;
 }
 
 // Tells the parent that waits in the foreground that the interface is ready, then lets go of
@@ -98,13 +115,8 @@ int run_interface(const std::string& interface_name, int ready_fd, const Lifecyc
     auto sockets = tulle::platform::make_system_udp_socket_factory();
     try {
         auto tun = tulle::platform::make_system_tun_factory()->create(interface_name);
-        // TULLE_CRYPTO_WORKERS overrides how many threads help with encryption (0: none).
-        unsigned workers = tulle::daemon::WorkerPool::default_workers();
-        // NOLINTNEXTLINE(concurrency-mt-unsafe): read before the worker threads start
-        if (const char* set = std::getenv("TULLE_CRYPTO_WORKERS"); set != nullptr) {
-            workers = static_cast<unsigned>(std::min(std::strtoul(set, nullptr, 10), 16UL));
-        }
-        tulle::daemon::Device device(io, std::move(tun), *sockets, environment, log, workers);
+        tulle::daemon::Device device(io, std::move(tun), *sockets, environment, log,
+                                     crypto_workers());
         tulle::daemon::UapiServer uapi(io, tulle::daemon::UapiServer::path_for(device.name()),
                                        device, log);
         device.start();
@@ -180,6 +192,45 @@ int run_standalone(const std::string& path) {
                   [&tunnel] { tunnel.take_down(); }});
 }
 
+// Service mode: the control socket, any number of tunnels, until SIGTERM.
+int run_service(tulle::daemon::Service::Options options) {
+    namespace asio = boost::asio;
+    tulle::daemon::LogHub logs;
+    auto log = logs.make_logger("tulled", log_level());
+    if (!tulle::core::crypto::init()) {
+        log->error("libsodium failed to initialise");
+        return kExitFailure;
+    }
+    asio::io_context io;
+    tulle::core::SystemEnvironment environment;
+    try {
+        auto tuns = tulle::platform::make_system_tun_factory();
+        auto sockets = tulle::platform::make_system_udp_socket_factory();
+        auto net = tulle::platform::make_system_net_config();
+        options.crypto_workers = crypto_workers();
+        tulle::daemon::Service service(
+            io, options, logs, log,
+            tulle::daemon::TunnelDeps{io, environment, *tuns, *sockets, *net, {}, 0});
+        service.start();
+        asio::signal_set signals(io, SIGTERM, SIGINT);
+        signals.async_wait([&](const boost::system::error_code& error, int signal) {
+            if (!error) {
+                log->info("signal {}: taking every tunnel down", signal);
+                service.stop();
+                io.stop();
+            }
+        });
+        log->info("{} ready", tulle::ipc::version_text("tulled"));
+        io.run();
+        service.stop();
+    } catch (const std::system_error& error) {
+        log->error("{}", error.what());
+        return kExitFailure;
+    }
+    log->info("stopped");
+    return 0;
+}
+
 // Forks; the parent returns once the child reports the interface ready (0) or dies (1).
 // Returns -1 in the child, with the write end of the readiness pipe in ready_fd.
 int fork_to_background(int& ready_fd) {
@@ -227,8 +278,9 @@ int main(int argc, char** argv) {
         "foreground. SIGTERM or deleting the interface stops it. It works as "
         "WG_QUICK_USERSPACE_IMPLEMENTATION for wg-quick.\n\n"
         "tulled --config FILE brings up the tunnel of a wg-quick file by itself (see --config).\n\n"
-        "Not built yet: the service mode (no IFNAME) with the control socket for the Tulle app "
-        "and tullectl.",
+        "tulled with neither runs as the service (in the foreground, for systemd): the control "
+        "socket /run/tulle/tulled.sock (group tulle) for the Tulle app and tullectl, any "
+        "number of tunnels, the system tunnels of /etc/tulle marked for autostart.",
         "tulled"};
     app.set_version_flag("--version", tulle::ipc::version_text("tulled"));
     std::string interface_name;
@@ -242,6 +294,15 @@ int main(int argc, char** argv) {
                    "foreground and takes it all down on exit")
         ->excludes(name_option);
     app.add_flag("-f,--foreground", foreground, "stay in the foreground");
+    tulle::daemon::Service::Options service;
+    app.add_option("--socket", service.socket_path, "service: the control socket's path")
+        ->capture_default_str();
+    app.add_option("--config-dir", service.config_directory,
+                   "service: the folder of system tunnels (NAME.conf, root's, mode 0600)")
+        ->capture_default_str();
+    app.add_option("--group", service.group,
+                   "service: the group whose members may use the control socket")
+        ->capture_default_str();
     CLI11_PARSE(app, argc, argv);
 
     std::signal(SIGPIPE, SIG_IGN);
@@ -249,10 +310,7 @@ int main(int argc, char** argv) {
         return run_standalone(config_path);
     }
     if (interface_name.empty()) {
-        std::fputs(
-            "tulled: give an interface name (tulled IFNAME); the service mode is not built yet\n",
-            stderr);
-        return kExitUsage;
+        return run_service(service);
     }
     foreground = foreground || env_is("WG_PROCESS_FOREGROUND", "1");
 

@@ -176,6 +176,46 @@ bool StandaloneTunnel::bring_up(Device& device) {
     return run_hooks(config_.iface.post_up, "PostUp");
 }
 
+void StandaloneTunnel::sync_routes(const std::vector<ipc::IpPrefix>& allowed_ips) {
+    if (!up_) {
+        return;
+    }
+    ipc::TunnelConfig shape;
+    shape.iface.table = config_.iface.table;
+    ipc::PeerConfig everyone;
+    everyone.allowed_ips = allowed_ips;
+    shape.peers.push_back(everyone);
+    const InterfacePlan plan = plan_interface(shape);
+    // Drop what is no longer wanted (the default routes stay as they were set up).
+    std::erase_if(added_routes_, [&](const auto& added) {
+        const auto& [route, table] = added;
+        if (table != plan.table ||
+            std::find(plan.routes.begin(), plan.routes.end(), route) != plan.routes.end()) {
+            return false;
+        }
+        try {
+            net_.remove_route(interface_, route, table);
+        } catch (const std::system_error& error) {
+            log_->warn("{}", error.what());
+        }
+        return true;
+    });
+    for (const auto& route : plan.routes) {
+        const bool present = std::any_of(
+            added_routes_.begin(), added_routes_.end(),
+            [&](const auto& added) { return added.first == route && added.second == plan.table; });
+        if (present) {
+            continue;
+        }
+        try {
+            net_.add_route(interface_, route, plan.table);
+            added_routes_.emplace_back(route, plan.table);
+        } catch (const std::system_error& error) {
+            log_->warn("{}", error.what());
+        }
+    }
+}
+
 void StandaloneTunnel::take_down() {
     if (!up_) {
         return;

@@ -39,6 +39,13 @@ class StandaloneTunnel {
     // PreDown, removes routes and addresses, PostDown. Safe to call more than once.
     void take_down();
 
+    // After a live peer change: routes for allowed IPs that are new, none for ones that went
+    // (default routes and Table = off excepted, as at bring-up). Failures are logged.
+    void sync_routes(const std::vector<ipc::IpPrefix>& allowed_ips);
+
+    [[nodiscard]] const ipc::TunnelConfig& config() const { return config_; }
+    [[nodiscard]] ipc::TunnelConfig& config() { return config_; }
+
   private:
     bool run_hooks(const std::vector<std::string>& hooks, const char* stage);
     // Rules of a run of this tunnel that died without taking them down (the interface and its

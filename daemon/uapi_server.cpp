@@ -8,6 +8,8 @@
 
 #include <boost/asio/write.hpp>
 
+#include "daemon/local_socket.hpp"
+
 namespace tulle::daemon {
 namespace {
 
@@ -15,14 +17,6 @@ namespace asio = boost::asio;
 using stream = asio::local::stream_protocol;
 
 constexpr std::size_t kReadChunk = 4096;
-
-// Is a live process answering on this socket path?
-bool someone_listens(asio::io_context& io, const std::string& path) {
-    stream::socket probe(io);
-    boost::system::error_code error;
-    probe.connect(stream::endpoint(path), error);
-    return !error;
-}
 
 }  // namespace
 
@@ -107,19 +101,7 @@ void UapiServer::start() {
     if (::mkdir(directory.c_str(), 0755) != 0 && errno != EEXIST) {
         throw std::system_error(errno, std::generic_category(), "create " + directory);
     }
-    if (someone_listens(io_, path_)) {
-        throw std::system_error(EADDRINUSE, std::generic_category(),
-                                "another process serves " + path_);
-    }
-    ::unlink(path_.c_str());  // a stale socket of a process that is gone
-    acceptor_.open(stream());
-    const mode_t old_mask = ::umask(077);
-    boost::system::error_code error;
-    acceptor_.bind(stream::endpoint(path_), error);
-    ::umask(old_mask);
-    if (error) {
-        throw std::system_error(error.value(), std::generic_category(), "bind " + path_);
-    }
+    bind_local_socket(io_, acceptor_, path_, "process");
     bound_ = true;
     acceptor_.listen();
     accept();

@@ -180,6 +180,48 @@ std::int64_t ParamReader::integer(std::string_view key, std::int64_t min, std::i
     return 0;
 }
 
+std::optional<std::int64_t> ParamReader::optional_integer(std::string_view key, std::int64_t min,
+                                                          std::int64_t max) {
+    if (field(key, false) == nullptr) {
+        return std::nullopt;
+    }
+    const std::int64_t value = integer(key, min, max);
+    if (error_) {
+        return std::nullopt;
+    }
+    return value;
+}
+
+bool ParamReader::boolean(std::string_view key, bool absent) {
+    if (const Json* value = field(key, false)) {
+        if (value->is_boolean()) {
+            return value->get<bool>();
+        }
+        fail(key, "expected true or false");
+    }
+    return absent;
+}
+
+std::optional<std::vector<std::string>> ParamReader::optional_strings(std::string_view key) {
+    const Json* value = field(key, false);
+    if (value == nullptr) {
+        return std::nullopt;
+    }
+    if (!value->is_array()) {
+        fail(key, "expected an array of strings");
+        return std::nullopt;
+    }
+    std::vector<std::string> out;
+    for (std::size_t i = 0; i < value->size(); ++i) {
+        if (!(*value)[i].is_string()) {
+            fail(std::string(key) + "[" + std::to_string(i) + "]", "expected a string");
+            return std::nullopt;
+        }
+        out.push_back((*value)[i].get<std::string>());
+    }
+    return out;
+}
+
 const Json* ParamReader::object(std::string_view key) {
     if (const Json* value = field(key, true)) {
         if (value->is_object()) {

@@ -5,6 +5,7 @@
 #include <string>
 #include <string_view>
 #include <variant>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -57,7 +58,14 @@ class ParamReader {
     [[nodiscard]] std::string string(std::string_view key);
     [[nodiscard]] std::optional<std::string> optional_string(std::string_view key);
     [[nodiscard]] std::int64_t integer(std::string_view key, std::int64_t min, std::int64_t max);
+    [[nodiscard]] std::optional<std::int64_t> optional_integer(std::string_view key,
+                                                               std::int64_t min, std::int64_t max);
+    [[nodiscard]] bool boolean(std::string_view key, bool absent);
+    // An array of strings; nullopt when absent (or on error).
+    [[nodiscard]] std::optional<std::vector<std::string>> optional_strings(std::string_view key);
     [[nodiscard]] const Json* object(std::string_view key);  // nullptr on error
+    // Records an error about a field whose value is of the right type but not valid.
+    void invalid(std::string_view key, std::string_view what) { fail(key, what); }
 
   private:
     const Json* field(std::string_view key, bool required);

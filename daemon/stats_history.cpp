@@ -1,0 +1,61 @@
+#include "daemon/stats_history.hpp"
+
+#include <algorithm>
+
+namespace tulle::daemon {
+
+StatsHistory::Rates StatsHistory::record(const ipc::Key& peer, std::int64_t time, std::uint64_t rx,
+                                         std::uint64_t tx) {
+    auto& samples = history_[peer];
+    Rates rates;
+    if (!samples.empty()) {
+        const auto& last = samples.back();
+        if (time <= last.time) {
+            return rates;  // the clock stepped back or two ticks in one second: keep the first
+        }
+        if (rx < last.rx_bytes || tx < last.tx_bytes) {
+            samples.clear();  // counters restarted
+        } else {
+            const auto seconds = static_cast<double>(time - last.time);
+            rates.rx = static_cast<double>(rx - last.rx_bytes) / seconds;
+            rates.tx = static_cast<double>(tx - last.tx_bytes) / seconds;
+        }
+    }
+    samples.push_back(ipc::StatsSample{time, rx, tx});
+    while (samples.size() > capacity_) {
+        samples.pop_front();
+    }
+    return rates;
+}
+
+void StatsHistory::retain(const std::vector<ipc::Key>& present) {
+    std::erase_if(history_, [&present](const auto& entry) {
+        return std::find(present.begin(), present.end(), entry.first) == present.end();
+    });
+}
+
+std::vector<ipc::StatsSample> StatsHistory::samples(const ipc::Key& peer, int seconds) const {
+    const auto found = history_.find(peer);
+    if (found == history_.end() || found->second.empty()) {
+        return {};
+    }
+    const auto& samples = found->second;
+    const std::int64_t since = samples.back().time - seconds;
+    std::vector<ipc::StatsSample> out;
+    for (const auto& sample : samples) {
+        if (sample.time > since) {
+            out.push_back(sample);
+        }
+    }
+    return out;
+}
+
+std::vector<ipc::Key> StatsHistory::peers() const {
+    std::vector<ipc::Key> out;
+    for (const auto& [key, samples] : history_) {
+        out.push_back(key);
+    }
+    return out;
+}
+
+}  // namespace tulle::daemon

@@ -1,0 +1,287 @@
+#include "daemon/tunnel.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <stdexcept>
+#include <system_error>
+
+#include "daemon/tunnel_config.hpp"
+
+namespace tulle::daemon {
+namespace {
+
+std::int64_t unix_seconds(std::chrono::system_clock::time_point time) {
+    return std::chrono::duration_cast<std::chrono::seconds>(time.time_since_epoch()).count();
+}
+
+bool is_zero(const core::SymmetricKey& key) {
+    return std::all_of(key.bytes().begin(), key.bytes().end(),
+                       [](std::uint8_t b) { return b == 0; });
+}
+
+}  // namespace
+
+ipc::Key to_ipc(const core::PublicKey& key) {
+    return ipc::Key(key);
+}
+
+core::PublicKey to_core(const ipc::Key& key) {
+    return key.bytes();
+}
+
+Tunnel::Tunnel(TunnelDeps deps, std::string name, ipc::TunnelConfig config,
+               std::shared_ptr<spdlog::logger> log)
+    : deps_(std::move(deps)),
+      name_(std::move(name)),
+      log_(std::move(log)),
+      standalone_(std::move(config), deps_.net, log_) {
+    for (const auto& peer : standalone_.config().peers) {
+        if (!peer.name.empty()) {
+            names_[peer.public_key] = peer.name;
+        }
+    }
+}
+
+Tunnel::~Tunnel() {
+    stop();
+}
+
+void Tunnel::start() {
+    if (!standalone_.before_interface(name_)) {
+        throw std::runtime_error(name_ + ": PreUp failed (see the log)");
+    }
+    device_ = std::make_unique<Device>(deps_.io, deps_.tuns.create(name_), deps_.sockets,
+                                       deps_.environment, log_, deps_.crypto_workers);
+    uapi_ = std::make_unique<UapiServer>(deps_.io, deps_.uapi_directory + "/" + name_ + ".sock",
+                                         *device_, log_);
+    started_ = true;
+    try {
+        device_->start();
+        uapi_->start();
+        if (!standalone_.bring_up(*device_)) {
+            throw std::runtime_error(name_ +
+                                     ": the configuration could not be applied (see the "
+                                     "log)");
+        }
+    } catch (...) {
+        stop();
+        throw;
+    }
+    auto gone = [this] {
+        if (on_gone) {
+            on_gone();
+        }
+    };
+    device_->on_closed = gone;
+    uapi_->on_removed = gone;
+    log_->info("{}: up; wg(8) socket at {}", name_, uapi_->path());
+}
+
+void Tunnel::stop() {
+    if (!started_) {
+        return;
+    }
+    started_ = false;
+    standalone_.take_down();
+    if (uapi_) {
+        uapi_->stop();
+    }
+    if (device_) {
+        device_->on_closed = nullptr;
+        device_->stop();
+    }
+    log_->info("{}: down", name_);
+}
+
+bool Tunnel::has_peer(const ipc::Key& public_key) const {
+    return device_->engine().find_peer(to_core(public_key)) != nullptr;
+}
+
+std::string Tunnel::change_peer(const ipc::PeerChange& change, bool create) {
+    UapiPeer peer;
+    peer.public_key = to_core(change.public_key);
+    peer.update_only = !create;
+    if (change.preshared_key) {
+        core::SymmetricKey psk;
+        if (*change.preshared_key) {
+            std::copy((*change.preshared_key)->bytes().begin(),
+                      (*change.preshared_key)->bytes().end(), psk.bytes().begin());
+        }
+        peer.preshared_key = psk;
+    }
+    if (change.endpoint && *change.endpoint) {
+        const ipc::Endpoint& endpoint = **change.endpoint;
+        if (endpoint.is_address()) {
+            peer.endpoint = to_core(endpoint.address(), endpoint.port());
+        } else {
+            auto resolved = resolve_with_system(endpoint.host(), endpoint.port());
+            if (!resolved.ok()) {
+                return "endpoint: " + resolved.error();
+            }
+            peer.endpoint = resolved.value();
+        }
+    }
+    peer.persistent_keepalive = change.persistent_keepalive;
+    if (change.allowed_ips) {
+        peer.replace_allowed_ips = true;
+        peer.allowed_ips = *change.allowed_ips;
+    }
+    UapiSet set;
+    set.peers.push_back(std::move(peer));
+    if (const int error = device_->apply(set); error != 0) {
+        return std::generic_category().message(error);
+    }
+    if (change.endpoint && !*change.endpoint) {
+        // The UAPI cannot unset an endpoint; the engine can.
+        device_->forget_endpoint(to_core(change.public_key));
+    }
+    if (change.name) {
+        if (change.name->empty()) {
+            names_.erase(change.public_key);
+        } else {
+            names_[change.public_key] = *change.name;
+        }
+    }
+    resync_routes();
+    return {};
+}
+
+std::string Tunnel::remove_peer(const ipc::Key& public_key) {
+    UapiPeer peer;
+    peer.public_key = to_core(public_key);
+    peer.remove = true;
+    UapiSet set;
+    set.peers.push_back(peer);
+    if (const int error = device_->apply(set); error != 0) {
+        return std::generic_category().message(error);
+    }
+    names_.erase(public_key);
+    resync_routes();
+    return {};
+}
+
+void Tunnel::resync_routes() {
+    std::vector<ipc::IpPrefix> all;
+    for (const auto& p : device_->snapshot().peers) {
+        all.insert(all.end(), p.allowed_ips.begin(), p.allowed_ips.end());
+    }
+    standalone_.sync_routes(all);
+}
+
+std::vector<ipc::PeerStatus> Tunnel::peers() const {
+    std::vector<ipc::PeerStatus> out;
+    for (const auto& info : device_->snapshot().peers) {
+        ipc::PeerStatus peer;
+        peer.public_key = to_ipc(info.public_key);
+        if (auto name = names_.find(peer.public_key); name != names_.end()) {
+            peer.name = name->second;
+        }
+        if (info.endpoint && info.endpoint->port != 0) {
+            peer.endpoint = info.endpoint->to_string();
+        }
+        peer.allowed_ips = info.allowed_ips;
+        peer.last_handshake = info.last_handshake ? unix_seconds(*info.last_handshake) : 0;
+        peer.rx_bytes = info.rx_bytes;
+        peer.tx_bytes = info.tx_bytes;
+        if (auto rates = rates_.find(peer.public_key); rates != rates_.end()) {
+            peer.rx_rate = rates->second.rx;
+            peer.tx_rate = rates->second.tx;
+        }
+        peer.persistent_keepalive = info.persistent_keepalive;
+        peer.has_preshared_key = info.preshared_key && !is_zero(*info.preshared_key);
+        out.push_back(std::move(peer));
+    }
+    return out;
+}
+
+ipc::TunnelStatus Tunnel::status() const {
+    ipc::TunnelStatus status;
+    status.name = name_;
+    status.up = started_;
+    if (!started_) {
+        return status;
+    }
+    const UapiDevice snapshot = device_->snapshot();
+    if (auto key = device_->engine().public_key()) {
+        status.public_key = to_ipc(*key).to_base64();
+    }
+    status.listen_port = snapshot.listen_port;
+    status.addresses = standalone_.config().iface.addresses;
+    status.peers = snapshot.peers.size();
+    for (const auto& peer : snapshot.peers) {
+        status.rx_bytes += peer.rx_bytes;
+        status.tx_bytes += peer.tx_bytes;
+    }
+    return status;
+}
+
+ipc::TunnelConfig Tunnel::current_config(bool with_secrets) const {
+    ipc::TunnelConfig config;
+    config.iface = standalone_.config().iface;
+    config.iface.pre_up.clear();  // hooks are only ever kept in root's own files
+    config.iface.post_up.clear();
+    config.iface.pre_down.clear();
+    config.iface.post_down.clear();
+    const UapiDevice snapshot = device_->snapshot();
+    if (with_secrets && snapshot.private_key) {
+        std::array<std::uint8_t, ipc::kKeySize> bytes{};
+        std::copy(snapshot.private_key->bytes().begin(), snapshot.private_key->bytes().end(),
+                  bytes.begin());
+        config.iface.private_key = ipc::SecretKey(bytes);
+        ipc::secure_zero(bytes);
+    } else {
+        config.iface.private_key = ipc::SecretKey();
+    }
+    for (const auto& info : snapshot.peers) {
+        ipc::PeerConfig peer;
+        peer.public_key = to_ipc(info.public_key);
+        if (auto name = names_.find(peer.public_key); name != names_.end()) {
+            peer.name = name->second;
+        }
+        if (with_secrets && info.preshared_key && !is_zero(*info.preshared_key)) {
+            std::array<std::uint8_t, ipc::kKeySize> bytes{};
+            std::copy(info.preshared_key->bytes().begin(), info.preshared_key->bytes().end(),
+                      bytes.begin());
+            peer.preshared_key = ipc::SecretKey(bytes);
+            ipc::secure_zero(bytes);
+        }
+        // Keep a host name as the file gave it; otherwise the address the engine uses now.
+        const auto& original = standalone_.config().peers;
+        const auto from_file =
+            std::find_if(original.begin(), original.end(),
+                         [&](const ipc::PeerConfig& p) { return p.public_key == peer.public_key; });
+        if (from_file != original.end() && from_file->endpoint &&
+            !from_file->endpoint->is_address()) {
+            peer.endpoint = from_file->endpoint;
+        } else if (info.endpoint && info.endpoint->port != 0) {
+            auto parsed = ipc::Endpoint::parse(info.endpoint->to_string());
+            if (parsed.ok()) {
+                peer.endpoint = parsed.value();
+            }
+        }
+        peer.allowed_ips = info.allowed_ips;
+        peer.persistent_keepalive = info.persistent_keepalive;
+        config.peers.push_back(std::move(peer));
+    }
+    return config;
+}
+
+ipc::StatsEvent Tunnel::sample(std::int64_t now) {
+    ipc::StatsEvent event;
+    event.tunnel = name_;
+    event.time = now;
+    std::vector<ipc::Key> present;
+    for (const auto& info : device_->snapshot().peers) {
+        const ipc::Key key = to_ipc(info.public_key);
+        present.push_back(key);
+        rates_[key] = history_.record(key, now, info.rx_bytes, info.tx_bytes);
+    }
+    history_.retain(present);
+    std::erase_if(rates_, [&](const auto& entry) {
+        return std::find(present.begin(), present.end(), entry.first) == present.end();
+    });
+    event.peers = peers();
+    return event;
+}
+
+}  // namespace tulle::daemon

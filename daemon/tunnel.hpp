@@ -1,0 +1,91 @@
+// One tunnel run by the service: the interface (Device), its wg(8) socket (UapiServer), what the
+// wg-quick configuration sets on the system (StandaloneTunnel), peer names and traffic history.
+#pragma once
+
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+
+#include <boost/asio/io_context.hpp>
+#include <spdlog/logger.h>
+
+#include "daemon/device.hpp"
+#include "daemon/standalone.hpp"
+#include "daemon/stats_history.hpp"
+#include "daemon/uapi_server.hpp"
+#include "ipc/messages.hpp"
+#include "ipc/wg_config.hpp"
+#include "platform/net_config.hpp"
+#include "platform/tun.hpp"
+#include "platform/udp_socket.hpp"
+
+namespace tulle::daemon {
+
+struct TunnelDeps {
+    boost::asio::io_context& io;
+    core::Environment& environment;
+    platform::TunFactory& tuns;
+    platform::UdpSocketFactory& sockets;
+    platform::NetConfig& net;
+    std::string uapi_directory;  // where the wg(8) socket goes
+    unsigned crypto_workers = 0;
+};
+
+class Tunnel {
+  public:
+    Tunnel(TunnelDeps deps, std::string name, ipc::TunnelConfig config,
+           std::shared_ptr<spdlog::logger> log);
+    ~Tunnel();
+    Tunnel(const Tunnel&) = delete;
+    Tunnel& operator=(const Tunnel&) = delete;
+
+    // Creates the interface and applies the configuration. Throws std::runtime_error (or
+    // std::system_error) with a message for people; what was set up is taken down again.
+    void start();
+    void stop();
+
+    // Called when the interface goes away by itself (deleted, or its wg(8) socket removed).
+    std::function<void()> on_gone;
+
+    [[nodiscard]] const std::string& name() const { return name_; }
+    [[nodiscard]] Device& device() { return *device_; }
+    [[nodiscard]] const Device& device() const { return *device_; }
+    [[nodiscard]] const ipc::TunnelConfig& config() const { return standalone_.config(); }
+
+    // Applies one peer's change live. Returns an error message, or empty on success.
+    [[nodiscard]] std::string change_peer(const ipc::PeerChange& change, bool create);
+    [[nodiscard]] std::string remove_peer(const ipc::Key& public_key);
+    [[nodiscard]] bool has_peer(const ipc::Key& public_key) const;
+
+    [[nodiscard]] ipc::TunnelStatus status() const;
+    // Every peer as the engine has it now, with rates from the last sample.
+    [[nodiscard]] std::vector<ipc::PeerStatus> peers() const;
+    // The configuration as it runs now (peers changed with wg set included); secrets only when
+    // asked for (tunnel.save).
+    [[nodiscard]] ipc::TunnelConfig current_config(bool with_secrets) const;
+
+    // Once a second: records every peer's totals; returns the `stats` event.
+    ipc::StatsEvent sample(std::int64_t now);
+    [[nodiscard]] const StatsHistory& history() const { return history_; }
+
+  private:
+    // Routes for the allowed IPs of every peer, after a peer changed.
+    void resync_routes();
+
+    TunnelDeps deps_;
+    std::string name_;
+    std::shared_ptr<spdlog::logger> log_;
+    StandaloneTunnel standalone_;
+    std::unique_ptr<Device> device_;
+    std::unique_ptr<UapiServer> uapi_;
+    std::map<ipc::Key, std::string> names_;
+    std::map<ipc::Key, StatsHistory::Rates> rates_;
+    StatsHistory history_;
+    bool started_ = false;
+};
+
+[[nodiscard]] ipc::Key to_ipc(const core::PublicKey& key);
+[[nodiscard]] core::PublicKey to_core(const ipc::Key& key);
+
+}  // namespace tulle::daemon

@@ -1,0 +1,640 @@
+#include "ipc/messages.hpp"
+
+#include <array>
+#include <limits>
+#include <utility>
+
+namespace tulle::ipc {
+namespace {
+
+constexpr std::int64_t kMaxU16 = std::numeric_limits<std::uint16_t>::max();
+constexpr std::int64_t kMaxI64 = std::numeric_limits<std::int64_t>::max();
+constexpr std::size_t kMaxNameLength = 15;
+constexpr std::size_t kMaxPeerNameLength = 64;
+constexpr int kMaxHistorySeconds = 600;
+constexpr int kMaxLogLines = 10000;
+
+Json prefixes_to_json(const std::vector<IpPrefix>& prefixes) {
+    Json out = Json::array();
+    for (const auto& prefix : prefixes) {
+        out.push_back(prefix.to_string());
+    }
+    return out;
+}
+
+// Reads fields of one object; every error names "prefix.key" (or "prefix.key[i]").
+class Reader {
+  public:
+    Reader(const Json& json, std::string prefix) : json_(json), reader_(json, std::move(prefix)) {}
+
+    std::string name(std::string_view key) {
+        std::string value = reader_.string(key);
+        if (!reader_.error()) {
+            if (auto why = tunnel_name_error(value); !why.empty()) {
+                reader_.invalid(key, why);
+            }
+        }
+        return value;
+    }
+
+    Key key(std::string_view key) {
+        const std::string text = reader_.string(key);
+        return parse_key(key, text);
+    }
+
+    std::optional<Key> optional_key(std::string_view key) {
+        const auto text = reader_.optional_string(key);
+        if (!text) {
+            return std::nullopt;
+        }
+        return parse_key(key, *text);
+    }
+
+    std::vector<IpPrefix> prefixes(std::string_view key) {
+        auto list = reader_.optional_strings(key);
+        std::vector<IpPrefix> out;
+        if (!list) {
+            return out;
+        }
+        for (std::size_t i = 0; i < list->size(); ++i) {
+            auto prefix = IpPrefix::parse((*list)[i]);
+            if (!prefix.ok()) {
+                reader_.invalid(std::string(key) + "[" + std::to_string(i) + "]",
+                                quote((*list)[i]) + ": " + prefix.error());
+                return {};
+            }
+            out.push_back(prefix.value());
+        }
+        return out;
+    }
+
+    [[nodiscard]] bool has(std::string_view key) const {
+        return json_.is_object() && json_.contains(key) && !json_.at(key).is_null();
+    }
+
+    ParamReader& fields() { return reader_; }
+    [[nodiscard]] std::optional<Error> error() const { return reader_.error(); }
+
+  private:
+    Key parse_key(std::string_view key, const std::string& text) {
+        if (reader_.error()) {
+            return {};
+        }
+        auto parsed = Key::from_base64(text);
+        if (!parsed.ok()) {
+            reader_.invalid(key, parsed.error());
+            return {};
+        }
+        return parsed.value();
+    }
+
+    const Json& json_;
+    ParamReader reader_;
+};
+
+template <typename T>
+Decoded<T> finish(const Reader& reader, T value) {
+    if (auto error = reader.error()) {
+        return *error;
+    }
+    return value;
+}
+
+// Decodes each element of json[key] with `decode`, naming "prefix.key[i]" in errors.
+template <typename T, typename Decode>
+Decoded<std::vector<T>> decode_list(const Json& json, const std::string& prefix,
+                                    std::string_view key, Decode decode) {
+    const std::string where = prefix + "." + std::string(key);
+    if (!json.is_object() || !json.contains(key) || !json.at(key).is_array()) {
+        return Error{ErrorCode::invalid_params, where + ": expected an array"};
+    }
+    std::vector<T> out;
+    const Json& list = json.at(key);
+    for (std::size_t i = 0; i < list.size(); ++i) {
+        auto item = decode(list[i], where + "[" + std::to_string(i) + "]");
+        if (auto* error = std::get_if<Error>(&item)) {
+            return *error;
+        }
+        out.push_back(std::move(std::get<T>(item)));
+    }
+    return out;
+}
+
+std::uint64_t unsigned_field(ParamReader& reader, std::string_view key) {
+    return static_cast<std::uint64_t>(reader.integer(key, 0, kMaxI64));
+}
+
+double rate_field(ParamReader& reader, const Json& json, std::string_view key) {
+    if (!json.is_object() || !json.contains(key)) {
+        return 0;
+    }
+    if (!json.at(key).is_number() || json.at(key).get<double>() < 0) {
+        reader.invalid(key, "expected a number of at least 0");
+        return 0;
+    }
+    return json.at(key).get<double>();
+}
+
+}  // namespace
+
+std::string tunnel_name_error(std::string_view name) {
+    if (name.empty()) {
+        return "a tunnel name may not be empty";
+    }
+    if (name.size() > kMaxNameLength) {
+        return "a tunnel name has at most 15 characters";
+    }
+    if (name == "." || name == "..") {
+        return "'.' and '..' are not tunnel names";
+    }
+    for (const char c : name) {
+        const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+                        (c >= '0' && c <= '9') || c == '_' || c == '=' || c == '+' || c == '.' ||
+                        c == '-';
+        if (!ok) {
+            return "a tunnel name may hold only letters, digits and _ = + . -";
+        }
+    }
+    return {};
+}
+
+std::string_view to_string(LogLevel level) {
+    static constexpr std::array<std::string_view, 6> kNames{"trace",   "debug", "info",
+                                                            "warning", "error", "critical"};
+    return kNames.at(static_cast<std::size_t>(level));
+}
+
+std::optional<LogLevel> parse_log_level(std::string_view text) {
+    for (int i = 0; i <= static_cast<int>(LogLevel::critical); ++i) {
+        const auto level = static_cast<LogLevel>(i);
+        if (to_string(level) == text) {
+            return level;
+        }
+    }
+    if (text == "warn") {
+        return LogLevel::warning;
+    }
+    return std::nullopt;
+}
+
+// --- params -------------------------------------------------------------------------------------
+
+Json to_json(const TunnelRef& value) {
+    return Json{{"name", value.name}};
+}
+
+Json to_json(const TunnelUp& value) {
+    Json out{{"name", value.name}};
+    if (value.config) {
+        out["config"] = *value.config;
+    }
+    return out;
+}
+
+Json to_json(const TunnelSave& value) {
+    Json out{{"name", value.name}, {"autostart", value.autostart}};
+    if (value.config) {
+        out["config"] = *value.config;
+    }
+    return out;
+}
+
+Json to_json(const PeerChange& value) {
+    Json out{{"public_key", value.public_key.to_base64()}};
+    if (value.name) {
+        out["name"] = *value.name;
+    }
+    if (value.preshared_key) {
+        out["preshared_key"] = *value.preshared_key ? (*value.preshared_key)->to_base64() : "";
+    }
+    if (value.endpoint) {
+        out["endpoint"] = *value.endpoint ? (*value.endpoint)->to_string() : "";
+    }
+    if (value.allowed_ips) {
+        out["allowed_ips"] = prefixes_to_json(*value.allowed_ips);
+    }
+    if (value.persistent_keepalive) {
+        out["persistent_keepalive"] = *value.persistent_keepalive;
+    }
+    return out;
+}
+
+Json to_json(const PeerEdit& value) {
+    return Json{{"tunnel", value.tunnel}, {"peer", to_json(value.peer)}};
+}
+
+Json to_json(const PeerRef& value) {
+    return Json{{"tunnel", value.tunnel}, {"public_key", value.public_key.to_base64()}};
+}
+
+Json to_json(const StatsQuery& value) {
+    Json out{{"tunnel", value.tunnel}, {"seconds", value.seconds}};
+    if (value.public_key) {
+        out["public_key"] = value.public_key->to_base64();
+    }
+    return out;
+}
+
+Json to_json(const LogQuery& value) {
+    return Json{{"lines", value.lines}, {"level", to_string(value.level)}};
+}
+
+Json to_json(const Subscription& value) {
+    Json topics = Json::array();
+    for (const auto& [bit, name] :
+         {std::pair{Topic::tunnels, "tunnels"}, std::pair{Topic::peers, "peers"},
+          std::pair{Topic::stats, "stats"}, std::pair{Topic::log, "log"}}) {
+        if ((value.topics & static_cast<unsigned>(bit)) != 0) {
+            topics.push_back(name);
+        }
+    }
+    return Json{{"topics", topics}};
+}
+
+Decoded<TunnelRef> tunnel_ref_from_json(const Json& json) {
+    Reader reader(json, "params");
+    TunnelRef out{reader.name("name")};
+    return finish(reader, std::move(out));
+}
+
+Decoded<TunnelUp> tunnel_up_from_json(const Json& json) {
+    Reader reader(json, "params");
+    TunnelUp out{reader.name("name"), reader.fields().optional_string("config")};
+    return finish(reader, std::move(out));
+}
+
+Decoded<TunnelSave> tunnel_save_from_json(const Json& json) {
+    Reader reader(json, "params");
+    TunnelSave out{reader.name("name"), reader.fields().optional_string("config"),
+                   reader.fields().boolean("autostart", false)};
+    return finish(reader, std::move(out));
+}
+
+Decoded<PeerEdit> peer_edit_from_json(const Json& json) {
+    Reader outer(json, "params");
+    PeerEdit out;
+    out.tunnel = outer.name("tunnel");
+    const Json* peer = outer.fields().object("peer");
+    if (auto error = outer.error()) {
+        return *error;
+    }
+    Reader reader(*peer, "params.peer");
+    PeerChange& change = out.peer;
+    change.public_key = reader.key("public_key");
+    change.name = reader.fields().optional_string("name");
+    if (change.name && change.name->size() > kMaxPeerNameLength) {
+        reader.fields().invalid("name", "at most 64 bytes");
+    }
+    if (change.name) {
+        for (const char c : *change.name) {
+            if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) {
+                reader.fields().invalid("name", "control characters are not allowed");
+                break;
+            }
+        }
+    }
+    if (auto psk = reader.fields().optional_string("preshared_key")) {
+        std::string text = std::move(*psk);
+        if (text.empty()) {
+            change.preshared_key = std::optional<SecretKey>();
+        } else if (auto parsed = SecretKey::from_base64(text); parsed.ok()) {
+            change.preshared_key = std::optional<SecretKey>(parsed.value());
+        } else {
+            reader.fields().invalid("preshared_key", parsed.error());
+        }
+        secure_zero({reinterpret_cast<std::uint8_t*>(text.data()), text.size()});
+    }
+    if (auto endpoint = reader.fields().optional_string("endpoint")) {
+        if (endpoint->empty()) {
+            change.endpoint = std::optional<Endpoint>();
+        } else if (auto parsed = Endpoint::parse(*endpoint); parsed.ok()) {
+            change.endpoint = std::optional<Endpoint>(parsed.value());
+        } else {
+            reader.fields().invalid("endpoint", quote(*endpoint) + ": " + parsed.error());
+        }
+    }
+    if (reader.has("allowed_ips")) {
+        change.allowed_ips = reader.prefixes("allowed_ips");
+    }
+    if (auto keepalive = reader.fields().optional_integer("persistent_keepalive", 0, kMaxU16)) {
+        change.persistent_keepalive = static_cast<std::uint16_t>(*keepalive);
+    }
+    return finish(reader, std::move(out));
+}
+
+Decoded<PeerRef> peer_ref_from_json(const Json& json) {
+    Reader reader(json, "params");
+    PeerRef out;
+    out.tunnel = reader.name("tunnel");
+    out.public_key = reader.key("public_key");
+    return finish(reader, std::move(out));
+}
+
+Decoded<StatsQuery> stats_query_from_json(const Json& json) {
+    Reader reader(json, "params");
+    StatsQuery out;
+    out.tunnel = reader.name("tunnel");
+    out.public_key = reader.optional_key("public_key");
+    out.seconds = static_cast<int>(
+        reader.fields().optional_integer("seconds", 1, kMaxHistorySeconds).value_or(600));
+    return finish(reader, std::move(out));
+}
+
+Decoded<LogQuery> log_query_from_json(const Json& json) {
+    Reader reader(json, "params");
+    LogQuery out;
+    out.lines =
+        static_cast<int>(reader.fields().optional_integer("lines", 1, kMaxLogLines).value_or(200));
+    if (auto level = reader.fields().optional_string("level")) {
+        if (auto parsed = parse_log_level(*level)) {
+            out.level = *parsed;
+        } else {
+            reader.fields().invalid("level",
+                                    "expected trace, debug, info, warning, error or "
+                                    "critical");
+        }
+    }
+    return finish(reader, out);
+}
+
+Decoded<Subscription> subscription_from_json(const Json& json) {
+    Reader reader(json, "params");
+    Subscription out;
+    if (auto topics = reader.fields().optional_strings("topics")) {
+        out.topics = 0;
+        for (const auto& topic : *topics) {
+            if (topic == "tunnels") {
+                out.topics |= static_cast<unsigned>(Topic::tunnels);
+            } else if (topic == "peers") {
+                out.topics |= static_cast<unsigned>(Topic::peers);
+            } else if (topic == "stats") {
+                out.topics |= static_cast<unsigned>(Topic::stats);
+            } else if (topic == "log") {
+                out.topics |= static_cast<unsigned>(Topic::log);
+            } else {
+                reader.fields().invalid("topics", quote(topic) +
+                                                      " is not a topic (tunnels, peers, stats, "
+                                                      "log)");
+            }
+        }
+    }
+    return finish(reader, out);
+}
+
+// --- results and events -------------------------------------------------------------------------
+
+Json to_json(const PeerStatus& value) {
+    return Json{{"public_key", value.public_key.to_base64()},
+                {"name", value.name},
+                {"endpoint", value.endpoint},
+                {"allowed_ips", prefixes_to_json(value.allowed_ips)},
+                {"last_handshake", value.last_handshake},
+                {"rx_bytes", value.rx_bytes},
+                {"tx_bytes", value.tx_bytes},
+                {"rx_rate", value.rx_rate},
+                {"tx_rate", value.tx_rate},
+                {"persistent_keepalive", value.persistent_keepalive},
+                {"has_preshared_key", value.has_preshared_key}};
+}
+
+Json to_json(const TunnelStatus& value) {
+    return Json{{"name", value.name},
+                {"up", value.up},
+                {"system", value.system},
+                {"autostart", value.autostart},
+                {"public_key", value.public_key},
+                {"listen_port", value.listen_port},
+                {"addresses", prefixes_to_json(value.addresses)},
+                {"peers", value.peers},
+                {"rx_bytes", value.rx_bytes},
+                {"tx_bytes", value.tx_bytes}};
+}
+
+Json to_json(const TunnelDetail& value) {
+    Json peers = Json::array();
+    for (const auto& peer : value.peers) {
+        peers.push_back(to_json(peer));
+    }
+    return Json{{"status", to_json(value.status)}, {"peers", peers}, {"config", value.config}};
+}
+
+Json to_json(const DaemonStatus& value) {
+    return Json{{"daemon", value.daemon},
+                {"version", Json{{"major", value.version.major}, {"minor", value.version.minor}}},
+                {"uptime", value.uptime},
+                {"tunnels_up", value.tunnels_up},
+                {"clients", value.clients}};
+}
+
+Json to_json(const StatsSample& value) {
+    return Json::array({value.time, value.rx_bytes, value.tx_bytes});
+}
+
+Json to_json(const PeerHistory& value) {
+    Json samples = Json::array();
+    for (const auto& sample : value.samples) {
+        samples.push_back(to_json(sample));
+    }
+    return Json{{"public_key", value.public_key.to_base64()}, {"samples", samples}};
+}
+
+Json to_json(const StatsEvent& value) {
+    Json peers = Json::array();
+    for (const auto& peer : value.peers) {
+        peers.push_back(to_json(peer));
+    }
+    return Json{{"tunnel", value.tunnel}, {"time", value.time}, {"peers", peers}};
+}
+
+Json to_json(const LogLine& value) {
+    return Json{
+        {"time_ms", value.time_ms}, {"level", to_string(value.level)}, {"message", value.message}};
+}
+
+Json to_json(const TunnelChanged& value) {
+    return Json{{"tunnel", to_json(value.tunnel)}, {"removed", value.removed}};
+}
+
+Json to_json(const PeerChanged& value) {
+    return Json{{"tunnel", value.tunnel},
+                {"public_key", value.public_key.to_base64()},
+                {"removed", value.removed}};
+}
+
+Decoded<PeerStatus> peer_status_from_json(const Json& json, const std::string& prefix) {
+    Reader reader(json, prefix);
+    PeerStatus out;
+    out.public_key = reader.key("public_key");
+    out.name = reader.fields().optional_string("name").value_or("");
+    out.endpoint = reader.fields().optional_string("endpoint").value_or("");
+    out.allowed_ips = reader.prefixes("allowed_ips");
+    out.last_handshake = reader.fields().integer("last_handshake", 0, kMaxI64);
+    out.rx_bytes = unsigned_field(reader.fields(), "rx_bytes");
+    out.tx_bytes = unsigned_field(reader.fields(), "tx_bytes");
+    out.rx_rate = rate_field(reader.fields(), json, "rx_rate");
+    out.tx_rate = rate_field(reader.fields(), json, "tx_rate");
+    out.persistent_keepalive = static_cast<std::uint16_t>(
+        reader.fields().optional_integer("persistent_keepalive", 0, kMaxU16).value_or(0));
+    out.has_preshared_key = reader.fields().boolean("has_preshared_key", false);
+    return finish(reader, std::move(out));
+}
+
+Decoded<TunnelStatus> tunnel_status_from_json(const Json& json, const std::string& prefix) {
+    Reader reader(json, prefix);
+    TunnelStatus out;
+    out.name = reader.name("name");
+    out.up = reader.fields().boolean("up", false);
+    out.system = reader.fields().boolean("system", false);
+    out.autostart = reader.fields().boolean("autostart", false);
+    out.public_key = reader.fields().optional_string("public_key").value_or("");
+    out.listen_port = static_cast<std::uint16_t>(
+        reader.fields().optional_integer("listen_port", 0, kMaxU16).value_or(0));
+    out.addresses = reader.prefixes("addresses");
+    out.peers =
+        static_cast<std::size_t>(reader.fields().optional_integer("peers", 0, kMaxI64).value_or(0));
+    out.rx_bytes = unsigned_field(reader.fields(), "rx_bytes");
+    out.tx_bytes = unsigned_field(reader.fields(), "tx_bytes");
+    return finish(reader, std::move(out));
+}
+
+Decoded<std::vector<TunnelStatus>> tunnel_list_from_json(const Json& json) {
+    return decode_list<TunnelStatus>(json, "result", "tunnels",
+                                     [](const Json& item, const std::string& where) {
+                                         return tunnel_status_from_json(item, where);
+                                     });
+}
+
+Decoded<TunnelDetail> tunnel_detail_from_json(const Json& json) {
+    TunnelDetail out;
+    if (!json.is_object() || !json.contains("status")) {
+        return Error{ErrorCode::invalid_params, "result.status: missing"};
+    }
+    auto status = tunnel_status_from_json(json.at("status"), "result.status");
+    if (auto* error = std::get_if<Error>(&status)) {
+        return *error;
+    }
+    out.status = std::get<TunnelStatus>(std::move(status));
+    auto peers = decode_list<PeerStatus>(json, "result", "peers",
+                                         [](const Json& item, const std::string& where) {
+                                             return peer_status_from_json(item, where);
+                                         });
+    if (auto* error = std::get_if<Error>(&peers)) {
+        return *error;
+    }
+    out.peers = std::get<std::vector<PeerStatus>>(std::move(peers));
+    Reader reader(json, "result");
+    out.config = reader.fields().string("config");
+    return finish(reader, std::move(out));
+}
+
+Decoded<DaemonStatus> daemon_status_from_json(const Json& json) {
+    Reader reader(json, "result");
+    DaemonStatus out;
+    out.daemon = reader.fields().string("daemon");
+    if (const Json* version = reader.fields().object("version")) {
+        ParamReader v(*version, "result.version");
+        out.version.major = static_cast<int>(v.integer("major", 0, kMaxU16));
+        out.version.minor = static_cast<int>(v.integer("minor", 0, kMaxU16));
+        if (auto error = v.error()) {
+            return *error;
+        }
+    }
+    out.uptime = reader.fields().integer("uptime", 0, kMaxI64);
+    out.tunnels_up = static_cast<std::size_t>(reader.fields().integer("tunnels_up", 0, kMaxI64));
+    out.clients = static_cast<std::size_t>(reader.fields().integer("clients", 0, kMaxI64));
+    return finish(reader, std::move(out));
+}
+
+Decoded<std::vector<PeerHistory>> stats_history_from_json(const Json& json) {
+    return decode_list<PeerHistory>(
+        json, "result", "peers", [](const Json& item, const std::string& where) {
+            Reader reader(item, where);
+            PeerHistory out;
+            out.public_key = reader.key("public_key");
+            if (auto error = reader.error()) {
+                return Decoded<PeerHistory>(*error);
+            }
+            if (!item.contains("samples") || !item.at("samples").is_array()) {
+                return Decoded<PeerHistory>(
+                    Error{ErrorCode::invalid_params, where + ".samples: expected an array"});
+            }
+            for (const auto& sample : item.at("samples")) {
+                if (!sample.is_array() || sample.size() != 3 || !sample[0].is_number_integer() ||
+                    !sample[1].is_number_unsigned() || !sample[2].is_number_unsigned()) {
+                    return Decoded<PeerHistory>(
+                        Error{ErrorCode::invalid_params,
+                              where + ".samples: expected [time, rx_bytes, tx_bytes] entries"});
+                }
+                out.samples.push_back(StatsSample{sample[0].get<std::int64_t>(),
+                                                  sample[1].get<std::uint64_t>(),
+                                                  sample[2].get<std::uint64_t>()});
+            }
+            return Decoded<PeerHistory>(std::move(out));
+        });
+}
+
+Decoded<StatsEvent> stats_event_from_json(const Json& json) {
+    Reader reader(json, "params");
+    StatsEvent out;
+    out.tunnel = reader.name("tunnel");
+    out.time = reader.fields().integer("time", 0, kMaxI64);
+    if (auto error = reader.error()) {
+        return *error;
+    }
+    auto peers = decode_list<PeerStatus>(json, "params", "peers",
+                                         [](const Json& item, const std::string& where) {
+                                             return peer_status_from_json(item, where);
+                                         });
+    if (auto* error = std::get_if<Error>(&peers)) {
+        return *error;
+    }
+    out.peers = std::get<std::vector<PeerStatus>>(std::move(peers));
+    return out;
+}
+
+Decoded<LogLine> log_line_from_json(const Json& json, const std::string& prefix) {
+    Reader reader(json, prefix);
+    LogLine out;
+    out.time_ms = reader.fields().integer("time_ms", 0, kMaxI64);
+    const std::string level = reader.fields().string("level");
+    if (!reader.error()) {
+        if (auto parsed = parse_log_level(level)) {
+            out.level = *parsed;
+        } else {
+            reader.fields().invalid("level", quote(level) + " is not a log level");
+        }
+    }
+    out.message = reader.fields().string("message");
+    return finish(reader, std::move(out));
+}
+
+Decoded<std::vector<LogLine>> log_lines_from_json(const Json& json) {
+    return decode_list<LogLine>(
+        json, "result", "lines",
+        [](const Json& item, const std::string& where) { return log_line_from_json(item, where); });
+}
+
+Decoded<TunnelChanged> tunnel_changed_from_json(const Json& json) {
+    if (!json.is_object() || !json.contains("tunnel")) {
+        return Error{ErrorCode::invalid_params, "params.tunnel: missing"};
+    }
+    auto status = tunnel_status_from_json(json.at("tunnel"), "params.tunnel");
+    if (auto* error = std::get_if<Error>(&status)) {
+        return *error;
+    }
+    Reader reader(json, "params");
+    TunnelChanged out{std::get<TunnelStatus>(std::move(status)),
+                      reader.fields().boolean("removed", false)};
+    return finish(reader, std::move(out));
+}
+
+Decoded<PeerChanged> peer_changed_from_json(const Json& json) {
+    Reader reader(json, "params");
+    PeerChanged out;
+    out.tunnel = reader.name("tunnel");
+    out.public_key = reader.key("public_key");
+    out.removed = reader.fields().boolean("removed", false);
+    return finish(reader, std::move(out));
+}
+
+}  // namespace tulle::ipc

@@ -1,0 +1,224 @@
+// The typed messages of the control protocol: params and results of every method and the events,
+// each with its one codec. Decoding checks every field and names the first bad one
+// ("params.peer.allowed_ips[1]: prefix length 33 is larger than 32 for IPv4").
+//
+// Secrets: private keys never travel in results or events. A tunnel.up or tunnel.save call
+// carries a whole wg-quick file (with its private key) from a caller who already holds it; a
+// peer.add or peer.update may carry a preshared key. Replies say only whether one is set.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "ipc/jsonrpc.hpp"
+#include "ipc/net.hpp"
+
+namespace tulle::ipc {
+
+template <typename T>
+using Decoded = std::variant<T, Error>;
+
+// Tunnel names are interface names: 1 to 15 of [A-Za-z0-9_=+.-]. Empty when valid, else why not.
+[[nodiscard]] std::string tunnel_name_error(std::string_view name);
+
+// --- params -------------------------------------------------------------------------------------
+
+// tunnel.down, tunnel.get: {"name": "wg0"}.
+struct TunnelRef {
+    std::string name;
+};
+
+// tunnel.up: {"name": "office"} starts the system tunnel /etc/tulle/office.conf; with "config"
+// (the text of a wg-quick file) it starts that configuration under the name.
+struct TunnelUp {
+    std::string name;
+    std::optional<std::string> config;
+};
+
+// tunnel.save: keeps a tunnel as a system tunnel (/etc/tulle/NAME.conf, root, 0600). Without
+// "config" the running tunnel of that name is saved as it is now.
+struct TunnelSave {
+    std::string name;
+    std::optional<std::string> config;
+    bool autostart = false;
+};
+
+// What peer.add sets and peer.update changes: absent fields stay as they are (peer.add: empty).
+struct PeerChange {
+    Key public_key;
+    std::optional<std::string> name;
+    std::optional<std::optional<SecretKey>> preshared_key;  // set; or "" to remove it
+    std::optional<std::optional<Endpoint>> endpoint;        // set; or "" to forget it
+    std::optional<std::vector<IpPrefix>> allowed_ips;       // replaces the list
+    std::optional<std::uint16_t> persistent_keepalive;      // seconds, 0 off
+};
+
+// peer.add, peer.update: {"tunnel": "wg0", "peer": {...}}.
+struct PeerEdit {
+    std::string tunnel;
+    PeerChange peer;
+};
+
+// peer.remove: {"tunnel": "wg0", "public_key": "..."}.
+struct PeerRef {
+    std::string tunnel;
+    Key public_key;
+};
+
+// stats.history: {"tunnel": "wg0", "public_key"?: "...", "seconds"?: 600}.
+struct StatsQuery {
+    std::string tunnel;
+    std::optional<Key> public_key;  // all peers when absent
+    int seconds = 600;
+};
+
+enum class LogLevel : std::uint8_t { trace, debug, info, warning, error, critical };
+[[nodiscard]] std::string_view to_string(LogLevel level);
+[[nodiscard]] std::optional<LogLevel> parse_log_level(std::string_view text);
+
+// log.tail: {"lines"?: 200, "level"?: "info"} — the newest lines at or above the level.
+struct LogQuery {
+    int lines = 200;
+    LogLevel level = LogLevel::info;
+};
+
+// subscribe / unsubscribe: {"topics": ["tunnels", "peers", "stats", "log"]}; absent: all.
+enum class Topic : std::uint8_t { tunnels = 1, peers = 2, stats = 4, log = 8 };
+inline constexpr unsigned kAllTopics = 15;
+struct Subscription {
+    unsigned topics = kAllTopics;  // bits of Topic
+};
+
+// --- results and events -------------------------------------------------------------------------
+
+struct PeerStatus {
+    Key public_key;
+    std::string name;
+    std::string endpoint;  // "192.0.2.1:51820", "[2001:db8::1]:51820"; empty when unknown
+    std::vector<IpPrefix> allowed_ips;
+    std::int64_t last_handshake = 0;  // Unix seconds; 0: never
+    std::uint64_t rx_bytes = 0;
+    std::uint64_t tx_bytes = 0;
+    double rx_rate = 0;  // bytes per second over the last second
+    double tx_rate = 0;
+    std::uint16_t persistent_keepalive = 0;
+    bool has_preshared_key = false;
+};
+
+struct TunnelStatus {
+    std::string name;
+    bool up = false;
+    bool system = false;  // saved in /etc/tulle
+    bool autostart = false;
+    std::string public_key;  // empty when down
+    std::uint16_t listen_port = 0;
+    std::vector<IpPrefix> addresses;
+    std::size_t peers = 0;
+    std::uint64_t rx_bytes = 0;
+    std::uint64_t tx_bytes = 0;
+};
+
+// tunnel.get: the status, the peers and the configuration as a wg-quick file without secrets.
+struct TunnelDetail {
+    TunnelStatus status;
+    std::vector<PeerStatus> peers;
+    std::string config;
+};
+
+struct DaemonStatus {
+    std::string daemon;  // "tulled 0.1.0"
+    ProtocolVersion version;
+    std::int64_t uptime = 0;  // seconds
+    std::size_t tunnels_up = 0;
+    std::size_t clients = 0;
+};
+
+// One second of a peer's traffic: the totals at that time.
+struct StatsSample {
+    std::int64_t time = 0;  // Unix seconds
+    std::uint64_t rx_bytes = 0;
+    std::uint64_t tx_bytes = 0;
+};
+
+struct PeerHistory {
+    Key public_key;
+    std::vector<StatsSample> samples;  // oldest first, one a second
+};
+
+// The `stats` event, once a second per tunnel that is up.
+struct StatsEvent {
+    std::string tunnel;
+    std::int64_t time = 0;
+    std::vector<PeerStatus> peers;
+};
+
+struct LogLine {
+    std::int64_t time_ms = 0;  // Unix milliseconds
+    LogLevel level = LogLevel::info;
+    std::string message;
+};
+
+// tunnel.changed: {"tunnel": TunnelStatus, "removed"?: true}; peer.changed:
+// {"tunnel": "wg0", "public_key": "...", "removed"?: true}.
+struct TunnelChanged {
+    TunnelStatus tunnel;
+    bool removed = false;
+};
+struct PeerChanged {
+    std::string tunnel;
+    Key public_key;
+    bool removed = false;
+};
+
+// --- codecs -------------------------------------------------------------------------------------
+
+[[nodiscard]] Json to_json(const TunnelRef& value);
+[[nodiscard]] Json to_json(const TunnelUp& value);
+[[nodiscard]] Json to_json(const TunnelSave& value);
+[[nodiscard]] Json to_json(const PeerChange& value);
+[[nodiscard]] Json to_json(const PeerEdit& value);
+[[nodiscard]] Json to_json(const PeerRef& value);
+[[nodiscard]] Json to_json(const StatsQuery& value);
+[[nodiscard]] Json to_json(const LogQuery& value);
+[[nodiscard]] Json to_json(const Subscription& value);
+[[nodiscard]] Json to_json(const PeerStatus& value);
+[[nodiscard]] Json to_json(const TunnelStatus& value);
+[[nodiscard]] Json to_json(const TunnelDetail& value);
+[[nodiscard]] Json to_json(const DaemonStatus& value);
+[[nodiscard]] Json to_json(const StatsSample& value);
+[[nodiscard]] Json to_json(const PeerHistory& value);
+[[nodiscard]] Json to_json(const StatsEvent& value);
+[[nodiscard]] Json to_json(const LogLine& value);
+[[nodiscard]] Json to_json(const TunnelChanged& value);
+[[nodiscard]] Json to_json(const PeerChanged& value);
+
+// Each reads `json` (params when prefix is "params", a result when "result").
+[[nodiscard]] Decoded<TunnelRef> tunnel_ref_from_json(const Json& json);
+[[nodiscard]] Decoded<TunnelUp> tunnel_up_from_json(const Json& json);
+[[nodiscard]] Decoded<TunnelSave> tunnel_save_from_json(const Json& json);
+// peer.add requires nothing but the key; so does peer.update (it changes what is given).
+[[nodiscard]] Decoded<PeerEdit> peer_edit_from_json(const Json& json);
+[[nodiscard]] Decoded<PeerRef> peer_ref_from_json(const Json& json);
+[[nodiscard]] Decoded<StatsQuery> stats_query_from_json(const Json& json);
+[[nodiscard]] Decoded<LogQuery> log_query_from_json(const Json& json);
+[[nodiscard]] Decoded<Subscription> subscription_from_json(const Json& json);
+
+[[nodiscard]] Decoded<PeerStatus> peer_status_from_json(const Json& json,
+                                                        const std::string& prefix = "result");
+[[nodiscard]] Decoded<TunnelStatus> tunnel_status_from_json(const Json& json,
+                                                            const std::string& prefix = "result");
+[[nodiscard]] Decoded<std::vector<TunnelStatus>> tunnel_list_from_json(const Json& json);
+[[nodiscard]] Decoded<TunnelDetail> tunnel_detail_from_json(const Json& json);
+[[nodiscard]] Decoded<DaemonStatus> daemon_status_from_json(const Json& json);
+[[nodiscard]] Decoded<std::vector<PeerHistory>> stats_history_from_json(const Json& json);
+[[nodiscard]] Decoded<StatsEvent> stats_event_from_json(const Json& json);
+[[nodiscard]] Decoded<std::vector<LogLine>> log_lines_from_json(const Json& json);
+[[nodiscard]] Decoded<LogLine> log_line_from_json(const Json& json,
+                                                  const std::string& prefix = "params");
+[[nodiscard]] Decoded<TunnelChanged> tunnel_changed_from_json(const Json& json);
+[[nodiscard]] Decoded<PeerChanged> peer_changed_from_json(const Json& json);
+
+}  // namespace tulle::ipc
