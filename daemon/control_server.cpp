@@ -41,7 +41,7 @@ class ControlServer::Session : public std::enable_shared_from_this<Session> {
         if (closed_) {
             return;
         }
-        if (queued_bytes_ + line.size() > kMaxQueuedBytes) {
+        if (queued_bytes_ + line.size() > server_.options_.max_queued_bytes) {
             server_.log_->warn("control: client {} (uid {}) reads too slowly; dropped", client_.id,
                                client_.peer.uid);
             close();

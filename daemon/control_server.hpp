@@ -40,6 +40,7 @@ class ControlServer {
     struct Options {
         std::string path;
         std::optional<std::uint32_t> group;  // who besides root may connect; none: root only
+        std::size_t max_queued_bytes = kMaxQueuedBytes;
     };
 
     // Answers one call (never daemon.hello, which the server answers itself).

@@ -112,6 +112,7 @@ void Service::start() {
     ControlServer::Options server_options;
     server_options.path = options_.socket_path;
     server_options.group = platform::group_id(options_.group);
+    server_options.max_queued_bytes = options_.max_queued_bytes;
     if (!server_options.group) {
         log_->warn("no group '{}' on this system: only root may use {}", options_.group,
                    options_.socket_path);

@@ -31,6 +31,7 @@ class Service {
         std::string uapi_directory = "/var/run/wireguard";
         std::string group = "tulle";  // who besides root may use the control socket
         unsigned crypto_workers = 0;
+        std::size_t max_queued_bytes = ControlServer::kMaxQueuedBytes;  // per client
     };
 
     Service(boost::asio::io_context& io, Options options, LogHub& logs,

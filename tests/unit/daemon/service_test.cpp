@@ -1,0 +1,561 @@
+// The service behind the control socket, driven through a real Unix socket as clients drive it:
+// in-memory TUN devices and interface settings, real UDP sockets on loopback, a temporary folder
+// for the sockets and system tunnels. Every bad input must get an error naming what is wrong and
+// leave the service answering everyone else.
+#include "daemon/service.hpp"
+
+#include <array>
+#include <chrono>
+#include <cstdlib>
+#include <filesystem>
+#include <grp.h>
+#include <memory>
+#include <string>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <thread>
+#include <unistd.h>
+#include <vector>
+
+#include <gtest/gtest.h>
+
+#include "daemon/core/crypto.hpp"
+#include "daemon/core/environment.hpp"
+#include "daemon/log_hub.hpp"
+#include "ipc/jsonrpc.hpp"
+#include "ipc/messages.hpp"
+#include "platform/fake_tun.hpp"
+#include "platform/system.hpp"
+
+namespace tulle::daemon {
+namespace {
+
+using namespace std::chrono_literals;
+using ipc::ErrorCode;
+using ipc::Json;
+
+// Records what the service would set on the system; never touches it.
+class FakeNetConfig final : public platform::NetConfig {
+  public:
+    void add_address(std::string_view, const platform::IpPrefix& a) override {
+        addresses.push_back(a);
+    }
+    void remove_address(std::string_view, const platform::IpPrefix&) override {}
+    void set_mtu(std::string_view, std::uint32_t) override {}
+    void set_up(std::string_view, bool) override {}
+    void add_route(std::string_view, const platform::IpPrefix& d, std::uint32_t) override {
+        routes.push_back(platform::to_string(d));
+    }
+    void remove_route(std::string_view, const platform::IpPrefix& d, std::uint32_t) override {
+        std::erase(routes, platform::to_string(d));
+    }
+    void add_rule(const platform::RoutingRule&) override {}
+    void remove_rule(const platform::RoutingRule&) override {}
+    std::vector<platform::RoutingRule> list_rules() override { return {}; }
+    void mark_aware_reverse_path() override {}
+    std::vector<platform::IpPrefix> list_addresses(std::string_view) override { return {}; }
+    std::vector<platform::Route> list_routes(std::string_view) override { return {}; }
+    void delete_link(std::string_view) override {}
+    bool link_exists(std::string_view name) override { return name == "eth0"; }
+
+    std::vector<platform::IpPrefix> addresses;
+    std::vector<std::string> routes;
+};
+
+// A blocking client speaking line by line, with a timeout so a broken server fails the test
+// rather than hanging it.
+class Client {
+  public:
+    explicit Client(const std::string& path) {
+        fd_ = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+        sockaddr_un address{};
+        address.sun_family = AF_UNIX;
+        path.copy(address.sun_path, sizeof(address.sun_path) - 1);
+        timeval timeout{5, 0};
+        ::setsockopt(fd_, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof(timeout));
+        connected_ =
+            ::connect(fd_, reinterpret_cast<const sockaddr*>(&address), sizeof(address)) == 0;
+    }
+    ~Client() { ::close(fd_); }
+    Client(const Client&) = delete;
+    Client& operator=(const Client&) = delete;
+
+    [[nodiscard]] bool connected() const { return connected_; }
+
+    void send_raw(const std::string& bytes) const {
+        std::size_t done = 0;
+        while (done < bytes.size()) {
+            const ssize_t n = ::send(fd_, bytes.data() + done, bytes.size() - done, MSG_NOSIGNAL);
+            if (n <= 0) {
+                return;
+            }
+            done += static_cast<std::size_t>(n);
+        }
+    }
+
+    // The next line, or nullopt on EOF or timeout.
+    std::optional<std::string> line() {
+        while (true) {
+            if (auto at = buffer_.find('\n'); at != std::string::npos) {
+                std::string out = buffer_.substr(0, at);
+                buffer_.erase(0, at + 1);
+                seen_ += out + "\n";
+                return out;
+            }
+            std::array<char, 65536> chunk{};
+            const ssize_t n = ::recv(fd_, chunk.data(), chunk.size(), 0);
+            if (n <= 0) {
+                return std::nullopt;
+            }
+            buffer_.append(chunk.data(), static_cast<std::size_t>(n));
+        }
+    }
+
+    // Calls a method and returns its response, skipping events (kept in `events`).
+    ipc::Response call(const std::string& method, Json params = Json::object()) {
+        const int id = next_id_++;
+        send_raw(ipc::encode(ipc::Request{id, method, std::move(params)}));
+        while (auto text = line()) {
+            auto decoded = ipc::decode(*text);
+            if (auto* message = std::get_if<ipc::Message>(&decoded)) {
+                if (auto* response = std::get_if<ipc::Response>(message);
+                    response != nullptr && response->id == id) {
+                    return *response;
+                }
+                if (auto* event = std::get_if<ipc::Request>(message)) {
+                    events.push_back(*event);
+                }
+            }
+        }
+        return ipc::Response{id, ipc::Error{ErrorCode::internal_error, "no answer"}};
+    }
+
+    ipc::Response hello(int major = ipc::kProtocolVersion.major) {
+        ipc::HelloParams params;
+        params.version.major = major;
+        params.client = "service_test";
+        return call(std::string(ipc::method::kHello), ipc::to_json(params));
+    }
+
+    std::vector<ipc::Request> events;
+    [[nodiscard]] const std::string& everything_received() const { return seen_; }
+
+  private:
+    int fd_ = -1;
+    bool connected_ = false;
+    std::string buffer_;
+    std::string seen_;
+    int next_id_ = 1;
+};
+
+ipc::Error error_of(const ipc::Response& response) {
+    if (const auto* error = std::get_if<ipc::Error>(&response.outcome)) {
+        return *error;
+    }
+    return ipc::Error{ErrorCode::internal_error,
+                      "(no error: " + std::get<Json>(response.outcome).dump() + ")"};
+}
+
+Json result_of(const ipc::Response& response) {
+    if (const auto* result = std::get_if<Json>(&response.outcome)) {
+        return *result;
+    }
+    ADD_FAILURE() << "error: " << std::get<ipc::Error>(response.outcome).message;
+    return Json();
+}
+
+std::string own_group_name() {
+    const group* g = ::getgrgid(::getgid());  // NOLINT(concurrency-mt-unsafe): one test thread
+    return g != nullptr ? g->gr_name : "root";
+}
+
+std::string base64_key(std::uint8_t fill) {
+    std::array<std::uint8_t, ipc::kKeySize> bytes{};
+    bytes.fill(fill);
+    return ipc::Key(bytes).to_base64();
+}
+
+class ServiceTest : public ::testing::Test {
+  protected:
+    void SetUp() override {
+        ASSERT_TRUE(core::crypto::init());
+        std::string pattern =
+            (std::filesystem::temp_directory_path() / "tulle-service-XXXXXX").string();
+        ASSERT_NE(::mkdtemp(pattern.data()), nullptr);
+        dir_ = pattern;
+        std::filesystem::create_directories(dir_ + "/wg");
+        options_.socket_path = dir_ + "/run/tulled.sock";
+        options_.config_directory = dir_ + "/etc";
+        options_.uapi_directory = dir_ + "/wg";
+        options_.group = own_group_name();
+        options_.max_queued_bytes = 64 * 1024;
+        private_key_ = base64_of(core::crypto::generate_private_key());
+        psk_ = base64_key(0x5a);
+    }
+
+    void start() {
+        service_ = std::make_unique<Service>(
+            io_, options_, logs_, logs_.make_logger("test", spdlog::level::info),
+            TunnelDeps{io_, environment_, tuns_, *sockets_, net_, {}, 0});
+        service_->start();
+        thread_ = std::thread([this] { io_.run(); });
+    }
+
+    void TearDown() override {
+        if (thread_.joinable()) {
+            boost::asio::post(io_, [this] {
+                service_->stop();
+                io_.stop();
+            });
+            thread_.join();
+        }
+        service_.reset();
+        std::filesystem::remove_all(dir_);
+    }
+
+    static std::string base64_of(const core::PrivateKey& key) {
+        std::array<std::uint8_t, ipc::kKeySize> bytes{};
+        std::copy(key.bytes().begin(), key.bytes().end(), bytes.begin());
+        return ipc::SecretKey(bytes).to_base64();
+    }
+
+    [[nodiscard]] std::string config_text() const {
+        return "[Interface]\nPrivateKey = " + private_key_ +
+               "\nAddress = 10.44.0.1/24\n\n[Peer]\n# Name = bob\nPublicKey = " + base64_key(1) +
+               "\nPresharedKey = " + psk_ +
+               "\nAllowedIPs = 10.44.0.2/32, 10.45.0.0/16\nEndpoint = 127.0.0.1:9\n";
+    }
+
+    std::unique_ptr<Client> greeted_client() {
+        auto client = std::make_unique<Client>(options_.socket_path);
+        EXPECT_TRUE(client->connected());
+        EXPECT_TRUE(client->hello().ok());
+        return client;
+    }
+
+    ipc::Response up(Client& client, const std::string& name = "tt0") {
+        return client.call("tunnel.up", Json{{"name", name}, {"config", config_text()}});
+    }
+
+    std::string dir_;
+    Service::Options options_;
+    boost::asio::io_context io_;
+    core::SystemEnvironment environment_;
+    platform::FakeTunFactory tuns_;
+    std::unique_ptr<platform::UdpSocketFactory> sockets_ =
+        platform::make_system_udp_socket_factory();
+    FakeNetConfig net_;
+    LogHub logs_{4000};
+    std::unique_ptr<Service> service_;
+    std::thread thread_;
+    std::string private_key_;
+    std::string psk_;
+};
+
+TEST_F(ServiceTest, HelloComesFirstAndAMajorVersionMismatchSaysWhoToUpdate) {
+    start();
+    Client client(options_.socket_path);
+    ASSERT_TRUE(client.connected());
+    const auto early = error_of(client.call("daemon.status"));
+    EXPECT_EQ(early.code, ErrorCode::invalid_request);
+    EXPECT_NE(early.message.find("daemon.hello"), std::string::npos);
+    const auto mismatch = error_of(client.hello(ipc::kProtocolVersion.major + 1));
+    EXPECT_EQ(mismatch.code, ErrorCode::version_mismatch);
+    EXPECT_NE(mismatch.message.find("update tulled"), std::string::npos) << mismatch.message;
+    ASSERT_TRUE(client.hello().ok());
+    const auto status = result_of(client.call("daemon.status"));
+    EXPECT_EQ(status.at("clients"), 1);
+}
+
+TEST_F(ServiceTest, MalformedJsonAndUnknownMethodsGetErrorsAndTheConnectionLives) {
+    start();
+    auto client = greeted_client();
+    client->send_raw("{\"jsonrpc\": \"2.0\", \"id\": 7, \"method\": \n");
+    auto reply = client->line();
+    ASSERT_TRUE(reply);
+    auto decoded = ipc::decode(*reply);
+    const auto& response = std::get<ipc::Response>(std::get<ipc::Message>(decoded));
+    EXPECT_EQ(error_of(response).code, ErrorCode::parse_error);
+    const auto unknown = error_of(client->call("tunnel.explode"));
+    EXPECT_EQ(unknown.code, ErrorCode::method_not_found);
+    EXPECT_NE(unknown.message.find("tunnel.explode"), std::string::npos);
+    EXPECT_TRUE(client->call("tunnel.list").ok());
+}
+
+TEST_F(ServiceTest, BadParamsAreRefusedNamingTheField) {
+    start();
+    auto client = greeted_client();
+    ASSERT_TRUE(up(*client).ok());
+    struct Case {
+        std::string method;
+        Json params;
+        ErrorCode code;
+        std::string names;
+    };
+    const std::string bob = base64_key(1);
+    const std::vector<Case> cases{
+        {"tunnel.up", Json{{"name", 7}}, ErrorCode::invalid_params, "params.name"},
+        {"tunnel.up", Json{{"name", "a/b"}}, ErrorCode::invalid_params, "params.name"},
+        {"tunnel.up", Json{{"name", "much-too-long-name"}}, ErrorCode::invalid_params,
+         "params.name"},
+        {"tunnel.up", Json{{"name", "tt0"}, {"config", config_text()}}, ErrorCode::already_exists,
+         "tt0"},
+        {"tunnel.up", Json{{"name", "eth0"}, {"config", config_text()}}, ErrorCode::already_exists,
+         "eth0"},
+        {"tunnel.up", Json{{"name", "tt1"}, {"config", "[Interface]\nPostUp = rm -rf /\n"}},
+         ErrorCode::invalid_params, "PostUp"},
+        {"tunnel.up", Json{{"name", "nosuch"}}, ErrorCode::not_found, "nosuch"},
+        {"tunnel.down", Json{{"name", "nosuch"}}, ErrorCode::not_found, "nosuch"},
+        {"peer.add", Json{{"tunnel", "tt0"}, {"peer", Json{{"public_key", "nope"}}}},
+         ErrorCode::invalid_params, "params.peer.public_key"},
+        {"peer.add",
+         Json{{"tunnel", "tt0"},
+              {"peer", Json{{"public_key", base64_key(2)},
+                            {"allowed_ips", Json::array({"10.0.0.0/8", "10.1.0.0/33"})}}}},
+         ErrorCode::invalid_params, "params.peer.allowed_ips[1]"},
+        {"peer.add",
+         Json{{"tunnel", "tt0"},
+              {"peer", Json{{"public_key", base64_key(2)}, {"endpoint", "[fe80::1:51820"}}}},
+         ErrorCode::invalid_params, "params.peer.endpoint"},
+        {"peer.add",
+         Json{{"tunnel", "tt0"},
+              {"peer", Json{{"public_key", base64_key(2)}, {"persistent_keepalive", 70000}}}},
+         ErrorCode::invalid_params, "params.peer.persistent_keepalive"},
+        {"peer.add", Json{{"tunnel", "tt0"}, {"peer", Json{{"public_key", bob}}}},
+         ErrorCode::already_exists, bob},
+        {"peer.update", Json{{"tunnel", "tt0"}, {"peer", Json{{"public_key", base64_key(3)}}}},
+         ErrorCode::not_found, base64_key(3)},
+        {"peer.add", Json{{"tunnel", "tt9"}, {"peer", Json{{"public_key", base64_key(3)}}}},
+         ErrorCode::not_found, "tt9"},
+        {"peer.remove", Json{{"tunnel", "tt0"}, {"public_key", base64_key(3)}},
+         ErrorCode::not_found, base64_key(3)},
+        {"stats.history", Json{{"tunnel", "tt0"}, {"seconds", 0}}, ErrorCode::invalid_params,
+         "params.seconds"},
+        {"log.tail", Json{{"level", "loud"}}, ErrorCode::invalid_params, "params.level"},
+        {"subscribe", Json{{"topics", Json::array({"weather"})}}, ErrorCode::invalid_params,
+         "weather"},
+        {"tunnel.get", Json::array(), ErrorCode::invalid_params, "params"},
+    };
+    for (const auto& c : cases) {
+        const auto error = error_of(client->call(c.method, c.params));
+        EXPECT_EQ(error.code, c.code)
+            << c.method << " " << c.params.dump() << ": " << error.message;
+        EXPECT_NE(error.message.find(c.names), std::string::npos)
+            << c.method << ": '" << error.message << "' should name " << c.names;
+    }
+    // None of it hurt the tunnel or the connection.
+    const auto detail = result_of(client->call("tunnel.get", Json{{"name", "tt0"}}));
+    EXPECT_EQ(detail.at("peers").size(), 1U);
+}
+
+TEST_F(ServiceTest, PeersChangeLiveAndRepliesHoldNoSecrets) {
+    start();
+    auto client = greeted_client();
+    ASSERT_TRUE(client->call("subscribe").ok());
+    const auto status = result_of(up(*client));
+    EXPECT_EQ(status.at("up"), true);
+    EXPECT_EQ(status.at("peers"), 1);
+    ASSERT_TRUE(tuns_.device("tt0"));
+    EXPECT_NE(std::find(net_.routes.begin(), net_.routes.end(), "10.45.0.0/16"), net_.routes.end());
+
+    const std::string carol = base64_key(3);
+    const auto added = result_of(
+        client->call("peer.add", Json{{"tunnel", "tt0"},
+                                      {"peer", Json{{"public_key", carol},
+                                                    {"name", "carol"},
+                                                    {"allowed_ips", Json::array({"10.46.0.0/24"})},
+                                                    {"preshared_key", base64_key(9)},
+                                                    {"persistent_keepalive", 25}}}}));
+    EXPECT_EQ(added.at("name"), "carol");
+    EXPECT_EQ(added.at("has_preshared_key"), true);
+    EXPECT_EQ(added.at("persistent_keepalive"), 25);
+    // Its allowed IPs are routed at once.
+    EXPECT_NE(std::find(net_.routes.begin(), net_.routes.end(), "10.46.0.0/24"), net_.routes.end());
+
+    const auto updated = result_of(client->call(
+        "peer.update", Json{{"tunnel", "tt0"},
+                            {"peer", Json{{"public_key", carol},
+                                          {"allowed_ips", Json::array({"10.47.0.0/24"})}}}}));
+    EXPECT_EQ(updated.at("allowed_ips"), Json::array({"10.47.0.0/24"}));
+    EXPECT_EQ(updated.at("name"), "carol");  // untouched fields stay
+    EXPECT_EQ(std::find(net_.routes.begin(), net_.routes.end(), "10.46.0.0/24"), net_.routes.end());
+
+    const auto detail = result_of(client->call("tunnel.get", Json{{"name", "tt0"}}));
+    EXPECT_EQ(detail.at("peers").size(), 2U);
+    const std::string config = detail.at("config");
+    EXPECT_NE(config.find("# Name = carol"), std::string::npos) << config;
+    EXPECT_EQ(config.find("PrivateKey"), std::string::npos) << config;
+
+    ASSERT_TRUE(client->call("peer.remove", Json{{"tunnel", "tt0"}, {"public_key", carol}}).ok());
+    EXPECT_EQ(result_of(client->call("tunnel.get", Json{{"name", "tt0"}})).at("peers").size(), 1U);
+    (void)client->call("log.tail", Json{{"lines", 1000}, {"level", "trace"}});
+
+    // Events came for each change.
+    const auto count = [&](std::string_view method) {
+        return std::count_if(client->events.begin(), client->events.end(),
+                             [&](const ipc::Request& e) { return e.method == method; });
+    };
+    EXPECT_GE(count("tunnel.changed"), 1);
+    EXPECT_EQ(count("peer.changed"), 3);
+    EXPECT_GE(count("log"), 3);
+
+    // Not once did a secret go out: not in replies, events or log lines.
+    const std::string& everything = client->everything_received();
+    EXPECT_EQ(everything.find(private_key_), std::string::npos);
+    EXPECT_EQ(everything.find(psk_), std::string::npos);
+    EXPECT_EQ(everything.find(base64_key(9)), std::string::npos);
+}
+
+TEST_F(ServiceTest, StatsHistoryFillsEverySecondAndStatsEventsFollow) {
+    start();
+    auto client = greeted_client();
+    ASSERT_TRUE(up(*client).ok());
+    ASSERT_TRUE(client->call("subscribe", Json{{"topics", Json::array({"stats"})}}).ok());
+    std::this_thread::sleep_for(2500ms);
+    const auto history = result_of(client->call("stats.history", Json{{"tunnel", "tt0"}}));
+    ASSERT_EQ(history.at("peers").size(), 1U);
+    EXPECT_EQ(history.at("peers")[0].at("public_key"), base64_key(1));
+    EXPECT_GE(history.at("peers")[0].at("samples").size(), 2U);
+    auto decoded = ipc::stats_history_from_json(history);
+    ASSERT_TRUE(std::holds_alternative<std::vector<ipc::PeerHistory>>(decoded));
+    ASSERT_GE(client->events.size(), 2U);
+    auto event = ipc::stats_event_from_json(client->events.back().params);
+    ASSERT_TRUE(std::holds_alternative<ipc::StatsEvent>(event));
+    EXPECT_EQ(std::get<ipc::StatsEvent>(event).tunnel, "tt0");
+}
+
+TEST_F(ServiceTest, AClientThatSendsHalfALineDoesNotStallTheOthers) {
+    start();
+    Client stalled(options_.socket_path);
+    stalled.send_raw("{\"jsonrpc\": \"2.0\", \"id\": 1, \"method\": \"daemon.he");
+    auto other = greeted_client();
+    EXPECT_TRUE(other->call("tunnel.list").ok());
+    EXPECT_EQ(result_of(other->call("daemon.status")).at("clients"), 2);
+}
+
+TEST_F(ServiceTest, ALineOverTheLimitEndsThatConnectionOnly) {
+    start();
+    auto other = greeted_client();
+    Client flooder(options_.socket_path);
+    flooder.send_raw(std::string(ipc::kMaxMessageSize + 100, 'x'));
+    auto reply = flooder.line();
+    ASSERT_TRUE(reply);
+    EXPECT_NE(reply->find("-32004"), std::string::npos) << *reply;
+    EXPECT_FALSE(flooder.line());  // closed
+    EXPECT_TRUE(other->call("tunnel.list").ok());
+}
+
+TEST_F(ServiceTest, AClientThatNeverReadsItsEventsIsDropped) {
+    start();
+    Client sleeper(options_.socket_path);
+    ASSERT_TRUE(sleeper.hello().ok());
+    ASSERT_TRUE(sleeper.call("subscribe", Json{{"topics", Json::array({"log"})}}).ok());
+    auto busy = greeted_client();
+    // Every refused call logs a line, and every line is an event for the sleeper, who reads none.
+    bool dropped = false;
+    for (int i = 0; i < 20000 && !dropped; ++i) {
+        (void)busy->call("tunnel.down", Json{{"name", "nothing-here"}});
+        if (i % 200 == 199) {
+            dropped = result_of(busy->call("daemon.status")).at("clients") == 1;
+        }
+    }
+    EXPECT_TRUE(dropped);
+    EXPECT_TRUE(busy->call("tunnel.list").ok());
+}
+
+TEST_F(ServiceTest, AHundredClientsAtOnce) {
+    start();
+    std::vector<std::unique_ptr<Client>> clients;
+    for (int i = 0; i < 100; ++i) {
+        clients.push_back(std::make_unique<Client>(options_.socket_path));
+        ASSERT_TRUE(clients.back()->connected());
+    }
+    // All of them send before any of them reads.
+    for (auto& client : clients) {
+        ipc::HelloParams hello;
+        hello.client = "many";
+        client->send_raw(ipc::encode(ipc::Request{1, "daemon.hello", ipc::to_json(hello)}) +
+                         ipc::encode(ipc::Request{2, "tunnel.list", Json::object()}));
+    }
+    int answered = 0;
+    for (auto& client : clients) {
+        (void)client->line();
+        if (auto second = client->line();
+            second && second->find("\"tunnels\"") != std::string::npos) {
+            ++answered;
+        }
+    }
+    EXPECT_EQ(answered, 100);
+}
+
+TEST_F(ServiceTest, SavedTunnelsAreRootsAloneAndAutostart) {
+    if (::geteuid() != 0) {
+        GTEST_SKIP() << "system tunnels must be owned by root; run as root to test them";
+    }
+    start();
+    auto client = greeted_client();
+    ASSERT_TRUE(up(*client).ok());
+    const auto saved =
+        result_of(client->call("tunnel.save", Json{{"name", "tt0"}, {"autostart", true}}));
+    EXPECT_EQ(saved.at("system"), true);
+    EXPECT_EQ(saved.at("autostart"), true);
+    const std::string path = options_.config_directory + "/tt0.conf";
+    struct stat info {};
+    ASSERT_EQ(::stat(path.c_str(), &info), 0);
+    EXPECT_EQ(info.st_mode & 0777, 0600U);
+    ASSERT_TRUE(client->call("tunnel.down", Json{{"name", "tt0"}}).ok());
+    // A system tunnel starts by name, with the same peers.
+    const auto again = result_of(client->call("tunnel.up", Json{{"name", "tt0"}}));
+    EXPECT_EQ(again.at("peers"), 1);
+    ASSERT_TRUE(client->call("tunnel.down", Json{{"name", "tt0"}}).ok());
+    // A file others may read is refused.
+    ::chmod(path.c_str(), 0644);
+    const auto refused = error_of(client->call("tunnel.up", Json{{"name", "tt0"}}));
+    EXPECT_EQ(refused.code, ErrorCode::permission_denied);
+    EXPECT_NE(refused.message.find("0600"), std::string::npos);
+}
+
+TEST_F(ServiceTest, AutostartBringsUpMarkedSystemTunnels) {
+    if (::geteuid() != 0) {
+        GTEST_SKIP() << "system tunnels must be owned by root; run as root to test them";
+    }
+    std::filesystem::create_directories(options_.config_directory);
+    const auto write = [&](const std::string& name, const std::string& text) {
+        const std::string path = options_.config_directory + "/" + name + ".conf";
+        FILE* f = std::fopen(path.c_str(), "w");
+        ASSERT_NE(f, nullptr);
+        std::fputs(text.c_str(), f);
+        std::fclose(f);
+        ::chmod(path.c_str(), 0600);
+    };
+    write("auto0", std::string(kAutostartMarker) + "\n" + config_text());
+    write("manual0", config_text());
+    start();
+    auto client = greeted_client();
+    const auto list = result_of(client->call("tunnel.list"));
+    ASSERT_EQ(list.at("tunnels").size(), 2U);
+    EXPECT_EQ(list.at("tunnels")[0].at("name"), "auto0");
+    EXPECT_EQ(list.at("tunnels")[0].at("up"), true);
+    EXPECT_EQ(list.at("tunnels")[1].at("name"), "manual0");
+    EXPECT_EQ(list.at("tunnels")[1].at("up"), false);
+    EXPECT_EQ(list.at("tunnels")[1].at("system"), true);
+}
+
+TEST_F(ServiceTest, ASecondServiceOnTheSameSocketIsRefused) {
+    start();
+    boost::asio::io_context other_io;
+    Service second(other_io, options_, logs_, logs_.make_logger("second", spdlog::level::info),
+                   TunnelDeps{other_io, environment_, tuns_, *sockets_, net_, {}, 0});
+    try {
+        second.start();
+        ADD_FAILURE() << "a second service started on a live socket";
+    } catch (const std::system_error& error) {
+        EXPECT_EQ(error.code().value(), EADDRINUSE);
+    }
+    auto client = greeted_client();
+    EXPECT_TRUE(client->call("tunnel.list").ok());
+}
+
+}  // namespace
+}  // namespace tulle::daemon
