@@ -166,11 +166,10 @@ std::int64_t ParamReader::integer(std::string_view key, std::int64_t min, std::i
             fail(key, "expected an integer");
             return 0;
         }
-        const auto number = value->is_number_unsigned() &&
-                                    value->get<std::uint64_t>() > static_cast<std::uint64_t>(max)
-                                ? max + 1
-                                : value->get<std::int64_t>();
-        if (number < min || number > max) {
+        const bool too_large = value->is_number_unsigned() &&
+                               value->get<std::uint64_t>() > static_cast<std::uint64_t>(max);
+        const std::int64_t number = too_large ? max : value->get<std::int64_t>();
+        if (too_large || number < min || number > max) {
             fail(key,
                  "expected an integer from " + std::to_string(min) + " to " + std::to_string(max));
             return 0;

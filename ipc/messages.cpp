@@ -558,12 +558,16 @@ Decoded<std::vector<PeerHistory>> stats_history_from_json(const Json& json) {
                 return Decoded<PeerHistory>(
                     Error{ErrorCode::invalid_params, where + ".samples: expected an array"});
             }
-            for (const auto& sample : item.at("samples")) {
+            const Json& samples = item.at("samples");
+            for (std::size_t i = 0; i < samples.size(); ++i) {
+                const Json& sample = samples[i];
                 if (!sample.is_array() || sample.size() != 3 || !sample[0].is_number_integer() ||
                     !sample[1].is_number_unsigned() || !sample[2].is_number_unsigned()) {
                     return Decoded<PeerHistory>(
                         Error{ErrorCode::invalid_params,
-                              where + ".samples: expected [time, rx_bytes, tx_bytes] entries"});
+                              where + ".samples[" + std::to_string(i) +
+                                  "]: expected [time, rx_bytes, tx_bytes] with bytes of at least "
+                                  "0"});
                 }
                 out.samples.push_back(StatsSample{sample[0].get<std::int64_t>(),
                                                   sample[1].get<std::uint64_t>(),

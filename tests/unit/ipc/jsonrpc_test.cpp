@@ -1,5 +1,6 @@
 #include "ipc/jsonrpc.hpp"
 
+#include <limits>
 #include <string>
 
 #include <gtest/gtest.h>
@@ -105,6 +106,14 @@ TEST(ParamReader, NamesTheFieldAndTheExpectedType) {
     (void)missing.string("tunnel");
     EXPECT_EQ(missing.error()->message, "params.tunnel: missing");
     EXPECT_EQ(missing.error()->code, ErrorCode::invalid_params);
+}
+
+TEST(ParamReader, AnUnsignedBeyondTheWidestRangeIsRefusedWithoutOverflow) {
+    const Json params{{"bytes", std::numeric_limits<std::uint64_t>::max()}};
+    ParamReader reader(params);
+    (void)reader.integer("bytes", 0, std::numeric_limits<std::int64_t>::max());
+    ASSERT_TRUE(reader.error());
+    EXPECT_NE(reader.error()->message.find("params.bytes"), std::string::npos);
 }
 
 TEST(Hello, RoundTripsAndValidates) {

@@ -1,0 +1,109 @@
+// A blocking client of tulled's control socket: connects, says daemon.hello, then makes one call
+// at a time and waits for its reply, handing events that arrive meanwhile to a callback. Every
+// failure says what the user can do about it (ClientError::Kind maps to tullectl's exit codes).
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+
+#include "ipc/framing.hpp"
+#include "ipc/jsonrpc.hpp"
+#include "ipc/result.hpp"
+
+namespace tulle::ctl {
+
+struct ClientError {
+    enum class Kind : std::uint8_t {
+        unreachable,       // no connection, it broke, or no answer in time
+        version_mismatch,  // tulled and this client cannot talk; the message names who to update
+        refused,           // tulled answered the call with an error
+        bad_reply,         // tulled answered with something this client cannot read
+    };
+    Kind kind = Kind::unreachable;
+    std::string method;   // the call that failed; empty for the connection itself
+    std::string message;  // for people, without a "tullectl:" prefix
+    ipc::ErrorCode code = ipc::ErrorCode::internal_error;  // of a refusal
+};
+
+template <typename T>
+using Outcome = ipc::Result<T, ClientError>;
+
+// A socket file descriptor that closes itself.
+class UniqueFd {
+  public:
+    UniqueFd() = default;
+    explicit UniqueFd(int fd) : fd_(fd) {}
+    UniqueFd(UniqueFd&& other) noexcept : fd_(std::exchange(other.fd_, -1)) {}
+    UniqueFd& operator=(UniqueFd&& other) noexcept;
+    UniqueFd(const UniqueFd&) = delete;
+    UniqueFd& operator=(const UniqueFd&) = delete;
+    ~UniqueFd();
+
+    [[nodiscard]] int get() const { return fd_; }
+
+  private:
+    int fd_ = -1;
+};
+
+class Client {
+  public:
+    using EventHandler = std::function<void(const ipc::Request&)>;
+
+    // How long a call waits for its reply (and connect() for the socket and the hello).
+    static constexpr std::chrono::milliseconds kCallTimeout{10'000};
+
+    // Connects to the Unix socket at `path` and says hello as `client_name` ("tullectl 0.1.0").
+    [[nodiscard]] static Outcome<Client> connect(const std::string& path,
+                                                 const std::string& client_name,
+                                                 std::chrono::milliseconds timeout = kCallTimeout);
+
+    // Says hello over a connected stream socket (for tests: one end of a socketpair).
+    [[nodiscard]] static Outcome<Client> over(UniqueFd socket, std::string path,
+                                              const std::string& client_name,
+                                              std::chrono::milliseconds timeout = kCallTimeout);
+
+    // Calls `method` and waits up to the timeout for the reply's result.
+    [[nodiscard]] Outcome<ipc::Json> call(std::string_view method, const ipc::Json& params);
+
+    // Events (notifications) that arrive while a call waits go here; without a handler they are
+    // skipped.
+    void on_event(EventHandler handler) { on_event_ = std::move(handler); }
+
+    // Waits with no time limit for the next event (follow mode). Fails as `unreachable` when
+    // tulled closes the connection.
+    [[nodiscard]] Outcome<ipc::Request> next_event();
+
+    // What tulled said of itself in its hello ("tulled 0.1.0").
+    [[nodiscard]] const ipc::HelloResult& daemon() const { return hello_; }
+    [[nodiscard]] const std::string& path() const { return path_; }
+
+    void set_timeout(std::chrono::milliseconds timeout) { timeout_ = timeout; }
+
+  private:
+    Client(UniqueFd socket, std::string path, std::chrono::milliseconds timeout);
+
+    [[nodiscard]] std::optional<ClientError> hello(const std::string& client_name);
+    [[nodiscard]] std::optional<ClientError> send(std::string_view method, const std::string& line);
+    // The next line, waiting until `deadline` (none: forever).
+    [[nodiscard]] Outcome<std::string> read_line(
+        std::string_view method, std::optional<std::chrono::steady_clock::time_point> deadline);
+
+    UniqueFd socket_;
+    std::string path_;
+    std::chrono::milliseconds timeout_;
+    ipc::LineFramer framer_;
+    std::int64_t next_id_ = 1;
+    EventHandler on_event_;
+    ipc::HelloResult hello_;
+};
+
+// Overwrites every string inside `json` with zeros (params that carried a key or a config).
+void wipe_strings(ipc::Json& json) noexcept;
+void wipe(std::string& text) noexcept;
+
+}  // namespace tulle::ctl

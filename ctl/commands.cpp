@@ -1,0 +1,677 @@
+#include "ctl/commands.hpp"
+
+#include <algorithm>
+#include <cerrno>
+#include <chrono>
+#include <cstdint>
+#include <fcntl.h>
+#include <filesystem>
+#include <iostream>
+#include <optional>
+#include <string_view>
+#include <sys/stat.h>
+#include <system_error>
+#include <type_traits>
+#include <unistd.h>
+#include <utility>
+#include <variant>
+#include <vector>
+
+#include "ctl/client.hpp"
+#include "ctl/format.hpp"
+#include "ipc/messages.hpp"
+#include "ipc/protocol.hpp"
+#include "ipc/version.hpp"
+#include "ipc/wg_config.hpp"
+
+namespace tulle::ctl {
+namespace {
+
+constexpr std::string_view kHint = "is tulled running? are you in group tulle?";
+constexpr int kHistorySeconds = 60;
+constexpr std::size_t kMaxKeyFileSize = 1024;
+constexpr std::string_view kConfSuffix = ".conf";
+constexpr std::string_view kSpaces = " \t\r\n";
+
+std::string errno_text(int error) {
+    return std::generic_category().message(error);
+}
+
+// Text that may hold a key or a whole config: wiped when it goes.
+class SecretText {
+  public:
+    SecretText() = default;
+    SecretText(SecretText&& other) noexcept : text_(std::move(other.text_)) { wipe(other.text_); }
+    SecretText& operator=(SecretText&& other) noexcept {
+        if (this != &other) {
+            wipe(text_);
+            text_ = std::move(other.text_);
+            wipe(other.text_);
+        }
+        return *this;
+    }
+    SecretText(const SecretText&) = delete;
+    SecretText& operator=(const SecretText&) = delete;
+    ~SecretText() { wipe(text_); }
+
+    [[nodiscard]] std::string& get() { return text_; }
+    [[nodiscard]] const std::string& get() const { return text_; }
+
+  private:
+    std::string text_;
+};
+
+struct LoadedFile {
+    SecretText text;
+    // Owned by root and writable by no one else: the rule tulled applies before it runs hooks.
+    bool hooks_allowed = false;
+};
+
+// Reads a whole regular file of at most `max_size` bytes into one allocation (a growing string
+// would leave copies of a key behind in freed memory).
+ipc::Result<LoadedFile> load(const std::string& path, std::size_t max_size) {
+    const std::string where = printable(path) + ": ";
+    const UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY));
+    if (fd.get() < 0) {
+        return ipc::fail(where + errno_text(errno));
+    }
+    struct stat info {};
+    if (::fstat(fd.get(), &info) != 0) {
+        return ipc::fail(where + errno_text(errno));
+    }
+    if (!S_ISREG(info.st_mode)) {
+        return ipc::fail(where + "not a regular file");
+    }
+    const auto too_large = [&where, max_size] {
+        return ipc::fail(where + "larger than " + std::to_string(max_size) + " bytes");
+    };
+    if (static_cast<std::uint64_t>(info.st_size) > max_size) {
+        return too_large();
+    }
+    LoadedFile out;
+    out.hooks_allowed = info.st_uid == 0 && (info.st_mode & (S_IWGRP | S_IWOTH)) == 0;
+    std::string& text = out.text.get();
+    text.resize(max_size + 1);
+    std::size_t size = 0;
+    while (size < text.size()) {
+        const ssize_t n = ::read(fd.get(), text.data() + size, text.size() - size);
+        if (n < 0 && errno == EINTR) {
+            continue;
+        }
+        if (n < 0) {
+            return ipc::fail(where + errno_text(errno));
+        }
+        if (n == 0) {
+            break;
+        }
+        size += static_cast<std::size_t>(n);
+    }
+    if (size > max_size) {
+        return too_large();  // it grew since fstat
+    }
+    text.resize(size);
+    return out;
+}
+
+int report(const ClientError& error) {
+    switch (error.kind) {
+        case ClientError::Kind::unreachable:
+            std::cerr << "tullectl: " << printable(error.message) << "\ntullectl: " << kHint
+                      << '\n';
+            return kExitUnreachable;
+        case ClientError::Kind::version_mismatch:
+            std::cerr << "tullectl: " << printable(error.message) << '\n';
+            return kExitVersionMismatch;
+        case ClientError::Kind::refused:
+        case ClientError::Kind::bad_reply:
+            break;
+    }
+    std::cerr << "tullectl: " << (error.method.empty() ? "" : error.method + ": ")
+              << printable(error.message) << '\n';
+    return kExitRefused;
+}
+
+int usage(std::string_view command, const std::string& message) {
+    std::cerr << "tullectl " << command << ": " << message << '\n';
+    return kExitUsage;
+}
+
+// Prints why the name is not a tunnel name; false then.
+bool valid_name(std::string_view command, std::string_view what, const std::string& name) {
+    if (auto why = ipc::tunnel_name_error(name); !why.empty()) {
+        usage(command, std::string(what) + ": " + ipc::quote(name) + ": " + why);
+        return false;
+    }
+    return true;
+}
+
+// "params.peer.name: at most 64 bytes" -> "at most 64 bytes": the field's complaint, for a message
+// that names the option instead.
+std::string complaint(const ipc::Error& error) {
+    const auto colon = error.message.find(": ");
+    return colon == std::string::npos ? error.message : error.message.substr(colon + 2);
+}
+
+std::int64_t now_seconds() {
+    return std::chrono::duration_cast<std::chrono::seconds>(
+               std::chrono::system_clock::now().time_since_epoch())
+        .count();
+}
+
+void print_json(const ipc::Json& json) {
+    std::cout << json.dump(2, ' ', false, ipc::Json::error_handler_t::replace) << '\n';
+}
+
+// Follow mode: one compact object per line, flushed, so a pipe sees each at once.
+void print_json_line(const ipc::Json& json) {
+    std::cout << json.dump(-1, ' ', false, ipc::Json::error_handler_t::replace) << std::endl;
+}
+
+Outcome<Client> connect(const GlobalOptions& options) {
+    return Client::connect(options.socket, std::string("tullectl ") + kVersion);
+}
+
+template <typename T>
+struct Reply {
+    ipc::Json json;  // as tulled sent it, for --json
+    T value;
+};
+
+// Calls `method` and reads its result with `decode` (one of the ipc::*_from_json).
+template <typename Decode, typename T = std::variant_alternative_t<
+                               0, std::invoke_result_t<Decode, const ipc::Json&>>>
+Outcome<Reply<T>> call_as(Client& client, std::string_view method, const ipc::Json& params,
+                          Decode decode) {
+    auto result = client.call(method, params);
+    if (!result.ok()) {
+        return ipc::Unexpected<ClientError>{result.error()};
+    }
+    auto decoded = decode(*result);
+    if (const auto* error = std::get_if<ipc::Error>(&decoded)) {
+        return ipc::Unexpected<ClientError>{
+            ClientError{ClientError::Kind::bad_reply, std::string(method),
+                        "tulled sent a reply tullectl cannot read: " + error->message,
+                        ipc::ErrorCode::internal_error}};
+    }
+    return Reply<T>{std::move(*result), std::get<T>(std::move(decoded))};
+}
+
+// The decoders of results, without their prefix argument, for call_as.
+ipc::Decoded<ipc::TunnelStatus> tunnel_status(const ipc::Json& json) {
+    return ipc::tunnel_status_from_json(json);
+}
+ipc::Decoded<ipc::PeerStatus> peer_status(const ipc::Json& json) {
+    return ipc::peer_status_from_json(json);
+}
+
+// tunnel.up or tunnel.down, then the tunnel's new state.
+int tunnel_call(const GlobalOptions& options, std::string_view method, const ipc::Json& params) {
+    auto client = connect(options);
+    if (!client.ok()) {
+        return report(client.error());
+    }
+    auto reply = call_as(*client, method, params, tunnel_status);
+    if (!reply.ok()) {
+        return report(reply.error());
+    }
+    if (options.json) {
+        print_json(reply->json);
+    } else {
+        std::cout << tunnel_summary(reply->value) << '\n';
+    }
+    return kExitOk;
+}
+
+ipc::Result<ipc::SecretKey> read_preshared_key(const std::string& path) {
+    SecretText text;
+    std::string where = "stdin";
+    if (path == "-") {
+        text.get().reserve(kMaxKeyFileSize);
+        std::getline(std::cin, text.get());
+    } else {
+        auto file = load(path, kMaxKeyFileSize);
+        if (!file.ok()) {
+            return ipc::fail(file.error());
+        }
+        text = std::move(file->text);
+        where = printable(path);
+    }
+    const std::string& key = text.get();
+    const auto first = key.find_first_not_of(kSpaces);
+    const auto last = key.find_last_not_of(kSpaces);
+    const std::string_view trimmed = first == std::string::npos
+                                         ? std::string_view()
+                                         : std::string_view(key).substr(first, last - first + 1);
+    // The message never quotes the text: it may be a key with a typo.
+    auto parsed = ipc::SecretKey::from_base64(trimmed);
+    if (!parsed.ok()) {
+        return ipc::fail(where + ": " + parsed.error());
+    }
+    return std::move(parsed).value();
+}
+
+// The peer.add / peer.update params from the options, or which option is wrong and why.
+ipc::Result<ipc::PeerEdit> peer_edit(const PeerOptions& options) {
+    if (auto why = ipc::tunnel_name_error(options.tunnel); !why.empty()) {
+        return ipc::fail("TUNNEL: " + ipc::quote(options.tunnel) + ": " + why);
+    }
+    auto key = ipc::Key::from_base64(options.public_key);
+    if (!key.ok()) {
+        return ipc::fail("PUBLIC_KEY: " + ipc::quote(options.public_key) + ": " + key.error());
+    }
+    ipc::PeerEdit edit;
+    edit.tunnel = options.tunnel;
+    edit.peer.public_key = *key;
+    if (options.has_name) {
+        // tulled's rules for names, applied to the name alone so the message can name the option.
+        ipc::PeerEdit alone = edit;
+        alone.peer.name = options.name;
+        auto checked = ipc::peer_edit_from_json(ipc::to_json(alone));
+        if (const auto* error = std::get_if<ipc::Error>(&checked)) {
+            return ipc::fail("--name: " + complaint(*error));
+        }
+        edit.peer.name = options.name;
+    }
+    if (options.has_endpoint) {
+        auto endpoint = ipc::Endpoint::parse(options.endpoint);
+        if (!endpoint.ok()) {
+            return ipc::fail("--endpoint: " + ipc::quote(options.endpoint) + ": " +
+                             endpoint.error());
+        }
+        edit.peer.endpoint = std::optional<ipc::Endpoint>(*endpoint);
+    } else if (options.no_endpoint) {
+        edit.peer.endpoint = std::optional<ipc::Endpoint>();
+    }
+    if (options.has_allowed_ips) {
+        // "" is no prefixes at all: the peer then receives nothing until some are set.
+        std::vector<ipc::IpPrefix> prefixes;
+        const std::string_view list = options.allowed_ips;
+        for (std::size_t start = 0; list.find_first_not_of(kSpaces) != std::string_view::npos;) {
+            const std::size_t comma = std::min(list.find(',', start), list.size());
+            std::string_view item = list.substr(start, comma - start);
+            item.remove_prefix(std::min(item.size(), item.find_first_not_of(kSpaces)));
+            item = item.substr(0, item.find_last_not_of(kSpaces) + 1);
+            auto prefix = ipc::IpPrefix::parse(item);
+            if (!prefix.ok()) {
+                return ipc::fail("--allowed-ips: " + ipc::quote(item) + ": " + prefix.error());
+            }
+            prefixes.push_back(*prefix);
+            if (comma == list.size()) {
+                break;
+            }
+            start = comma + 1;
+        }
+        edit.peer.allowed_ips = std::move(prefixes);
+    }
+    if (options.has_keepalive) {
+        constexpr std::uint32_t kMaxKeepalive = 65535;
+        std::uint32_t seconds = 0;
+        const bool digits = !options.keepalive.empty() && options.keepalive.size() <= 5 &&
+                            options.keepalive.find_first_not_of("0123456789") == std::string::npos;
+        if (digits) {
+            seconds = static_cast<std::uint32_t>(std::stoul(options.keepalive));
+        }
+        if (options.keepalive != "off" && (!digits || seconds > kMaxKeepalive)) {
+            return ipc::fail("--persistent-keepalive: " + ipc::quote(options.keepalive) +
+                             ": expected seconds from 0 to 65535, or off");
+        }
+        edit.peer.persistent_keepalive = static_cast<std::uint16_t>(seconds);
+    }
+    if (options.has_preshared_key_file) {
+        auto psk = read_preshared_key(options.preshared_key_file);
+        if (!psk.ok()) {
+            return ipc::fail("--preshared-key-file: " + psk.error());
+        }
+        edit.peer.preshared_key = std::optional<ipc::SecretKey>(*psk);
+    } else if (options.no_preshared_key) {
+        edit.peer.preshared_key = std::optional<ipc::SecretKey>();
+    }
+    return edit;
+}
+
+int send_peer_edit(const GlobalOptions& options, const PeerOptions& peer, std::string_view command,
+                   std::string_view method, std::string_view done) {
+    auto edit = peer_edit(peer);
+    if (!edit.ok()) {
+        return usage(command, edit.error());
+    }
+    ipc::Json params = ipc::to_json(*edit);
+    const int code = [&] {
+        auto client = connect(options);
+        if (!client.ok()) {
+            return report(client.error());
+        }
+        auto reply = call_as(*client, method, params, peer_status);
+        if (!reply.ok()) {
+            return report(reply.error());
+        }
+        if (options.json) {
+            print_json(reply->json);
+        } else {
+            std::cout << peer.tunnel << ": " << done << " " << peer_summary(reply->value) << '\n';
+        }
+        return kExitOk;
+    }();
+    wipe_strings(params);  // it may hold the preshared key
+    return code;
+}
+
+void print_log_line(const ipc::LogLine& line, bool json) {
+    if (json) {
+        print_json_line(ipc::to_json(line));
+    } else {
+        std::cout << log_line(line) << std::endl;
+    }
+}
+
+bool same_line(const ipc::LogLine& a, const ipc::LogLine& b) {
+    return a.time_ms == b.time_ms && a.level == b.level && a.message == b.message;
+}
+
+}  // namespace
+
+int status(const GlobalOptions& options) {
+    auto client = connect(options);
+    if (!client.ok()) {
+        return report(client.error());
+    }
+    auto daemon =
+        call_as(*client, ipc::method::kStatus, ipc::Json::object(), ipc::daemon_status_from_json);
+    if (!daemon.ok()) {
+        return report(daemon.error());
+    }
+    auto tunnels =
+        call_as(*client, ipc::method::kTunnelList, ipc::Json::object(), ipc::tunnel_list_from_json);
+    if (!tunnels.ok()) {
+        return report(tunnels.error());
+    }
+    if (options.json) {
+        ipc::Json list = ipc::Json::array();
+        for (const auto& tunnel : tunnels->value) {
+            list.push_back(ipc::to_json(tunnel));
+        }
+        print_json(ipc::Json{{"daemon", daemon->json}, {"tunnels", list}});
+    } else {
+        std::cout << status_report(daemon->value, tunnels->value);
+    }
+    return kExitOk;
+}
+
+int up(const GlobalOptions& options, const std::string& target) {
+    constexpr std::string_view kCommand = "up";
+    struct stat info {};
+    const bool is_file = target.find('/') != std::string::npos || target.ends_with(kConfSuffix) ||
+                         (::stat(target.c_str(), &info) == 0 && S_ISREG(info.st_mode));
+    if (!is_file) {
+        if (!valid_name(kCommand, "NAME", target)) {
+            return kExitUsage;
+        }
+        return tunnel_call(options, ipc::method::kTunnelUp,
+                           ipc::to_json(ipc::TunnelUp{target, {}}));
+    }
+    auto file = load(target, ipc::kMaxMessageSize);
+    if (!file.ok()) {
+        return usage(kCommand, file.error());
+    }
+    std::string name = std::filesystem::path(target).filename().string();
+    if (name.ends_with(kConfSuffix)) {
+        name.resize(name.size() - kConfSuffix.size());
+    }
+    if (auto why = ipc::tunnel_name_error(name); !why.empty()) {
+        return usage(kCommand, printable(target) + ": the file name makes the tunnel name " +
+                                   ipc::quote(name) + ", but " + why + "; rename the file");
+    }
+    // Every problem with its line, before anything reaches tulled (which checks again).
+    if (auto parsed = ipc::parse_config(file->text.get(), target, /*allow_hooks=*/false);
+        !parsed.ok()) {
+        std::cerr << ipc::to_string(parsed.error());
+        return kExitUsage;
+    }
+    ipc::TunnelUp request{name, file->text.get()};
+    ipc::Json params = ipc::to_json(request);
+    wipe(*request.config);
+    const int code = tunnel_call(options, ipc::method::kTunnelUp, params);
+    wipe_strings(params);
+    return code;
+}
+
+int down(const GlobalOptions& options, const std::string& name) {
+    if (!valid_name("down", "NAME", name)) {
+        return kExitUsage;
+    }
+    return tunnel_call(options, ipc::method::kTunnelDown, ipc::to_json(ipc::TunnelRef{name}));
+}
+
+int peers(const GlobalOptions& options, const std::string& name) {
+    if (!valid_name("peers", "NAME", name)) {
+        return kExitUsage;
+    }
+    auto client = connect(options);
+    if (!client.ok()) {
+        return report(client.error());
+    }
+    auto detail = call_as(*client, ipc::method::kTunnelGet, ipc::to_json(ipc::TunnelRef{name}),
+                          ipc::tunnel_detail_from_json);
+    if (!detail.ok()) {
+        return report(detail.error());
+    }
+    if (options.json) {
+        print_json(detail->json);
+    } else {
+        std::cout << tunnel_summary(detail->value.status) << '\n'
+                  << peers_report(detail->value, now_seconds());
+    }
+    return kExitOk;
+}
+
+int peer_add(const GlobalOptions& options, const PeerOptions& peer) {
+    return send_peer_edit(options, peer, "peer add", ipc::method::kPeerAdd, "added");
+}
+
+int peer_set(const GlobalOptions& options, const PeerOptions& peer) {
+    if (!peer.has_name && !peer.has_endpoint && !peer.no_endpoint && !peer.has_allowed_ips &&
+        !peer.has_keepalive && !peer.has_preshared_key_file && !peer.no_preshared_key) {
+        return usage("peer set",
+                     "nothing to change; give at least one of --name, --endpoint, --no-endpoint, "
+                     "--allowed-ips, --persistent-keepalive, --preshared-key-file, "
+                     "--no-preshared-key");
+    }
+    return send_peer_edit(options, peer, "peer set", ipc::method::kPeerUpdate, "updated");
+}
+
+int peer_remove(const GlobalOptions& options, const std::string& tunnel,
+                const std::string& public_key) {
+    constexpr std::string_view kCommand = "peer remove";
+    if (!valid_name(kCommand, "TUNNEL", tunnel)) {
+        return kExitUsage;
+    }
+    auto key = ipc::Key::from_base64(public_key);
+    if (!key.ok()) {
+        return usage(kCommand, "PUBLIC_KEY: " + ipc::quote(public_key) + ": " + key.error());
+    }
+    auto client = connect(options);
+    if (!client.ok()) {
+        return report(client.error());
+    }
+    auto reply = client->call(ipc::method::kPeerRemove, ipc::to_json(ipc::PeerRef{tunnel, *key}));
+    if (!reply.ok()) {
+        return report(reply.error());
+    }
+    if (options.json) {
+        print_json(*reply);
+    } else {
+        std::cout << tunnel << ": removed peer " << key->to_base64() << '\n';
+    }
+    return kExitOk;
+}
+
+int stats(const GlobalOptions& options, const std::string& name, bool follow) {
+    if (!valid_name("stats", "NAME", name)) {
+        return kExitUsage;
+    }
+    auto client = connect(options);
+    if (!client.ok()) {
+        return report(client.error());
+    }
+    // Names the peers, and says "no such tunnel" before a subscription would wait in vain.
+    auto detail = call_as(*client, ipc::method::kTunnelGet, ipc::to_json(ipc::TunnelRef{name}),
+                          ipc::tunnel_detail_from_json);
+    if (!detail.ok()) {
+        return report(detail.error());
+    }
+    if (!follow) {
+        auto history = call_as(*client, ipc::method::kStatsHistory,
+                               ipc::to_json(ipc::StatsQuery{name, std::nullopt, kHistorySeconds}),
+                               ipc::stats_history_from_json);
+        if (!history.ok()) {
+            return report(history.error());
+        }
+        if (options.json) {
+            print_json(history->json);
+        } else {
+            std::cout << name << ": traffic over the last minute\n"
+                      << stats_report(history->value, detail->value.peers);
+        }
+        return kExitOk;
+    }
+    auto subscribed =
+        client->call(ipc::method::kSubscribe,
+                     ipc::to_json(ipc::Subscription{static_cast<unsigned>(ipc::Topic::stats)}));
+    if (!subscribed.ok()) {
+        return report(subscribed.error());
+    }
+    for (;;) {
+        auto event = client->next_event();
+        if (!event.ok()) {
+            return report(event.error());
+        }
+        if (event->method != ipc::event::kStats) {
+            continue;
+        }
+        auto decoded = ipc::stats_event_from_json(event->params);
+        if (const auto* error = std::get_if<ipc::Error>(&decoded)) {
+            std::cerr << "tullectl: skipped a stats event tullectl cannot read: "
+                      << printable(error->message) << '\n';
+            continue;
+        }
+        const auto& sample = std::get<ipc::StatsEvent>(decoded);
+        if (sample.tunnel != name) {
+            continue;
+        }
+        if (options.json) {
+            print_json_line(event->params);
+        } else {
+            std::cout << stats_lines(sample) << std::flush;
+        }
+    }
+}
+
+int logs(const GlobalOptions& options, const LogOptions& log) {
+    constexpr std::string_view kCommand = "logs";
+    const auto level = ipc::parse_log_level(log.level);
+    if (!level) {
+        return usage(kCommand, "--level: " + ipc::quote(log.level) +
+                                   ": expected trace, debug, info, warning, error or critical");
+    }
+    const ipc::LogQuery query{log.lines, *level};
+    // The same limits as tulled's, so a wrong --lines is reported before connecting.
+    if (auto checked = ipc::log_query_from_json(ipc::to_json(query));
+        const auto* error = std::get_if<ipc::Error>(&checked)) {
+        return usage(kCommand, "--lines: " + complaint(*error));
+    }
+    auto client = connect(options);
+    if (!client.ok()) {
+        return report(client.error());
+    }
+    // Following subscribes before reading the tail, so no line falls between the two; lines that
+    // arrive meanwhile wait here and are printed after the tail, less those it already holds.
+    std::vector<ipc::LogLine> early;
+    if (log.follow) {
+        auto subscribed =
+            client->call(ipc::method::kSubscribe,
+                         ipc::to_json(ipc::Subscription{static_cast<unsigned>(ipc::Topic::log)}));
+        if (!subscribed.ok()) {
+            return report(subscribed.error());
+        }
+        client->on_event([&early](const ipc::Request& event) {
+            if (event.method != ipc::event::kLog) {
+                return;
+            }
+            auto line = ipc::log_line_from_json(event.params);
+            if (auto* value = std::get_if<ipc::LogLine>(&line)) {
+                early.push_back(std::move(*value));
+            }
+        });
+    }
+    auto tail =
+        call_as(*client, ipc::method::kLogTail, ipc::to_json(query), ipc::log_lines_from_json);
+    client->on_event(nullptr);
+    if (!tail.ok()) {
+        return report(tail.error());
+    }
+    if (!log.follow) {
+        if (options.json) {
+            print_json(tail->json);
+        } else {
+            for (const auto& line : tail->value) {
+                std::cout << log_line(line) << '\n';
+            }
+        }
+        return kExitOk;
+    }
+    for (const auto& line : tail->value) {
+        print_log_line(line, options.json);
+    }
+    for (const auto& line : early) {
+        const bool seen = std::any_of(tail->value.begin(), tail->value.end(),
+                                      [&line](const auto& old) { return same_line(old, line); });
+        if (!seen && line.level >= *level) {
+            print_log_line(line, options.json);
+        }
+    }
+    for (;;) {
+        auto event = client->next_event();
+        if (!event.ok()) {
+            return report(event.error());
+        }
+        if (event->method != ipc::event::kLog) {
+            continue;
+        }
+        auto decoded = ipc::log_line_from_json(event->params);
+        if (const auto* error = std::get_if<ipc::Error>(&decoded)) {
+            std::cerr << "tullectl: skipped a log event tullectl cannot read: "
+                      << printable(error->message) << '\n';
+            continue;
+        }
+        if (const auto& line = std::get<ipc::LogLine>(decoded); line.level >= *level) {
+            print_log_line(line, options.json);
+        }
+    }
+}
+
+int check(const std::string& file) {
+    auto loaded = load(file, ipc::kMaxMessageSize);
+    if (!loaded.ok()) {
+        return usage("check", loaded.error());
+    }
+    const std::string& text = loaded->text.get();
+    auto parsed = ipc::parse_config(text, file, loaded->hooks_allowed);
+    if (!parsed.ok()) {
+        std::cout << ipc::to_string(parsed.error());
+        if (!loaded->hooks_allowed) {
+            // Fewer problems with hooks allowed: some were hooks, refused for the file's owner
+            // or mode rather than for what they say.
+            auto with_hooks = ipc::parse_config(text, file, /*allow_hooks=*/true);
+            if (with_hooks.ok() || with_hooks.error().size() < parsed.error().size()) {
+                std::cout << printable(file)
+                          << ": hooks run only from a file owned by root that group and others "
+                             "cannot write\n";
+            }
+        }
+        return kExitRefused;
+    }
+    std::cout << printable(file) << ": ok (" << count_of(parsed->peers.size(), "peer") << ")\n";
+    return kExitOk;
+}
+
+}  // namespace tulle::ctl

@@ -1,0 +1,59 @@
+// tullectl's commands that talk to tulled, and the offline `check`. Each returns the exit code and
+// has printed what the user needs: results on stdout, problems on stderr.
+#pragma once
+
+#include <string>
+
+namespace tulle::ctl {
+
+// What an exit code means, for scripts (listed in --help).
+inline constexpr int kExitOk = 0;
+inline constexpr int kExitRefused = 1;  // tulled refused (or sent a reply tullectl cannot read)
+inline constexpr int kExitUsage = 2;    // bad command line or input; nothing was sent
+inline constexpr int kExitUnreachable = 3;
+inline constexpr int kExitVersionMismatch = 4;
+
+struct GlobalOptions {
+    std::string socket;  // the control socket's path
+    bool json = false;   // print results as JSON instead of for people
+};
+
+struct PeerOptions {
+    std::string tunnel;
+    std::string public_key;
+    std::string name;
+    std::string endpoint;
+    std::string allowed_ips;         // "10.0.0.2/32,fd00::2/128"; "" for none
+    std::string keepalive;           // seconds, or "off"
+    std::string preshared_key_file;  // "-" for stdin
+    // Which settings were given, so that `peer set` changes nothing else (an empty value is one).
+    bool has_name = false;
+    bool has_endpoint = false;
+    bool has_allowed_ips = false;
+    bool has_keepalive = false;
+    bool has_preshared_key_file = false;
+    bool no_endpoint = false;       // forget the endpoint
+    bool no_preshared_key = false;  // remove the preshared key
+};
+
+struct LogOptions {
+    bool follow = false;
+    std::string level = "info";
+    int lines = 200;
+};
+
+[[nodiscard]] int status(const GlobalOptions& options);
+// FILE (read, checked and sent) or the NAME of a system tunnel.
+[[nodiscard]] int up(const GlobalOptions& options, const std::string& target);
+[[nodiscard]] int down(const GlobalOptions& options, const std::string& name);
+[[nodiscard]] int peers(const GlobalOptions& options, const std::string& name);
+[[nodiscard]] int peer_add(const GlobalOptions& options, const PeerOptions& peer);
+[[nodiscard]] int peer_set(const GlobalOptions& options, const PeerOptions& peer);
+[[nodiscard]] int peer_remove(const GlobalOptions& options, const std::string& tunnel,
+                              const std::string& public_key);
+[[nodiscard]] int stats(const GlobalOptions& options, const std::string& name, bool follow);
+[[nodiscard]] int logs(const GlobalOptions& options, const LogOptions& log);
+// Offline: parses FILE and lists every problem.
+[[nodiscard]] int check(const std::string& file);
+
+}  // namespace tulle::ctl

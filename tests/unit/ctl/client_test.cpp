@@ -1,0 +1,377 @@
+#include "ctl/client.hpp"
+
+#include <array>
+#include <cstdlib>
+#include <functional>
+#include <string>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <thread>
+#include <unistd.h>
+#include <utility>
+#include <vector>
+
+#include <gtest/gtest.h>
+
+#include "ipc/messages.hpp"
+#include "ipc/protocol.hpp"
+
+namespace tulle::ctl {
+namespace {
+
+using namespace std::chrono_literals;
+
+std::string hello_reply(const ipc::Request& request, ipc::ProtocolVersion version) {
+    return ipc::encode(
+        ipc::Response{request.id, ipc::to_json(ipc::HelloResult{version, "tulled 0.1.0"})});
+}
+
+// The daemon's end of a socketpair, on a thread: reads requests and writes what `answer` returns
+// for each (any lines, in order), until the client hangs up or `answer` says to close.
+class FakeDaemon {
+  public:
+    struct Answer {
+        std::vector<std::string> lines;
+        bool close = false;
+    };
+    using Script = std::function<Answer(const ipc::Request&)>;
+
+    explicit FakeDaemon(Script script) {
+        std::array<int, 2> fds{};
+        if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, fds.data()) != 0) {
+            ADD_FAILURE() << "socketpair failed";
+            return;
+        }
+        client_ = UniqueFd(fds[0]);
+        thread_ = std::thread(
+            [fd = fds[1], script = std::move(script), this] { serve(UniqueFd(fd), script); });
+    }
+    FakeDaemon(const FakeDaemon&) = delete;
+    FakeDaemon& operator=(const FakeDaemon&) = delete;
+    ~FakeDaemon() {
+        if (thread_.joinable()) {
+            thread_.join();
+        }
+    }
+
+    UniqueFd take_client() { return std::move(client_); }
+    // The requests seen so far; read only after the client is gone and the thread joined.
+    std::vector<ipc::Request> requests() {
+        if (thread_.joinable()) {
+            thread_.join();
+        }
+        return requests_;
+    }
+
+  private:
+    void serve(UniqueFd fd, const Script& script) {
+        ipc::LineFramer framer(ipc::kMaxMessageSize);
+        std::array<char, 4096> buffer{};
+        for (;;) {
+            const ssize_t n = ::recv(fd.get(), buffer.data(), buffer.size(), 0);
+            if (n <= 0 || !framer.feed({buffer.data(), static_cast<std::size_t>(n)})) {
+                return;
+            }
+            while (auto text = framer.next()) {
+                auto decoded = ipc::decode(*text);
+                const auto& request = std::get<ipc::Request>(std::get<ipc::Message>(decoded));
+                requests_.push_back(request);
+                const Answer answer = script(request);
+                for (const auto& out : answer.lines) {
+                    if (::send(fd.get(), out.data(), out.size(), MSG_NOSIGNAL) < 0) {
+                        return;
+                    }
+                }
+                if (answer.close) {
+                    return;
+                }
+            }
+        }
+    }
+
+    UniqueFd client_;
+    std::vector<ipc::Request> requests_;
+    std::thread thread_;
+};
+
+// Answers hello as a compatible tulled, then hands other calls to `calls`.
+FakeDaemon::Script after_hello(std::function<FakeDaemon::Answer(const ipc::Request&)> calls) {
+    return [calls = std::move(calls)](const ipc::Request& request) -> FakeDaemon::Answer {
+        if (request.method == ipc::method::kHello) {
+            return {{hello_reply(request, ipc::kProtocolVersion)}};
+        }
+        return calls(request);
+    };
+}
+
+Outcome<Client> connect(FakeDaemon& daemon, std::chrono::milliseconds timeout = 2s) {
+    return Client::over(daemon.take_client(), "/test.sock", "tullectl test", timeout);
+}
+
+TEST(Client, SaysHelloFirstWithItsNameAndVersion) {
+    FakeDaemon daemon(after_hello([](const ipc::Request&) { return FakeDaemon::Answer{}; }));
+    {
+        auto client = connect(daemon);
+        ASSERT_TRUE(client.ok()) << client.error().message;
+        EXPECT_EQ(client->daemon().daemon, "tulled 0.1.0");
+    }
+    const auto requests = daemon.requests();
+    ASSERT_EQ(requests.size(), 1U);
+    EXPECT_EQ(requests[0].method, ipc::method::kHello);
+    auto hello = ipc::hello_params_from_json(requests[0].params);
+    ASSERT_TRUE(std::holds_alternative<ipc::HelloParams>(hello));
+    EXPECT_EQ(std::get<ipc::HelloParams>(hello).client, "tullectl test");
+    EXPECT_EQ(std::get<ipc::HelloParams>(hello).version, ipc::kProtocolVersion);
+}
+
+TEST(Client, ReturnsTheResultAndHandsEventsOnTheWay) {
+    FakeDaemon daemon(after_hello([](const ipc::Request& request) {
+        const std::string event = ipc::encode(
+            ipc::Request{nullptr, std::string(ipc::event::kLog),
+                         ipc::to_json(ipc::LogLine{1, ipc::LogLevel::info, "meanwhile"})});
+        // A reply to another id first: not ours, skipped.
+        return FakeDaemon::Answer{
+            {event, ipc::encode(ipc::Response{999, ipc::Json{{"wrong", true}}}), event,
+             ipc::encode(ipc::Response{request.id, ipc::Json{{"topics", {"log"}}}})}};
+    }));
+    auto client = connect(daemon);
+    ASSERT_TRUE(client.ok()) << client.error().message;
+    std::vector<std::string> seen;
+    client->on_event([&seen](const ipc::Request& event) { seen.push_back(event.method); });
+    auto result = client->call(ipc::method::kSubscribe, ipc::Json::object());
+    ASSERT_TRUE(result.ok()) << result.error().message;
+    EXPECT_EQ(*result, (ipc::Json{{"topics", {"log"}}}));
+    EXPECT_EQ(seen, (std::vector<std::string>{"log", "log"}));
+}
+
+TEST(Client, ErrorRepliesAreRefusalsWithMethodCodeAndMessage) {
+    FakeDaemon daemon(after_hello([](const ipc::Request& request) {
+        return FakeDaemon::Answer{{ipc::encode(
+            ipc::Response{request.id, ipc::Error{ipc::ErrorCode::not_found, "no tunnel 'x'"}})}};
+    }));
+    auto client = connect(daemon);
+    ASSERT_TRUE(client.ok());
+    auto result = client->call(ipc::method::kTunnelDown, ipc::Json::object());
+    ASSERT_FALSE(result.ok());
+    EXPECT_EQ(result.error().kind, ClientError::Kind::refused);
+    EXPECT_EQ(result.error().method, "tunnel.down");
+    EXPECT_EQ(result.error().code, ipc::ErrorCode::not_found);
+    EXPECT_EQ(result.error().message, "no tunnel 'x'");
+}
+
+TEST(Client, AnErrorWithoutIdAnswersTheCallInFlight) {
+    FakeDaemon daemon(after_hello([](const ipc::Request&) {
+        return FakeDaemon::Answer{{ipc::encode(ipc::Response{
+            nullptr, ipc::Error{ipc::ErrorCode::parse_error, "the message is not valid JSON"}})}};
+    }));
+    auto client = connect(daemon);
+    ASSERT_TRUE(client.ok());
+    auto result = client->call(ipc::method::kStatus, ipc::Json::object());
+    ASSERT_FALSE(result.ok());
+    EXPECT_EQ(result.error().kind, ClientError::Kind::refused);
+    EXPECT_EQ(result.error().code, ipc::ErrorCode::parse_error);
+}
+
+TEST(Client, AVersionMismatchFromTulledIsPassedOnAsItIs) {
+    const std::string why =
+        "protocol version mismatch: client speaks 1.0, tulled speaks 2.0; "
+        "update the client so both run the same Tulle release";
+    FakeDaemon daemon([&why](const ipc::Request& request) {
+        return FakeDaemon::Answer{
+            {ipc::encode(
+                ipc::Response{request.id, ipc::Error{ipc::ErrorCode::version_mismatch, why}})},
+            true};
+    });
+    auto client = connect(daemon);
+    ASSERT_FALSE(client.ok());
+    EXPECT_EQ(client.error().kind, ClientError::Kind::version_mismatch);
+    EXPECT_EQ(client.error().message, why);
+}
+
+TEST(Client, ANewerMajorVersionInTheHelloIsAMismatch) {
+    FakeDaemon daemon([](const ipc::Request& request) {
+        return FakeDaemon::Answer{{hello_reply(request, {ipc::kProtocolVersion.major + 1, 0})},
+                                  true};
+    });
+    auto client = connect(daemon);
+    ASSERT_FALSE(client.ok());
+    EXPECT_EQ(client.error().kind, ClientError::Kind::version_mismatch);
+    EXPECT_NE(client.error().message.find("update the client"), std::string::npos)
+        << client.error().message;
+}
+
+TEST(Client, ANewerMinorVersionIsFine) {
+    FakeDaemon daemon([](const ipc::Request& request) {
+        return FakeDaemon::Answer{
+            {hello_reply(request, {ipc::kProtocolVersion.major, ipc::kProtocolVersion.minor + 7})},
+            true};
+    });
+    EXPECT_TRUE(connect(daemon).ok());
+}
+
+TEST(Client, NoAnswerInTimeIsUnreachable) {
+    FakeDaemon daemon(after_hello([](const ipc::Request&) { return FakeDaemon::Answer{}; }));
+    auto client = connect(daemon, 100ms);
+    ASSERT_TRUE(client.ok());
+    const auto start = std::chrono::steady_clock::now();
+    auto result = client->call(ipc::method::kStatus, ipc::Json::object());
+    EXPECT_GE(std::chrono::steady_clock::now() - start, 100ms);
+    ASSERT_FALSE(result.ok());
+    EXPECT_EQ(result.error().kind, ClientError::Kind::unreachable);
+    EXPECT_EQ(result.error().message,
+              "tulled at /test.sock did not answer daemon.status within 100 ms");
+}
+
+TEST(Client, EventsDoNotExtendTheTimeout) {
+    FakeDaemon daemon(after_hello([](const ipc::Request&) {
+        FakeDaemon::Answer chatter;
+        for (int i = 0; i < 3; ++i) {
+            chatter.lines.push_back(
+                ipc::encode(ipc::Request{nullptr, "stats", ipc::Json::object()}));
+        }
+        return chatter;
+    }));
+    auto client = connect(daemon, 100ms);
+    ASSERT_TRUE(client.ok());
+    auto result = client->call(ipc::method::kStatus, ipc::Json::object());
+    ASSERT_FALSE(result.ok());
+    EXPECT_EQ(result.error().kind, ClientError::Kind::unreachable);
+}
+
+TEST(Client, AClosedConnectionIsUnreachable) {
+    FakeDaemon daemon(after_hello([](const ipc::Request&) {
+        return FakeDaemon::Answer{{}, true};
+    }));
+    auto client = connect(daemon);
+    ASSERT_TRUE(client.ok());
+    auto result = client->call(ipc::method::kStatus, ipc::Json::object());
+    ASSERT_FALSE(result.ok());
+    EXPECT_EQ(result.error().kind, ClientError::Kind::unreachable);
+    EXPECT_EQ(result.error().message, "tulled at /test.sock closed the connection");
+}
+
+TEST(Client, GarbageAndOversizedRepliesAreBadReplies) {
+    FakeDaemon garbage(
+        after_hello([](const ipc::Request&) { return FakeDaemon::Answer{{"{not json\n"}}; }));
+    auto client = connect(garbage);
+    ASSERT_TRUE(client.ok());
+    auto result = client->call(ipc::method::kStatus, ipc::Json::object());
+    ASSERT_FALSE(result.ok());
+    EXPECT_EQ(result.error().kind, ClientError::Kind::bad_reply);
+
+    FakeDaemon huge(after_hello([](const ipc::Request&) {
+        return FakeDaemon::Answer{{std::string(ipc::kMaxMessageSize + 10, 'x')}, true};
+    }));
+    auto second = connect(huge);
+    ASSERT_TRUE(second.ok());
+    result = second->call(ipc::method::kStatus, ipc::Json::object());
+    ASSERT_FALSE(result.ok());
+    EXPECT_EQ(result.error().kind, ClientError::Kind::bad_reply);
+    EXPECT_NE(result.error().message.find("larger than"), std::string::npos);
+}
+
+TEST(Client, NextEventSkipsRepliesAndEndsWhenTulledCloses) {
+    FakeDaemon daemon(after_hello([](const ipc::Request& request) {
+        return FakeDaemon::Answer{
+            {ipc::encode(ipc::Response{request.id, ipc::Json{{"topics", {"log"}}}}),
+             ipc::encode(ipc::Response{12345, ipc::Json::object()}),
+             ipc::encode(ipc::Request{nullptr, "log", ipc::Json{{"n", 1}}}),
+             ipc::encode(ipc::Request{nullptr, "log", ipc::Json{{"n", 2}}})},
+            true};
+    }));
+    auto client = connect(daemon);
+    ASSERT_TRUE(client.ok());
+    ASSERT_TRUE(client->call(ipc::method::kSubscribe, ipc::Json::object()).ok());
+    auto first = client->next_event();
+    ASSERT_TRUE(first.ok()) << first.error().message;
+    EXPECT_EQ(first->params.at("n"), 1);
+    auto second = client->next_event();
+    ASSERT_TRUE(second.ok());
+    EXPECT_EQ(second->params.at("n"), 2);
+    auto end = client->next_event();
+    ASSERT_FALSE(end.ok());
+    EXPECT_EQ(end.error().kind, ClientError::Kind::unreachable);
+}
+
+TEST(Client, RequestsCarryIncreasingIdsAndTheParams) {
+    FakeDaemon daemon(after_hello([](const ipc::Request& request) {
+        return FakeDaemon::Answer{{ipc::encode(ipc::Response{request.id, request.params})}};
+    }));
+    {
+        auto client = connect(daemon);
+        ASSERT_TRUE(client.ok());
+        const ipc::Json params = ipc::to_json(ipc::TunnelRef{"office"});
+        auto result = client->call(ipc::method::kTunnelGet, params);
+        ASSERT_TRUE(result.ok());
+        EXPECT_EQ(*result, params);
+        ASSERT_TRUE(client->call(ipc::method::kTunnelDown, params).ok());
+    }
+    const auto requests = daemon.requests();
+    ASSERT_EQ(requests.size(), 3U);
+    EXPECT_EQ(requests[1].method, "tunnel.get");
+    EXPECT_EQ(requests[1].params, (ipc::Json{{"name", "office"}}));
+    EXPECT_LT(requests[0].id.get<std::int64_t>(), requests[1].id.get<std::int64_t>());
+    EXPECT_LT(requests[1].id.get<std::int64_t>(), requests[2].id.get<std::int64_t>());
+}
+
+TEST(ClientConnect, AMissingSocketNamesThePathAndTheReason) {
+    auto client = Client::connect("/nonexistent-tulle-test/tulled.sock", "tullectl test");
+    ASSERT_FALSE(client.ok());
+    EXPECT_EQ(client.error().kind, ClientError::Kind::unreachable);
+    EXPECT_EQ(client.error().message,
+              "cannot connect to /nonexistent-tulle-test/tulled.sock: No such file or directory");
+}
+
+TEST(ClientConnect, APathTooLongForASocketIsRefused) {
+    auto client = Client::connect("/" + std::string(200, 'x'), "tullectl test");
+    ASSERT_FALSE(client.ok());
+    EXPECT_EQ(client.error().kind, ClientError::Kind::unreachable);
+    EXPECT_NE(client.error().message.find("a socket path has 1 to 107 bytes"), std::string::npos)
+        << client.error().message;
+}
+
+TEST(ClientConnect, ConnectsToAListeningSocket) {
+    std::string dir = "/tmp/tulle-ctl-test-XXXXXX";
+    ASSERT_NE(::mkdtemp(dir.data()), nullptr);
+    const std::string path = dir + "/tulled.sock";
+    UniqueFd listener(::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0));
+    sockaddr_un address{};
+    address.sun_family = AF_UNIX;
+    path.copy(static_cast<char*>(address.sun_path), path.size());
+    ASSERT_EQ(::bind(listener.get(), reinterpret_cast<const sockaddr*>(&address), sizeof(address)),
+              0);
+    ASSERT_EQ(::listen(listener.get(), 1), 0);
+    std::thread server([&listener] {
+        const UniqueFd peer(::accept(listener.get(), nullptr, nullptr));
+        std::array<char, 4096> buffer{};
+        const ssize_t n = ::recv(peer.get(), buffer.data(), buffer.size(), 0);
+        ASSERT_GT(n, 0);
+        auto decoded =
+            ipc::decode(std::string_view(buffer.data(), static_cast<std::size_t>(n) - 1));
+        const auto& request = std::get<ipc::Request>(std::get<ipc::Message>(decoded));
+        const std::string reply = hello_reply(request, ipc::kProtocolVersion);
+        ASSERT_GT(::send(peer.get(), reply.data(), reply.size(), MSG_NOSIGNAL), 0);
+    });
+    auto client = Client::connect(path, "tullectl test");
+    server.join();
+    EXPECT_TRUE(client.ok()) << client.error().message;
+    ::unlink(path.c_str());
+    ::rmdir(dir.c_str());
+}
+
+TEST(Wipe, ZeroesEveryStringInsideAJsonTree) {
+    ipc::Json json{{"config", "PrivateKey = x"},
+                   {"peer", {{"preshared_key", "secret"}, {"n", 1}}},
+                   {"list", {"a", "bc"}}};
+    wipe_strings(json);
+    EXPECT_EQ(json.at("config"), std::string(14, '\0'));
+    EXPECT_EQ(json.at("peer").at("preshared_key"), std::string(6, '\0'));
+    EXPECT_EQ(json.at("peer").at("n"), 1);
+    EXPECT_EQ(json.at("list"), (ipc::Json{std::string(1, '\0'), std::string(2, '\0')}));
+    std::string text = "secret";
+    wipe(text);
+    EXPECT_EQ(text, std::string(6, '\0'));
+}
+
+}  // namespace
+}  // namespace tulle::ctl

@@ -1,0 +1,617 @@
+#include "ipc/messages.hpp"
+
+#include <functional>
+#include <optional>
+#include <ostream>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include <gtest/gtest.h>
+
+namespace tulle::ipc {
+namespace {
+
+// Keys made for these tests, nobody's real ones.
+constexpr std::string_view kKey1 = "Q2TYThaGV2DI6vUTlcfba5E41BhU4t7pVWMPbTho7QA=";
+constexpr std::string_view kKey2 = "YZclbjlbQWb7YpcQcBbj8e5QwaV+f4xMZxmzRLJrJfI=";
+constexpr std::string_view kPsk = "VqTtLzvuAGLuRB0EKo3S605m0z4ZiMV2pxOb1Y+ofmU=";
+
+Key key(std::string_view text) {
+    return Key::from_base64(text).value();
+}
+
+IpPrefix prefix(std::string_view text) {
+    return IpPrefix::parse(text).value();
+}
+
+// As it crosses the socket: printed and read back, so signed and unsigned numbers are what the
+// reader would see.
+Json wire(const Json& json) {
+    return Json::parse(json.dump());
+}
+
+template <typename T>
+T decoded(const Decoded<T>& result) {
+    if (const auto* error = std::get_if<Error>(&result)) {
+        ADD_FAILURE() << "refused: " << error->message;
+        return T{};
+    }
+    return std::get<T>(result);
+}
+
+// Encodes, sends through text, decodes, encodes again: the two encodings must be equal.
+template <typename T, typename Decode>
+T round_trip(const T& value, Decode decode) {
+    const Json first = to_json(value);
+    T back = decoded(decode(wire(first)));
+    EXPECT_EQ(to_json(back), first);
+    return back;
+}
+
+PeerStatus sample_peer() {
+    PeerStatus peer;
+    peer.public_key = key(kKey1);
+    peer.name = "laptop";
+    peer.endpoint = "[2001:db8::1]:51820";
+    peer.allowed_ips = {prefix("10.0.0.2/32"), prefix("fd00::2/128")};
+    peer.last_handshake = 1'700'000'000;
+    peer.rx_bytes = 5'000'000'000ULL;
+    peer.tx_bytes = 12;
+    peer.rx_rate = 1536.5;
+    peer.tx_rate = 0;
+    peer.persistent_keepalive = 25;
+    peer.has_preshared_key = true;
+    return peer;
+}
+
+TunnelStatus sample_tunnel() {
+    TunnelStatus tunnel;
+    tunnel.name = "office";
+    tunnel.up = true;
+    tunnel.system = true;
+    tunnel.autostart = true;
+    tunnel.public_key = std::string(kKey2);
+    tunnel.listen_port = 51820;
+    tunnel.addresses = {prefix("10.0.0.1/24"), prefix("fd00::1/64")};
+    tunnel.peers = 2;
+    tunnel.rx_bytes = 1;
+    tunnel.tx_bytes = 2;
+    return tunnel;
+}
+
+// --- tunnel names -------------------------------------------------------------------------------
+
+TEST(TunnelName, AcceptsInterfaceNames) {
+    for (const char* name : {"wg0", "office", "a", "A_b=c+d.e-f", "fifteen-chars-x"}) {
+        EXPECT_EQ(tunnel_name_error(name), "") << name;
+    }
+}
+
+TEST(TunnelName, RefusesWhatIsNoInterfaceName) {
+    EXPECT_NE(tunnel_name_error(""), "");
+    EXPECT_NE(tunnel_name_error("sixteen-chars-xx"), "");
+    EXPECT_NE(tunnel_name_error("."), "");
+    EXPECT_NE(tunnel_name_error(".."), "");
+    for (const char* name : {"a b", "a/b", "a:b", "wg\n0", "ä"}) {
+        EXPECT_NE(tunnel_name_error(name), "") << name;
+    }
+}
+
+TEST(LogLevel, NamesRoundTripAndWarnIsAnAlias) {
+    for (const auto level : {LogLevel::trace, LogLevel::debug, LogLevel::info, LogLevel::warning,
+                             LogLevel::error, LogLevel::critical}) {
+        EXPECT_EQ(parse_log_level(to_string(level)), level);
+    }
+    EXPECT_EQ(parse_log_level("warn"), LogLevel::warning);
+    EXPECT_EQ(parse_log_level("INFO"), std::nullopt);
+    EXPECT_EQ(parse_log_level(""), std::nullopt);
+}
+
+// --- params round trips -------------------------------------------------------------------------
+
+TEST(MessagesRoundTrip, TunnelRef) {
+    EXPECT_EQ(round_trip(TunnelRef{"wg0"}, tunnel_ref_from_json).name, "wg0");
+}
+
+TEST(MessagesRoundTrip, TunnelUpWithAndWithoutConfig) {
+    const auto bare = round_trip(TunnelUp{"office", std::nullopt}, tunnel_up_from_json);
+    EXPECT_EQ(bare.name, "office");
+    EXPECT_FALSE(bare.config);
+    const auto full = round_trip(TunnelUp{"home", "[Interface]\n"}, tunnel_up_from_json);
+    EXPECT_EQ(full.config, "[Interface]\n");
+}
+
+TEST(MessagesRoundTrip, TunnelSave) {
+    const auto back =
+        round_trip(TunnelSave{"office", "[Interface]\n", true}, tunnel_save_from_json);
+    EXPECT_EQ(back.name, "office");
+    EXPECT_EQ(back.config, "[Interface]\n");
+    EXPECT_TRUE(back.autostart);
+    EXPECT_FALSE(decoded(tunnel_save_from_json(Json{{"name", "x"}})).autostart);
+}
+
+TEST(MessagesRoundTrip, PeerEditWithEveryField) {
+    PeerEdit edit;
+    edit.tunnel = "office";
+    edit.peer.public_key = key(kKey1);
+    edit.peer.name = "laptop";
+    edit.peer.preshared_key = std::optional<SecretKey>(SecretKey::from_base64(kPsk).value());
+    edit.peer.endpoint = std::optional<Endpoint>(Endpoint::parse("vpn.example.com:51820").value());
+    edit.peer.allowed_ips = std::vector<IpPrefix>{prefix("10.0.0.2/32"), prefix("fd00::/64")};
+    edit.peer.persistent_keepalive = 25;
+    const auto back = round_trip(edit, peer_edit_from_json);
+    EXPECT_EQ(back.tunnel, "office");
+    EXPECT_EQ(back.peer.public_key, key(kKey1));
+    EXPECT_EQ(back.peer.name, "laptop");
+    ASSERT_TRUE(back.peer.preshared_key && *back.peer.preshared_key);
+    EXPECT_EQ((*back.peer.preshared_key)->to_base64(), kPsk);
+    ASSERT_TRUE(back.peer.endpoint && *back.peer.endpoint);
+    EXPECT_EQ((*back.peer.endpoint)->to_string(), "vpn.example.com:51820");
+    EXPECT_EQ(back.peer.allowed_ips, edit.peer.allowed_ips);
+    EXPECT_EQ(back.peer.persistent_keepalive, 25);
+}
+
+TEST(MessagesRoundTrip, PeerEditLeavesAbsentFieldsAbsent) {
+    PeerEdit edit;
+    edit.tunnel = "wg0";
+    edit.peer.public_key = key(kKey2);
+    const Json json = to_json(edit);
+    EXPECT_EQ(json.at("peer").size(), 1U) << json;
+    const auto back = round_trip(edit, peer_edit_from_json);
+    EXPECT_FALSE(back.peer.name);
+    EXPECT_FALSE(back.peer.preshared_key);
+    EXPECT_FALSE(back.peer.endpoint);
+    EXPECT_FALSE(back.peer.allowed_ips);
+    EXPECT_FALSE(back.peer.persistent_keepalive);
+}
+
+TEST(MessagesRoundTrip, EmptyStringsRemoveThePresharedKeyAndTheEndpoint) {
+    PeerEdit edit;
+    edit.tunnel = "wg0";
+    edit.peer.public_key = key(kKey1);
+    edit.peer.preshared_key = std::optional<SecretKey>();
+    edit.peer.endpoint = std::optional<Endpoint>();
+    edit.peer.allowed_ips = std::vector<IpPrefix>{};
+    const Json json = to_json(edit);
+    EXPECT_EQ(json.at("peer").at("preshared_key"), "");
+    EXPECT_EQ(json.at("peer").at("endpoint"), "");
+    EXPECT_EQ(json.at("peer").at("allowed_ips"), Json::array());
+    const auto back = round_trip(edit, peer_edit_from_json);
+    ASSERT_TRUE(back.peer.preshared_key);    // given ...
+    EXPECT_FALSE(*back.peer.preshared_key);  // ... as "remove it"
+    ASSERT_TRUE(back.peer.endpoint);
+    EXPECT_FALSE(*back.peer.endpoint);
+    ASSERT_TRUE(back.peer.allowed_ips);
+    EXPECT_TRUE(back.peer.allowed_ips->empty());
+}
+
+TEST(MessagesRoundTrip, PeerRef) {
+    const auto back = round_trip(PeerRef{"wg0", key(kKey1)}, peer_ref_from_json);
+    EXPECT_EQ(back.tunnel, "wg0");
+    EXPECT_EQ(back.public_key, key(kKey1));
+}
+
+TEST(MessagesRoundTrip, StatsQuery) {
+    const auto all = round_trip(StatsQuery{"wg0", std::nullopt, 60}, stats_query_from_json);
+    EXPECT_EQ(all.seconds, 60);
+    EXPECT_FALSE(all.public_key);
+    const auto one = round_trip(StatsQuery{"wg0", key(kKey2), 600}, stats_query_from_json);
+    EXPECT_EQ(one.public_key, key(kKey2));
+    EXPECT_EQ(decoded(stats_query_from_json(Json{{"tunnel", "wg0"}})).seconds, 600);
+}
+
+TEST(MessagesRoundTrip, LogQuery) {
+    const auto back = round_trip(LogQuery{10'000, LogLevel::critical}, log_query_from_json);
+    EXPECT_EQ(back.lines, 10'000);
+    EXPECT_EQ(back.level, LogLevel::critical);
+    const auto defaults = decoded(log_query_from_json(Json::object()));
+    EXPECT_EQ(defaults.lines, 200);
+    EXPECT_EQ(defaults.level, LogLevel::info);
+}
+
+TEST(MessagesRoundTrip, SubscriptionTopics) {
+    for (unsigned topics = 0; topics <= kAllTopics; ++topics) {
+        EXPECT_EQ(round_trip(Subscription{topics}, subscription_from_json).topics, topics);
+    }
+    EXPECT_EQ(decoded(subscription_from_json(Json::object())).topics, kAllTopics);
+    EXPECT_EQ(to_json(Subscription{static_cast<unsigned>(Topic::stats)}),
+              (Json{{"topics", {"stats"}}}));
+}
+
+// --- results and events round trips -------------------------------------------------------------
+
+TEST(MessagesRoundTrip, PeerStatus) {
+    const auto back =
+        round_trip(sample_peer(), [](const Json& json) { return peer_status_from_json(json); });
+    EXPECT_EQ(back.rx_bytes, 5'000'000'000ULL);
+    EXPECT_DOUBLE_EQ(back.rx_rate, 1536.5);
+    EXPECT_TRUE(back.has_preshared_key);
+    EXPECT_EQ(to_json(back).count("preshared_key"), 0U);
+}
+
+TEST(MessagesRoundTrip, TunnelStatusUpAndDown) {
+    const auto up =
+        round_trip(sample_tunnel(), [](const Json& json) { return tunnel_status_from_json(json); });
+    EXPECT_EQ(up.addresses.size(), 2U);
+    TunnelStatus down;
+    down.name = "home";
+    const auto back =
+        round_trip(down, [](const Json& json) { return tunnel_status_from_json(json); });
+    EXPECT_FALSE(back.up);
+    EXPECT_EQ(back.public_key, "");
+}
+
+TEST(MessagesRoundTrip, TunnelList) {
+    TunnelStatus second = sample_tunnel();
+    second.name = "home";
+    const Json json = wire(Json{{"tunnels", {to_json(sample_tunnel()), to_json(second)}}});
+    const auto list = decoded(tunnel_list_from_json(json));
+    ASSERT_EQ(list.size(), 2U);
+    EXPECT_EQ(list[0].name, "office");
+    EXPECT_EQ(list[1].name, "home");
+    EXPECT_TRUE(decoded(tunnel_list_from_json(Json{{"tunnels", Json::array()}})).empty());
+}
+
+TEST(MessagesRoundTrip, TunnelDetail) {
+    TunnelDetail detail{sample_tunnel(), {sample_peer(), sample_peer()}, "[Interface]\n"};
+    detail.peers[1].public_key = key(kKey2);
+    const auto back = round_trip(detail, tunnel_detail_from_json);
+    EXPECT_EQ(back.status.name, "office");
+    ASSERT_EQ(back.peers.size(), 2U);
+    EXPECT_EQ(back.peers[1].public_key, key(kKey2));
+    EXPECT_EQ(back.config, "[Interface]\n");
+}
+
+TEST(MessagesRoundTrip, DaemonStatus) {
+    const auto back =
+        round_trip(DaemonStatus{"tulled 0.1.0", {1, 2}, 3600, 1, 4}, daemon_status_from_json);
+    EXPECT_EQ(back.daemon, "tulled 0.1.0");
+    EXPECT_EQ(back.version, (ProtocolVersion{1, 2}));
+    EXPECT_EQ(back.uptime, 3600);
+    EXPECT_EQ(back.tunnels_up, 1U);
+    EXPECT_EQ(back.clients, 4U);
+}
+
+TEST(MessagesRoundTrip, StatsHistory) {
+    PeerHistory first{key(kKey1), {{100, 0, 0}, {101, 2048, 10}, {102, 5'000'000'000ULL, 20}}};
+    PeerHistory empty{key(kKey2), {}};
+    Json peers = Json::array({to_json(first), to_json(empty)});
+    const auto history = decoded(stats_history_from_json(wire(Json{{"peers", peers}})));
+    ASSERT_EQ(history.size(), 2U);
+    EXPECT_EQ(history[0].public_key, key(kKey1));
+    ASSERT_EQ(history[0].samples.size(), 3U);
+    EXPECT_EQ(history[0].samples[2].time, 102);
+    EXPECT_EQ(history[0].samples[2].rx_bytes, 5'000'000'000ULL);
+    EXPECT_EQ(history[0].samples[2].tx_bytes, 20U);
+    EXPECT_TRUE(history[1].samples.empty());
+    EXPECT_EQ(to_json(StatsSample{1, 2, 3}), Json::array({1, 2, 3}));
+}
+
+TEST(MessagesRoundTrip, StatsEvent) {
+    const auto back =
+        round_trip(StatsEvent{"office", 1'700'000'000, {sample_peer()}}, stats_event_from_json);
+    EXPECT_EQ(back.tunnel, "office");
+    EXPECT_EQ(back.time, 1'700'000'000);
+    ASSERT_EQ(back.peers.size(), 1U);
+    EXPECT_EQ(back.peers[0].name, "laptop");
+}
+
+TEST(MessagesRoundTrip, LogLineAndLines) {
+    const LogLine line{1'700'000'000'123, LogLevel::warning, "handshake did not complete"};
+    const auto back = round_trip(line, [](const Json& json) { return log_line_from_json(json); });
+    EXPECT_EQ(back.time_ms, line.time_ms);
+    EXPECT_EQ(back.level, LogLevel::warning);
+    EXPECT_EQ(back.message, line.message);
+    const auto lines = decoded(log_lines_from_json(wire(Json{{"lines", {to_json(line)}}})));
+    ASSERT_EQ(lines.size(), 1U);
+    EXPECT_EQ(lines[0].message, line.message);
+}
+
+TEST(MessagesRoundTrip, TunnelChanged) {
+    const auto back = round_trip(TunnelChanged{sample_tunnel(), true}, tunnel_changed_from_json);
+    EXPECT_EQ(back.tunnel.name, "office");
+    EXPECT_TRUE(back.removed);
+}
+
+TEST(MessagesRoundTrip, PeerChanged) {
+    const auto back = round_trip(PeerChanged{"office", key(kKey1), false}, peer_changed_from_json);
+    EXPECT_EQ(back.tunnel, "office");
+    EXPECT_EQ(back.public_key, key(kKey1));
+    EXPECT_FALSE(back.removed);
+}
+
+// --- bad input ----------------------------------------------------------------------------------
+
+using Decoder = std::function<std::optional<Error>(const Json&)>;
+
+template <typename T>
+std::optional<Error> error_of(const Decoded<T>& result) {
+    if (const auto* error = std::get_if<Error>(&result)) {
+        return *error;
+    }
+    return std::nullopt;
+}
+
+template <typename Decode>
+Decoder decoder(Decode decode) {
+    return [decode](const Json& json) { return error_of(decode(json)); };
+}
+
+struct BadInput {
+    std::string label;
+    Decoder decode;
+    std::string json;
+    std::string message_starts;  // the field, and usually why
+};
+
+void PrintTo(const BadInput& input, std::ostream* out) {
+    *out << input.label << ": " << input.json;
+}
+
+class MessagesBadInput : public ::testing::TestWithParam<BadInput> {};
+
+TEST_P(MessagesBadInput, IsRefusedNamingTheField) {
+    const auto error = GetParam().decode(Json::parse(GetParam().json));
+    ASSERT_TRUE(error) << "accepted: " << GetParam().json;
+    EXPECT_EQ(error->code, ErrorCode::invalid_params);
+    EXPECT_EQ(error->message.rfind(GetParam().message_starts, 0), 0U) << error->message;
+}
+
+std::string peer_edit_json(const std::string& peer_fields) {
+    return R"({"tunnel":"wg0","peer":{"public_key":")" + std::string(kKey1) + "\"" +
+           (peer_fields.empty() ? "" : "," + peer_fields) + "}}";
+}
+
+std::string peer_status_json(const std::string& replaced_field) {
+    Json json = to_json(sample_peer());
+    json.merge_patch(Json::parse("{" + replaced_field + "}"));
+    return json.dump();
+}
+
+std::string tunnel_status_json(const std::string& replaced_field) {
+    Json json = to_json(sample_tunnel());
+    json.merge_patch(Json::parse("{" + replaced_field + "}"));
+    return json.dump();
+}
+
+const Decoder kTunnelRef = decoder(tunnel_ref_from_json);
+const Decoder kTunnelUp = decoder(tunnel_up_from_json);
+const Decoder kTunnelSave = decoder(tunnel_save_from_json);
+const Decoder kPeerEdit = decoder(peer_edit_from_json);
+const Decoder kPeerRef = decoder(peer_ref_from_json);
+const Decoder kStatsQuery = decoder(stats_query_from_json);
+const Decoder kLogQuery = decoder(log_query_from_json);
+const Decoder kSubscription = decoder(subscription_from_json);
+const Decoder kPeerStatus = decoder([](const Json& json) { return peer_status_from_json(json); });
+const Decoder kTunnelStatus =
+    decoder([](const Json& json) { return tunnel_status_from_json(json); });
+const Decoder kTunnelList = decoder(tunnel_list_from_json);
+const Decoder kTunnelDetail = decoder(tunnel_detail_from_json);
+const Decoder kDaemonStatus = decoder(daemon_status_from_json);
+const Decoder kStatsHistory = decoder(stats_history_from_json);
+const Decoder kStatsEvent = decoder(stats_event_from_json);
+const Decoder kLogLine = decoder([](const Json& json) { return log_line_from_json(json); });
+const Decoder kLogLines = decoder(log_lines_from_json);
+const Decoder kTunnelChanged = decoder(tunnel_changed_from_json);
+const Decoder kPeerChanged = decoder(peer_changed_from_json);
+
+INSTANTIATE_TEST_SUITE_P(
+    Params, MessagesBadInput,
+    ::testing::Values(
+        BadInput{"params not an object", kTunnelRef, "[]", "params: expected an object"},
+        BadInput{"name missing", kTunnelRef, "{}", "params.name: missing"},
+        BadInput{"name not a string", kTunnelRef, R"({"name":5})",
+                 "params.name: expected a string"},
+        BadInput{"name empty", kTunnelRef, R"({"name":""})",
+                 "params.name: a tunnel name may not be empty"},
+        BadInput{"name too long", kTunnelUp, R"({"name":"sixteen-chars-xx"})",
+                 "params.name: a tunnel name has at most 15"},
+        BadInput{"name with a slash", kTunnelUp, R"({"name":"../etc"})",
+                 "params.name: a tunnel name may hold only"},
+        BadInput{"name with a space", kTunnelSave, R"({"name":"a b"})",
+                 "params.name: a tunnel name may hold only"},
+        BadInput{"config not a string", kTunnelUp, R"({"name":"wg0","config":["x"]})",
+                 "params.config: expected a string"},
+        BadInput{"autostart not a boolean", kTunnelSave, R"({"name":"wg0","autostart":"yes"})",
+                 "params.autostart: expected true or false"},
+        BadInput{"peer edit without tunnel", kPeerEdit, R"({"peer":{}})", "params.tunnel: missing"},
+        BadInput{"peer edit without peer", kPeerEdit, R"({"tunnel":"wg0"})",
+                 "params.peer: missing"},
+        BadInput{"peer not an object", kPeerEdit, R"({"tunnel":"wg0","peer":[]})",
+                 "params.peer: expected an object"},
+        BadInput{"peer without key", kPeerEdit, R"({"tunnel":"wg0","peer":{}})",
+                 "params.peer.public_key: missing"},
+        BadInput{"peer key too short", kPeerEdit, R"({"tunnel":"wg0","peer":{"public_key":"abc"}})",
+                 "params.peer.public_key: "},
+        BadInput{
+            "peer key not canonical", kPeerEdit,
+            R"({"tunnel":"wg0","peer":{"public_key":"Q2TYThaGV2DI6vUTlcfba5E41BhU4t7pVWMPbTho7QB="}})",
+            "params.peer.public_key: "},
+        BadInput{"second allowed ip too long", kPeerEdit,
+                 peer_edit_json(R"("allowed_ips":["10.0.0.1/32","10.0.0.0/33"])"),
+                 "params.peer.allowed_ips[1]: '10.0.0.0/33'"},
+        BadInput{"allowed ip not an address", kPeerEdit,
+                 peer_edit_json(R"("allowed_ips":["laptop"])"),
+                 "params.peer.allowed_ips[0]: 'laptop'"},
+        BadInput{"allowed ip not a string", kPeerEdit,
+                 peer_edit_json(R"("allowed_ips":["::/0",7])"),
+                 "params.peer.allowed_ips[1]: expected a string"},
+        BadInput{"allowed ips not a list", kPeerEdit,
+                 peer_edit_json(R"("allowed_ips":"10.0.0.0/8")"),
+                 "params.peer.allowed_ips: expected an array of strings"},
+        BadInput{"endpoint without port", kPeerEdit, peer_edit_json(R"("endpoint":"192.0.2.1")"),
+                 "params.peer.endpoint: '192.0.2.1'"},
+        BadInput{"endpoint port 0", kPeerEdit, peer_edit_json(R"("endpoint":"192.0.2.1:0")"),
+                 "params.peer.endpoint: '192.0.2.1:0'"},
+        BadInput{"endpoint ipv6 without brackets", kPeerEdit,
+                 peer_edit_json(R"("endpoint":"2001:db8::1:51820")"), "params.peer.endpoint: "},
+        BadInput{"preshared key not base64", kPeerEdit,
+                 peer_edit_json(R"("preshared_key":"not a key")"), "params.peer.preshared_key: "},
+        BadInput{"keepalive negative", kPeerEdit, peer_edit_json(R"("persistent_keepalive":-1)"),
+                 "params.peer.persistent_keepalive: expected an integer from 0 to 65535"},
+        BadInput{"keepalive too large", kPeerEdit,
+                 peer_edit_json(R"("persistent_keepalive":65536)"),
+                 "params.peer.persistent_keepalive: expected an integer from 0 to 65535"},
+        BadInput{"keepalive a string", kPeerEdit, peer_edit_json(R"("persistent_keepalive":"25")"),
+                 "params.peer.persistent_keepalive: expected an integer"},
+        BadInput{"keepalive a fraction", kPeerEdit, peer_edit_json(R"("persistent_keepalive":2.5)"),
+                 "params.peer.persistent_keepalive: expected an integer"},
+        BadInput{"peer name too long", kPeerEdit,
+                 peer_edit_json("\"name\":\"" + std::string(65, 'x') + "\""),
+                 "params.peer.name: at most 64 bytes"},
+        BadInput{"peer name with a control character", kPeerEdit,
+                 peer_edit_json(R"("name":"a\u001b[31m")"),
+                 "params.peer.name: control characters are not allowed"},
+        BadInput{"peer name not a string", kPeerEdit, peer_edit_json(R"("name":false)"),
+                 "params.peer.name: expected a string"},
+        BadInput{"peer ref bad tunnel", kPeerRef, R"({"tunnel":"","public_key":"x"})",
+                 "params.tunnel: a tunnel name may not be empty"},
+        BadInput{"peer ref bad key", kPeerRef, R"({"tunnel":"wg0","public_key":"x"})",
+                 "params.public_key: "},
+        BadInput{"stats seconds 0", kStatsQuery, R"({"tunnel":"wg0","seconds":0})",
+                 "params.seconds: expected an integer from 1 to 600"},
+        BadInput{"stats seconds too many", kStatsQuery, R"({"tunnel":"wg0","seconds":601})",
+                 "params.seconds: expected an integer from 1 to 600"},
+        BadInput{"stats bad key", kStatsQuery, R"({"tunnel":"wg0","public_key":""})",
+                 "params.public_key: "},
+        BadInput{"log lines 0", kLogQuery, R"({"lines":0})",
+                 "params.lines: expected an integer from 1 to 10000"},
+        BadInput{"log lines negative", kLogQuery, R"({"lines":-5})",
+                 "params.lines: expected an integer from 1 to 10000"},
+        BadInput{"log lines too many", kLogQuery, R"({"lines":10001})",
+                 "params.lines: expected an integer from 1 to 10000"},
+        BadInput{"log lines far too many", kLogQuery, R"({"lines":18446744073709551615})",
+                 "params.lines: expected an integer from 1 to 10000"},
+        BadInput{"log lines a string", kLogQuery, R"({"lines":"10"})",
+                 "params.lines: expected an integer"},
+        BadInput{"log level unknown", kLogQuery, R"({"level":"loud"})",
+                 "params.level: expected trace, debug"},
+        BadInput{"log level not a string", kLogQuery, R"({"level":3})",
+                 "params.level: expected a string"},
+        BadInput{"unknown topic", kSubscription, R"({"topics":["tunnels","weather"]})",
+                 "params.topics: 'weather' is not a topic"},
+        BadInput{"topics not a list", kSubscription, R"({"topics":"stats"})",
+                 "params.topics: expected an array of strings"},
+        BadInput{"topic not a string", kSubscription, R"({"topics":[1]})",
+                 "params.topics[0]: expected a string"}));
+
+INSTANTIATE_TEST_SUITE_P(
+    Results, MessagesBadInput,
+    ::testing::Values(
+        BadInput{"peer status bad key", kPeerStatus, peer_status_json(R"("public_key":"x")"),
+                 "result.public_key: "},
+        BadInput{"peer status handshake missing", kPeerStatus,
+                 peer_status_json(R"("last_handshake":null)"), "result.last_handshake: missing"},
+        BadInput{"peer status negative bytes", kPeerStatus, peer_status_json(R"("rx_bytes":-1)"),
+                 "result.rx_bytes: expected an integer from 0"},
+        BadInput{"peer status negative rate", kPeerStatus, peer_status_json(R"("tx_rate":-0.5)"),
+                 "result.tx_rate: expected a number of at least 0"},
+        BadInput{"peer status rate a string", kPeerStatus, peer_status_json(R"("rx_rate":"fast")"),
+                 "result.rx_rate: expected a number"},
+        BadInput{"peer status bad allowed ip", kPeerStatus,
+                 peer_status_json(R"("allowed_ips":["10.0.0.2/32","::1/129"])"),
+                 "result.allowed_ips[1]: '::1/129'"},
+        BadInput{"peer status keepalive too large", kPeerStatus,
+                 peer_status_json(R"("persistent_keepalive":70000)"),
+                 "result.persistent_keepalive: expected an integer from 0 to 65535"},
+        BadInput{"tunnel status bad name", kTunnelStatus, tunnel_status_json(R"("name":"a b")"),
+                 "result.name: a tunnel name may hold only"},
+        BadInput{"tunnel status port too large", kTunnelStatus,
+                 tunnel_status_json(R"("listen_port":65536)"),
+                 "result.listen_port: expected an integer from 0 to 65535"},
+        BadInput{"tunnel status up not a boolean", kTunnelStatus, tunnel_status_json(R"("up":1)"),
+                 "result.up: expected true or false"},
+        BadInput{"tunnel status bad address", kTunnelStatus,
+                 tunnel_status_json(R"("addresses":["10.0.0.256/24"])"),
+                 "result.addresses[0]: '10.0.0.256/24'"},
+        BadInput{"tunnel list not a list", kTunnelList, R"({"tunnels":3})",
+                 "result.tunnels: expected an array"},
+        BadInput{"tunnel list missing", kTunnelList, R"({})", "result.tunnels: expected an array"},
+        BadInput{"second tunnel of a list", kTunnelList,
+                 "{\"tunnels\":[" + tunnel_status_json("") + "," +
+                     tunnel_status_json(R"("name":"")") + "]}",
+                 "result.tunnels[1].name: a tunnel name may not be empty"},
+        BadInput{"detail without status", kTunnelDetail, R"({"peers":[],"config":""})",
+                 "result.status: missing"},
+        BadInput{"detail status not an object", kTunnelDetail,
+                 R"({"status":1,"peers":[],"config":""})", "result.status: expected an object"},
+        BadInput{"detail bad peer", kTunnelDetail,
+                 "{\"status\":" + tunnel_status_json("") + ",\"peers\":[" +
+                     peer_status_json(R"("public_key":"")") + "],\"config\":\"\"}",
+                 "result.peers[0].public_key: "},
+        BadInput{"detail without config", kTunnelDetail,
+                 "{\"status\":" + tunnel_status_json("") + ",\"peers\":[]}",
+                 "result.config: missing"},
+        BadInput{
+            "daemon version not a number", kDaemonStatus,
+            R"({"daemon":"tulled","version":{"major":"1","minor":0},"uptime":1,"tunnels_up":0,"clients":0})",
+            "result.version.major: expected an integer"},
+        BadInput{
+            "daemon uptime negative", kDaemonStatus,
+            R"({"daemon":"tulled","version":{"major":1,"minor":0},"uptime":-1,"tunnels_up":0,"clients":0})",
+            "result.uptime: expected an integer from 0"},
+        BadInput{"daemon without name", kDaemonStatus,
+                 R"({"version":{"major":1,"minor":0},"uptime":1,"tunnels_up":0,"clients":0})",
+                 "result.daemon: missing"},
+        BadInput{"history bad key", kStatsHistory, R"({"peers":[{"public_key":"x","samples":[]}]})",
+                 "result.peers[0].public_key: "},
+        BadInput{"history without samples", kStatsHistory,
+                 R"({"peers":[{"public_key":")" + std::string(kKey1) + R"("}]})",
+                 "result.peers[0].samples: expected an array"},
+        BadInput{"history sample too short", kStatsHistory,
+                 R"({"peers":[{"public_key":")" + std::string(kKey1) +
+                     R"(","samples":[[1,2,3],[4,5]]}]})",
+                 "result.peers[0].samples[1]: expected [time, rx_bytes, tx_bytes]"},
+        BadInput{
+            "history negative bytes", kStatsHistory,
+            R"({"peers":[{"public_key":")" + std::string(kKey1) + R"(","samples":[[1,-2,3]]}]})",
+            "result.peers[0].samples[0]: expected [time, rx_bytes, tx_bytes]"},
+        BadInput{"log lines not a list", kLogLines, R"({"lines":{}})",
+                 "result.lines: expected an array"},
+        BadInput{"log line with unknown level", kLogLines,
+                 R"({"lines":[{"time_ms":1,"level":"loud","message":"x"}]})",
+                 "result.lines[0].level: 'loud' is not a log level"},
+        BadInput{"log line without message", kLogLines,
+                 R"({"lines":[{"time_ms":1,"level":"info"}]})",
+                 "result.lines[0].message: missing"}));
+
+INSTANTIATE_TEST_SUITE_P(
+    Events, MessagesBadInput,
+    ::testing::Values(BadInput{"stats event bad tunnel", kStatsEvent,
+                               R"({"tunnel":"a/b","time":1,"peers":[]})",
+                               "params.tunnel: a tunnel name may hold only"},
+                      BadInput{"stats event negative time", kStatsEvent,
+                               R"({"tunnel":"wg0","time":-1,"peers":[]})",
+                               "params.time: expected an integer from 0"},
+                      BadInput{"stats event bad peer", kStatsEvent,
+                               "{\"tunnel\":\"wg0\",\"time\":1,\"peers\":[" + peer_status_json("") +
+                                   "," + peer_status_json(R"("rx_bytes":"many")") + "]}",
+                               "params.peers[1].rx_bytes: expected an integer"},
+                      BadInput{"log event bad level", kLogLine,
+                               R"({"time_ms":1,"level":"","message":"x"})",
+                               "params.level: '' is not a log level"},
+                      BadInput{"log event negative time", kLogLine,
+                               R"({"time_ms":-1,"level":"info","message":"x"})",
+                               "params.time_ms: expected an integer from 0"},
+                      BadInput{"tunnel changed without tunnel", kTunnelChanged,
+                               R"({"removed":true})", "params.tunnel: missing"},
+                      BadInput{"tunnel changed bad tunnel", kTunnelChanged,
+                               "{\"tunnel\":" + tunnel_status_json(R"("rx_bytes":-3)") + "}",
+                               "params.tunnel.rx_bytes: expected an integer from 0"},
+                      BadInput{"tunnel changed removed not a boolean", kTunnelChanged,
+                               "{\"tunnel\":" + tunnel_status_json("") + ",\"removed\":\"yes\"}",
+                               "params.removed: expected true or false"},
+                      BadInput{"peer changed bad key", kPeerChanged,
+                               R"({"tunnel":"wg0","public_key":"x"})", "params.public_key: "}));
+
+TEST(MessagesSecrets, ABadPresharedKeyIsNotQuoted) {
+    const std::string almost = std::string(kPsk.substr(0, 43)) + "!";
+    const auto error = error_of(
+        peer_edit_from_json(Json::parse(peer_edit_json("\"preshared_key\":\"" + almost + "\""))));
+    ASSERT_TRUE(error);
+    EXPECT_EQ(error->message.find(almost.substr(0, 20)), std::string::npos) << error->message;
+}
+
+}  // namespace
+}  // namespace tulle::ipc
