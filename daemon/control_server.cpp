@@ -138,7 +138,8 @@ class ControlServer::Session : public std::enable_shared_from_this<Session> {
         const auto& hello = std::get<ipc::HelloParams>(params);
         if (auto mismatch = ipc::version_mismatch(hello.version, ipc::kProtocolVersion);
             !mismatch.empty()) {
-            server_.log_->info("control: refused {}: {}", hello.client, mismatch);
+            server_.log_->info("control: refused {}: {}", ipc::quote(hello.client.substr(0, 64)),
+                               mismatch);
             send(ipc::encode(failure(request.id, ipc::ErrorCode::version_mismatch, mismatch)));
             return;
         }
@@ -187,7 +188,8 @@ ControlServer::ControlServer(asio::io_context& io, Options options, Handler hand
       options_(std::move(options)),
       handler_(std::move(handler)),
       log_(std::move(log)),
-      acceptor_(io) {}
+      acceptor_(io),
+      retry_accept_(io) {}
 
 ControlServer::~ControlServer() {
     stop();
@@ -196,13 +198,18 @@ ControlServer::~ControlServer() {
 void ControlServer::start() {
     const std::string& path = options_.path;
     const std::string directory = path.substr(0, path.rfind('/'));
-    if (!directory.empty() && ::mkdir(directory.c_str(), 0750) != 0 && errno != EEXIST) {
-        throw std::system_error(errno, std::generic_category(), "create " + directory);
+    bool made_directory = false;
+    if (!directory.empty()) {
+        if (::mkdir(directory.c_str(), 0750) == 0) {
+            made_directory = true;
+        } else if (errno != EEXIST) {
+            throw std::system_error(errno, std::generic_category(), "create " + directory);
+        }
     }
     bind_local_socket(io_, acceptor_, path, "tulled");
     bound_ = true;
     if (options_.group) {
-        if (!directory.empty()) {
+        if (made_directory) {  // a folder tulled did not make is left as its owner set it
             platform::set_group_and_mode(directory, *options_.group, 0750);
         }
         platform::set_group_and_mode(path, *options_.group, 0660);
@@ -218,6 +225,7 @@ void ControlServer::stop() {
     bound_ = false;
     boost::system::error_code ignored;
     acceptor_.close(ignored);
+    retry_accept_.cancel();
     ::unlink(options_.path.c_str());
     for (auto& session : sessions_) {
         session->close();
@@ -230,8 +238,19 @@ bool ControlServer::allowed(const platform::LocalPeer& peer) const {
 
 void ControlServer::accept() {
     acceptor_.async_accept([this](const boost::system::error_code& error, stream::socket socket) {
-        if (error) {
+        if (error == boost::asio::error::operation_aborted || !bound_) {
             return;  // closed
+        }
+        if (error) {
+            // Out of file descriptors, say: keep the door, try again in a moment.
+            log_->warn("control: accept failed: {}", error.message());
+            retry_accept_.expires_after(std::chrono::milliseconds(200));
+            retry_accept_.async_wait([this](const boost::system::error_code& e) {
+                if (!e && bound_) {
+                    accept();
+                }
+            });
+            return;
         }
         ControlClient client;
         client.id = next_id_++;

@@ -15,6 +15,7 @@
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/local/stream_protocol.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <spdlog/logger.h>
 
 #include "ipc/jsonrpc.hpp"
@@ -74,6 +75,7 @@ class ControlServer {
     Handler handler_;
     std::shared_ptr<spdlog::logger> log_;
     boost::asio::local::stream_protocol::acceptor acceptor_;
+    boost::asio::steady_timer retry_accept_;
     std::list<std::shared_ptr<Session>> sessions_;
     std::uint64_t next_id_ = 1;
     bool bound_ = false;

@@ -47,6 +47,14 @@ std::int64_t unix_now() {
         .count();
 }
 
+// Text a caller chose, fit for one log line: control characters escaped, at most 300 bytes.
+std::string for_log(std::string_view text) {
+    constexpr std::size_t kMax = 300;
+    std::string shown = ipc::quote(text.substr(0, kMax));
+    shown = shown.substr(1, shown.size() - 2);  // without quote()'s quotes
+    return text.size() > kMax ? shown + "..." : shown;
+}
+
 bool is_mutating(std::string_view method) {
     return method == ipc::method::kTunnelUp || method == ipc::method::kTunnelDown ||
            method == ipc::method::kTunnelSave || method == ipc::method::kPeerAdd ||
@@ -140,7 +148,7 @@ void Service::start() {
     autostart();
     ticker_.expires_after(std::chrono::seconds(1));
     ticker_.async_wait([this](const boost::system::error_code& e) {
-        if (!e) {
+        if (!e && running_) {
             tick();
         }
     });
@@ -154,7 +162,7 @@ void Service::stop() {
     logs_.set_listener(nullptr);
     ticker_.cancel();
     while (!tunnels_.empty()) {
-        take_down(tunnels_.begin()->first, false);
+        take_down(tunnels_.begin()->first);
     }
     if (server_) {
         server_->stop();
@@ -164,7 +172,7 @@ void Service::stop() {
 ipc::Response Service::call(ControlClient& client, const ipc::Request& request) {
     const std::string& m = request.method;
     if (is_mutating(m)) {
-        log_->info("control: uid {} ({}) calls {}", client.peer.uid, client.name, m);
+        log_->info("control: uid {} ({}) calls {}", client.peer.uid, for_log(client.name), m);
     }
     Outcome outcome;
     try {
@@ -203,7 +211,7 @@ ipc::Response Service::call(ControlClient& client, const ipc::Request& request) 
         outcome = error(ErrorCode::internal_error, m + " failed: " + failure.what());
     }
     if (auto* failed = std::get_if<ipc::Error>(&outcome); failed && is_mutating(m)) {
-        log_->info("control: {} refused: {}", m, failed->message);
+        log_->info("control: {} refused: {}", m, for_log(failed->message));
     }
     return ipc::Response{request.id, std::move(outcome)};
 }
@@ -263,18 +271,23 @@ Service::Outcome Service::bring_up(const std::string& name, ipc::TunnelConfig co
         return error(ErrorCode::already_exists,
                      "an interface named '" + name + "' exists already on this system");
     }
+    if (tunnels_.size() >= kMaxTunnels) {
+        return error(ErrorCode::busy, "tulled runs " + std::to_string(kMaxTunnels) +
+                                          " tunnels already; take one down first");
+    }
     auto tunnel = std::make_unique<Tunnel>(deps_, name, std::move(config), log_);
     try {
         tunnel->start();
     } catch (const std::exception& failure) {
+        retire(std::move(tunnel));
         return error(ErrorCode::internal_error,
                      "tunnel '" + name + "' could not start: " + failure.what());
     }
-    tunnel->on_gone = [this, name] {
-        boost::asio::post(io_, [this, name] {
-            if (find(name) != nullptr) {
+    tunnel->on_gone = [this, name, which = tunnel.get()] {
+        boost::asio::post(io_, [this, name, which] {
+            if (find(name) == which && which != nullptr) {  // not a newer tunnel of that name
                 log_->info("{}: the interface went away; tunnel down", name);
-                take_down(name, true);
+                take_down(name);
             }
         });
     };
@@ -292,19 +305,28 @@ Service::Outcome Service::tunnel_down(const ipc::Json& params) {
     if (find(ref.name) == nullptr) {
         return error(ErrorCode::not_found, "no tunnel '" + ref.name + "' is up");
     }
-    take_down(ref.name, false);
+    take_down(ref.name);
     return ipc::to_json(status_of(ref.name));
 }
 
-void Service::take_down(const std::string& name, bool removed_by_someone_else) {
+void Service::take_down(const std::string& which) {
+    // `which` may be the key of the map entry erase() frees below: keep a copy.
+    const std::string name = which;  // NOLINT(performance-unnecessary-copy-initialization)
     auto found = tunnels_.find(name);
     if (found == tunnels_.end()) {
         return;
     }
-    (void)removed_by_someone_else;
     found->second->stop();
+    retire(std::move(found->second));
     tunnels_.erase(found);
     publish_tunnel(name, false);
+}
+
+void Service::retire(std::unique_ptr<Tunnel> tunnel) {
+    // Handlers of the stopped device may already be queued on the loop: they run (and find it
+    // stopped) before the tunnel is freed.
+    std::shared_ptr<Tunnel> last(std::move(tunnel));
+    boost::asio::post(io_, [last] {});
 }
 
 Service::Outcome Service::tunnel_get(const ipc::Json& params) {
@@ -337,7 +359,12 @@ Service::Outcome Service::tunnel_get(const ipc::Json& params) {
     }
     detail.status.addresses = config.iface.addresses;
     detail.status.peers = config.peers.size();
-    detail.config = ipc::write_config(config, false);
+    ipc::TunnelConfig shown = config;
+    shown.iface.pre_up.clear();  // root's commands are root's business
+    shown.iface.post_up.clear();
+    shown.iface.pre_down.clear();
+    shown.iface.post_down.clear();
+    detail.config = ipc::write_config(shown, false);
     return ipc::to_json(detail);
 }
 
@@ -589,9 +616,14 @@ void Service::tick() {
         server_->publish(ipc::Topic::stats, ipc::Request{nullptr, std::string(ipc::event::kStats),
                                                          ipc::to_json(event)});
     }
-    ticker_.expires_at(ticker_.expiry() + std::chrono::seconds(1));
+    // Once a second on the second; after a stall, from now on rather than catching up.
+    auto next = ticker_.expiry() + std::chrono::seconds(1);
+    if (next < std::chrono::steady_clock::now()) {
+        next = std::chrono::steady_clock::now() + std::chrono::seconds(1);
+    }
+    ticker_.expires_at(next);
     ticker_.async_wait([this](const boost::system::error_code& e) {
-        if (!e) {
+        if (!e && running_) {
             tick();
         }
     });

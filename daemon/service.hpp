@@ -25,6 +25,9 @@ inline constexpr std::string_view kAutostartMarker = "# tulle: autostart";
 
 class Service {
   public:
+    // Each tunnel costs a TUN device, a UDP socket, buffers and worker threads.
+    static constexpr std::size_t kMaxTunnels = 64;
+
     struct Options {
         std::string socket_path = "/run/tulle/tulled.sock";
         std::string config_directory = "/etc/tulle";
@@ -66,7 +69,9 @@ class Service {
 
     // Starts a tunnel from a parsed config; the error says why not.
     Outcome bring_up(const std::string& name, ipc::TunnelConfig config);
-    void take_down(const std::string& name, bool removed_by_someone_else);
+    void take_down(const std::string& which);
+    // Frees a stopped tunnel once the handlers already queued for it have run.
+    void retire(std::unique_ptr<Tunnel> tunnel);
     Tunnel* find(const std::string& name);
     [[nodiscard]] std::string system_path(const std::string& name) const;
     // Reads and parses a system tunnel's file, which must be root's alone.

@@ -88,37 +88,63 @@ bool StandaloneTunnel::before_interface(const std::string& interface_name) {
     return run_hooks(config_.iface.pre_up, "PreUp");
 }
 
-void StandaloneTunnel::remove_stale_rules(const InterfacePlan& plan) {
-    const auto rules = net_.list_rules();
+std::size_t remove_stale_rules(platform::NetConfig& net) {
+    const auto rules = net.list_rules();
+    std::size_t tunnels = 0;
     for (const bool v6 : {false, true}) {
-        std::size_t tunnels = 0;
-        std::size_t suppressors = 0;
+        std::size_t removed = 0;
         for (const auto& rule : rules) {
-            if (rule.v6 != v6 || rule.protocol != platform::kTulleRouteProtocol) {
-                continue;
-            }
-            if (rule.not_fwmark && rule.table == plan.policy_table) {
-                log_->info("{}: removing a rule left by an earlier run", interface_);
-                net_.remove_rule(rule);
-            } else if (rule.not_fwmark) {
-                ++tunnels;  // another running tunnel's
-            } else {
-                ++suppressors;
+            if (rule.v6 == v6 && rule.protocol == platform::kTulleRouteProtocol &&
+                rule.not_fwmark && !net.table_in_use(rule.table)) {
+                net.remove_rule(rule);
+                ++removed;
+                ++tunnels;
             }
         }
-        // Each tunnel with a default route owns one suppress rule; the surplus is stale.
-        for (; suppressors > tunnels; --suppressors) {
-            platform::RoutingRule stale;
-            stale.v6 = v6;
-            stale.suppress_prefix_length = 0;
-            net_.remove_rule(stale);
+        // Each such tunnel also left one suppress rule.
+        for (const auto& rule : rules) {
+            if (removed == 0) {
+                break;
+            }
+            if (rule.v6 == v6 && rule.protocol == platform::kTulleRouteProtocol &&
+                rule.suppress_prefix_length) {
+                net.remove_rule(rule);
+                --removed;
+            }
         }
     }
+    return tunnels;
+}
+
+std::uint32_t free_policy_table(platform::NetConfig& net) {
+    const auto rules = net.list_rules();
+    std::uint32_t table = kDefaultPolicyTable;
+    while (net.table_in_use(table) ||
+           std::any_of(rules.begin(), rules.end(), [table](const platform::RoutingRule& rule) {
+               return rule.table == table || rule.not_fwmark == table;
+           })) {
+        ++table;
+    }
+    return table;
 }
 
 bool StandaloneTunnel::bring_up(Device& device) {
     up_ = true;
-    const InterfacePlan plan = plan_interface(config_);
+    InterfacePlan plan = plan_interface(config_);
+    if (!plan.default_routes.empty()) {
+        try {
+            if (const std::size_t stale = remove_stale_rules(net_); stale > 0) {
+                log_->info("{}: removed {} rule pair(s) of tunnels that are gone", interface_,
+                           stale);
+            }
+            if (config_.iface.fwmark == 0) {
+                plan.policy_table = free_policy_table(net_);
+            }
+        } catch (const std::system_error& error) {
+            log_->error("{}: {}", interface_, error.what());
+            return false;
+        }
+    }
     auto set = to_uapi_set(config_, resolve_with_system);
     if (!set.ok()) {
         log_->error("{}: {}", interface_, set.error());
@@ -145,7 +171,6 @@ bool StandaloneTunnel::bring_up(Device& device) {
             added_routes_.emplace_back(route, plan.table);
         }
         if (!plan.default_routes.empty()) {
-            remove_stale_rules(plan);
             if (std::any_of(plan.default_routes.begin(), plan.default_routes.end(),
                             [](const platform::IpPrefix& p) { return !p.v6; })) {
                 net_.mark_aware_reverse_path();

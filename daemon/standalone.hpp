@@ -23,6 +23,15 @@ namespace tulle::daemon {
 // by root that nobody else may write.
 [[nodiscard]] bool hooks_allowed(const std::string& config_path, std::string& why_not);
 
+// Removes the rules of tunnels whose process died without taking them down (the interface and
+// its routes went with the process, the rules stayed): a tulle rule whose table holds no route,
+// and one tulle suppress rule of its family for each. Returns how many pairs went.
+std::size_t remove_stale_rules(platform::NetConfig& net);
+
+// A table (and fwmark) for a tunnel's default routes that no rule or route uses yet, from 51820
+// up, as wg-quick picks it.
+[[nodiscard]] std::uint32_t free_policy_table(platform::NetConfig& net);
+
 class StandaloneTunnel {
   public:
     StandaloneTunnel(ipc::TunnelConfig config, platform::NetConfig& net,
@@ -48,9 +57,6 @@ class StandaloneTunnel {
 
   private:
     bool run_hooks(const std::vector<std::string>& hooks, const char* stage);
-    // Rules of a run of this tunnel that died without taking them down (the interface and its
-    // routes went with the process; rules stay).
-    void remove_stale_rules(const InterfacePlan& plan);
 
     ipc::TunnelConfig config_;
     platform::NetConfig& net_;

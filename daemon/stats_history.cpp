@@ -10,11 +10,11 @@ StatsHistory::Rates StatsHistory::record(const ipc::Key& peer, std::int64_t time
     Rates rates;
     if (!samples.empty()) {
         const auto& last = samples.back();
-        if (time <= last.time) {
-            return rates;  // the clock stepped back or two ticks in one second: keep the first
+        if (time == last.time) {
+            return rates;  // two ticks in one second: keep the first
         }
-        if (rx < last.rx_bytes || tx < last.tx_bytes) {
-            samples.clear();  // counters restarted
+        if (time < last.time || rx < last.rx_bytes || tx < last.tx_bytes) {
+            samples.clear();  // the wall clock stepped back, or the counters restarted
         } else {
             const auto seconds = static_cast<double>(time - last.time);
             rates.rx = static_cast<double>(rx - last.rx_bytes) / seconds;

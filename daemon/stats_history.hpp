@@ -24,7 +24,8 @@ class StatsHistory {
     };
 
     // Records a peer's totals at `time` (Unix seconds) and returns its rates since the sample
-    // before. Totals that went down (the peer was removed and added again) count as a restart.
+    // before. Totals that went down (the peer was removed and added again) or a clock that went
+    // back start the history afresh.
     Rates record(const ipc::Key& peer, std::int64_t time, std::uint64_t rx, std::uint64_t tx);
     // Forgets every peer not in `present`.
     void retain(const std::vector<ipc::Key>& present);

@@ -218,10 +218,14 @@ ipc::TunnelStatus Tunnel::status() const {
 ipc::TunnelConfig Tunnel::current_config(bool with_secrets) const {
     ipc::TunnelConfig config;
     config.iface = standalone_.config().iface;
-    config.iface.pre_up.clear();  // hooks are only ever kept in root's own files
-    config.iface.post_up.clear();
-    config.iface.pre_down.clear();
-    config.iface.post_down.clear();
+    if (!with_secrets) {
+        // Hooks (only ever from root's own files) are kept when the file is written again and
+        // not shown to anyone else.
+        config.iface.pre_up.clear();
+        config.iface.post_up.clear();
+        config.iface.pre_down.clear();
+        config.iface.post_down.clear();
+    }
     const UapiDevice snapshot = device_->snapshot();
     if (with_secrets && snapshot.private_key) {
         std::array<std::uint8_t, ipc::kKeySize> bytes{};

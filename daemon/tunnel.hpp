@@ -61,8 +61,8 @@ class Tunnel {
     [[nodiscard]] ipc::TunnelStatus status() const;
     // Every peer as the engine has it now, with rates from the last sample.
     [[nodiscard]] std::vector<ipc::PeerStatus> peers() const;
-    // The configuration as it runs now (peers changed with wg set included); secrets only when
-    // asked for (tunnel.save).
+    // The configuration as it runs now (peers changed with wg set included); secrets and hooks
+    // only when asked for (tunnel.save writes them back to root's file).
     [[nodiscard]] ipc::TunnelConfig current_config(bool with_secrets) const;
 
     // Once a second: records every peer's totals; returns the `stats` event.

@@ -25,6 +25,12 @@ class UapiServer::Connection : public std::enable_shared_from_this<Connection> {
     Connection(stream::socket socket, Device& device, spdlog::logger& log)
         : socket_(std::move(socket)), device_(device), log_(log) {}
 
+    // Ends the conversation; the handlers in flight see the socket closed and stop.
+    void close() {
+        boost::system::error_code ignored;
+        socket_.close(ignored);
+    }
+
     void read() {
         socket_.async_read_some(
             asio::buffer(chunk_),
@@ -131,6 +137,13 @@ void UapiServer::watch() {
 }
 
 void UapiServer::stop() {
+    // Open wg(8) connections refer to the device, which may be about to go.
+    for (const auto& weak : connections_) {
+        if (auto connection = weak.lock()) {
+            connection->close();
+        }
+    }
+    connections_.clear();
     if (!bound_) {
         return;
     }
@@ -148,7 +161,10 @@ void UapiServer::accept() {
         if (error) {
             return;  // closed
         }
-        std::make_shared<Connection>(std::move(socket), device_, *log_)->read();
+        auto connection = std::make_shared<Connection>(std::move(socket), device_, *log_);
+        std::erase_if(connections_, [](const auto& weak) { return weak.expired(); });
+        connections_.push_back(connection);
+        connection->read();
         accept();
     });
 }

@@ -6,6 +6,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/local/stream_protocol.hpp>
@@ -51,6 +52,7 @@ class UapiServer {
     std::shared_ptr<spdlog::logger> log_;
     boost::asio::local::stream_protocol::acceptor acceptor_;
     bool bound_ = false;
+    std::vector<std::weak_ptr<Connection>> connections_;
     std::unique_ptr<platform::FileWatch> file_watch_;
     std::unique_ptr<boost::asio::posix::stream_descriptor> watch_wait_;
 };

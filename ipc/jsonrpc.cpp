@@ -1,5 +1,6 @@
 #include "ipc/jsonrpc.hpp"
 
+#include <algorithm>
 #include <limits>
 
 namespace tulle::ipc {
@@ -62,7 +63,42 @@ std::string encode(const Response& response) {
     return j.dump(-1, ' ', false, Json::error_handler_t::replace) + "\n";
 }
 
+std::size_t nesting_depth(std::string_view text) {
+    std::size_t depth = 0;
+    std::size_t deepest = 0;
+    bool in_string = false;
+    bool escaped = false;
+    for (const char c : text) {
+        if (in_string) {
+            if (escaped) {
+                escaped = false;
+            } else if (c == '\\') {
+                escaped = true;
+            } else if (c == '"') {
+                in_string = false;
+            }
+            continue;
+        }
+        if (c == '"') {
+            in_string = true;
+        } else if (c == '[' || c == '{') {
+            deepest = std::max(deepest, ++depth);
+        } else if ((c == ']' || c == '}') && depth > 0) {
+            --depth;
+        }
+    }
+    return deepest;
+}
+
 std::variant<Message, DecodeFailure> decode(std::string_view line) {
+    // nlohmann's parser does not recurse, but copying a value does: a deep enough nest would
+    // overflow the stack. No message of the protocol nests more than a few levels.
+    if (nesting_depth(line) > kMaxNesting) {
+        return DecodeFailure{
+            Error{ErrorCode::invalid_request, "the message nests arrays and objects deeper than " +
+                                                  std::to_string(kMaxNesting) + " levels"},
+            nullptr};
+    }
     Json j = Json::parse(line, nullptr, /*allow_exceptions=*/false);
     if (j.is_discarded()) {
         return DecodeFailure{Error{ErrorCode::parse_error, "the message is not valid JSON"},

@@ -41,6 +41,12 @@ using Message = std::variant<Request, Response>;
 [[nodiscard]] std::string encode(const Request& request);
 [[nodiscard]] std::string encode(const Response& response);
 
+// How deep arrays and objects may nest in one message.
+inline constexpr std::size_t kMaxNesting = 32;
+
+// How deep arrays and objects nest in a JSON text (brackets inside strings not counted).
+[[nodiscard]] std::size_t nesting_depth(std::string_view text);
+
 // Decodes one line (without its newline). On failure the Error says what is wrong and, where the
 // line had a readable id, `id` carries it so the reply can name the call.
 struct DecodeFailure {

@@ -86,6 +86,9 @@ class NetConfig {
     // Every rule of both families that has one of the two shapes above (others are left out).
     [[nodiscard]] virtual std::vector<RoutingRule> list_rules() = 0;
 
+    // Whether any route (of either family, any interface) is in routing table `table`.
+    [[nodiscard]] virtual bool table_in_use(std::uint32_t table) = 0;
+
     // Makes the IPv4 reverse-path filter take packet marks into account (Linux:
     // net.ipv4.conf.all.src_valid_mark = 1), so that a strict filter does not drop the answers
     // to a marked tunnel's UDP packets. wg-quick does the same.

@@ -152,6 +152,17 @@ std::vector<RoutingRule> NetConfigLinux::list_rules() {
     return rules;
 }
 
+bool NetConfigLinux::table_in_use(std::uint32_t table) {
+    auto request = build_dump_routes();
+    for (const auto& reply :
+         socket_.dump(request, "list routes of table " + std::to_string(table))) {
+        if (const auto route = parse_route(reply.view()); route && route->table == table) {
+            return true;
+        }
+    }
+    return false;
+}
+
 void NetConfigLinux::mark_aware_reverse_path() {
     const char* path = "/proc/sys/net/ipv4/conf/all/src_valid_mark";
     std::ofstream out(path);

@@ -29,6 +29,7 @@ class NetConfigLinux final : public NetConfig {
     void remove_rule(const RoutingRule& rule) override;
     [[nodiscard]] std::vector<RoutingRule> list_rules() override;
     void mark_aware_reverse_path() override;
+    [[nodiscard]] bool table_in_use(std::uint32_t table) override;
     [[nodiscard]] std::vector<IpPrefix> list_addresses(std::string_view ifname) override;
     [[nodiscard]] std::vector<Route> list_routes(std::string_view ifname) override;
     void delete_link(std::string_view ifname) override;

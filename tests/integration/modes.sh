@@ -192,6 +192,26 @@ check "default route: an address outside every other route goes through the tunn
 check "default route: and v6" n1 ping -c 2 -i 0.2 -W 2 fd99::1
 check "default route: the peer's endpoint is still reached directly" \
     bash -c "ip netns exec $ns1 ip route get 192.168.244.2 mark 51820 | grep -q veth1"
+# A second full tunnel takes the next table and leaves the first one's rules alone.
+second="$work/second/tm$$c.conf"
+mkdir -p "$work/second"
+printf '[Interface]\nPrivateKey = %s\nAddress = 10.98.0.1/24\n\n[Peer]\nPublicKey = %s\nAllowedIPs = 0.0.0.0/0\nEndpoint = 192.168.244.9:9\n' \
+    "$(wg genkey)" "$pub2" >"$second"
+chmod 600 "$second"
+ip netns exec "$ns1" "$tulled" --config "$second" >"$work/second.log" 2>&1 &
+second_pid=$!
+pids+=("$second_pid")
+for _ in $(seq 50); do
+    ip -n "$ns1" route show table 51821 2>/dev/null | grep -q default && break
+    sleep 0.1
+done
+check "a second default-route tunnel gets table 51821" \
+    bash -c "ip -n $ns1 route show table 51821 | grep -q '^default dev tm$$c'"
+check "and the first tunnel's rules are still there" \
+    bash -c "ip -n $ns1 -4 rule show | grep -q 'not from all fwmark 0xca6c lookup 51820'"
+kill -TERM "$second_pid"
+wait "$second_pid"
+check "with the second gone, the first still carries traffic" n1 ping -c 2 -i 0.2 -W 2 10.99.0.1
 # A killed run leaves its rules behind (the interface and its routes die with the process).
 kill -KILL "$standalone"
 wait "$standalone" 2>/dev/null

@@ -27,6 +27,7 @@
 #include "ipc/messages.hpp"
 #include "platform/fake_tun.hpp"
 #include "platform/system.hpp"
+#include "tests/unit/daemon/fake_net_config.hpp"
 
 namespace tulle::daemon {
 namespace {
@@ -34,34 +35,6 @@ namespace {
 using namespace std::chrono_literals;
 using ipc::ErrorCode;
 using ipc::Json;
-
-// Records what the service would set on the system; never touches it.
-class FakeNetConfig final : public platform::NetConfig {
-  public:
-    void add_address(std::string_view, const platform::IpPrefix& a) override {
-        addresses.push_back(a);
-    }
-    void remove_address(std::string_view, const platform::IpPrefix&) override {}
-    void set_mtu(std::string_view, std::uint32_t) override {}
-    void set_up(std::string_view, bool) override {}
-    void add_route(std::string_view, const platform::IpPrefix& d, std::uint32_t) override {
-        routes.push_back(platform::to_string(d));
-    }
-    void remove_route(std::string_view, const platform::IpPrefix& d, std::uint32_t) override {
-        std::erase(routes, platform::to_string(d));
-    }
-    void add_rule(const platform::RoutingRule&) override {}
-    void remove_rule(const platform::RoutingRule&) override {}
-    std::vector<platform::RoutingRule> list_rules() override { return {}; }
-    void mark_aware_reverse_path() override {}
-    std::vector<platform::IpPrefix> list_addresses(std::string_view) override { return {}; }
-    std::vector<platform::Route> list_routes(std::string_view) override { return {}; }
-    void delete_link(std::string_view) override {}
-    bool link_exists(std::string_view name) override { return name == "eth0"; }
-
-    std::vector<platform::IpPrefix> addresses;
-    std::vector<std::string> routes;
-};
 
 // A blocking client speaking line by line, with a timeout so a broken server fails the test
 // rather than hanging it.
@@ -245,7 +218,7 @@ class ServiceTest : public ::testing::Test {
     platform::FakeTunFactory tuns_;
     std::unique_ptr<platform::UdpSocketFactory> sockets_ =
         platform::make_system_udp_socket_factory();
-    FakeNetConfig net_;
+    testing::FakeNetConfig net_;
     LogHub logs_{4000};
     std::unique_ptr<Service> service_;
     std::thread thread_;

@@ -43,6 +43,16 @@ TEST(StatsHistory, CountersThatGoDownStartAFreshHistory) {
     EXPECT_EQ(history.samples(key(1), 600).size(), 1U);
 }
 
+TEST(StatsHistory, AClockThatStepsBackStartsAfresh) {
+    StatsHistory history;
+    (void)history.record(key(1), 5000, 100, 100);
+    (void)history.record(key(1), 1400, 200, 200);  // an hour back
+    (void)history.record(key(1), 1401, 300, 300);
+    const auto samples = history.samples(key(1), 600);
+    ASSERT_EQ(samples.size(), 2U);
+    EXPECT_EQ(samples.front().time, 1400);
+}
+
 TEST(StatsHistory, ASecondSampleInTheSameSecondIsIgnored) {
     StatsHistory history;
     (void)history.record(key(1), 5, 100, 100);

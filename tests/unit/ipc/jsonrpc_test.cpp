@@ -108,6 +108,19 @@ TEST(ParamReader, NamesTheFieldAndTheExpectedType) {
     EXPECT_EQ(missing.error()->code, ErrorCode::invalid_params);
 }
 
+TEST(Decode, DeepNestingIsRefusedBeforeParsing) {
+    EXPECT_EQ(nesting_depth(R"({"a": [1, {"b": "[[[[["}]})"), 3U);
+    const std::string deep = R"({"jsonrpc":"2.0","id":1,"method":"x","params":)" +
+                             std::string(500000, '[') + std::string(500000, ']') + "}";
+    auto decoded = decode(deep);
+    ASSERT_TRUE(std::holds_alternative<DecodeFailure>(decoded));
+    EXPECT_NE(std::get<DecodeFailure>(decoded).error.message.find("deeper than"),
+              std::string::npos);
+    // A message as deep as the protocol's own still decodes.
+    EXPECT_TRUE(std::holds_alternative<Message>(
+        decode(R"({"jsonrpc":"2.0","id":1,"method":"x","params":{"a":[[{"b":[1]}]]}})")));
+}
+
 TEST(ParamReader, AnUnsignedBeyondTheWidestRangeIsRefusedWithoutOverflow) {
     const Json params{{"bytes", std::numeric_limits<std::uint64_t>::max()}};
     ParamReader reader(params);
