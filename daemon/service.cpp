@@ -291,6 +291,9 @@ Service::Outcome Service::bring_up(const std::string& name, ipc::TunnelConfig co
             }
         });
     };
+    tunnel->on_peer_changed_by_wg = [this, name](const ipc::Key& key, bool removed) {
+        publish_peer(name, key, removed);
+    };
     tunnels_[name] = std::move(tunnel);
     publish_tunnel(name, false);
     return ipc::to_json(status_of(name));

@@ -74,6 +74,15 @@ void Tunnel::start() {
     };
     device_->on_closed = gone;
     uapi_->on_removed = gone;
+    uapi_->on_applied = [this](const UapiSet& set) {
+        resync_routes();
+        if (!on_peer_changed_by_wg) {
+            return;
+        }
+        for (const auto& peer : set.peers) {
+            on_peer_changed_by_wg(to_ipc(peer.public_key), peer.remove);
+        }
+    };
     log_->info("{}: up; wg(8) socket at {}", name_, uapi_->path());
 }
 

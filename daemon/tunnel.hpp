@@ -47,6 +47,8 @@ class Tunnel {
 
     // Called when the interface goes away by itself (deleted, or its wg(8) socket removed).
     std::function<void()> on_gone;
+    // Called for each peer a `wg set` on the tunnel's wg(8) socket changed (true: removed).
+    std::function<void(const ipc::Key&, bool)> on_peer_changed_by_wg;
 
     [[nodiscard]] const std::string& name() const { return name_; }
     [[nodiscard]] Device& device() { return *device_; }

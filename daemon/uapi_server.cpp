@@ -22,8 +22,9 @@ constexpr std::size_t kReadChunk = 4096;
 
 class UapiServer::Connection : public std::enable_shared_from_this<Connection> {
   public:
-    Connection(stream::socket socket, Device& device, spdlog::logger& log)
-        : socket_(std::move(socket)), device_(device), log_(log) {}
+    Connection(stream::socket socket, Device& device, spdlog::logger& log,
+               const std::function<void(const UapiSet&)>& applied)
+        : socket_(std::move(socket)), device_(device), log_(log), applied_(applied) {}
 
     // Ends the conversation; the handlers in flight see the socket closed and stop.
     void close() {
@@ -79,12 +80,17 @@ class UapiServer::Connection : public std::enable_shared_from_this<Connection> {
             log_.info("{}: wg set refused: {}", device_.name(), set.error().message);
             return format_status(set.error().errno_value);
         }
-        return format_status(device_.apply(set.value()));
+        const int status = device_.apply(set.value());
+        if (status == 0 && applied_) {
+            applied_(set.value());
+        }
+        return format_status(status);
     }
 
     stream::socket socket_;
     Device& device_;
     spdlog::logger& log_;
+    const std::function<void(const UapiSet&)>& applied_;  // the server's on_applied
     UapiReader reader_;
     std::array<char, kReadChunk> chunk_{};
     std::string out_;
@@ -161,7 +167,8 @@ void UapiServer::accept() {
         if (error) {
             return;  // closed
         }
-        auto connection = std::make_shared<Connection>(std::move(socket), device_, *log_);
+        auto connection =
+            std::make_shared<Connection>(std::move(socket), device_, *log_, on_applied);
         std::erase_if(connections_, [](const auto& weak) { return weak.expired(); });
         connections_.push_back(connection);
         connection->read();

@@ -40,6 +40,8 @@ class UapiServer {
     // Called when someone deletes the socket file: as with wireguard-go, that asks the
     // interface to go away.
     std::function<void()> on_removed;
+    // Called after a `wg set` request was applied, so others can follow the change.
+    std::function<void(const UapiSet&)> on_applied;
 
   private:
     class Connection;

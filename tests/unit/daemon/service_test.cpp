@@ -380,6 +380,26 @@ TEST_F(ServiceTest, PeersChangeLiveAndRepliesHoldNoSecrets) {
     EXPECT_EQ(everything.find(base64_key(9)), std::string::npos);
 }
 
+TEST_F(ServiceTest, ChangesMadeWithWgSetAreAnnouncedAndRouted) {
+    start();
+    auto client = greeted_client();
+    ASSERT_TRUE(up(*client).ok());
+    ASSERT_TRUE(client->call("subscribe", Json{{"topics", Json::array({"peers"})}}).ok());
+    // What `wg set tt0 peer <key> allowed-ips 10.60.0.0/24` sends on the wg(8) socket.
+    Client wg(options_.uapi_directory + "/tt0.sock");
+    ASSERT_TRUE(wg.connected());
+    wg.send_raw("set=1\npublic_key=" + std::string(64, '4') + "\nallowed_ip=10.60.0.0/24\n\n");
+    const auto status = wg.line();
+    ASSERT_TRUE(status);
+    EXPECT_EQ(*status, "errno=0");
+    // The next reply on the control socket comes after the event.
+    (void)client->call("tunnel.list");
+    ASSERT_EQ(client->events.size(), 1U);
+    EXPECT_EQ(client->events[0].method, "peer.changed");
+    EXPECT_EQ(client->events[0].params.at("tunnel"), "tt0");
+    EXPECT_NE(std::find(net_.routes.begin(), net_.routes.end(), "10.60.0.0/24"), net_.routes.end());
+}
+
 TEST_F(ServiceTest, StatsHistoryFillsEverySecondAndStatsEventsFollow) {
     start();
     auto client = greeted_client();
