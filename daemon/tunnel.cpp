@@ -14,11 +14,6 @@ std::int64_t unix_seconds(std::chrono::system_clock::time_point time) {
     return std::chrono::duration_cast<std::chrono::seconds>(time.time_since_epoch()).count();
 }
 
-bool is_zero(const core::SymmetricKey& key) {
-    return std::all_of(key.bytes().begin(), key.bytes().end(),
-                       [](std::uint8_t b) { return b == 0; });
-}
-
 }  // namespace
 
 ipc::Key to_ipc(const core::PublicKey& key) {
@@ -111,24 +106,16 @@ std::string Tunnel::change_peer(const ipc::PeerChange& change, bool create) {
     peer.public_key = to_core(change.public_key);
     peer.update_only = !create;
     if (change.preshared_key) {
-        core::SymmetricKey psk;
-        if (*change.preshared_key) {
-            std::copy((*change.preshared_key)->bytes().begin(),
-                      (*change.preshared_key)->bytes().end(), psk.bytes().begin());
-        }
-        peer.preshared_key = psk;
+        // All zeros is "no preshared key" to the UAPI.
+        peer.preshared_key =
+            *change.preshared_key ? to_core(**change.preshared_key) : core::SymmetricKey{};
     }
     if (change.endpoint && *change.endpoint) {
-        const ipc::Endpoint& endpoint = **change.endpoint;
-        if (endpoint.is_address()) {
-            peer.endpoint = to_core(endpoint.address(), endpoint.port());
-        } else {
-            auto resolved = resolve_with_system(endpoint.host(), endpoint.port());
-            if (!resolved.ok()) {
-                return "endpoint: " + resolved.error();
-            }
-            peer.endpoint = resolved.value();
+        auto endpoint = to_core(**change.endpoint, resolve_with_system);
+        if (!endpoint.ok()) {
+            return "endpoint: " + endpoint.error();
         }
+        peer.endpoint = endpoint.value();
     }
     peer.persistent_keepalive = change.persistent_keepalive;
     if (change.allowed_ips) {
@@ -178,8 +165,12 @@ void Tunnel::resync_routes() {
 }
 
 std::vector<ipc::PeerStatus> Tunnel::peers() const {
+    return peers_of(device_->snapshot());
+}
+
+std::vector<ipc::PeerStatus> Tunnel::peers_of(const UapiDevice& snapshot) const {
     std::vector<ipc::PeerStatus> out;
-    for (const auto& info : device_->snapshot().peers) {
+    for (const auto& info : snapshot.peers) {
         ipc::PeerStatus peer;
         peer.public_key = to_ipc(info.public_key);
         if (auto name = names_.find(peer.public_key); name != names_.end()) {
@@ -197,7 +188,7 @@ std::vector<ipc::PeerStatus> Tunnel::peers() const {
             peer.tx_rate = rates->second.tx;
         }
         peer.persistent_keepalive = info.persistent_keepalive;
-        peer.has_preshared_key = info.preshared_key && !is_zero(*info.preshared_key);
+        peer.has_preshared_key = info.preshared_key && !info.preshared_key->is_zero();
         out.push_back(std::move(peer));
     }
     return out;
@@ -237,11 +228,7 @@ ipc::TunnelConfig Tunnel::current_config(bool with_secrets) const {
     }
     const UapiDevice snapshot = device_->snapshot();
     if (with_secrets && snapshot.private_key) {
-        std::array<std::uint8_t, ipc::kKeySize> bytes{};
-        std::copy(snapshot.private_key->bytes().begin(), snapshot.private_key->bytes().end(),
-                  bytes.begin());
-        config.iface.private_key = ipc::SecretKey(bytes);
-        ipc::secure_zero(bytes);
+        config.iface.private_key = to_ipc(*snapshot.private_key);
     } else {
         config.iface.private_key = ipc::SecretKey();
     }
@@ -251,12 +238,8 @@ ipc::TunnelConfig Tunnel::current_config(bool with_secrets) const {
         if (auto name = names_.find(peer.public_key); name != names_.end()) {
             peer.name = name->second;
         }
-        if (with_secrets && info.preshared_key && !is_zero(*info.preshared_key)) {
-            std::array<std::uint8_t, ipc::kKeySize> bytes{};
-            std::copy(info.preshared_key->bytes().begin(), info.preshared_key->bytes().end(),
-                      bytes.begin());
-            peer.preshared_key = ipc::SecretKey(bytes);
-            ipc::secure_zero(bytes);
+        if (with_secrets && info.preshared_key && !info.preshared_key->is_zero()) {
+            peer.preshared_key = to_ipc(*info.preshared_key);
         }
         // Keep a host name as the file gave it; otherwise the address the engine uses now.
         const auto& original = standalone_.config().peers;
@@ -283,8 +266,9 @@ ipc::StatsEvent Tunnel::sample(std::int64_t now) {
     ipc::StatsEvent event;
     event.tunnel = name_;
     event.time = now;
+    const UapiDevice snapshot = device_->snapshot();
     std::vector<ipc::Key> present;
-    for (const auto& info : device_->snapshot().peers) {
+    for (const auto& info : snapshot.peers) {
         const ipc::Key key = to_ipc(info.public_key);
         present.push_back(key);
         rates_[key] = history_.record(key, now, info.rx_bytes, info.tx_bytes);
@@ -293,7 +277,7 @@ ipc::StatsEvent Tunnel::sample(std::int64_t now) {
     std::erase_if(rates_, [&](const auto& entry) {
         return std::find(present.begin(), present.end(), entry.first) == present.end();
     });
-    event.peers = peers();
+    event.peers = peers_of(snapshot);
     return event;
 }
 

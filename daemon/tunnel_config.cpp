@@ -27,6 +27,27 @@ platform::IpPrefix to_platform(const ipc::IpPrefix& prefix) {
     return out;
 }
 
+core::SymmetricKey to_core(const ipc::SecretKey& key) {
+    core::SymmetricKey out;
+    std::copy(key.bytes().begin(), key.bytes().end(), out.bytes().begin());
+    return out;
+}
+
+ipc::SecretKey to_ipc(const core::SymmetricKey& key) {
+    std::array<std::uint8_t, ipc::kKeySize> bytes{};
+    std::copy(key.bytes().begin(), key.bytes().end(), bytes.begin());
+    ipc::SecretKey out(bytes);
+    ipc::secure_zero(bytes);
+    return out;
+}
+
+ipc::Result<core::Endpoint> to_core(const ipc::Endpoint& endpoint, const Resolver& resolve) {
+    if (endpoint.is_address()) {
+        return to_core(endpoint.address(), endpoint.port());
+    }
+    return resolve(endpoint.host(), endpoint.port());
+}
+
 ipc::Result<core::Endpoint> resolve_with_system(const std::string& host, std::uint16_t port) {
     addrinfo hints{};
     hints.ai_family = AF_UNSPEC;
@@ -74,23 +95,16 @@ ipc::Result<UapiSet> to_uapi_set(const ipc::TunnelConfig& config, const Resolver
         std::copy(peer.public_key.bytes().begin(), peer.public_key.bytes().end(),
                   change.public_key.begin());
         if (peer.preshared_key) {
-            core::SymmetricKey psk;
-            std::copy(peer.preshared_key->bytes().begin(), peer.preshared_key->bytes().end(),
-                      psk.bytes().begin());
-            change.preshared_key = psk;
+            change.preshared_key = to_core(*peer.preshared_key);
         }
         if (peer.endpoint) {
-            if (peer.endpoint->is_address()) {
-                change.endpoint = to_core(peer.endpoint->address(), peer.endpoint->port());
-            } else {
-                auto resolved = resolve(peer.endpoint->host(), peer.endpoint->port());
-                if (!resolved.ok()) {
-                    const std::string who =
-                        peer.name.empty() ? peer.public_key.to_base64() : "'" + peer.name + "'";
-                    return ipc::fail("peer " + who + ": Endpoint: " + resolved.error());
-                }
-                change.endpoint = resolved.value();
+            auto endpoint = to_core(*peer.endpoint, resolve);
+            if (!endpoint.ok()) {
+                const std::string who =
+                    peer.name.empty() ? peer.public_key.to_base64() : "'" + peer.name + "'";
+                return ipc::fail("peer " + who + ": Endpoint: " + endpoint.error());
             }
+            change.endpoint = endpoint.value();
         }
         change.persistent_keepalive = peer.persistent_keepalive;
         change.replace_allowed_ips = true;

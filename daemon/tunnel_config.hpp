@@ -26,6 +26,11 @@ using Resolver =
 
 [[nodiscard]] core::Endpoint to_core(const ipc::IpAddress& address, std::uint16_t port);
 [[nodiscard]] platform::IpPrefix to_platform(const ipc::IpPrefix& prefix);
+[[nodiscard]] core::SymmetricKey to_core(const ipc::SecretKey& key);
+[[nodiscard]] ipc::SecretKey to_ipc(const core::SymmetricKey& key);
+// An endpoint as the engine needs it: an address as is, a host name through `resolve`.
+[[nodiscard]] ipc::Result<core::Endpoint> to_core(const ipc::Endpoint& endpoint,
+                                                  const Resolver& resolve);
 
 // The UAPI set that configures a fresh device as the file says (replacing all peers). Fails
 // with a message naming the peer whose endpoint does not resolve.
