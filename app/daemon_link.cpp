@@ -2,16 +2,21 @@
 
 #include <algorithm>
 #include <string>
-#include <variant>
+#include <utility>
 
-#include "ipc/jsonrpc.hpp"
 #include "ipc/version.hpp"
 
 namespace tulle::app {
 namespace {
 constexpr int kFirstRetryMs = 500;
 constexpr int kMaxRetryMs = 10000;
-constexpr int kHelloId = 1;
+
+template <typename T>
+void emit_decoded(const ipc::Decoded<T>& decoded, const std::function<void(const T&)>& emit_fn) {
+    if (const auto* value = std::get_if<T>(&decoded)) {
+        emit_fn(*value);
+    }
+}
 }  // namespace
 
 DaemonLink::DaemonLink(QString socket_path, QObject* parent)
@@ -24,10 +29,8 @@ DaemonLink::DaemonLink(QString socket_path, QObject* parent)
     connect(&socket_, &QLocalSocket::connected, this, &DaemonLink::on_connected);
     connect(&socket_, &QLocalSocket::readyRead, this, &DaemonLink::on_ready_read);
     connect(&socket_, &QLocalSocket::errorOccurred, this, &DaemonLink::on_error);
-    connect(&socket_, &QLocalSocket::disconnected, this, [this] {
-        set_state(State::unavailable, tr("The connection to tulled was lost; reconnecting."));
-        schedule_retry();
-    });
+    connect(&socket_, &QLocalSocket::disconnected, this,
+            [this] { on_lost(tr("The connection to tulled was lost; reconnecting.")); });
 }
 
 DaemonLink::~DaemonLink() {
@@ -44,48 +47,132 @@ void DaemonLink::start() {
 void DaemonLink::try_connect() {
     framer_ = ipc::LineFramer(ipc::kMaxMessageSize);
     socket_.abort();
+    if (state_ != State::unavailable && state_ != State::incompatible) {
+        set_state(State::connecting, {});
+    }
     socket_.connectToServer(socket_path_);
+}
+
+void DaemonLink::send(std::int64_t id, std::string_view method, ipc::Json params) {
+    const std::string line = ipc::encode(ipc::Request{id, std::string(method), std::move(params)});
+    socket_.write(line.data(), static_cast<qint64>(line.size()));
+}
+
+void DaemonLink::call(std::string_view method, ipc::Json params, QObject* context,
+                      ReplyHandler handler) {
+    if (state_ != State::connected) {
+        // Answered on the next turn of the loop, as a reply would be, never inside the caller.
+        const ipc::Error error{ipc::ErrorCode::internal_error,
+                               tr("tulled is not connected.").toStdString()};
+        // A timer object rather than QTimer::singleShot(functor): the same, and clear to the
+        // static analyser, which misreads the functor overload's ownership.
+        auto* timer = new QTimer(context != nullptr ? context : this);
+        timer->setSingleShot(true);
+        connect(timer, &QTimer::timeout, timer, [timer, handler = std::move(handler), error] {
+            handler(error);
+            timer->deleteLater();
+        });
+        timer->start(0);
+        return;
+    }
+    const std::int64_t id = next_id_++;
+    pending_.emplace(id, Pending{QPointer<QObject>(context), std::move(handler)});
+    send(id, method, std::move(params));
 }
 
 void DaemonLink::on_connected() {
     ipc::HelloParams hello;
     hello.client = std::string("tulle ") + kVersion;
-    const std::string line =
-        ipc::encode(ipc::Request{kHelloId, std::string(ipc::method::kHello), ipc::to_json(hello)});
-    socket_.write(line.data(), static_cast<qint64>(line.size()));
+    const std::int64_t id = next_id_++;
+    pending_.emplace(id, Pending{QPointer<QObject>(this),
+                                 [this](const Outcome& outcome) { on_hello(outcome); }});
+    send(id, ipc::method::kHello, ipc::to_json(hello));
+}
+
+void DaemonLink::on_hello(const Outcome& outcome) {
+    if (const auto* error = std::get_if<ipc::Error>(&outcome)) {
+        refuse(QString::fromStdString(error->message));
+        return;
+    }
+    auto hello = ipc::hello_result_from_json(std::get<ipc::Json>(outcome));
+    if (const auto* error = std::get_if<ipc::Error>(&hello)) {
+        refuse(QString::fromStdString(error->message));
+        return;
+    }
+    const auto& result = std::get<ipc::HelloResult>(hello);
+    const std::string mismatch = ipc::version_mismatch(ipc::kProtocolVersion, result.version);
+    if (!mismatch.empty()) {
+        refuse(QString::fromStdString(mismatch));
+        return;
+    }
+    backoff_ms_ = kFirstRetryMs;
+    // Every event, so the app follows changes made by tullectl or wg(8) as well as its own.
+    const std::int64_t id = next_id_++;
+    pending_.emplace(id, Pending{QPointer<QObject>(this), [](const Outcome&) {}});
+    send(id, ipc::method::kSubscribe, ipc::to_json(ipc::Subscription{}));
+    set_state(State::connected, QString::fromStdString(result.daemon));
+}
+
+void DaemonLink::refuse(const QString& why) {
+    // Try again now and then: the daemon (or the app) may be updated in the meantime.
+    set_state(State::incompatible, why);
+    backoff_ms_ = kMaxRetryMs;
+    refusing_ = true;  // the disconnect this causes keeps the message
+    socket_.abort();
+    refusing_ = false;
+    schedule_retry();
 }
 
 void DaemonLink::on_ready_read() {
     const QByteArray bytes = socket_.readAll();
     if (!framer_.feed({bytes.constData(), static_cast<std::size_t>(bytes.size())})) {
-        set_state(State::incompatible, tr("tulled sent a message over the size limit."));
-        socket_.abort();
+        refuse(tr("tulled sent a message over the size limit."));
         return;
     }
     while (auto line = framer_.next()) {
         auto decoded = ipc::decode(*line);
         const auto* message = std::get_if<ipc::Message>(&decoded);
-        const auto* response = message ? std::get_if<ipc::Response>(message) : nullptr;
-        if (response == nullptr || response->id != kHelloId) {
+        if (message == nullptr) {
             continue;
         }
-        if (const auto* error = std::get_if<ipc::Error>(&response->outcome)) {
-            set_state(State::incompatible, QString::fromStdString(error->message));
+        if (const auto* request = std::get_if<ipc::Request>(message)) {
+            if (request->is_notification()) {
+                on_event(*request);
+            }
             continue;
         }
-        auto hello = ipc::hello_result_from_json(std::get<ipc::Json>(response->outcome));
-        if (const auto* error = std::get_if<ipc::Error>(&hello)) {
-            set_state(State::incompatible, QString::fromStdString(error->message));
+        const auto& response = std::get<ipc::Response>(*message);
+        if (!response.id.is_number_integer()) {
             continue;
         }
-        const auto& result = std::get<ipc::HelloResult>(hello);
-        const std::string mismatch = ipc::version_mismatch(ipc::kProtocolVersion, result.version);
-        if (!mismatch.empty()) {
-            set_state(State::incompatible, QString::fromStdString(mismatch));
+        auto found = pending_.find(response.id.get<std::int64_t>());
+        if (found == pending_.end()) {
             continue;
         }
-        backoff_ms_ = kFirstRetryMs;
-        set_state(State::connected, QString::fromStdString(result.daemon));
+        Pending pending = std::move(found->second);
+        pending_.erase(found);
+        if (pending.context != nullptr) {
+            pending.handler(response.outcome);
+        }
+        if (socket_.state() != QLocalSocket::ConnectedState) {
+            return;  // a handler closed the link
+        }
+    }
+}
+
+void DaemonLink::on_event(const ipc::Request& event) {
+    if (event.method == ipc::event::kStats) {
+        emit_decoded<ipc::StatsEvent>(ipc::stats_event_from_json(event.params),
+                                      [this](const auto& value) { emit stats(value); });
+    } else if (event.method == ipc::event::kTunnelChanged) {
+        emit_decoded<ipc::TunnelChanged>(ipc::tunnel_changed_from_json(event.params),
+                                         [this](const auto& value) { emit tunnel_changed(value); });
+    } else if (event.method == ipc::event::kPeerChanged) {
+        emit_decoded<ipc::PeerChanged>(ipc::peer_changed_from_json(event.params),
+                                       [this](const auto& value) { emit peer_changed(value); });
+    } else if (event.method == ipc::event::kLog) {
+        emit_decoded<ipc::LogLine>(ipc::log_line_from_json(event.params),
+                                   [this](const auto& value) { emit log_line(value); });
     }
 }
 
@@ -98,20 +185,39 @@ void DaemonLink::on_error(QLocalSocket::LocalSocketError error) {
         case QLocalSocket::ServerNotFoundError:
         case QLocalSocket::ConnectionRefusedError:
             what = tr("tulled is not running: nothing answers on its control socket %1. "
-                      "Tulle keeps trying and connects as soon as tulled starts.")
+                      "Start it with \"sudo systemctl start tulled\"; Tulle connects as soon as "
+                      "it runs.")
                        .arg(socket_path_);
             break;
         case QLocalSocket::SocketAccessError:
             what = tr("You may not use tulled's control socket %1. Add yourself to the group "
-                      "\"tulle\" and log in again.")
+                      "\"tulle\" (sudo adduser $USER tulle) and log in again.")
                        .arg(socket_path_);
             break;
         default:
             what = tr("Cannot reach tulled: %1").arg(socket_.errorString());
             break;
     }
-    set_state(State::unavailable, what);
+    on_lost(what);
+}
+
+void DaemonLink::on_lost(const QString& why) {
+    fail_pending(why);
+    if (!refusing_) {
+        set_state(State::unavailable, why);
+    }
     schedule_retry();
+}
+
+void DaemonLink::fail_pending(const QString& why) {
+    auto pending = std::move(pending_);
+    pending_.clear();
+    const ipc::Error error{ipc::ErrorCode::internal_error, why.toStdString()};
+    for (auto& [id, call] : pending) {
+        if (call.context != nullptr && call.context != this) {
+            call.handler(error);
+        }
+    }
 }
 
 void DaemonLink::schedule_retry() {

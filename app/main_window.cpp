@@ -1,32 +1,113 @@
 #include "app/main_window.hpp"
 
+#include <QAction>
+#include <QApplication>
+#include <QCloseEvent>
+#include <QMenuBar>
 #include <QMessageBox>
+#include <QSettings>
+#include <QStatusBar>
 #include <QVBoxLayout>
 #include <QWidget>
 
+#include "app/autostart.hpp"
 #include "app/theme.hpp"
 #include "ipc/version.hpp"
 
 namespace tulle::app {
+namespace {
+const QString kGeometry = QStringLiteral("ui/geometry");
+const QString kPage = QStringLiteral("ui/page");
+constexpr int kStatusMs = 8000;
+}  // namespace
 
-MainWindow::MainWindow(DaemonLink& link, QWidget* parent)
-    : QMainWindow(parent), banner_(new QLabel(this)), tunnels_(new QLabel(this)) {
+MainWindow::MainWindow(TunnelHub& hub, TunnelActions& actions, QWidget* parent)
+    : QMainWindow(parent),
+      banner_(new QLabel(this)),
+      pages_(new QTabWidget(this)),
+      tunnels_(new TunnelsPage(hub, actions, this)),
+      peers_(new PeersPage(hub, this)),
+      throughput_(new ThroughputPage(hub, this)),
+      logs_(new LogsPage(hub.link(), this)) {
     setWindowTitle(tr("Tulle"));
     setWindowIcon(state_icon(TunnelState::on, IconVariant::light));
     auto* central = new QWidget(this);
     auto* layout = new QVBoxLayout(central);
+    banner_->setObjectName(QStringLiteral("banner"));
     banner_->setWordWrap(true);
     banner_->setTextInteractionFlags(Qt::TextSelectableByMouse);
     banner_->setMargin(8);
     banner_->setAutoFillBackground(true);
-    tunnels_->setAlignment(Qt::AlignCenter);
-    tunnels_->setText(tr("Tulle %1\nTunnels appear here once tulled is running.").arg(kVersion));
+    pages_->setObjectName(QStringLiteral("pages"));
+    pages_->addTab(tunnels_, tr("&Tunnels"));
+    pages_->addTab(peers_, tr("&Peers"));
+    pages_->addTab(throughput_, tr("T&hroughput"));
+    pages_->addTab(logs_, tr("&Logs"));
     layout->addWidget(banner_);
-    layout->addWidget(tunnels_, 1);
+    layout->addWidget(pages_, 1);
     setCentralWidget(central);
-    resize(720, 480);
-    connect(&link, &DaemonLink::state_changed, this, &MainWindow::update);
-    update(link.state(), link.detail());
+    build_menus(actions);
+
+    connect(&hub.link(), &DaemonLink::state_changed, this, &MainWindow::update_banner);
+    update_banner(hub.link().state(), hub.link().detail());
+    auto show_status = [this](const QString& text) { statusBar()->showMessage(text, kStatusMs); };
+    connect(peers_, &PeersPage::status_message, this, show_status);
+    connect(&actions, &TunnelActions::message, this,
+            [show_status](const QString& text, bool) { show_status(text); });
+    // Double-clicking a peer's row opens the editor; its chart is one tab away.
+    connect(pages_, &QTabWidget::currentChanged, this, [this](int index) {
+        QSettings().setValue(kPage, index);
+        if (pages_->widget(index) == throughput_ && !peers_->tunnel().isEmpty()) {
+            const QModelIndexList rows = peers_->table().selectionModel()->selectedRows();
+            if (!rows.isEmpty()) {
+                throughput_->show_peer(peers_->tunnel(), rows.front().data(kKeyRole).toString());
+            }
+        }
+    });
+
+    QSettings settings;
+    if (!restoreGeometry(settings.value(kGeometry).toByteArray())) {
+        resize(900, 600);
+    }
+    pages_->setCurrentIndex(settings.value(kPage, 0).toInt());
+}
+
+void MainWindow::build_menus(TunnelActions& actions) {
+    QMenu* file = menuBar()->addMenu(tr("&File"));
+    QAction* import = file->addAction(tr("&Import tunnel from file…"));
+    import->setShortcut(QKeySequence::Open);
+    connect(import, &QAction::triggered, &actions, &TunnelActions::import_interactive);
+    file->addSeparator();
+    QAction* close = file->addAction(tr("&Close window"));
+    close->setShortcut(QKeySequence::Close);
+    connect(close, &QAction::triggered, this, &QWidget::close);
+    QAction* quit = file->addAction(tr("&Quit Tulle"));
+    quit->setShortcut(QKeySequence::Quit);
+    connect(quit, &QAction::triggered, qApp, &QCoreApplication::quit);
+
+    QMenu* settings = menuBar()->addMenu(tr("&Settings"));
+    QAction* autostart = settings->addAction(tr("&Start Tulle at login"));
+    autostart->setCheckable(true);
+    autostart->setChecked(autostart_enabled());
+    connect(autostart, &QAction::toggled, this, [this, autostart](bool on) {
+        const QString error = set_autostart(on);
+        if (!error.isEmpty()) {
+            const QSignalBlocker block(autostart);
+            autostart->setChecked(!on);
+            QMessageBox::warning(this, tr("Start at login"), error);
+        }
+    });
+
+    QMenu* help = menuBar()->addMenu(tr("&Help"));
+    connect(help->addAction(tr("&About Tulle")), &QAction::triggered, this, [this] {
+        QMessageBox::about(this, tr("About Tulle"),
+                           tr("Tulle %1\nWireGuard tunnels for your desktop.").arg(kVersion));
+    });
+}
+
+void MainWindow::closeEvent(QCloseEvent* event) {
+    QSettings().setValue(kGeometry, saveGeometry());
+    QMainWindow::closeEvent(event);
 }
 
 void MainWindow::explain_missing_tray() {
@@ -39,25 +120,31 @@ void MainWindow::explain_missing_tray() {
     box->open();
 }
 
-void MainWindow::update(DaemonLink::State state, const QString& detail) {
+void MainWindow::update_banner(DaemonLink::State state, const QString& detail) {
     QPalette palette = banner_->palette();
     switch (state) {
         case DaemonLink::State::connected:
+            // All is well: the banner steps aside; the status bar names the daemon.
             banner_->setText(tr("Connected to %1.").arg(detail));
-            palette.setColor(QPalette::Window, QColor(0xd8, 0xf0, 0xdc));
-            break;
+            banner_->hide();
+            statusBar()->showMessage(tr("Connected to %1.").arg(detail), kStatusMs);
+            return;
         case DaemonLink::State::connecting:
             banner_->setText(tr("Connecting to tulled…"));
             palette.setColor(QPalette::Window, QColor(0xfd, 0xf3, 0xd0));
             break;
         case DaemonLink::State::unavailable:
-        case DaemonLink::State::incompatible:
             banner_->setText(detail);
+            palette.setColor(QPalette::Window, QColor(0xfa, 0xdb, 0xd8));
+            break;
+        case DaemonLink::State::incompatible:
+            banner_->setText(tr("%1\nTulle tries again every few seconds.").arg(detail));
             palette.setColor(QPalette::Window, QColor(0xfa, 0xdb, 0xd8));
             break;
     }
     palette.setColor(QPalette::WindowText, QColor(0x20, 0x21, 0x24));
     banner_->setPalette(palette);
+    banner_->show();
 }
 
 }  // namespace tulle::app

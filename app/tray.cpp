@@ -3,52 +3,148 @@
 #include <QApplication>
 #include <QPalette>
 
+#include "app/format.hpp"
+
 namespace tulle::app {
 
-Tray::Tray(DaemonLink& link, QObject* parent) : QObject(parent) {
-    status_action_ = menu_.addAction(tr("Connecting to tulled…"));
-    status_action_->setEnabled(false);
-    menu_.addSeparator();
-    connect(menu_.addAction(tr("Open Tulle")), &QAction::triggered, this, &Tray::open_requested);
-    connect(menu_.addAction(tr("Quit")), &QAction::triggered, this, &Tray::quit_requested);
+TunnelState tray_state(const TunnelHub& hub) {
+    if (hub.link().state() == DaemonLink::State::unavailable ||
+        hub.link().state() == DaemonLink::State::incompatible || hub.any_failing()) {
+        return TunnelState::error;
+    }
+    if (hub.link().state() == DaemonLink::State::connecting) {
+        return TunnelState::connecting;
+    }
+    if (hub.tunnels_up() == 0) {
+        return TunnelState::off;
+    }
+    return hub.all_connected() ? TunnelState::on : TunnelState::connecting;
+}
+
+Tray::Tray(TunnelHub& hub, TunnelActions& actions, QObject* parent)
+    : QObject(parent), hub_(hub), actions_(actions) {
     icon_.setContextMenu(&menu_);
     connect(&icon_, &QSystemTrayIcon::activated, this, [this](QSystemTrayIcon::ActivationReason r) {
         if (r == QSystemTrayIcon::Trigger) {
             emit open_requested();
         }
     });
-    connect(&link, &DaemonLink::state_changed, this, &Tray::update);
-    update(link.state(), link.detail());
+    connect(&hub_.link(), &DaemonLink::state_changed, this, [this] {
+        rebuild_menu();
+        update_icon();
+    });
+    connect(&hub_, &TunnelHub::tunnels_reset, this, [this] {
+        rebuild_menu();
+        update_icon();
+    });
+    connect(&hub_, &TunnelHub::stats_updated, this, &Tray::update_icon);
+    connect(&hub_, &TunnelHub::tunnel_went_up, this, [this](const QString& name) {
+        notify(tr("%1 is up").arg(name), tr("Tunnel %1 is connected.").arg(name),
+               QSystemTrayIcon::Information);
+    });
+    connect(&hub_, &TunnelHub::tunnel_went_down, this, [this](const QString& name) {
+        notify(tr("%1 is down").arg(name), tr("Tunnel %1 was turned off.").arg(name),
+               QSystemTrayIcon::Information);
+    });
+    connect(&hub_, &TunnelHub::handshake_failing, this,
+            [this](const QString& tunnel, const QString& peer) {
+                notify(tr("No handshake with %1").arg(peer),
+                       tr("Tunnel %1 keeps trying to reach peer %2 without an answer. Check its "
+                          "endpoint and keys.")
+                           .arg(tunnel, peer),
+                       QSystemTrayIcon::Warning);
+            });
+    // Panels follow the window theme on most desktops; when the palette changes, so does the ink.
+    qApp->installEventFilter(this);
+    rebuild_menu();
+    update_icon();
+}
+
+bool Tray::eventFilter(QObject* watched, QEvent* event) {
+    if (watched == qApp && event->type() == QEvent::ApplicationPaletteChange) {
+        update_icon();
+    }
+    return QObject::eventFilter(watched, event);
 }
 
 void Tray::show() {
     icon_.show();
 }
 
-void Tray::update(DaemonLink::State state, const QString& detail) {
-    // Panels follow the window theme on most desktops; pick ink that contrasts with it.
+void Tray::notify(const QString& title, const QString& text, QSystemTrayIcon::MessageIcon icon) {
+    last_notification_ = title + QStringLiteral(": ") + text;
+    if (icon_.isVisible() && QSystemTrayIcon::supportsMessages()) {
+        icon_.showMessage(title, text, icon);
+    }
+}
+
+void Tray::rebuild_menu() {
+    menu_.clear();
+    const bool connected = hub_.link().state() == DaemonLink::State::connected;
+    if (!connected) {
+        QAction* status = menu_.addAction(hub_.link().state() == DaemonLink::State::connecting
+                                              ? tr("Connecting to tulled…")
+                                              : hub_.link().detail());
+        status->setEnabled(false);
+    }
+    for (const auto& [name, view] : hub_.tunnels()) {
+        QAction* toggle = menu_.addAction(name);
+        toggle->setObjectName(QStringLiteral("tray_tunnel_") + name);
+        toggle->setCheckable(true);
+        toggle->setChecked(view.status.up);
+        toggle->setEnabled(connected);
+        connect(toggle, &QAction::triggered, this,
+                [this, tunnel = name](bool on) { actions_.set_up(tunnel, on); });
+        if (view.status.up) {
+            for (const auto& address : view.status.addresses) {
+                QAction* line = menu_.addAction(QStringLiteral("    ") +
+                                                QString::fromStdString(address.to_string()));
+                line->setEnabled(false);
+            }
+        }
+    }
+    if (hub_.tunnels().empty() && connected) {
+        menu_.addAction(tr("No tunnels yet"))->setEnabled(false);
+    }
+    menu_.addSeparator();
+    connect(menu_.addAction(tr("Open Tulle")), &QAction::triggered, this, &Tray::open_requested);
+    connect(menu_.addAction(tr("Import tunnel from file…")), &QAction::triggered, &actions_,
+            &TunnelActions::import_interactive);
+    menu_.addSeparator();
+    connect(menu_.addAction(tr("Quit")), &QAction::triggered, this, &Tray::quit_requested);
+}
+
+void Tray::update_icon() {
     const IconVariant variant =
         variant_for_background(QApplication::palette().color(QPalette::Window));
-    TunnelState shown = TunnelState::off;
+    state_ = tray_state(hub_);
+    icon_.setIcon(state_icon(state_, variant));
     QString line;
-    switch (state) {
-        case DaemonLink::State::connecting:
-            shown = TunnelState::connecting;
-            line = tr("Connecting to tulled…");
+    switch (state_) {
+        case TunnelState::off:
+            line = tr("no tunnel is up");
             break;
-        case DaemonLink::State::connected:
-            shown = TunnelState::off;
-            line = tr("Connected to %1").arg(detail);
+        case TunnelState::connecting:
+            line = hub_.link().state() == DaemonLink::State::connected
+                       ? tr("waiting for handshakes")
+                       : tr("connecting to tulled");
             break;
-        case DaemonLink::State::unavailable:
-        case DaemonLink::State::incompatible:
-            shown = TunnelState::error;
-            line = detail;
+        case TunnelState::on:
+            line = tr("%n tunnel(s) up", nullptr, hub_.tunnels_up());
+            break;
+        case TunnelState::error:
+            line = hub_.link().state() == DaemonLink::State::connected
+                       ? tr("a peer does not answer")
+                       : hub_.link().detail();
             break;
     }
-    icon_.setIcon(state_icon(shown, variant));
-    icon_.setToolTip(tr("Tulle — %1").arg(line));
-    status_action_->setText(line);
+    QString tip = tr("Tulle — %1").arg(line);
+    if (hub_.tunnels_up() > 0) {
+        tip += QLatin1Char('\n') +
+               tr("↓ %1   ↑ %2")
+                   .arg(format_rate(hub_.total_rx_rate()), format_rate(hub_.total_tx_rate()));
+    }
+    icon_.setToolTip(tip);
 }
 
 }  // namespace tulle::app

@@ -1,4 +1,7 @@
-// The tray icon and its menu.
+// The tray icon and its menu: one checkable entry per tunnel, the addresses of those that are up,
+// "Open Tulle", "Import tunnel from file…" and "Quit". The icon shows the state (off, connecting,
+// on, error) in the variant that reads on the panel; the tooltip gives the state and total rates.
+// Notifications say when a tunnel goes up or down and when a peer's handshake keeps failing.
 #pragma once
 
 #include <QAction>
@@ -6,29 +9,45 @@
 #include <QObject>
 #include <QSystemTrayIcon>
 
-#include "app/daemon_link.hpp"
 #include "app/theme.hpp"
+#include "app/tunnel_actions.hpp"
 
 namespace tulle::app {
 
 class Tray : public QObject {
     Q_OBJECT
   public:
-    explicit Tray(DaemonLink& link, QObject* parent = nullptr);
+    Tray(TunnelHub& hub, TunnelActions& actions, QObject* parent = nullptr);
 
     void show();
     [[nodiscard]] const QSystemTrayIcon& icon() const { return icon_; }
+    [[nodiscard]] QMenu& menu() { return menu_; }
+    [[nodiscard]] TunnelState shown_state() const { return state_; }
+    // The last notification, for tests: title and text.
+    [[nodiscard]] QString last_notification() const { return last_notification_; }
 
   signals:
     void open_requested();
     void quit_requested();
 
-  private:
-    void update(DaemonLink::State state, const QString& detail);
+  protected:
+    bool eventFilter(QObject* watched, QEvent* event) override;
 
+  private:
+    void rebuild_menu();
+    void update_icon();
+    void notify(const QString& title, const QString& text, QSystemTrayIcon::MessageIcon icon);
+
+    TunnelHub& hub_;
+    TunnelActions& actions_;
     QSystemTrayIcon icon_;
     QMenu menu_;
-    QAction* status_action_;
+    TunnelState state_ = TunnelState::off;
+    QString last_notification_;
 };
+
+// The tray's state: error when tulled is away or a handshake keeps failing; off when no tunnel is
+// up; connecting while a running tunnel's peers have no session yet; on otherwise.
+[[nodiscard]] TunnelState tray_state(const TunnelHub& hub);
 
 }  // namespace tulle::app

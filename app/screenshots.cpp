@@ -1,0 +1,63 @@
+#include "app/screenshots.hpp"
+
+#include <cstdio>
+
+#include <QApplication>
+#include <QDir>
+#include <QTimer>
+
+#include "app/peer_editor.hpp"
+
+namespace tulle::app {
+namespace {
+
+bool save(QWidget& widget, const QString& folder, const QString& name) {
+    QApplication::processEvents();
+    const QString path = QDir(folder).filePath(name + QStringLiteral(".png"));
+    const bool ok = widget.grab().save(path);
+    std::fprintf(ok ? stdout : stderr, "screenshots: %s %s\n", ok ? "wrote" : "could not write",
+                 qPrintable(path));
+    return ok;
+}
+
+}  // namespace
+
+void take_screenshots(MainWindow& window, TunnelHub& hub, const QString& folder, int settle_ms) {
+    QDir().mkpath(folder);
+    window.resize(980, 640);
+    window.show();
+    auto* timer = new QTimer(&window);
+    timer->setSingleShot(true);
+    timer->start(settle_ms);
+    QObject::connect(timer, &QTimer::timeout, &window, [&window, &hub, folder] {
+        bool ok = true;
+        QTabWidget& pages = window.pages();
+        const std::array<const char*, 4> names{"tunnels", "peers", "throughput", "logs"};
+        for (int i = 0; i < pages.count() && i < static_cast<int>(names.size()); ++i) {
+            pages.setCurrentIndex(i);
+            if (pages.widget(i) == &window.peers_page() &&
+                window.peers_page().table().model()->rowCount() > 0) {
+                window.peers_page().table().selectRow(0);
+            }
+            ok =
+                save(window, folder, QString::fromLatin1(names[static_cast<std::size_t>(i)])) && ok;
+        }
+        // The editor with a half-typed peer, so its checks show.
+        const QString tunnel = window.peers_page().tunnel();
+        PeerEditor editor(hub.link(), tunnel.isEmpty() ? QStringLiteral("demo") : tunnel,
+                          QStringList(), QString(), &window);
+        PeerForm form;
+        form.name = QStringLiteral("phone");
+        form.public_key = QStringLiteral("xTIBA5rboUvnH4htodjb6e697QjLERt1NAB4mZqp8Dg=");
+        form.endpoint = QStringLiteral("2001:db8::7:51820");
+        form.allowed_ips = QStringLiteral("10.250.0.3/32, fd00::3/129");
+        form.keepalive = QStringLiteral("25");
+        editor.set_form(form);
+        editor.show();
+        ok = save(editor, folder, QStringLiteral("peer-editor")) && ok;
+        editor.close();
+        QApplication::exit(ok ? 0 : 1);
+    });
+}
+
+}  // namespace tulle::app

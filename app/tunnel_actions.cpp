@@ -1,0 +1,294 @@
+#include "app/tunnel_actions.hpp"
+
+#include <utility>
+
+#include <QFile>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QInputDialog>
+#include <QMessageBox>
+#include <QSaveFile>
+#include <sodium.h>
+
+namespace tulle::app {
+namespace {
+
+constexpr qint64 kMaxFileSize = 1 << 20;
+
+void wipe(std::string& text) {
+    sodium_memzero(text.data(), text.size());
+    text.clear();
+}
+
+}  // namespace
+
+std::optional<std::string> read_small_file(const QString& path, QString& error) {
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly)) {
+        error = QObject::tr("Cannot read %1: %2").arg(path, file.errorString());
+        return std::nullopt;
+    }
+    if (file.size() > kMaxFileSize) {
+        error =
+            QObject::tr("%1 is larger than 1 MiB; a tunnel file is a few hundred bytes.").arg(path);
+        return std::nullopt;
+    }
+    const QByteArray bytes = file.readAll();
+    std::string text(bytes.constData(), static_cast<std::size_t>(bytes.size()));
+    return text;
+}
+
+QString name_from_file(const QString& path) {
+    const QString name = QFileInfo(path).completeBaseName();
+    return ipc::tunnel_name_error(name.toStdString()).empty() ? name : QString();
+}
+
+TunnelActions::TunnelActions(TunnelHub& hub, LocalTunnels& local, QObject* parent)
+    : QObject(parent), hub_(hub), local_(local) {
+    ask_system_tunnel = [this](const QString& name, const QString& why) {
+        const auto answer = QMessageBox::question(
+            window_, tr("No keychain"),
+            tr("%1\n\nTulle keeps private keys only in your keychain, never in plain files. "
+               "You can keep \"%2\" as a system tunnel instead: tulled stores it in /etc/tulle, "
+               "readable by root only, and every member of the group \"tulle\" can bring it "
+               "up.\n\nSave \"%2\" as a system tunnel?")
+                .arg(why, name),
+            QMessageBox::Save | QMessageBox::Cancel, QMessageBox::Cancel);
+        return answer == QMessageBox::Save;
+    };
+    reload_profiles();
+}
+
+void TunnelActions::reload_profiles() {
+    hub_.set_local_profiles(local_.names());
+}
+
+void TunnelActions::report(const QString& success, const QString& error, const Done& done) {
+    emit message(error.isEmpty() ? success : error, !error.isEmpty());
+    if (done) {
+        done(error);
+    }
+}
+
+void TunnelActions::set_up(const QString& name, bool up, const Done& done) {
+    if (!up) {
+        hub_.link().call(ipc::method::kTunnelDown, ipc::to_json(ipc::TunnelRef{name.toStdString()}),
+                         this, [this, name, done](const Outcome& outcome) {
+                             const auto* error = std::get_if<ipc::Error>(&outcome);
+                             report(tr("Tunnel %1 is down.").arg(name),
+                                    error == nullptr
+                                        ? QString()
+                                        : tr("Could not bring %1 down: %2")
+                                              .arg(name, QString::fromStdString(error->message)),
+                                    done);
+                         });
+        return;
+    }
+    auto send_up = [this, name, done](std::optional<std::string> config) {
+        ipc::TunnelUp params{name.toStdString(), std::move(config)};
+        ipc::Json json = ipc::to_json(params);
+        if (params.config) {
+            wipe(*params.config);
+        }
+        hub_.link().call(ipc::method::kTunnelUp, std::move(json), this,
+                         [this, name, done](const Outcome& outcome) {
+                             const auto* error = std::get_if<ipc::Error>(&outcome);
+                             report(tr("Tunnel %1 is up.").arg(name),
+                                    error == nullptr
+                                        ? QString()
+                                        : tr("Could not bring %1 up: %2")
+                                              .arg(name, QString::fromStdString(error->message)),
+                                    done);
+                         });
+    };
+    if (!local_.exists(name)) {
+        send_up(std::nullopt);  // a system tunnel: tulled reads its own file
+        return;
+    }
+    local_.load(name, [this, name, done, send_up](std::optional<ipc::TunnelConfig> config,
+                                                  const QString& error) {
+        if (!config) {
+            report({}, tr("Could not bring %1 up: %2").arg(name, error), done);
+            return;
+        }
+        send_up(ipc::write_config(*config, true));
+    });
+}
+
+void TunnelActions::import_interactive() {
+    const QString path =
+        QFileDialog::getOpenFileName(window_, tr("Import tunnel from file"), QString(),
+                                     tr("WireGuard tunnels (*.conf);;All files (*)"));
+    if (path.isEmpty()) {
+        return;
+    }
+    import_file(path, [this](const QString& error) {
+        if (!error.isEmpty()) {
+            QMessageBox::warning(window_, tr("Import tunnel"), error);
+        }
+    });
+}
+
+void TunnelActions::import_file(const QString& path, const Done& done) {
+    QString error;
+    auto text = read_small_file(path, error);
+    if (!text) {
+        report({}, error, done);
+        return;
+    }
+    auto parsed = ipc::parse_config(*text, QFileInfo(path).fileName().toStdString(), false);
+    wipe(*text);
+    if (!parsed) {
+        report({},
+               tr("%1 cannot be imported:\n%2")
+                   .arg(path, QString::fromStdString(ipc::to_string(parsed.error())).trimmed()),
+               done);
+        return;
+    }
+    QString name = name_from_file(path);
+    if (name.isEmpty() || local_.exists(name) || hub_.find(name) != nullptr) {
+        bool ok = false;
+        name = QInputDialog::getText(
+            window_, tr("Import tunnel"),
+            tr("Name for the imported tunnel (1 to 15 letters, digits, or _=+.-):"),
+            QLineEdit::Normal, name, &ok);
+        if (!ok) {
+            return;
+        }
+    }
+    if (const std::string why = ipc::tunnel_name_error(name.toStdString()); !why.empty()) {
+        report({}, tr("\"%1\" cannot be a tunnel name: %2").arg(name, QString::fromStdString(why)),
+               done);
+        return;
+    }
+    if (local_.exists(name) || hub_.find(name) != nullptr) {
+        report({}, tr("A tunnel named %1 exists already.").arg(name), done);
+        return;
+    }
+    save_profile(name, *parsed, done);
+}
+
+void TunnelActions::save_profile(const QString& name, const ipc::TunnelConfig& config,
+                                 const Done& done) {
+    local_.probe([this, name, config, done](bool available, const QString& why) {
+        if (!available) {
+            if (ask_system_tunnel && ask_system_tunnel(name, why)) {
+                save_system(name, config, done);
+            } else {
+                report({}, tr("%1 was not saved: %2").arg(name, why), done);
+            }
+            return;
+        }
+        local_.save(name, config, [this, name, done](const QString& error) {
+            reload_profiles();
+            report(tr("Tunnel %1 saved; its keys are in your keychain.").arg(name),
+                   error.isEmpty() ? QString() : tr("%1 was not saved: %2").arg(name, error), done);
+        });
+    });
+}
+
+void TunnelActions::save_system(const QString& name, const ipc::TunnelConfig& config,
+                                const Done& done) {
+    ipc::TunnelSave params;
+    params.name = name.toStdString();
+    params.config = ipc::write_config(config, true);
+    ipc::Json json = ipc::to_json(params);
+    wipe(*params.config);
+    hub_.link().call(ipc::method::kTunnelSave, std::move(json), this,
+                     [this, name, done](const Outcome& outcome) {
+                         const auto* error = std::get_if<ipc::Error>(&outcome);
+                         if (error == nullptr) {
+                             hub_.refresh();
+                         }
+                         report(tr("Tunnel %1 saved as a system tunnel.").arg(name),
+                                error == nullptr
+                                    ? QString()
+                                    : tr("tulled did not save %1: %2")
+                                          .arg(name, QString::fromStdString(error->message)),
+                                done);
+                     });
+}
+
+void TunnelActions::export_to(const QString& name, const QString& path, bool include_secrets,
+                              const Done& done) {
+    auto write = [this, path, done](std::string text) {
+        QSaveFile file(path);
+        QString error;
+        if (!file.open(QIODevice::WriteOnly)) {
+            error = tr("Cannot write %1: %2").arg(path, file.errorString());
+        } else {
+            file.setPermissions(QFileDevice::ReadOwner | QFileDevice::WriteOwner);
+            file.write(text.data(), static_cast<qint64>(text.size()));
+            if (!file.commit()) {
+                error = tr("Cannot write %1: %2").arg(path, file.errorString());
+            }
+        }
+        wipe(text);
+        report(tr("Exported to %1.").arg(path), error, done);
+    };
+    if (local_.exists(name)) {
+        local_.load(name, [this, name, include_secrets, write, done](
+                              std::optional<ipc::TunnelConfig> config, const QString& error) {
+            if (!config) {
+                report({}, tr("Could not export %1: %2").arg(name, error), done);
+                return;
+            }
+            write(ipc::write_config(*config, include_secrets));
+        });
+        return;
+    }
+    const TunnelView* view = hub_.find(name);
+    if (view == nullptr || view->config.empty()) {
+        report({},
+               tr("Tunnel %1 is not running; tulled shows a system tunnel's settings only "
+                  "while it is up.")
+                   .arg(name),
+               done);
+        return;
+    }
+    write(view->config);  // already without secrets: they stay with root
+}
+
+void TunnelActions::remove(const QString& name, const Done& done) {
+    if (!local_.exists(name)) {
+        report(
+            {},
+            tr("%1 is a system tunnel; root removes it with sudo rm /etc/tulle/%1.conf").arg(name),
+            done);
+        return;
+    }
+    const TunnelView* view = hub_.find(name);
+    auto forget = [this, name, done](const QString&) {
+        local_.remove(name, [this, name, done](const QString& error) {
+            reload_profiles();
+            report(tr("Tunnel %1 deleted.").arg(name),
+                   error.isEmpty() ? QString() : tr("Could not delete %1: %2").arg(name, error),
+                   done);
+        });
+    };
+    if (view != nullptr && view->status.up) {
+        set_up(name, false, forget);
+    } else {
+        forget({});
+    }
+}
+
+void TunnelActions::rename(const QString& old_name, const QString& new_name, const Done& done) {
+    const TunnelView* view = hub_.find(old_name);
+    if (view != nullptr && view->status.up) {
+        report({}, tr("Bring %1 down before renaming it.").arg(old_name), done);
+        return;
+    }
+    if (hub_.find(new_name) != nullptr) {
+        report({}, tr("A tunnel named %1 exists already.").arg(new_name), done);
+        return;
+    }
+    local_.rename(old_name, new_name, [this, old_name, new_name, done](const QString& error) {
+        reload_profiles();
+        report(tr("%1 is now called %2.").arg(old_name, new_name),
+               error.isEmpty() ? QString() : tr("Could not rename %1: %2").arg(old_name, error),
+               done);
+    });
+}
+
+}  // namespace tulle::app

@@ -1,0 +1,492 @@
+#include "app/tunnels_page.hpp"
+
+#include <QApplication>
+#include <QClipboard>
+#include <QDialog>
+#include <QDialogButtonBox>
+#include <QFileDialog>
+#include <QFormLayout>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QInputDialog>
+#include <QLineEdit>
+#include <QMessageBox>
+#include <QSpinBox>
+#include <QSplitter>
+#include <QVBoxLayout>
+
+#include "app/keys.hpp"
+
+namespace tulle::app {
+namespace {
+
+QString join_prefixes(const std::vector<ipc::IpPrefix>& prefixes) {
+    QStringList parts;
+    for (const auto& prefix : prefixes) {
+        parts << QString::fromStdString(prefix.to_string());
+    }
+    return parts.join(QStringLiteral(", "));
+}
+
+QString dash_if_empty(const QString& text) {
+    return text.isEmpty() ? QStringLiteral("—") : text;
+}
+
+// The new-tunnel dialog: name, addresses, listen port, DNS, MTU; the key pair is generated.
+class CreateDialog : public QDialog {
+  public:
+    explicit CreateDialog(QWidget* parent) : QDialog(parent) {
+        setWindowTitle(TunnelsPage::tr("Create a tunnel"));
+        auto* layout = new QVBoxLayout(this);
+        auto* form = new QFormLayout;
+        name_->setPlaceholderText(TunnelsPage::tr("home"));
+        addresses_->setPlaceholderText(TunnelsPage::tr("10.0.0.1/24, fd00::1/64"));
+        port_->setRange(0, 65535);
+        port_->setSpecialValueText(TunnelsPage::tr("any"));
+        dns_->setPlaceholderText(TunnelsPage::tr("optional: 10.0.0.53"));
+        mtu_->setRange(0, 9000);
+        mtu_->setSpecialValueText(TunnelsPage::tr("automatic"));
+        form->addRow(TunnelsPage::tr("&Name:"), name_);
+        form->addRow(TunnelsPage::tr("&Addresses:"), addresses_);
+        form->addRow(TunnelsPage::tr("&Listen port:"), port_);
+        form->addRow(TunnelsPage::tr("&DNS:"), dns_);
+        form->addRow(TunnelsPage::tr("&MTU:"), mtu_);
+        layout->addLayout(form);
+        error_->setWordWrap(true);
+        layout->addWidget(error_);
+        layout->addWidget(
+            new QLabel(TunnelsPage::tr("A new key pair is generated; the private key goes to "
+                                       "your keychain."),
+                       this));
+        layout->addWidget(buttons_);
+        connect(buttons_, &QDialogButtonBox::accepted, this, &QDialog::accept);
+        connect(buttons_, &QDialogButtonBox::rejected, this, &QDialog::reject);
+        for (QLineEdit* edit : {name_, addresses_, dns_}) {
+            connect(edit, &QLineEdit::textChanged, this, [this] { check(); });
+        }
+        connect(mtu_, &QSpinBox::valueChanged, this, [this] { check(); });
+        check();
+    }
+
+    // The configuration with a fresh private key; call after accept.
+    [[nodiscard]] ipc::TunnelConfig config() const {
+        ipc::TunnelConfig config;
+        config.iface.private_key = generate_private_key();
+        for (const QString& item : addresses_->text().split(QLatin1Char(','), Qt::SkipEmptyParts)) {
+            config.iface.addresses.push_back(
+                ipc::IpPrefix::parse(item.trimmed().toStdString()).value());
+        }
+        if (port_->value() != 0) {
+            config.iface.listen_port = static_cast<std::uint16_t>(port_->value());
+        }
+        for (const QString& item : dns_->text().split(QLatin1Char(','), Qt::SkipEmptyParts)) {
+            config.iface.dns_servers.push_back(
+                ipc::IpAddress::parse(item.trimmed().toStdString()).value());
+        }
+        if (mtu_->value() != 0) {
+            config.iface.mtu = static_cast<std::uint16_t>(mtu_->value());
+        }
+        return config;
+    }
+    [[nodiscard]] QString name() const { return name_->text().trimmed(); }
+
+  private:
+    void check() {
+        QString error;
+        if (const std::string why = ipc::tunnel_name_error(name().toStdString());
+            !name().isEmpty() && !why.empty()) {
+            error = TunnelsPage::tr("Name: %1").arg(QString::fromStdString(why));
+        }
+        for (const QString& item : addresses_->text().split(QLatin1Char(','), Qt::SkipEmptyParts)) {
+            auto parsed = ipc::IpPrefix::parse(item.trimmed().toStdString());
+            if (error.isEmpty() && !parsed) {
+                error = TunnelsPage::tr("Addresses: %1: %2")
+                            .arg(item.trimmed(), QString::fromStdString(parsed.error()));
+            }
+        }
+        for (const QString& item : dns_->text().split(QLatin1Char(','), Qt::SkipEmptyParts)) {
+            auto parsed = ipc::IpAddress::parse(item.trimmed().toStdString());
+            if (error.isEmpty() && !parsed) {
+                error = TunnelsPage::tr("DNS: %1: %2")
+                            .arg(item.trimmed(), QString::fromStdString(parsed.error()));
+            }
+        }
+        if (error.isEmpty() && mtu_->value() != 0 && mtu_->value() < ipc::kMinMtu) {
+            error = TunnelsPage::tr("MTU: at least %1, or automatic.").arg(ipc::kMinMtu);
+        }
+        error_->setText(error);
+        error_->setVisible(!error.isEmpty());
+        buttons_->button(QDialogButtonBox::Ok)->setEnabled(error.isEmpty() && !name().isEmpty());
+    }
+
+    QLineEdit* name_ = new QLineEdit(this);
+    QLineEdit* addresses_ = new QLineEdit(this);
+    QSpinBox* port_ = new QSpinBox(this);
+    QLineEdit* dns_ = new QLineEdit(this);
+    QSpinBox* mtu_ = new QSpinBox(this);
+    QLabel* error_ = new QLabel(this);
+    QDialogButtonBox* buttons_ =
+        new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, this);
+};
+
+}  // namespace
+
+TunnelFacts facts_of(const ipc::TunnelConfig& config) {
+    TunnelFacts facts;
+    facts.public_key = QString::fromStdString(public_key_of(config.iface.private_key).to_base64());
+    facts.addresses = join_prefixes(config.iface.addresses);
+    facts.listen_port = config.iface.listen_port ? QString::number(*config.iface.listen_port)
+                                                 : TunnelsPage::tr("any");
+    QStringList dns;
+    for (const auto& server : config.iface.dns_servers) {
+        dns << QString::fromStdString(server.to_string());
+    }
+    for (const auto& domain : config.iface.dns_search) {
+        dns << QString::fromStdString(domain);
+    }
+    facts.dns = dns.join(QStringLiteral(", "));
+    facts.mtu =
+        config.iface.mtu ? QString::number(*config.iface.mtu) : TunnelsPage::tr("automatic");
+    return facts;
+}
+
+TunnelFacts facts_of_text(const std::string& config) {
+    // tunnel.get's text is written by ipc::write_config: "Key = value" lines, [Interface] first.
+    TunnelFacts facts;
+    bool in_interface = false;
+    for (const QString& raw : QString::fromStdString(config).split(QLatin1Char('\n'))) {
+        const QString line = raw.trimmed();
+        if (line.startsWith(QLatin1Char('['))) {
+            in_interface = line.compare(QStringLiteral("[Interface]"), Qt::CaseInsensitive) == 0;
+            continue;
+        }
+        const auto equals = line.indexOf(QLatin1Char('='));
+        if (!in_interface || equals < 0 || line.startsWith(QLatin1Char('#'))) {
+            continue;
+        }
+        const QString key = line.left(equals).trimmed().toLower();
+        const QString value = line.mid(equals + 1).trimmed();
+        if (key == QStringLiteral("dns")) {
+            facts.dns = facts.dns.isEmpty() ? value : facts.dns + QStringLiteral(", ") + value;
+        } else if (key == QStringLiteral("mtu")) {
+            facts.mtu = value;
+        }
+    }
+    if (facts.mtu.isEmpty()) {
+        facts.mtu = TunnelsPage::tr("automatic");
+    }
+    return facts;
+}
+
+TunnelsPage::TunnelsPage(TunnelHub& hub, TunnelActions& actions, QWidget* parent)
+    : QWidget(parent),
+      hub_(hub),
+      actions_(actions),
+      model_(hub),
+      table_(new QTableView(this)),
+      title_(new QLabel(this)),
+      state_(new QLabel(this)),
+      public_key_(new QLabel(this)),
+      copy_key_(new QPushButton(tr("Cop&y"), this)),
+      addresses_(new QLabel(this)),
+      listen_port_(new QLabel(this)),
+      dns_(new QLabel(this)),
+      mtu_(new QLabel(this)),
+      kind_(new QLabel(this)),
+      toggle_(new QPushButton(this)),
+      export_(new QPushButton(tr("E&xport…"), this)),
+      rename_(new QPushButton(tr("Re&name…"), this)),
+      delete_(new QPushButton(tr("&Delete"), this)) {
+    table_->setObjectName(QStringLiteral("tunnel_table"));
+    table_->setModel(&model_);
+    table_->setSelectionBehavior(QAbstractItemView::SelectRows);
+    table_->setSelectionMode(QAbstractItemView::SingleSelection);
+    table_->verticalHeader()->hide();
+    table_->horizontalHeader()->setStretchLastSection(true);
+    for (int column : {TunnelListModel::peers, TunnelListModel::received, TunnelListModel::sent}) {
+        table_->hideColumn(column);
+    }
+    toggle_->setObjectName(QStringLiteral("tunnel_toggle"));
+    public_key_->setObjectName(QStringLiteral("tunnel_public_key"));
+    public_key_->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    copy_key_->setToolTip(tr("Copy the public key: give it to the peers of this tunnel"));
+    QFont title_font = title_->font();
+    title_font.setPointSizeF(title_font.pointSizeF() * 1.4);
+    title_font.setBold(true);
+    title_->setFont(title_font);
+    kind_->setWordWrap(true);
+
+    auto* details = new QWidget(this);
+    auto* details_layout = new QVBoxLayout(details);
+    details_layout->addWidget(title_);
+    auto* form = new QFormLayout;
+    auto* key_row = new QHBoxLayout;
+    key_row->addWidget(public_key_, 1);
+    key_row->addWidget(copy_key_);
+    form->addRow(tr("State:"), state_);
+    form->addRow(tr("Public key:"), key_row);
+    form->addRow(tr("Addresses:"), addresses_);
+    form->addRow(tr("Listen port:"), listen_port_);
+    form->addRow(tr("DNS:"), dns_);
+    form->addRow(tr("MTU:"), mtu_);
+    details_layout->addLayout(form);
+    details_layout->addWidget(kind_);
+    auto* row = new QHBoxLayout;
+    row->addWidget(toggle_);
+    row->addWidget(export_);
+    row->addWidget(rename_);
+    row->addWidget(delete_);
+    row->addStretch(1);
+    details_layout->addLayout(row);
+    details_layout->addStretch(1);
+
+    auto* create = new QPushButton(tr("&Create…"), this);
+    auto* import = new QPushButton(tr("&Import…"), this);
+    auto* left = new QWidget(this);
+    auto* left_layout = new QVBoxLayout(left);
+    left_layout->setContentsMargins(0, 0, 0, 0);
+    left_layout->addWidget(table_, 1);
+    auto* left_buttons = new QHBoxLayout;
+    left_buttons->addWidget(create);
+    left_buttons->addWidget(import);
+    left_buttons->addStretch(1);
+    left_layout->addLayout(left_buttons);
+    auto* splitter = new QSplitter(this);
+    splitter->addWidget(left);
+    splitter->addWidget(details);
+    splitter->setStretchFactor(1, 1);
+    splitter->setSizes({320, 480});
+    auto* layout = new QVBoxLayout(this);
+    layout->addWidget(splitter);
+
+    connect(table_->selectionModel(), &QItemSelectionModel::selectionChanged, this,
+            &TunnelsPage::show_details);
+    connect(&model_, &QAbstractItemModel::modelReset, this, [this] {
+        if (!table_->selectionModel()->hasSelection() && model_.rowCount() > 0) {
+            table_->selectRow(0);
+        }
+        show_details();
+    });
+    connect(&model_, &QAbstractItemModel::dataChanged, this, &TunnelsPage::show_details);
+    connect(copy_key_, &QPushButton::clicked, this,
+            [this] { QApplication::clipboard()->setText(public_key_->text()); });
+    connect(toggle_, &QPushButton::clicked, this, &TunnelsPage::toggle_selected);
+    connect(create, &QPushButton::clicked, this, &TunnelsPage::create_tunnel);
+    connect(import, &QPushButton::clicked, &actions_, &TunnelActions::import_interactive);
+    connect(export_, &QPushButton::clicked, this, &TunnelsPage::export_selected);
+    connect(rename_, &QPushButton::clicked, this, &TunnelsPage::rename_selected);
+    connect(delete_, &QPushButton::clicked, this, &TunnelsPage::delete_selected);
+    setTabOrder(table_, create);
+    setTabOrder(create, import);
+    setTabOrder(import, toggle_);
+    setTabOrder(toggle_, copy_key_);
+    setTabOrder(copy_key_, export_);
+    setTabOrder(export_, rename_);
+    setTabOrder(rename_, delete_);
+    if (model_.rowCount() > 0) {
+        table_->selectRow(0);
+    }
+    show_details();
+}
+
+QString TunnelsPage::selected() const {
+    const QModelIndexList rows = table_->selectionModel()->selectedRows();
+    return rows.isEmpty() ? QString() : model_.name_at(rows.front().row());
+}
+
+void TunnelsPage::select(const QString& name) {
+    const int row = model_.row_of(name);
+    if (row >= 0) {
+        table_->selectRow(row);
+    }
+}
+
+void TunnelsPage::show_details() {
+    const QString name = selected();
+    const TunnelView* view = hub_.find(name);
+    const bool connected = hub_.link().state() == DaemonLink::State::connected;
+    for (QWidget* widget : {static_cast<QWidget*>(toggle_), static_cast<QWidget*>(export_),
+                            static_cast<QWidget*>(rename_), static_cast<QWidget*>(delete_),
+                            static_cast<QWidget*>(copy_key_)}) {
+        widget->setEnabled(view != nullptr);
+    }
+    if (view == nullptr) {
+        title_->setText(tr("No tunnels yet"));
+        state_->clear();
+        for (QLabel* label : {public_key_, addresses_, listen_port_, dns_, mtu_}) {
+            label->clear();
+        }
+        kind_->setText(tr("Create a tunnel, or import a WireGuard .conf file."));
+        toggle_->setText(tr("&Turn on"));
+        return;
+    }
+    const auto& status = view->status;
+    title_->setText(name);
+    state_->setText(status.up ? tr("Up") : tr("Down"));
+    toggle_->setText(status.up ? tr("&Turn off") : tr("&Turn on"));
+    toggle_->setEnabled(connected);
+    rename_->setEnabled(view->local && !status.up);
+    delete_->setEnabled(view->local);
+    delete_->setToolTip(view->local ? QString()
+                                    : tr("A system tunnel belongs to root: remove "
+                                         "/etc/tulle/%1.conf as root.")
+                                          .arg(name));
+    kind_->setText(view->local
+                       ? tr("Your profile: settings in your folder, keys in your keychain.")
+                       : (status.system
+                              ? tr("System tunnel, kept by tulled in /etc/tulle%1.")
+                                    .arg(status.autostart ? tr(", started at boot") : QString())
+                              : tr("Started by another program (tullectl or wg-quick); "
+                                   "not saved.")));
+    TunnelFacts facts;
+    if (view->local) {
+        auto found = facts_.find(name);
+        if (found == facts_.end()) {
+            load_facts(name);
+        } else {
+            facts = found->second;
+        }
+    } else {
+        facts = facts_of_text(view->config);
+    }
+    if (status.up) {
+        facts.public_key = QString::fromStdString(status.public_key);
+        facts.addresses = join_prefixes(status.addresses);
+        facts.listen_port = QString::number(status.listen_port);
+    }
+    public_key_->setText(dash_if_empty(facts.public_key));
+    copy_key_->setEnabled(!facts.public_key.isEmpty());
+    addresses_->setText(dash_if_empty(facts.addresses));
+    listen_port_->setText(dash_if_empty(facts.listen_port));
+    dns_->setText(dash_if_empty(facts.dns));
+    mtu_->setText(dash_if_empty(facts.mtu));
+}
+
+void TunnelsPage::load_facts(const QString& name) {
+    facts_[name] = TunnelFacts{};  // asked once; the answer fills it
+    actions_.local().load(
+        name, [this, name](std::optional<ipc::TunnelConfig> config, const QString& error) {
+            TunnelFacts facts;
+            if (config) {
+                facts = facts_of(*config);
+            } else {
+                facts.public_key = error;
+            }
+            facts_[name] = facts;
+            if (selected() == name) {
+                show_details();
+            }
+        });
+}
+
+void TunnelsPage::toggle_selected() {
+    const QString name = selected();
+    const TunnelView* view = hub_.find(name);
+    if (view == nullptr) {
+        return;
+    }
+    toggle_->setEnabled(false);
+    actions_.set_up(name, !view->status.up, [this](const QString& error) {
+        show_details();
+        if (!error.isEmpty()) {
+            QMessageBox::warning(this, tr("Tunnel"), error);
+        }
+    });
+}
+
+void TunnelsPage::create_tunnel() {
+    CreateDialog dialog(this);
+    if (dialog.exec() != QDialog::Accepted) {
+        return;
+    }
+    const QString name = dialog.name();
+    if (hub_.find(name) != nullptr) {
+        QMessageBox::warning(this, tr("Create a tunnel"),
+                             tr("A tunnel named %1 exists already.").arg(name));
+        return;
+    }
+    actions_.save_profile(name, dialog.config(), [this, name](const QString& error) {
+        if (!error.isEmpty()) {
+            QMessageBox::warning(this, tr("Create a tunnel"), error);
+            return;
+        }
+        facts_.erase(name);
+        select(name);
+    });
+}
+
+void TunnelsPage::export_selected() {
+    const QString name = selected();
+    const TunnelView* view = hub_.find(name);
+    if (view == nullptr) {
+        return;
+    }
+    bool include_secrets = false;
+    if (view->local) {
+        QMessageBox box(QMessageBox::Question, tr("Export %1").arg(name),
+                        tr("Include the private key and preshared keys? Anyone who has the file "
+                           "can then act as this tunnel."),
+                        QMessageBox::NoButton, this);
+        auto* without = box.addButton(tr("Without keys"), QMessageBox::AcceptRole);
+        auto* with = box.addButton(tr("With keys"), QMessageBox::DestructiveRole);
+        box.addButton(QMessageBox::Cancel);
+        box.setDefaultButton(without);
+        box.exec();
+        if (box.clickedButton() != without && box.clickedButton() != with) {
+            return;
+        }
+        include_secrets = box.clickedButton() == with;
+    }
+    const QString path = QFileDialog::getSaveFileName(this, tr("Export %1").arg(name),
+                                                      name + QStringLiteral(".conf"),
+                                                      tr("WireGuard tunnels (*.conf)"));
+    if (path.isEmpty()) {
+        return;
+    }
+    actions_.export_to(name, path, include_secrets, [this](const QString& error) {
+        if (!error.isEmpty()) {
+            QMessageBox::warning(this, tr("Export"), error);
+        }
+    });
+}
+
+void TunnelsPage::rename_selected() {
+    const QString name = selected();
+    bool ok = false;
+    const QString new_name =
+        QInputDialog::getText(this, tr("Rename %1").arg(name),
+                              tr("New name (1 to 15 letters, digits, or _=+.-):"),
+                              QLineEdit::Normal, name, &ok)
+            .trimmed();
+    if (!ok || new_name == name) {
+        return;
+    }
+    actions_.rename(name, new_name, [this, name, new_name](const QString& error) {
+        if (!error.isEmpty()) {
+            QMessageBox::warning(this, tr("Rename"), error);
+            return;
+        }
+        facts_.erase(name);
+        select(new_name);
+    });
+}
+
+void TunnelsPage::delete_selected() {
+    const QString name = selected();
+    const auto answer = QMessageBox::question(
+        this, tr("Delete %1").arg(name),
+        tr("Delete tunnel %1 and its keys? This cannot be undone; export it first to keep a "
+           "copy.")
+            .arg(name));
+    if (answer != QMessageBox::Yes) {
+        return;
+    }
+    actions_.remove(name, [this, name](const QString& error) {
+        facts_.erase(name);
+        if (!error.isEmpty()) {
+            QMessageBox::warning(this, tr("Delete"), error);
+        }
+    });
+}
+
+}  // namespace tulle::app

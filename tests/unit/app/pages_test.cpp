@@ -1,0 +1,369 @@
+// The app's hub, models, pages and tray against an in-process fake of tulled's control socket
+// that speaks the real protocol: tables and charts follow the daemon's replies and events, the
+// editor sends what the user typed, and the window says what to do when the daemon is away.
+#include <QSignalSpy>
+#include <QTemporaryDir>
+#include <QTest>
+#include <gtest/gtest.h>
+
+#include "app/main_window.hpp"
+#include "app/peer_editor.hpp"
+#include "app/tray.hpp"
+#include "tests/unit/app/fake_daemon.hpp"
+
+namespace tulle::app {
+namespace {
+
+using test::FakeDaemon;
+
+constexpr std::int64_t kNow = 1'800'000'000;
+
+bool wait_until(const std::function<bool()>& done, int ms = 10000) {
+    return QTest::qWaitFor(done, ms);
+}
+
+// A daemon with tunnel wg0 up (peers alpha and beta, ten minutes of history each) and a system
+// tunnel "office" that is down.
+class PagesTest : public ::testing::Test {
+  protected:
+    void SetUp() override {
+        ASSERT_TRUE(dir_.isValid());
+        daemon_ = std::make_unique<FakeDaemon>(socket());
+        ASSERT_TRUE(daemon_->listening());
+        wg0_ = test::tunnel_status("wg0", true);
+        auto office = test::tunnel_status("office", false);
+        office.system = true;
+        peers_ = {test::peer_status(1, "alpha"), test::peer_status(2, "beta")};
+        peers_[0].last_handshake = kNow - 5;
+        peers_[1].last_handshake = kNow - 20;
+        wg0_.peers = peers_.size();
+        daemon_->on(ipc::method::kTunnelList, [this, office](const ipc::Json&) {
+            return test::list_result({wg0_, office});
+        });
+        daemon_->on(ipc::method::kTunnelGet, [this](const ipc::Json&) {
+            ipc::TunnelDetail detail{wg0_, peers_, "[Interface]\nListenPort = 51820\nMTU = 1380\n"};
+            return ipc::to_json(detail);
+        });
+        daemon_->on(ipc::method::kStatsHistory, [](const ipc::Json&) {
+            std::vector<ipc::PeerHistory> history(2);
+            for (std::uint8_t i = 0; i < 2; ++i) {
+                history[i].public_key = test::key_of(i + 1);
+                // 601 totals a second apart: 600 rates, the first peer at 1000 B/s received.
+                for (std::int64_t t = 0; t <= 600; ++t) {
+                    history[i].samples.push_back({kNow - 600 + t,
+                                                  static_cast<std::uint64_t>(t) * 1000U * (i + 1U),
+                                                  static_cast<std::uint64_t>(t) * 10});
+                }
+            }
+            return test::history_result(history);
+        });
+    }
+
+    [[nodiscard]] QString socket() const { return dir_.filePath(QStringLiteral("tulled.sock")); }
+
+    // A stats event for wg0 at `time` with the given receive rates.
+    void push_stats(std::int64_t time, double alpha_rx, double beta_rx) {
+        ipc::StatsEvent event{"wg0", time, peers_};
+        event.peers[0].rx_rate = alpha_rx;
+        event.peers[1].rx_rate = beta_rx;
+        event.peers[0].rx_bytes = 5'000'000;
+        daemon_->push(ipc::event::kStats, ipc::to_json(event));
+    }
+
+    struct App {
+        explicit App(const QString& socket, const QString& folder)
+            : link(socket), hub(link), local(folder), actions(hub, local) {}
+        DaemonLink link;
+        TunnelHub hub;
+        LocalTunnels local;
+        TunnelActions actions;
+    };
+
+    std::unique_ptr<App> start() {
+        auto app = std::make_unique<App>(socket(), dir_.filePath(QStringLiteral("profiles")));
+        app->link.start();
+        EXPECT_TRUE(wait_until([&] {
+            const TunnelView* view = app->hub.find(QStringLiteral("wg0"));
+            return view != nullptr && view->peers.size() == 2 && !view->peers[0].history.empty();
+        }));
+        return app;
+    }
+
+    QTemporaryDir dir_;
+    std::unique_ptr<FakeDaemon> daemon_;
+    ipc::TunnelStatus wg0_;
+    std::vector<ipc::PeerStatus> peers_;
+};
+
+TEST_F(PagesTest, TheHubSubscribesAndLoadsTunnelsPeersAndHistory) {
+    auto app = start();
+    EXPECT_EQ(daemon_->count(ipc::method::kSubscribe), 1);
+    ASSERT_NE(app->hub.find(QStringLiteral("office")), nullptr);
+    EXPECT_FALSE(app->hub.find(QStringLiteral("office"))->status.up);
+    const auto& history = app->hub.find(QStringLiteral("wg0"))->peers[0].history;
+    EXPECT_EQ(history.points().size(), 600U);
+    EXPECT_DOUBLE_EQ(history.points().back().rx, 1000.0);
+}
+
+TEST_F(PagesTest, PeersTableUpdatesFromStatsEvents) {
+    auto app = start();
+    PeersPage page(app->hub);
+    const auto& model = page.model();
+    ASSERT_EQ(model.rowCount(), 2);
+    auto cell = [&](int row, int column) { return model.index(row, column).data().toString(); };
+    EXPECT_EQ(cell(0, PeerTableModel::name), QStringLiteral("alpha"));
+    EXPECT_EQ(cell(0, PeerTableModel::endpoint), QStringLiteral("192.0.2.1:51820"));
+    QSignalSpy changed(&model, &QAbstractItemModel::dataChanged);
+    push_stats(kNow + 1, 2048, 0);
+    ASSERT_TRUE(wait_until([&] { return !changed.isEmpty(); }));
+    EXPECT_EQ(cell(0, PeerTableModel::rx_rate), QStringLiteral("2.00 KiB/s"));
+    EXPECT_EQ(cell(0, PeerTableModel::received), QStringLiteral("4.77 MiB"));
+    EXPECT_EQ(cell(0, PeerTableModel::handshake), QStringLiteral("6 s ago"));
+    push_stats(kNow + 11, 0, 0);
+    ASSERT_TRUE(wait_until([&] { return cell(0, PeerTableModel::handshake) == "16 s ago"; }))
+        << cell(0, PeerTableModel::handshake).toStdString();
+
+    // Sorted by receive rate, highest first; filtered by text.
+    push_stats(kNow + 12, 10, 500);
+    ASSERT_TRUE(wait_until([&] { return cell(1, PeerTableModel::rx_rate) == "500 B/s"; }));
+    page.view_model().sort(PeerTableModel::rx_rate, Qt::DescendingOrder);
+    EXPECT_EQ(page.view_model().index(0, PeerTableModel::name).data().toString(),
+              QStringLiteral("beta"));
+    page.view_model().setFilterFixedString(QStringLiteral("192.0.2.1:"));
+    EXPECT_EQ(page.view_model().rowCount(), 1);
+}
+
+TEST_F(PagesTest, APeerAddedElsewhereAppearsAfterItsEvent) {
+    auto app = start();
+    PeersPage page(app->hub);
+    ASSERT_EQ(page.model().rowCount(), 2);
+    peers_.push_back(test::peer_status(3, "gamma"));
+    daemon_->push(ipc::event::kPeerChanged,
+                  ipc::to_json(ipc::PeerChanged{"wg0", test::key_of(3), false}));
+    EXPECT_TRUE(wait_until([&] { return page.model().rowCount() == 3; }));
+}
+
+TEST_F(PagesTest, ChartFillsFromHistoryAndMovesWithStats) {
+    auto app = start();
+    ThroughputPage page(app->hub);
+    page.resize(800, 500);
+    page.show();
+    page.set_range_seconds(600);
+    ASSERT_EQ(page.peer_key(), QString::fromStdString(test::key_of(1).to_base64()));
+    EXPECT_EQ(page.receive_points(), 600);
+    EXPECT_EQ(page.send_points(), 600);
+    EXPECT_DOUBLE_EQ(page.max_shown_rate(), 1000.0);
+    push_stats(kNow + 1, 4096, 0);
+    ASSERT_TRUE(wait_until([&] { return page.max_shown_rate() == 4096.0; }));
+    EXPECT_EQ(page.receive_points(), 600) << "the oldest second leaves as a new one comes";
+    EXPECT_TRUE(page.summary().contains(QStringLiteral("4.00 KiB/s")))
+        << page.summary().toStdString();
+    page.set_range_seconds(60);
+    EXPECT_EQ(page.receive_points(), 61);
+    page.show_peer(QStringLiteral("wg0"), QString::fromStdString(test::key_of(2).to_base64()));
+    EXPECT_DOUBLE_EQ(page.max_shown_rate(), 2000.0);
+}
+
+TEST_F(PagesTest, EditorChecksAsYouTypeAndSendsTheChange) {
+    auto app = start();
+    PeerEditor editor(app->link, QStringLiteral("wg0"), QStringList(), QString());
+    EXPECT_FALSE(editor.can_apply()) << "no key yet";
+    PeerForm form;
+    form.name = QStringLiteral("phone");
+    form.public_key = QString::fromStdString(test::key_of(9).to_base64());
+    form.endpoint = QStringLiteral("2001:db8::1:51820");
+    form.allowed_ips = QStringLiteral("10.0.0.9/32");
+    editor.set_form(form);
+    EXPECT_FALSE(editor.can_apply());
+    EXPECT_TRUE(editor.message(QStringLiteral("endpoint")).contains(QStringLiteral("brackets")));
+    form.endpoint = QStringLiteral("[2001:db8::1]:51820");
+    editor.set_form(form);
+    EXPECT_TRUE(editor.can_apply());
+    EXPECT_TRUE(editor.message(QStringLiteral("endpoint")).isEmpty());
+
+    daemon_->on(ipc::method::kPeerAdd, [](const ipc::Json&) {
+        return ipc::Error{ipc::ErrorCode::invalid_params,
+                          "params.peer.allowed_ips[0]: 10.0.0.9/32 is routed to peer alpha"};
+    });
+    editor.apply();
+    ASSERT_TRUE(wait_until([&] { return editor.result_text().contains("refused"); }));
+    EXPECT_TRUE(editor.result_text().contains(QStringLiteral("allowed_ips[0]")));
+    EXPECT_NE(editor.result(), QDialog::Accepted) << "a refusal keeps what was typed";
+
+    daemon_->on(ipc::method::kPeerAdd, [](const ipc::Json&) { return ipc::Json::object(); });
+    QSignalSpy applied(&editor, &PeerEditor::applied);
+    editor.apply();
+    ASSERT_TRUE(wait_until([&] { return !applied.isEmpty(); }));
+    const ipc::Json sent = daemon_->last(ipc::method::kPeerAdd);
+    EXPECT_EQ(sent["tunnel"], "wg0");
+    EXPECT_EQ(sent["peer"]["public_key"], test::key_of(9).to_base64());
+    EXPECT_EQ(sent["peer"]["endpoint"], "[2001:db8::1]:51820");
+    EXPECT_EQ(sent["peer"]["allowed_ips"], ipc::Json::array({"10.0.0.9/32"}));
+    EXPECT_EQ(sent["peer"]["name"], "phone");
+    EXPECT_EQ(editor.result(), QDialog::Accepted);
+}
+
+TEST_F(PagesTest, EditingAPeerKeepsItsKeyAndCanDropItsPresharedKey) {
+    auto app = start();
+    peers_[0].has_preshared_key = true;
+    PeerEditor editor(app->link, QStringLiteral("wg0"), peers_[0]);
+    EXPECT_TRUE(editor.can_apply());
+    EXPECT_EQ(editor.form().allowed_ips, QStringLiteral("10.0.0.1/32"));
+    daemon_->on(ipc::method::kPeerUpdate, [](const ipc::Json&) { return ipc::Json::object(); });
+    editor.findChild<QCheckBox*>(QStringLiteral("remove_psk"))->setChecked(true);
+    editor.apply();
+    ASSERT_TRUE(wait_until([&] { return daemon_->count(ipc::method::kPeerUpdate) == 1; }));
+    const ipc::Json sent = daemon_->last(ipc::method::kPeerUpdate);
+    EXPECT_EQ(sent["peer"]["public_key"], test::key_of(1).to_base64());
+    EXPECT_EQ(sent["peer"]["preshared_key"], "");
+}
+
+TEST_F(PagesTest, LogsTailFilterSearchFollowAndSave) {
+    daemon_->on(ipc::method::kLogTail, [](const ipc::Json&) {
+        ipc::Json lines = ipc::Json::array();
+        lines.push_back(ipc::to_json(ipc::LogLine{1000, ipc::LogLevel::debug, "debug detail"}));
+        lines.push_back(ipc::to_json(ipc::LogLine{2000, ipc::LogLevel::info, "wg0: up"}));
+        lines.push_back(
+            ipc::to_json(ipc::LogLine{3000, ipc::LogLevel::warning, "wg0: handshake lost"}));
+        return ipc::Json{{"lines", lines}};
+    });
+    auto app = start();
+    LogsPage page(app->link);
+    ASSERT_TRUE(wait_until([&] { return page.model().rowCount() == 3; }));
+    EXPECT_EQ(page.filter().rowCount(), 2) << "info and above by default";
+    page.set_level(ipc::LogLevel::warning);
+    EXPECT_EQ(page.filter().rowCount(), 1);
+    page.set_level(ipc::LogLevel::trace);
+    page.set_search(QStringLiteral("WG0"));
+    EXPECT_EQ(page.filter().rowCount(), 2);
+    daemon_->push(ipc::event::kLog,
+                  ipc::to_json(ipc::LogLine{4000, ipc::LogLevel::error, "wg0: gone"}));
+    ASSERT_TRUE(wait_until([&] { return page.filter().rowCount() == 3; }));
+    const QString path = dir_.filePath(QStringLiteral("saved.log"));
+    ASSERT_TRUE(page.save_to(path).isEmpty());
+    QFile saved(path);
+    ASSERT_TRUE(saved.open(QIODevice::ReadOnly));
+    const QString text = QString::fromUtf8(saved.readAll());
+    EXPECT_TRUE(text.contains(QStringLiteral("[error] wg0: gone")));
+    EXPECT_FALSE(text.contains(QStringLiteral("debug detail")));
+    EXPECT_FALSE(page.save_to(dir_.filePath(QStringLiteral("no/such/folder/x.log"))).isEmpty());
+}
+
+TEST_F(PagesTest, TrayTogglesTunnelsAndShowsState) {
+    auto app = start();
+    Tray tray(app->hub, app->actions);
+    auto action = [&](const QString& name) {
+        return tray.menu().findChild<QAction*>(QStringLiteral("tray_tunnel_") + name);
+    };
+    ASSERT_NE(action(QStringLiteral("wg0")), nullptr);
+    ASSERT_NE(action(QStringLiteral("office")), nullptr);
+    EXPECT_TRUE(action(QStringLiteral("wg0"))->isChecked());
+    EXPECT_FALSE(action(QStringLiteral("office"))->isChecked());
+    EXPECT_EQ(tray.shown_state(), TunnelState::on);
+    EXPECT_TRUE(tray.icon().toolTip().contains(QStringLiteral("1 tunnel")))
+        << tray.icon().toolTip().toStdString();
+
+    daemon_->on(ipc::method::kTunnelUp, [](const ipc::Json&) { return ipc::Json::object(); });
+    daemon_->on(ipc::method::kTunnelDown, [](const ipc::Json&) { return ipc::Json::object(); });
+    action(QStringLiteral("office"))->trigger();
+    ASSERT_TRUE(wait_until([&] { return daemon_->count(ipc::method::kTunnelUp) == 1; }));
+    EXPECT_EQ(daemon_->last(ipc::method::kTunnelUp), (ipc::Json{{"name", "office"}}))
+        << "a system tunnel is started by name; its keys stay with root";
+    action(QStringLiteral("wg0"))->trigger();
+    ASSERT_TRUE(wait_until([&] { return daemon_->count(ipc::method::kTunnelDown) == 1; }));
+
+    // The daemon reports wg0 down: the tray says so.
+    wg0_.up = false;
+    daemon_->push(ipc::event::kTunnelChanged, ipc::to_json(ipc::TunnelChanged{wg0_, false}));
+    ASSERT_TRUE(wait_until([&] { return tray.shown_state() == TunnelState::off; }));
+    EXPECT_TRUE(tray.last_notification().contains(QStringLiteral("wg0 is down")));
+    EXPECT_FALSE(action(QStringLiteral("wg0"))->isChecked());
+}
+
+TEST_F(PagesTest, AHandshakeThatKeepsFailingIsNotifiedOnce) {
+    auto app = start();
+    Tray tray(app->hub, app->actions);
+    QSignalSpy failing(&app->hub, &TunnelHub::handshake_failing);
+    peers_[1].last_handshake = 0;
+    for (int second = 1; second <= 40; ++second) {
+        peers_[1].tx_bytes += 148;  // an initiation now and then, never answered
+        push_stats(kNow + second, 0, 0);
+    }
+    ASSERT_TRUE(wait_until([&] { return failing.size() == 1; }));
+    EXPECT_EQ(failing.front().at(1).toString(), QStringLiteral("beta"));
+    ASSERT_TRUE(wait_until([&] { return tray.shown_state() == TunnelState::error; }));
+    EXPECT_TRUE(tray.last_notification().contains(QStringLiteral("beta")));
+    QTest::qWait(200);
+    EXPECT_EQ(failing.size(), 1) << "once, not every second";
+}
+
+TEST(HandshakeWatch, IdlePeersAndPeersWithoutEndpointAreNotFailing) {
+    HandshakeWatch watch;
+    ipc::PeerStatus idle = test::peer_status(1, "idle");
+    for (std::int64_t t = 0; t < 100; ++t) {
+        EXPECT_EQ(watch.update(kNow + t, idle), HandshakeWatch::Change::none);  // nothing sent
+    }
+    HandshakeWatch no_endpoint;
+    ipc::PeerStatus roaming = test::peer_status(2, "roaming");
+    roaming.endpoint.clear();
+    for (std::int64_t t = 0; t < 100; ++t) {
+        roaming.tx_bytes += 100;
+        EXPECT_EQ(no_endpoint.update(kNow + t, roaming), HandshakeWatch::Change::none);
+    }
+    HandshakeWatch recovering;
+    ipc::PeerStatus peer = test::peer_status(3, "flaky");
+    HandshakeWatch::Change last = HandshakeWatch::Change::none;
+    for (std::int64_t t = 0; t <= HandshakeWatch::kFailingAfter + 1; ++t) {
+        peer.tx_bytes += 148;
+        last = recovering.update(kNow + t, peer);
+        if (last == HandshakeWatch::Change::failing) {
+            break;
+        }
+    }
+    EXPECT_EQ(last, HandshakeWatch::Change::failing);
+    peer.last_handshake = kNow + 40;
+    EXPECT_EQ(recovering.update(kNow + 41, peer), HandshakeWatch::Change::recovered);
+}
+
+TEST(RateHistory, RatesFromTotalsSkipCounterResetsAndKeepTenMinutes) {
+    RateHistory history;
+    history.assign({{100, 0, 0}, {101, 1000, 10}, {102, 500, 20}, {103, 1500, 30}});
+    ASSERT_EQ(history.points().size(), 2U) << "the reset at 102 is skipped";
+    EXPECT_DOUBLE_EQ(history.points()[0].rx, 1000);
+    EXPECT_DOUBLE_EQ(history.points()[1].rx, 1000);
+    for (std::int64_t t = 0; t < 700; ++t) {
+        history.add({200 + t, 1, 1});
+    }
+    EXPECT_EQ(history.points().size(), RateHistory::kCapacity);
+    history.add({899, 5, 5});  // a second seen again replaces the old value
+    EXPECT_EQ(history.points().back().rx, 5);
+    EXPECT_EQ(history.points().size(), RateHistory::kCapacity);
+}
+
+TEST(MainWindowBanner, SaysWhatToDoWhenTheDaemonIsAwayOrTooNew) {
+    QTemporaryDir dir;
+    const QString socket = dir.filePath(QStringLiteral("tulled.sock"));
+    DaemonLink link(socket);
+    TunnelHub hub(link);
+    LocalTunnels local(dir.filePath(QStringLiteral("profiles")));
+    TunnelActions actions(hub, local);
+    MainWindow window(hub, actions);
+    link.start();
+    ASSERT_TRUE(wait_until([&] { return link.state() == DaemonLink::State::unavailable; }));
+    EXPECT_TRUE(window.banner_visible());
+    EXPECT_TRUE(window.banner_text().contains(QStringLiteral("systemctl start tulled")))
+        << window.banner_text().toStdString();
+    {
+        FakeDaemon newer(socket, {ipc::kProtocolVersion.major + 1, 0});
+        ASSERT_TRUE(
+            wait_until([&] { return link.state() == DaemonLink::State::incompatible; }, 20000));
+        EXPECT_TRUE(window.banner_text().contains(QStringLiteral("update")))
+            << window.banner_text().toStdString();
+    }
+    FakeDaemon daemon(socket);
+    ASSERT_TRUE(wait_until([&] { return link.state() == DaemonLink::State::connected; }, 20000));
+    EXPECT_FALSE(window.banner_visible());
+}
+
+}  // namespace
+}  // namespace tulle::app
