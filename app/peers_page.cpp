@@ -13,7 +13,7 @@ PeersPage::PeersPage(TunnelHub& hub, QWidget* parent)
     : QWidget(parent),
       hub_(hub),
       model_(hub),
-      tunnels_(new QComboBox(this)),
+      tunnels_(new TunnelPicker(this)),
       filter_(new QLineEdit(this)),
       table_(new QTableView(this)),
       empty_(new QLabel(this)),
@@ -25,7 +25,6 @@ PeersPage::PeersPage(TunnelHub& hub, QWidget* parent)
     proxy_.setFilterCaseSensitivity(Qt::CaseInsensitive);
     proxy_.setFilterKeyColumn(-1);
     tunnels_->setObjectName(QStringLiteral("peer_tunnel"));
-    tunnels_->setMinimumContentsLength(12);
     filter_->setObjectName(QStringLiteral("peer_filter"));
     filter_->setPlaceholderText(tr("Filter by name, endpoint or allowed IPs"));
     filter_->setClearButtonEnabled(true);
@@ -91,33 +90,13 @@ PeersPage::PeersPage(TunnelHub& hub, QWidget* parent)
 }
 
 void PeersPage::fill_tunnels() {
-    const QString current = tunnels_->currentText();
-    QStringList running;
-    for (const auto& [name, view] : hub_.tunnels()) {
-        if (view.status.up) {
-            running << name;
-        }
-    }
-    QStringList shown;
-    for (int i = 0; i < tunnels_->count(); ++i) {
-        shown << tunnels_->itemText(i);
-    }
-    if (shown != running) {
-        const QSignalBlocker block(tunnels_);
-        tunnels_->clear();
-        tunnels_->addItems(running);
-        const int keep = static_cast<int>(running.indexOf(current));
-        tunnels_->setCurrentIndex(keep >= 0 ? keep : 0);
-    }
+    tunnels_->refresh(hub_);
     model_.set_tunnel(tunnels_->currentText());
     update_buttons();
 }
 
 void PeersPage::show_tunnel(const QString& tunnel) {
-    const int index = tunnels_->findText(tunnel);
-    if (index >= 0) {
-        tunnels_->setCurrentIndex(index);
-    }
+    tunnels_->select(tunnel);
 }
 
 const PeerView* PeersPage::selected() const {

@@ -12,6 +12,7 @@
 
 #include "app/models.hpp"
 #include "app/tunnel_hub.hpp"
+#include "app/tunnel_picker.hpp"
 
 namespace tulle::app {
 
@@ -42,7 +43,7 @@ class PeersPage : public QWidget {
     TunnelHub& hub_;
     PeerTableModel model_;
     QSortFilterProxyModel proxy_;
-    QComboBox* tunnels_;
+    TunnelPicker* tunnels_;
     QLineEdit* filter_;
     QTableView* table_;
     QLabel* empty_;

@@ -22,7 +22,7 @@ constexpr int kKeyRole = Qt::UserRole;
 ThroughputPage::ThroughputPage(TunnelHub& hub, QWidget* parent)
     : QWidget(parent),
       hub_(hub),
-      tunnels_(new QComboBox(this)),
+      tunnels_(new TunnelPicker(this)),
       range_(new QComboBox(this)),
       peers_(new QListWidget(this)),
       summary_(new QLabel(this)),
@@ -109,24 +109,7 @@ ThroughputPage::ThroughputPage(TunnelHub& hub, QWidget* parent)
 }
 
 void ThroughputPage::fill_tunnels() {
-    const QString current = tunnels_->currentText();
-    QStringList running;
-    for (const auto& [name, view] : hub_.tunnels()) {
-        if (view.status.up) {
-            running << name;
-        }
-    }
-    QStringList shown;
-    for (int i = 0; i < tunnels_->count(); ++i) {
-        shown << tunnels_->itemText(i);
-    }
-    if (shown != running) {
-        const QSignalBlocker block(tunnels_);
-        tunnels_->clear();
-        tunnels_->addItems(running);
-        const int keep = static_cast<int>(running.indexOf(current));
-        tunnels_->setCurrentIndex(keep >= 0 ? keep : 0);
-    }
+    tunnels_->refresh(hub_);
     fill_peers();
 }
 
@@ -154,11 +137,9 @@ void ThroughputPage::fill_peers() {
 }
 
 void ThroughputPage::show_peer(const QString& tunnel, const QString& public_key) {
-    const int index = tunnels_->findText(tunnel);
-    if (index < 0) {
+    if (!tunnels_->select(tunnel)) {
         return;
     }
-    tunnels_->setCurrentIndex(index);
     for (int row = 0; row < peers_->count(); ++row) {
         if (peers_->item(row)->data(kKeyRole).toString() == public_key) {
             peers_->setCurrentRow(row);

@@ -10,6 +10,7 @@
 #include <QWidget>
 
 #include "app/tunnel_hub.hpp"
+#include "app/tunnel_picker.hpp"
 
 QT_BEGIN_NAMESPACE
 class QChart;
@@ -44,7 +45,7 @@ class ThroughputPage : public QWidget {
     void redraw();
 
     TunnelHub& hub_;
-    QComboBox* tunnels_;
+    TunnelPicker* tunnels_;
     QComboBox* range_;
     QListWidget* peers_;
     QLabel* summary_;
