@@ -13,10 +13,6 @@ QString entry_path(const QString& folder) {
     return QDir(folder).filePath(QStringLiteral("tulle.desktop"));
 }
 
-QString translate(const char* text) {
-    return QCoreApplication::translate("tulle::app::Autostart", text);
-}
-
 }  // namespace
 
 QString autostart_folder() {
@@ -32,16 +28,19 @@ QString set_autostart(bool enabled, const QString& folder) {
     const QString path = entry_path(folder);
     if (!enabled) {
         if (QFile::exists(path) && !QFile::remove(path)) {
-            return translate("Cannot remove %1.").arg(path);
+            return QCoreApplication::translate("tulle::app::Autostart", "Cannot remove %1.")
+                .arg(path);
         }
         return {};
     }
     if (!QDir().mkpath(folder)) {
-        return translate("Cannot create the folder %1.").arg(folder);
+        return QCoreApplication::translate("tulle::app::Autostart", "Cannot create the folder %1.")
+            .arg(folder);
     }
     QSaveFile file(path);
     if (!file.open(QIODevice::WriteOnly | QIODevice::Text)) {
-        return translate("Cannot write %1: %2").arg(path, file.errorString());
+        return QCoreApplication::translate("tulle::app::Autostart", "Cannot write %1: %2")
+            .arg(path, file.errorString());
     }
     file.write(
         "[Desktop Entry]\n"
@@ -53,7 +52,8 @@ QString set_autostart(bool enabled, const QString& folder) {
         "Terminal=false\n"
         "X-GNOME-Autostart-enabled=true\n");
     if (!file.commit()) {
-        return translate("Cannot write %1: %2").arg(path, file.errorString());
+        return QCoreApplication::translate("tulle::app::Autostart", "Cannot write %1: %2")
+            .arg(path, file.errorString());
     }
     return {};
 }

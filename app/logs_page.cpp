@@ -20,7 +20,7 @@ LogsPage::LogsPage(DaemonLink& link, QWidget* parent)
       level_(new QComboBox(this)),
       search_(new QLineEdit(this)),
       list_(new QListView(this)),
-      follow_(new QPushButton(tr("&Follow"), this)) {
+      follow_(new QPushButton(tr("F&ollow"), this)) {
     filter_.setSourceModel(&model_);
     level_->setObjectName(QStringLiteral("log_level"));
     search_->setObjectName(QStringLiteral("log_search"));
@@ -47,7 +47,7 @@ LogsPage::LogsPage(DaemonLink& link, QWidget* parent)
     follow_->setChecked(true);
     follow_->setToolTip(tr("Keep the newest line in view"));
     auto* copy = new QPushButton(tr("&Copy"), this);
-    auto* save = new QPushButton(tr("&Save…"), this);
+    auto* save = new QPushButton(tr("Save &as…"), this);
 
     auto* top = new QHBoxLayout;
     auto* level_label = new QLabel(tr("&Level:"), this);

@@ -1,5 +1,7 @@
 #include "app/main_window.hpp"
 
+#include <array>
+
 #include <QAction>
 #include <QApplication>
 #include <QCloseEvent>
@@ -39,10 +41,11 @@ MainWindow::MainWindow(TunnelHub& hub, TunnelActions& actions, QWidget* parent)
     banner_->setMargin(8);
     banner_->setAutoFillBackground(true);
     pages_->setObjectName(QStringLiteral("pages"));
-    pages_->addTab(tunnels_, tr("&Tunnels"));
-    pages_->addTab(peers_, tr("&Peers"));
-    pages_->addTab(throughput_, tr("T&hroughput"));
-    pages_->addTab(logs_, tr("&Logs"));
+    // No Alt letters on the tabs: they would compete with the pages' own; View has Ctrl+1 … 4.
+    pages_->addTab(tunnels_, tr("Tunnels"));
+    pages_->addTab(peers_, tr("Peers"));
+    pages_->addTab(throughput_, tr("Throughput"));
+    pages_->addTab(logs_, tr("Logs"));
     layout->addWidget(banner_);
     layout->addWidget(pages_, 1);
     setCentralWidget(central);
@@ -84,6 +87,15 @@ void MainWindow::build_menus(TunnelActions& actions) {
     QAction* quit = file->addAction(tr("&Quit Tulle"));
     quit->setShortcut(QKeySequence::Quit);
     connect(quit, &QAction::triggered, qApp, &QCoreApplication::quit);
+
+    QMenu* view = menuBar()->addMenu(tr("&View"));
+    const std::array<QString, 4> page_names{tr("&Tunnels"), tr("&Peers"), tr("T&hroughput"),
+                                            tr("&Logs")};
+    for (int page = 0; page < static_cast<int>(page_names.size()); ++page) {
+        QAction* go = view->addAction(page_names.at(static_cast<std::size_t>(page)));
+        go->setShortcut(QKeySequence(Qt::CTRL | static_cast<Qt::Key>(Qt::Key_1 + page)));
+        connect(go, &QAction::triggered, this, [this, page] { pages_->setCurrentIndex(page); });
+    }
 
     QMenu* settings = menuBar()->addMenu(tr("&Settings"));
     QAction* autostart = settings->addAction(tr("&Start Tulle at login"));

@@ -28,13 +28,16 @@ std::optional<std::string> read_small_file(const QString& path, QString& error) 
         error = QObject::tr("Cannot read %1: %2").arg(path, file.errorString());
         return std::nullopt;
     }
-    if (file.size() > kMaxFileSize) {
+    // Read one byte past the cap rather than trusting size(): a pipe or device reports 0.
+    QByteArray bytes = file.read(kMaxFileSize + 1);
+    std::optional<std::string> text;
+    if (bytes.size() > kMaxFileSize) {
         error =
             QObject::tr("%1 is larger than 1 MiB; a tunnel file is a few hundred bytes.").arg(path);
-        return std::nullopt;
+    } else {
+        text.emplace(bytes.constData(), static_cast<std::size_t>(bytes.size()));
     }
-    const QByteArray bytes = file.readAll();
-    std::string text(bytes.constData(), static_cast<std::size_t>(bytes.size()));
+    sodium_memzero(bytes.data(), static_cast<std::size_t>(bytes.size()));  // it may hold keys
     return text;
 }
 

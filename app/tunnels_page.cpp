@@ -195,8 +195,8 @@ TunnelsPage::TunnelsPage(TunnelHub& hub, TunnelActions& actions, QWidget* parent
       kind_(new QLabel(this)),
       toggle_(new QPushButton(this)),
       export_(new QPushButton(tr("E&xport…"), this)),
-      rename_(new QPushButton(tr("Re&name…"), this)),
-      delete_(new QPushButton(tr("&Delete"), this)) {
+      rename_(new QPushButton(tr("&Rename…"), this)),
+      delete_(new QPushButton(tr("Del&ete"), this)) {
     table_->setObjectName(QStringLiteral("tunnel_table"));
     table_->setModel(&model_);
     table_->setSelectionBehavior(QAbstractItemView::SelectRows);

@@ -2,7 +2,60 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="de">
 <context>
-    <name>DaemonLink</name>
+    <name>QObject</name>
+    <message>
+        <source>Cannot read %1: %2</source>
+        <translation>%1 kann nicht gelesen werden: %2</translation>
+    </message>
+    <message>
+        <source>%1 is larger than 1 MiB; a tunnel file is a few hundred bytes.</source>
+        <translation>%1 ist größer als 1 MiB; eine Tunneldatei ist nur einige hundert Byte groß.</translation>
+    </message>
+</context>
+<context>
+    <name>format</name>
+    <message>
+        <source>never</source>
+        <translation>nie</translation>
+    </message>
+    <message>
+        <source>now</source>
+        <translation>jetzt</translation>
+    </message>
+    <message>
+        <source>%1 s ago</source>
+        <translation>vor %1 s</translation>
+    </message>
+    <message>
+        <source>%1 min %2 s ago</source>
+        <translation>vor %1 min %2 s</translation>
+    </message>
+    <message>
+        <source>%1 h %2 min ago</source>
+        <translation>vor %1 h %2 min</translation>
+    </message>
+    <message>
+        <source>%1 d %2 h ago</source>
+        <translation>vor %1 d %2 h</translation>
+    </message>
+</context>
+<context>
+    <name>tulle::app::Autostart</name>
+    <message>
+        <source>Cannot remove %1.</source>
+        <translation>%1 kann nicht entfernt werden.</translation>
+    </message>
+    <message>
+        <source>Cannot create the folder %1.</source>
+        <translation>Der Ordner %1 kann nicht angelegt werden.</translation>
+    </message>
+    <message>
+        <source>Cannot write %1: %2</source>
+        <translation>%1 kann nicht geschrieben werden: %2</translation>
+    </message>
+</context>
+<context>
+    <name>tulle::app::DaemonLink</name>
     <message>
         <source>The connection to tulled was lost; reconnecting.</source>
         <translation>Die Verbindung zu tulled ist abgebrochen; Tulle verbindet sich neu.</translation>
@@ -29,7 +82,7 @@
     </message>
 </context>
 <context>
-    <name>LocalTunnels</name>
+    <name>tulle::app::LocalTunnels</name>
     <message>
         <source>no keychain (Secret Service) is available</source>
         <translation>kein Schlüsselbund (Secret Service) verfügbar</translation>
@@ -140,11 +193,7 @@
     </message>
 </context>
 <context>
-    <name>LogsPage</name>
-    <message>
-        <source>&amp;Follow</source>
-        <translation>&amp;Folgen</translation>
-    </message>
+    <name>tulle::app::LogsPage</name>
     <message>
         <source>Debug and above</source>
         <translation>Debug und höher</translation>
@@ -178,10 +227,6 @@
         <translation>&amp;Kopieren</translation>
     </message>
     <message>
-        <source>&amp;Save…</source>
-        <translation>&amp;Speichern…</translation>
-    </message>
-    <message>
         <source>&amp;Level:</source>
         <translation>&amp;Level:</translation>
     </message>
@@ -197,9 +242,17 @@
         <source>Cannot write %1: %2</source>
         <translation>%1 kann nicht geschrieben werden: %2</translation>
     </message>
+    <message>
+        <source>F&amp;ollow</source>
+        <translation>&amp;Folgen</translation>
+    </message>
+    <message>
+        <source>Save &amp;as…</source>
+        <translation>Speichern &amp;unter…</translation>
+    </message>
 </context>
 <context>
-    <name>MainWindow</name>
+    <name>tulle::app::MainWindow</name>
     <message>
         <source>Tulle</source>
         <translation>Tulle</translation>
@@ -284,9 +337,29 @@ Tulle tries again every few seconds.</source>
         <translation>%1
 Tulle versucht es alle paar Sekunden erneut.</translation>
     </message>
+    <message>
+        <source>Tunnels</source>
+        <translation>Tunnel</translation>
+    </message>
+    <message>
+        <source>Peers</source>
+        <translation>Peers</translation>
+    </message>
+    <message>
+        <source>Throughput</source>
+        <translation>Durchsatz</translation>
+    </message>
+    <message>
+        <source>Logs</source>
+        <translation>Protokoll</translation>
+    </message>
+    <message>
+        <source>&amp;View</source>
+        <translation>&amp;Ansicht</translation>
+    </message>
 </context>
 <context>
-    <name>PeerEditor</name>
+    <name>tulle::app::PeerEditor</name>
     <message>
         <source>Add a peer to %1</source>
         <translation>Peer zu %1 hinzufügen</translation>
@@ -373,7 +446,70 @@ Tulle versucht es alle paar Sekunden erneut.</translation>
     </message>
 </context>
 <context>
-    <name>PeerTableModel</name>
+    <name>tulle::app::PeerForm</name>
+    <message>
+        <source>A name may have at most %1 characters.</source>
+        <translation>Ein Name darf höchstens %1 Zeichen haben.</translation>
+    </message>
+    <message>
+        <source>A name cannot contain control characters.</source>
+        <translation>Ein Name darf keine Steuerzeichen enthalten.</translation>
+    </message>
+    <message>
+        <source>Enter the peer&apos;s public key (44 characters, from &quot;wg pubkey&quot; or the peer&apos;s app).</source>
+        <translation>Geben Sie den öffentlichen Schlüssel des Peers ein (44 Zeichen, aus „wg pubkey“ oder der App des Peers).</translation>
+    </message>
+    <message>
+        <source>An all-zero key is not a public key.</source>
+        <translation>Ein Schlüssel aus lauter Nullen ist kein öffentlicher Schlüssel.</translation>
+    </message>
+    <message>
+        <source>This is the tunnel&apos;s own public key; enter the peer&apos;s.</source>
+        <translation>Das ist der eigene öffentliche Schlüssel des Tunnels; geben Sie den des Peers ein.</translation>
+    </message>
+    <message>
+        <source>The tunnel already has a peer with this key.</source>
+        <translation>Der Tunnel hat bereits einen Peer mit diesem Schlüssel.</translation>
+    </message>
+    <message>
+        <source>Put an IPv6 address in brackets: [2001:db8::1]:51820.</source>
+        <translation>Setzen Sie eine IPv6-Adresse in eckige Klammern: [2001:db8::1]:51820.</translation>
+    </message>
+    <message>
+        <source>Entry %1 is empty; remove the extra comma.</source>
+        <translation>Eintrag %1 ist leer; entfernen Sie das überzählige Komma.</translation>
+    </message>
+    <message>
+        <source>Enter seconds from 0 (off) to 65535; 25 keeps most NATs open.</source>
+        <translation>Geben Sie Sekunden von 0 (aus) bis 65535 ein; 25 hält die meisten NATs offen.</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>Name</translation>
+    </message>
+    <message>
+        <source>Public key</source>
+        <translation>Öffentlicher Schlüssel</translation>
+    </message>
+    <message>
+        <source>Endpoint</source>
+        <translation>Endpoint</translation>
+    </message>
+    <message>
+        <source>Allowed IPs</source>
+        <translation>Erlaubte IPs</translation>
+    </message>
+    <message>
+        <source>Persistent keepalive</source>
+        <translation>Persistent Keepalive</translation>
+    </message>
+    <message>
+        <source>Preshared key</source>
+        <translation>Pre-Shared-Key</translation>
+    </message>
+</context>
+<context>
+    <name>tulle::app::PeerTableModel</name>
     <message>
         <source>Public key: %1</source>
         <translation>Öffentlicher Schlüssel: %1</translation>
@@ -416,10 +552,10 @@ Tulle versucht es alle paar Sekunden erneut.</translation>
     </message>
 </context>
 <context>
-    <name>PeersPage</name>
+    <name>tulle::app::PeersPage</name>
     <message>
         <source>&amp;Add peer…</source>
-        <translation>Peer &amp;hinzufügen…</translation>
+        <translation>Peer hin&amp;zufügen…</translation>
     </message>
     <message>
         <source>&amp;Edit…</source>
@@ -427,7 +563,7 @@ Tulle versucht es alle paar Sekunden erneut.</translation>
     </message>
     <message>
         <source>&amp;Remove</source>
-        <translation>&amp;Entfernen</translation>
+        <translation>Ent&amp;fernen</translation>
     </message>
     <message>
         <source>Filter by name, endpoint or allowed IPs</source>
@@ -471,18 +607,7 @@ Tulle versucht es alle paar Sekunden erneut.</translation>
     </message>
 </context>
 <context>
-    <name>QObject</name>
-    <message>
-        <source>Cannot read %1: %2</source>
-        <translation>%1 kann nicht gelesen werden: %2</translation>
-    </message>
-    <message>
-        <source>%1 is larger than 1 MiB; a tunnel file is a few hundred bytes.</source>
-        <translation>%1 ist größer als 1 MiB; eine Tunneldatei ist nur einige hundert Byte groß.</translation>
-    </message>
-</context>
-<context>
-    <name>ThroughputPage</name>
+    <name>tulle::app::ThroughputPage</name>
     <message>
         <source>Last minute</source>
         <translation>Letzte Minute</translation>
@@ -529,7 +654,7 @@ Tulle versucht es alle paar Sekunden erneut.</translation>
     </message>
 </context>
 <context>
-    <name>Tray</name>
+    <name>tulle::app::Tray</name>
     <message>
         <source>%1 is up</source>
         <translation>%1 ist aktiv</translation>
@@ -607,7 +732,7 @@ Tulle versucht es alle paar Sekunden erneut.</translation>
     </message>
 </context>
 <context>
-    <name>TunnelActions</name>
+    <name>tulle::app::TunnelActions</name>
     <message>
         <source>No keychain</source>
         <translation>Kein Schlüsselbund</translation>
@@ -728,7 +853,7 @@ Tulle bewahrt private Schlüssel nur in Ihrem Schlüsselbund auf, nie in einfach
     </message>
 </context>
 <context>
-    <name>TunnelListModel</name>
+    <name>tulle::app::TunnelListModel</name>
     <message>
         <source>Up</source>
         <translation>Aktiv</translation>
@@ -771,7 +896,7 @@ Tulle bewahrt private Schlüssel nur in Ihrem Schlüsselbund auf, nie in einfach
     </message>
 </context>
 <context>
-    <name>TunnelsPage</name>
+    <name>tulle::app::TunnelsPage</name>
     <message>
         <source>Create a tunnel</source>
         <translation>Tunnel erstellen</translation>
@@ -802,7 +927,7 @@ Tulle bewahrt private Schlüssel nur in Ihrem Schlüsselbund auf, nie in einfach
     </message>
     <message>
         <source>&amp;Addresses:</source>
-        <translation>&amp;Adressen:</translation>
+        <translation>Ad&amp;ressen:</translation>
     </message>
     <message>
         <source>&amp;Listen port:</source>
@@ -810,7 +935,7 @@ Tulle bewahrt private Schlüssel nur in Ihrem Schlüsselbund auf, nie in einfach
     </message>
     <message>
         <source>&amp;DNS:</source>
-        <translation>&amp;DNS:</translation>
+        <translation>DN&amp;S:</translation>
     </message>
     <message>
         <source>&amp;MTU:</source>
@@ -845,14 +970,6 @@ Tulle bewahrt private Schlüssel nur in Ihrem Schlüsselbund auf, nie in einfach
         <translation>E&amp;xportieren…</translation>
     </message>
     <message>
-        <source>Re&amp;name…</source>
-        <translation>&amp;Umbenennen…</translation>
-    </message>
-    <message>
-        <source>&amp;Delete</source>
-        <translation>&amp;Löschen</translation>
-    </message>
-    <message>
         <source>Copy the public key: give it to the peers of this tunnel</source>
         <translation>Öffentlichen Schlüssel kopieren: Geben Sie ihn an die Peers dieses Tunnels weiter</translation>
     </message>
@@ -882,7 +999,7 @@ Tulle bewahrt private Schlüssel nur in Ihrem Schlüsselbund auf, nie in einfach
     </message>
     <message>
         <source>&amp;Create…</source>
-        <translation>&amp;Erstellen…</translation>
+        <translation>Ers&amp;tellen…</translation>
     </message>
     <message>
         <source>&amp;Import…</source>
@@ -898,7 +1015,7 @@ Tulle bewahrt private Schlüssel nur in Ihrem Schlüsselbund auf, nie in einfach
     </message>
     <message>
         <source>&amp;Turn on</source>
-        <translation>Ein&amp;schalten</translation>
+        <translation>Eins&amp;chalten</translation>
     </message>
     <message>
         <source>Up</source>
@@ -910,7 +1027,7 @@ Tulle bewahrt private Schlüssel nur in Ihrem Schlüsselbund auf, nie in einfach
     </message>
     <message>
         <source>&amp;Turn off</source>
-        <translation>Aus&amp;schalten</translation>
+        <translation>Auss&amp;chalten</translation>
     </message>
     <message>
         <source>A system tunnel belongs to root: remove /etc/tulle/%1.conf as root.</source>
@@ -988,114 +1105,13 @@ Tulle bewahrt private Schlüssel nur in Ihrem Schlüsselbund auf, nie in einfach
         <source>Delete</source>
         <translation>Löschen</translation>
     </message>
-</context>
-<context>
-    <name>format</name>
     <message>
-        <source>never</source>
-        <translation>nie</translation>
+        <source>&amp;Rename…</source>
+        <translation>&amp;Umbenennen…</translation>
     </message>
     <message>
-        <source>now</source>
-        <translation>jetzt</translation>
-    </message>
-    <message>
-        <source>%1 s ago</source>
-        <translation>vor %1 s</translation>
-    </message>
-    <message>
-        <source>%1 min %2 s ago</source>
-        <translation>vor %1 min %2 s</translation>
-    </message>
-    <message>
-        <source>%1 h %2 min ago</source>
-        <translation>vor %1 h %2 min</translation>
-    </message>
-    <message>
-        <source>%1 d %2 h ago</source>
-        <translation>vor %1 d %2 h</translation>
-    </message>
-</context>
-<context>
-    <name>main</name>
-    <message>
-        <source>Tulle tray app: shows and controls the tunnels of tulled.</source>
-        <translation>Tulle-Tray-App: zeigt und steuert die Tunnel von tulled.</translation>
-    </message>
-    <message>
-        <source>Control socket of tulled.</source>
-        <translation>Steuer-Socket von tulled.</translation>
-    </message>
-    <message>
-        <source>Open the window at start, not only the tray icon.</source>
-        <translation>Beim Start das Fenster öffnen, nicht nur das Tray-Symbol.</translation>
-    </message>
-    <message>
-        <source>Save a picture of each page to a folder, then quit.</source>
-        <translation>Ein Bild jeder Seite in einem Ordner speichern, dann beenden.</translation>
-    </message>
-</context>
-<context>
-    <name>tulle::app::PeerForm</name>
-    <message>
-        <source>A name may have at most %1 characters.</source>
-        <translation>Ein Name darf höchstens %1 Zeichen haben.</translation>
-    </message>
-    <message>
-        <source>A name cannot contain control characters.</source>
-        <translation>Ein Name darf keine Steuerzeichen enthalten.</translation>
-    </message>
-    <message>
-        <source>Enter the peer&apos;s public key (44 characters, from &quot;wg pubkey&quot; or the peer&apos;s app).</source>
-        <translation>Geben Sie den öffentlichen Schlüssel des Peers ein (44 Zeichen, aus „wg pubkey“ oder der App des Peers).</translation>
-    </message>
-    <message>
-        <source>An all-zero key is not a public key.</source>
-        <translation>Ein Schlüssel aus lauter Nullen ist kein öffentlicher Schlüssel.</translation>
-    </message>
-    <message>
-        <source>This is the tunnel&apos;s own public key; enter the peer&apos;s.</source>
-        <translation>Das ist der eigene öffentliche Schlüssel des Tunnels; geben Sie den des Peers ein.</translation>
-    </message>
-    <message>
-        <source>The tunnel already has a peer with this key.</source>
-        <translation>Der Tunnel hat bereits einen Peer mit diesem Schlüssel.</translation>
-    </message>
-    <message>
-        <source>Put an IPv6 address in brackets: [2001:db8::1]:51820.</source>
-        <translation>Setzen Sie eine IPv6-Adresse in eckige Klammern: [2001:db8::1]:51820.</translation>
-    </message>
-    <message>
-        <source>Entry %1 is empty; remove the extra comma.</source>
-        <translation>Eintrag %1 ist leer; entfernen Sie das überzählige Komma.</translation>
-    </message>
-    <message>
-        <source>Enter seconds from 0 (off) to 65535; 25 keeps most NATs open.</source>
-        <translation>Geben Sie Sekunden von 0 (aus) bis 65535 ein; 25 hält die meisten NATs offen.</translation>
-    </message>
-    <message>
-        <source>Name</source>
-        <translation>Name</translation>
-    </message>
-    <message>
-        <source>Public key</source>
-        <translation>Öffentlicher Schlüssel</translation>
-    </message>
-    <message>
-        <source>Endpoint</source>
-        <translation>Endpoint</translation>
-    </message>
-    <message>
-        <source>Allowed IPs</source>
-        <translation>Erlaubte IPs</translation>
-    </message>
-    <message>
-        <source>Persistent keepalive</source>
-        <translation>Persistent Keepalive</translation>
-    </message>
-    <message>
-        <source>Preshared key</source>
-        <translation>Pre-Shared-Key</translation>
+        <source>Del&amp;ete</source>
+        <translation>&amp;Löschen</translation>
     </message>
 </context>
 </TS>

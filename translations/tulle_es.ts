@@ -2,7 +2,60 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="es">
 <context>
-    <name>DaemonLink</name>
+    <name>QObject</name>
+    <message>
+        <source>Cannot read %1: %2</source>
+        <translation>No se puede leer %1: %2</translation>
+    </message>
+    <message>
+        <source>%1 is larger than 1 MiB; a tunnel file is a few hundred bytes.</source>
+        <translation>%1 ocupa más de 1 MiB; un archivo de túnel ocupa unos cientos de bytes.</translation>
+    </message>
+</context>
+<context>
+    <name>format</name>
+    <message>
+        <source>never</source>
+        <translation>nunca</translation>
+    </message>
+    <message>
+        <source>now</source>
+        <translation>ahora</translation>
+    </message>
+    <message>
+        <source>%1 s ago</source>
+        <translation>hace %1 s</translation>
+    </message>
+    <message>
+        <source>%1 min %2 s ago</source>
+        <translation>hace %1 min %2 s</translation>
+    </message>
+    <message>
+        <source>%1 h %2 min ago</source>
+        <translation>hace %1 h %2 min</translation>
+    </message>
+    <message>
+        <source>%1 d %2 h ago</source>
+        <translation>hace %1 d %2 h</translation>
+    </message>
+</context>
+<context>
+    <name>tulle::app::Autostart</name>
+    <message>
+        <source>Cannot remove %1.</source>
+        <translation>No se puede eliminar %1.</translation>
+    </message>
+    <message>
+        <source>Cannot create the folder %1.</source>
+        <translation>No se puede crear la carpeta %1.</translation>
+    </message>
+    <message>
+        <source>Cannot write %1: %2</source>
+        <translation>No se puede escribir %1: %2</translation>
+    </message>
+</context>
+<context>
+    <name>tulle::app::DaemonLink</name>
     <message>
         <source>The connection to tulled was lost; reconnecting.</source>
         <translation>Se perdió la conexión con tulled; reconectando.</translation>
@@ -29,7 +82,7 @@
     </message>
 </context>
 <context>
-    <name>LocalTunnels</name>
+    <name>tulle::app::LocalTunnels</name>
     <message>
         <source>no keychain (Secret Service) is available</source>
         <translation>no hay ningún llavero (Secret Service) disponible</translation>
@@ -140,11 +193,7 @@
     </message>
 </context>
 <context>
-    <name>LogsPage</name>
-    <message>
-        <source>&amp;Follow</source>
-        <translation>&amp;Seguir</translation>
-    </message>
+    <name>tulle::app::LogsPage</name>
     <message>
         <source>Debug and above</source>
         <translation>Depuración y superior</translation>
@@ -175,11 +224,7 @@
     </message>
     <message>
         <source>&amp;Copy</source>
-        <translation>&amp;Copiar</translation>
-    </message>
-    <message>
-        <source>&amp;Save…</source>
-        <translation>&amp;Guardar…</translation>
+        <translation>C&amp;opiar</translation>
     </message>
     <message>
         <source>&amp;Level:</source>
@@ -197,9 +242,17 @@
         <source>Cannot write %1: %2</source>
         <translation>No se puede escribir %1: %2</translation>
     </message>
+    <message>
+        <source>F&amp;ollow</source>
+        <translation>&amp;Seguir</translation>
+    </message>
+    <message>
+        <source>Save &amp;as…</source>
+        <translation>Guardar co&amp;mo…</translation>
+    </message>
 </context>
 <context>
-    <name>MainWindow</name>
+    <name>tulle::app::MainWindow</name>
     <message>
         <source>Tulle</source>
         <translation>Tulle</translation>
@@ -284,9 +337,29 @@ Tulle tries again every few seconds.</source>
         <translation>%1
 Tulle lo vuelve a intentar cada pocos segundos.</translation>
     </message>
+    <message>
+        <source>Tunnels</source>
+        <translation>Túneles</translation>
+    </message>
+    <message>
+        <source>Peers</source>
+        <translation>Peers</translation>
+    </message>
+    <message>
+        <source>Throughput</source>
+        <translation>Tráfico</translation>
+    </message>
+    <message>
+        <source>Logs</source>
+        <translation>Registros</translation>
+    </message>
+    <message>
+        <source>&amp;View</source>
+        <translation>&amp;Ver</translation>
+    </message>
 </context>
 <context>
-    <name>PeerEditor</name>
+    <name>tulle::app::PeerEditor</name>
     <message>
         <source>Add a peer to %1</source>
         <translation>Añadir un peer a %1</translation>
@@ -373,7 +446,70 @@ Tulle lo vuelve a intentar cada pocos segundos.</translation>
     </message>
 </context>
 <context>
-    <name>PeerTableModel</name>
+    <name>tulle::app::PeerForm</name>
+    <message>
+        <source>A name may have at most %1 characters.</source>
+        <translation>Un nombre puede tener como máximo %1 caracteres.</translation>
+    </message>
+    <message>
+        <source>A name cannot contain control characters.</source>
+        <translation>Un nombre no puede contener caracteres de control.</translation>
+    </message>
+    <message>
+        <source>Enter the peer&apos;s public key (44 characters, from &quot;wg pubkey&quot; or the peer&apos;s app).</source>
+        <translation>Introduce la clave pública del peer (44 caracteres, de «wg pubkey» o de la aplicación del peer).</translation>
+    </message>
+    <message>
+        <source>An all-zero key is not a public key.</source>
+        <translation>Una clave formada solo por ceros no es una clave pública.</translation>
+    </message>
+    <message>
+        <source>This is the tunnel&apos;s own public key; enter the peer&apos;s.</source>
+        <translation>Esta es la clave pública del propio túnel; introduce la del peer.</translation>
+    </message>
+    <message>
+        <source>The tunnel already has a peer with this key.</source>
+        <translation>El túnel ya tiene un peer con esta clave.</translation>
+    </message>
+    <message>
+        <source>Put an IPv6 address in brackets: [2001:db8::1]:51820.</source>
+        <translation>Escribe las direcciones IPv6 entre corchetes: [2001:db8::1]:51820.</translation>
+    </message>
+    <message>
+        <source>Entry %1 is empty; remove the extra comma.</source>
+        <translation>La entrada %1 está vacía; quita la coma sobrante.</translation>
+    </message>
+    <message>
+        <source>Enter seconds from 0 (off) to 65535; 25 keeps most NATs open.</source>
+        <translation>Introduce un valor en segundos de 0 (desactivado) a 65535; 25 mantiene abiertos la mayoría de los NAT.</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>Nombre</translation>
+    </message>
+    <message>
+        <source>Public key</source>
+        <translation>Clave pública</translation>
+    </message>
+    <message>
+        <source>Endpoint</source>
+        <translation>Endpoint</translation>
+    </message>
+    <message>
+        <source>Allowed IPs</source>
+        <translation>IP permitidas</translation>
+    </message>
+    <message>
+        <source>Persistent keepalive</source>
+        <translation>Keepalive persistente</translation>
+    </message>
+    <message>
+        <source>Preshared key</source>
+        <translation>Clave precompartida</translation>
+    </message>
+</context>
+<context>
+    <name>tulle::app::PeerTableModel</name>
     <message>
         <source>Public key: %1</source>
         <translation>Clave pública: %1</translation>
@@ -416,10 +552,10 @@ Tulle lo vuelve a intentar cada pocos segundos.</translation>
     </message>
 </context>
 <context>
-    <name>PeersPage</name>
+    <name>tulle::app::PeersPage</name>
     <message>
         <source>&amp;Add peer…</source>
-        <translation>&amp;Añadir peer…</translation>
+        <translation>Añadir &amp;peer…</translation>
     </message>
     <message>
         <source>&amp;Edit…</source>
@@ -471,18 +607,7 @@ Tulle lo vuelve a intentar cada pocos segundos.</translation>
     </message>
 </context>
 <context>
-    <name>QObject</name>
-    <message>
-        <source>Cannot read %1: %2</source>
-        <translation>No se puede leer %1: %2</translation>
-    </message>
-    <message>
-        <source>%1 is larger than 1 MiB; a tunnel file is a few hundred bytes.</source>
-        <translation>%1 ocupa más de 1 MiB; un archivo de túnel ocupa unos cientos de bytes.</translation>
-    </message>
-</context>
-<context>
-    <name>ThroughputPage</name>
+    <name>tulle::app::ThroughputPage</name>
     <message>
         <source>Last minute</source>
         <translation>Último minuto</translation>
@@ -529,7 +654,7 @@ Tulle lo vuelve a intentar cada pocos segundos.</translation>
     </message>
 </context>
 <context>
-    <name>Tray</name>
+    <name>tulle::app::Tray</name>
     <message>
         <source>%1 is up</source>
         <translation>%1 está activo</translation>
@@ -607,7 +732,7 @@ Tulle lo vuelve a intentar cada pocos segundos.</translation>
     </message>
 </context>
 <context>
-    <name>TunnelActions</name>
+    <name>tulle::app::TunnelActions</name>
     <message>
         <source>No keychain</source>
         <translation>No hay llavero</translation>
@@ -728,7 +853,7 @@ Tulle guarda las claves privadas solo en tu llavero, nunca en archivos de texto 
     </message>
 </context>
 <context>
-    <name>TunnelListModel</name>
+    <name>tulle::app::TunnelListModel</name>
     <message>
         <source>Up</source>
         <translation>Activo</translation>
@@ -771,7 +896,7 @@ Tulle guarda las claves privadas solo en tu llavero, nunca en archivos de texto 
     </message>
 </context>
 <context>
-    <name>TunnelsPage</name>
+    <name>tulle::app::TunnelsPage</name>
     <message>
         <source>Create a tunnel</source>
         <translation>Crear un túnel</translation>
@@ -838,19 +963,11 @@ Tulle guarda las claves privadas solo en tu llavero, nunca en archivos de texto 
     </message>
     <message>
         <source>Cop&amp;y</source>
-        <translation>&amp;Copiar</translation>
+        <translation>C&amp;opiar</translation>
     </message>
     <message>
         <source>E&amp;xport…</source>
         <translation>E&amp;xportar…</translation>
-    </message>
-    <message>
-        <source>Re&amp;name…</source>
-        <translation>Re&amp;nombrar…</translation>
-    </message>
-    <message>
-        <source>&amp;Delete</source>
-        <translation>&amp;Eliminar</translation>
     </message>
     <message>
         <source>Copy the public key: give it to the peers of this tunnel</source>
@@ -898,7 +1015,7 @@ Tulle guarda las claves privadas solo en tu llavero, nunca en archivos de texto 
     </message>
     <message>
         <source>&amp;Turn on</source>
-        <translation>&amp;Activar</translation>
+        <translation>Ac&amp;tivar</translation>
     </message>
     <message>
         <source>Up</source>
@@ -910,7 +1027,7 @@ Tulle guarda las claves privadas solo en tu llavero, nunca en archivos de texto 
     </message>
     <message>
         <source>&amp;Turn off</source>
-        <translation>&amp;Desactivar</translation>
+        <translation>Desac&amp;tivar</translation>
     </message>
     <message>
         <source>A system tunnel belongs to root: remove /etc/tulle/%1.conf as root.</source>
@@ -988,114 +1105,13 @@ Tulle guarda las claves privadas solo en tu llavero, nunca en archivos de texto 
         <source>Delete</source>
         <translation>Eliminar</translation>
     </message>
-</context>
-<context>
-    <name>format</name>
     <message>
-        <source>never</source>
-        <translation>nunca</translation>
+        <source>&amp;Rename…</source>
+        <translation>Renom&amp;brar…</translation>
     </message>
     <message>
-        <source>now</source>
-        <translation>ahora</translation>
-    </message>
-    <message>
-        <source>%1 s ago</source>
-        <translation>hace %1 s</translation>
-    </message>
-    <message>
-        <source>%1 min %2 s ago</source>
-        <translation>hace %1 min %2 s</translation>
-    </message>
-    <message>
-        <source>%1 h %2 min ago</source>
-        <translation>hace %1 h %2 min</translation>
-    </message>
-    <message>
-        <source>%1 d %2 h ago</source>
-        <translation>hace %1 d %2 h</translation>
-    </message>
-</context>
-<context>
-    <name>main</name>
-    <message>
-        <source>Tulle tray app: shows and controls the tunnels of tulled.</source>
-        <translation>Aplicación de bandeja Tulle: muestra y controla los túneles de tulled.</translation>
-    </message>
-    <message>
-        <source>Control socket of tulled.</source>
-        <translation>Socket de control de tulled.</translation>
-    </message>
-    <message>
-        <source>Open the window at start, not only the tray icon.</source>
-        <translation>Abrir la ventana al iniciar, no solo el icono de la bandeja.</translation>
-    </message>
-    <message>
-        <source>Save a picture of each page to a folder, then quit.</source>
-        <translation>Guardar una imagen de cada página en una carpeta y salir.</translation>
-    </message>
-</context>
-<context>
-    <name>tulle::app::PeerForm</name>
-    <message>
-        <source>A name may have at most %1 characters.</source>
-        <translation>Un nombre puede tener como máximo %1 caracteres.</translation>
-    </message>
-    <message>
-        <source>A name cannot contain control characters.</source>
-        <translation>Un nombre no puede contener caracteres de control.</translation>
-    </message>
-    <message>
-        <source>Enter the peer&apos;s public key (44 characters, from &quot;wg pubkey&quot; or the peer&apos;s app).</source>
-        <translation>Introduce la clave pública del peer (44 caracteres, de «wg pubkey» o de la aplicación del peer).</translation>
-    </message>
-    <message>
-        <source>An all-zero key is not a public key.</source>
-        <translation>Una clave formada solo por ceros no es una clave pública.</translation>
-    </message>
-    <message>
-        <source>This is the tunnel&apos;s own public key; enter the peer&apos;s.</source>
-        <translation>Esta es la clave pública del propio túnel; introduce la del peer.</translation>
-    </message>
-    <message>
-        <source>The tunnel already has a peer with this key.</source>
-        <translation>El túnel ya tiene un peer con esta clave.</translation>
-    </message>
-    <message>
-        <source>Put an IPv6 address in brackets: [2001:db8::1]:51820.</source>
-        <translation>Escribe las direcciones IPv6 entre corchetes: [2001:db8::1]:51820.</translation>
-    </message>
-    <message>
-        <source>Entry %1 is empty; remove the extra comma.</source>
-        <translation>La entrada %1 está vacía; quita la coma sobrante.</translation>
-    </message>
-    <message>
-        <source>Enter seconds from 0 (off) to 65535; 25 keeps most NATs open.</source>
-        <translation>Introduce un valor en segundos de 0 (desactivado) a 65535; 25 mantiene abiertos la mayoría de los NAT.</translation>
-    </message>
-    <message>
-        <source>Name</source>
-        <translation>Nombre</translation>
-    </message>
-    <message>
-        <source>Public key</source>
-        <translation>Clave pública</translation>
-    </message>
-    <message>
-        <source>Endpoint</source>
-        <translation>Endpoint</translation>
-    </message>
-    <message>
-        <source>Allowed IPs</source>
-        <translation>IP permitidas</translation>
-    </message>
-    <message>
-        <source>Persistent keepalive</source>
-        <translation>Keepalive persistente</translation>
-    </message>
-    <message>
-        <source>Preshared key</source>
-        <translation>Clave precompartida</translation>
+        <source>Del&amp;ete</source>
+        <translation>&amp;Eliminar</translation>
     </message>
 </context>
 </TS>

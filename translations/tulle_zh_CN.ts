@@ -2,7 +2,60 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_CN">
 <context>
-    <name>DaemonLink</name>
+    <name>QObject</name>
+    <message>
+        <source>Cannot read %1: %2</source>
+        <translation>无法读取 %1：%2</translation>
+    </message>
+    <message>
+        <source>%1 is larger than 1 MiB; a tunnel file is a few hundred bytes.</source>
+        <translation>%1 大于 1 MiB；隧道文件通常只有几百字节。</translation>
+    </message>
+</context>
+<context>
+    <name>format</name>
+    <message>
+        <source>never</source>
+        <translation>从未</translation>
+    </message>
+    <message>
+        <source>now</source>
+        <translation>刚刚</translation>
+    </message>
+    <message>
+        <source>%1 s ago</source>
+        <translation>%1 秒前</translation>
+    </message>
+    <message>
+        <source>%1 min %2 s ago</source>
+        <translation>%1 分 %2 秒前</translation>
+    </message>
+    <message>
+        <source>%1 h %2 min ago</source>
+        <translation>%1 小时 %2 分钟前</translation>
+    </message>
+    <message>
+        <source>%1 d %2 h ago</source>
+        <translation>%1 天 %2 小时前</translation>
+    </message>
+</context>
+<context>
+    <name>tulle::app::Autostart</name>
+    <message>
+        <source>Cannot remove %1.</source>
+        <translation>无法删除 %1。</translation>
+    </message>
+    <message>
+        <source>Cannot create the folder %1.</source>
+        <translation>无法创建文件夹 %1。</translation>
+    </message>
+    <message>
+        <source>Cannot write %1: %2</source>
+        <translation>无法写入 %1：%2</translation>
+    </message>
+</context>
+<context>
+    <name>tulle::app::DaemonLink</name>
     <message>
         <source>The connection to tulled was lost; reconnecting.</source>
         <translation>与 tulled 的连接已断开，正在重新连接。</translation>
@@ -29,7 +82,7 @@
     </message>
 </context>
 <context>
-    <name>LocalTunnels</name>
+    <name>tulle::app::LocalTunnels</name>
     <message>
         <source>no keychain (Secret Service) is available</source>
         <translation>没有可用的钥匙串（Secret Service）</translation>
@@ -140,11 +193,7 @@
     </message>
 </context>
 <context>
-    <name>LogsPage</name>
-    <message>
-        <source>&amp;Follow</source>
-        <translation>跟随(&amp;F)</translation>
-    </message>
+    <name>tulle::app::LogsPage</name>
     <message>
         <source>Debug and above</source>
         <translation>调试及以上</translation>
@@ -178,10 +227,6 @@
         <translation>复制(&amp;C)</translation>
     </message>
     <message>
-        <source>&amp;Save…</source>
-        <translation>保存(&amp;S)…</translation>
-    </message>
-    <message>
         <source>&amp;Level:</source>
         <translation>级别(&amp;L)：</translation>
     </message>
@@ -197,9 +242,17 @@
         <source>Cannot write %1: %2</source>
         <translation>无法写入 %1：%2</translation>
     </message>
+    <message>
+        <source>F&amp;ollow</source>
+        <translation>跟随(&amp;O)</translation>
+    </message>
+    <message>
+        <source>Save &amp;as…</source>
+        <translation>另存为(&amp;A)…</translation>
+    </message>
 </context>
 <context>
-    <name>MainWindow</name>
+    <name>tulle::app::MainWindow</name>
     <message>
         <source>Tulle</source>
         <translation>Tulle</translation>
@@ -284,9 +337,29 @@ Tulle tries again every few seconds.</source>
         <translation>%1
 Tulle 每隔几秒会重试一次。</translation>
     </message>
+    <message>
+        <source>Tunnels</source>
+        <translation>隧道</translation>
+    </message>
+    <message>
+        <source>Peers</source>
+        <translation>节点</translation>
+    </message>
+    <message>
+        <source>Throughput</source>
+        <translation>流量</translation>
+    </message>
+    <message>
+        <source>Logs</source>
+        <translation>日志</translation>
+    </message>
+    <message>
+        <source>&amp;View</source>
+        <translation>查看(&amp;V)</translation>
+    </message>
 </context>
 <context>
-    <name>PeerEditor</name>
+    <name>tulle::app::PeerEditor</name>
     <message>
         <source>Add a peer to %1</source>
         <translation>向 %1 添加节点</translation>
@@ -373,7 +446,70 @@ Tulle 每隔几秒会重试一次。</translation>
     </message>
 </context>
 <context>
-    <name>PeerTableModel</name>
+    <name>tulle::app::PeerForm</name>
+    <message>
+        <source>A name may have at most %1 characters.</source>
+        <translation>名称最多只能有 %1 个字符。</translation>
+    </message>
+    <message>
+        <source>A name cannot contain control characters.</source>
+        <translation>名称不能包含控制字符。</translation>
+    </message>
+    <message>
+        <source>Enter the peer&apos;s public key (44 characters, from &quot;wg pubkey&quot; or the peer&apos;s app).</source>
+        <translation>请输入节点的公钥（44 个字符，可通过“wg pubkey”或节点的应用获取）。</translation>
+    </message>
+    <message>
+        <source>An all-zero key is not a public key.</source>
+        <translation>全零密钥不是有效的公钥。</translation>
+    </message>
+    <message>
+        <source>This is the tunnel&apos;s own public key; enter the peer&apos;s.</source>
+        <translation>这是本隧道自己的公钥；请输入节点的公钥。</translation>
+    </message>
+    <message>
+        <source>The tunnel already has a peer with this key.</source>
+        <translation>该隧道已有使用此密钥的节点。</translation>
+    </message>
+    <message>
+        <source>Put an IPv6 address in brackets: [2001:db8::1]:51820.</source>
+        <translation>请将 IPv6 地址放在方括号中：[2001:db8::1]:51820。</translation>
+    </message>
+    <message>
+        <source>Entry %1 is empty; remove the extra comma.</source>
+        <translation>第 %1 项为空；请删除多余的逗号。</translation>
+    </message>
+    <message>
+        <source>Enter seconds from 0 (off) to 65535; 25 keeps most NATs open.</source>
+        <translation>请输入 0（关闭）到 65535 之间的秒数；25 可让大多数 NAT 保持打开。</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>名称</translation>
+    </message>
+    <message>
+        <source>Public key</source>
+        <translation>公钥</translation>
+    </message>
+    <message>
+        <source>Endpoint</source>
+        <translation>端点</translation>
+    </message>
+    <message>
+        <source>Allowed IPs</source>
+        <translation>允许的 IP</translation>
+    </message>
+    <message>
+        <source>Persistent keepalive</source>
+        <translation>连接保活间隔</translation>
+    </message>
+    <message>
+        <source>Preshared key</source>
+        <translation>预共享密钥</translation>
+    </message>
+</context>
+<context>
+    <name>tulle::app::PeerTableModel</name>
     <message>
         <source>Public key: %1</source>
         <translation>公钥：%1</translation>
@@ -416,7 +552,7 @@ Tulle 每隔几秒会重试一次。</translation>
     </message>
 </context>
 <context>
-    <name>PeersPage</name>
+    <name>tulle::app::PeersPage</name>
     <message>
         <source>&amp;Add peer…</source>
         <translation>添加节点(&amp;A)…</translation>
@@ -471,18 +607,7 @@ Tulle 每隔几秒会重试一次。</translation>
     </message>
 </context>
 <context>
-    <name>QObject</name>
-    <message>
-        <source>Cannot read %1: %2</source>
-        <translation>无法读取 %1：%2</translation>
-    </message>
-    <message>
-        <source>%1 is larger than 1 MiB; a tunnel file is a few hundred bytes.</source>
-        <translation>%1 大于 1 MiB；隧道文件通常只有几百字节。</translation>
-    </message>
-</context>
-<context>
-    <name>ThroughputPage</name>
+    <name>tulle::app::ThroughputPage</name>
     <message>
         <source>Last minute</source>
         <translation>最近 1 分钟</translation>
@@ -529,7 +654,7 @@ Tulle 每隔几秒会重试一次。</translation>
     </message>
 </context>
 <context>
-    <name>Tray</name>
+    <name>tulle::app::Tray</name>
     <message>
         <source>%1 is up</source>
         <translation>%1 已连接</translation>
@@ -606,7 +731,7 @@ Tulle 每隔几秒会重试一次。</translation>
     </message>
 </context>
 <context>
-    <name>TunnelActions</name>
+    <name>tulle::app::TunnelActions</name>
     <message>
         <source>No keychain</source>
         <translation>没有钥匙串</translation>
@@ -727,7 +852,7 @@ Tulle 只将私钥保存在钥匙串中，从不保存在明文文件中。你�
     </message>
 </context>
 <context>
-    <name>TunnelListModel</name>
+    <name>tulle::app::TunnelListModel</name>
     <message>
         <source>Up</source>
         <translation>已连接</translation>
@@ -770,7 +895,7 @@ Tulle 只将私钥保存在钥匙串中，从不保存在明文文件中。你�
     </message>
 </context>
 <context>
-    <name>TunnelsPage</name>
+    <name>tulle::app::TunnelsPage</name>
     <message>
         <source>Create a tunnel</source>
         <translation>创建隧道</translation>
@@ -842,14 +967,6 @@ Tulle 只将私钥保存在钥匙串中，从不保存在明文文件中。你�
     <message>
         <source>E&amp;xport…</source>
         <translation>导出(&amp;X)…</translation>
-    </message>
-    <message>
-        <source>Re&amp;name…</source>
-        <translation>重命名(&amp;N)…</translation>
-    </message>
-    <message>
-        <source>&amp;Delete</source>
-        <translation>删除(&amp;D)</translation>
     </message>
     <message>
         <source>Copy the public key: give it to the peers of this tunnel</source>
@@ -987,114 +1104,13 @@ Tulle 只将私钥保存在钥匙串中，从不保存在明文文件中。你�
         <source>Delete</source>
         <translation>删除</translation>
     </message>
-</context>
-<context>
-    <name>format</name>
     <message>
-        <source>never</source>
-        <translation>从未</translation>
+        <source>&amp;Rename…</source>
+        <translation>重命名(&amp;R)…</translation>
     </message>
     <message>
-        <source>now</source>
-        <translation>刚刚</translation>
-    </message>
-    <message>
-        <source>%1 s ago</source>
-        <translation>%1 秒前</translation>
-    </message>
-    <message>
-        <source>%1 min %2 s ago</source>
-        <translation>%1 分 %2 秒前</translation>
-    </message>
-    <message>
-        <source>%1 h %2 min ago</source>
-        <translation>%1 小时 %2 分钟前</translation>
-    </message>
-    <message>
-        <source>%1 d %2 h ago</source>
-        <translation>%1 天 %2 小时前</translation>
-    </message>
-</context>
-<context>
-    <name>main</name>
-    <message>
-        <source>Tulle tray app: shows and controls the tunnels of tulled.</source>
-        <translation>Tulle 托盘应用：显示并控制 tulled 的隧道。</translation>
-    </message>
-    <message>
-        <source>Control socket of tulled.</source>
-        <translation>tulled 的控制套接字。</translation>
-    </message>
-    <message>
-        <source>Open the window at start, not only the tray icon.</source>
-        <translation>启动时打开窗口，而不仅显示托盘图标。</translation>
-    </message>
-    <message>
-        <source>Save a picture of each page to a folder, then quit.</source>
-        <translation>将每个页面的截图保存到文件夹，然后退出。</translation>
-    </message>
-</context>
-<context>
-    <name>tulle::app::PeerForm</name>
-    <message>
-        <source>A name may have at most %1 characters.</source>
-        <translation>名称最多只能有 %1 个字符。</translation>
-    </message>
-    <message>
-        <source>A name cannot contain control characters.</source>
-        <translation>名称不能包含控制字符。</translation>
-    </message>
-    <message>
-        <source>Enter the peer&apos;s public key (44 characters, from &quot;wg pubkey&quot; or the peer&apos;s app).</source>
-        <translation>请输入节点的公钥（44 个字符，可通过“wg pubkey”或节点的应用获取）。</translation>
-    </message>
-    <message>
-        <source>An all-zero key is not a public key.</source>
-        <translation>全零密钥不是有效的公钥。</translation>
-    </message>
-    <message>
-        <source>This is the tunnel&apos;s own public key; enter the peer&apos;s.</source>
-        <translation>这是本隧道自己的公钥；请输入节点的公钥。</translation>
-    </message>
-    <message>
-        <source>The tunnel already has a peer with this key.</source>
-        <translation>该隧道已有使用此密钥的节点。</translation>
-    </message>
-    <message>
-        <source>Put an IPv6 address in brackets: [2001:db8::1]:51820.</source>
-        <translation>请将 IPv6 地址放在方括号中：[2001:db8::1]:51820。</translation>
-    </message>
-    <message>
-        <source>Entry %1 is empty; remove the extra comma.</source>
-        <translation>第 %1 项为空；请删除多余的逗号。</translation>
-    </message>
-    <message>
-        <source>Enter seconds from 0 (off) to 65535; 25 keeps most NATs open.</source>
-        <translation>请输入 0（关闭）到 65535 之间的秒数；25 可让大多数 NAT 保持打开。</translation>
-    </message>
-    <message>
-        <source>Name</source>
-        <translation>名称</translation>
-    </message>
-    <message>
-        <source>Public key</source>
-        <translation>公钥</translation>
-    </message>
-    <message>
-        <source>Endpoint</source>
-        <translation>端点</translation>
-    </message>
-    <message>
-        <source>Allowed IPs</source>
-        <translation>允许的 IP</translation>
-    </message>
-    <message>
-        <source>Persistent keepalive</source>
-        <translation>连接保活间隔</translation>
-    </message>
-    <message>
-        <source>Preshared key</source>
-        <translation>预共享密钥</translation>
+        <source>Del&amp;ete</source>
+        <translation>删除(&amp;E)</translation>
     </message>
 </context>
 </TS>

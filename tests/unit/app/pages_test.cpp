@@ -1,14 +1,28 @@
 // The app's hub, models, pages and tray against an in-process fake of tulled's control socket
 // that speaks the real protocol: tables and charts follow the daemon's replies and events, the
 // editor sends what the user typed, and the window says what to do when the daemon is away.
+#include <map>
+
+#include <QAbstractButton>
+#include <QAction>
+#include <QDir>
+#include <QFile>
+#include <QLabel>
+#include <QMenu>
+#include <QMenuBar>
+#include <QProcess>
 #include <QSignalSpy>
+#include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QTranslator>
 #include <gtest/gtest.h>
 
+#include "app/autostart.hpp"
 #include "app/main_window.hpp"
 #include "app/peer_editor.hpp"
 #include "app/tray.hpp"
+#include "app/tunnel_actions.hpp"
 #include "tests/unit/app/fake_daemon.hpp"
 
 namespace tulle::app {
@@ -340,14 +354,30 @@ TEST(RateHistory, RatesFromTotalsSkipCounterResetsAndKeepTenMinutes) {
     EXPECT_EQ(history.points().size(), RateHistory::kCapacity);
 }
 
+// The whole window, wired as main() wires it, for a daemon socket at `socket` (by default one
+// where nothing listens) and profiles in a folder of its own.
+struct AppWindow {
+    explicit AppWindow(const QString& socket = {})
+        : link(socket.isEmpty() ? dir.filePath(QStringLiteral("no-daemon.sock")) : socket),
+          hub(link),
+          local(dir.filePath(QStringLiteral("profiles"))),
+          actions(hub, local),
+          window(hub, actions) {}
+
+    QTemporaryDir dir;
+    DaemonLink link;
+    TunnelHub hub;
+    LocalTunnels local;
+    TunnelActions actions;
+    MainWindow window;
+};
+
 TEST(MainWindowBanner, SaysWhatToDoWhenTheDaemonIsAwayOrTooNew) {
     QTemporaryDir dir;
     const QString socket = dir.filePath(QStringLiteral("tulled.sock"));
-    DaemonLink link(socket);
-    TunnelHub hub(link);
-    LocalTunnels local(dir.filePath(QStringLiteral("profiles")));
-    TunnelActions actions(hub, local);
-    MainWindow window(hub, actions);
+    AppWindow app(socket);
+    DaemonLink& link = app.link;
+    MainWindow& window = app.window;
     link.start();
     ASSERT_TRUE(wait_until([&] { return link.state() == DaemonLink::State::unavailable; }));
     EXPECT_TRUE(window.banner_visible());
@@ -363,6 +393,157 @@ TEST(MainWindowBanner, SaysWhatToDoWhenTheDaemonIsAwayOrTooNew) {
     FakeDaemon daemon(socket);
     ASSERT_TRUE(wait_until([&] { return link.state() == DaemonLink::State::connected; }, 20000));
     EXPECT_FALSE(window.banner_visible());
+}
+
+TEST(ImportFile, ReadsATunnelFileAndRefusesMoreThanOneMiBEvenWhereTheSizeIsUnknown) {
+    QTemporaryDir dir;
+    const QString small = dir.filePath(QStringLiteral("wg1.conf"));
+    {
+        QFile file(small);
+        ASSERT_TRUE(file.open(QIODevice::WriteOnly));
+        file.write("[Interface]\nListenPort = 51820\n");
+    }
+    QString error;
+    const auto text = read_small_file(small, error);
+    ASSERT_TRUE(text.has_value()) << error.toStdString();
+    EXPECT_EQ(*text, "[Interface]\nListenPort = 51820\n");
+
+    const QString big = dir.filePath(QStringLiteral("big.conf"));
+    {
+        QFile file(big);
+        ASSERT_TRUE(file.open(QIODevice::WriteOnly));
+        file.write(QByteArray((1 << 20) + 1, '#'));
+    }
+    EXPECT_FALSE(read_small_file(big, error).has_value());
+    EXPECT_TRUE(error.contains(big) && error.contains(QStringLiteral("1 MiB")))
+        << error.toStdString();
+
+    // A device says its size is 0 and never ends: it must not be read to the end.
+    error.clear();
+    EXPECT_FALSE(read_small_file(QStringLiteral("/dev/zero"), error).has_value());
+    EXPECT_TRUE(error.contains(QStringLiteral("1 MiB"))) << error.toStdString();
+
+    EXPECT_FALSE(read_small_file(dir.filePath(QStringLiteral("missing.conf")), error));
+    EXPECT_TRUE(error.contains(QStringLiteral("missing.conf"))) << error.toStdString();
+}
+
+// The letters Alt reaches on one screen, given as the texts that claim them: menus and tabs,
+// plus every button and labelled field in `scope` (hidden ones too: they show up in some state).
+// Returns "letter: text, text" for each letter that two of them claim.
+QStringList clashing_mnemonics(QStringList texts, const QWidget& scope) {
+    for (const auto* button : scope.findChildren<QAbstractButton*>()) {
+        texts << button->text();
+    }
+    for (const auto* label : scope.findChildren<QLabel*>()) {
+        if (label->buddy() != nullptr) {
+            texts << label->text();
+        }
+    }
+    std::map<QKeySequence, QStringList> claims;
+    for (const QString& text : texts) {
+        const QKeySequence key = QKeySequence::mnemonic(text);
+        if (!key.isEmpty()) {
+            claims[key] << text;
+        }
+    }
+    QStringList clashes;
+    for (const auto& [key, claimants] : claims) {
+        if (claimants.size() > 1) {
+            clashes << key.toString() + QStringLiteral(": ") + claimants.join(QStringLiteral(", "));
+        }
+    }
+    return clashes;
+}
+
+TEST(MainWindowKeys, NoTwoThingsOnAPageShareAnAltLetterInAnyLanguage) {
+    for (const QString& language :
+         {QString(), QStringLiteral("de"), QStringLiteral("es"), QStringLiteral("zh_CN")}) {
+        QTranslator translator;
+        if (!language.isEmpty()) {
+            ASSERT_TRUE(translator.load(QLocale(language), QStringLiteral("tulle"),
+                                        QStringLiteral("_"), QStringLiteral(":/i18n")))
+                << language.toStdString();
+            QCoreApplication::installTranslator(&translator);
+        }
+        AppWindow app;
+        MainWindow& window = app.window;
+        QStringList always;  // menus and tabs
+        for (const QAction* menu : window.menuBar()->actions()) {
+            always << menu->text();
+        }
+        for (int page = 0; page < window.pages().count(); ++page) {
+            always << window.pages().tabText(page);
+        }
+        const std::string where = "language '" + language.toStdString() + "', ";
+        if (!language.isEmpty()) {  // the window really speaks it (contexts match the classes)
+            EXPECT_NE(window.menuBar()->actions().front()->text(), QStringLiteral("&File"))
+                << where;
+            EXPECT_NE(window.pages().tabText(2), QStringLiteral("Throughput")) << where;
+        }
+        for (int page = 0; page < window.pages().count(); ++page) {
+            const QStringList clashes = clashing_mnemonics(always, *window.pages().widget(page));
+            EXPECT_TRUE(clashes.isEmpty())
+                << where << "page " << window.pages().tabText(page).toStdString() << ": "
+                << clashes.join(QStringLiteral("; ")).toStdString();
+        }
+        const PeerEditor editor(app.link, QStringLiteral("wg0"), QStringList(), QString());
+        const QStringList clashes = clashing_mnemonics({}, editor);
+        EXPECT_TRUE(clashes.isEmpty())
+            << where << "peer editor: " << clashes.join(QStringLiteral("; ")).toStdString();
+        QCoreApplication::removeTranslator(&translator);
+    }
+}
+
+TEST(MainWindowKeys, ControlAndADigitOpensThatPage) {
+    AppWindow app;
+    MainWindow& window = app.window;
+    window.show();
+    window.activateWindow();
+    ASSERT_TRUE(QTest::qWaitForWindowActive(&window));
+    for (const int page : {2, 3, 1, 0}) {
+        QTest::keyClick(&window, static_cast<Qt::Key>(Qt::Key_1 + page), Qt::ControlModifier);
+        EXPECT_EQ(window.pages().currentIndex(), page);
+    }
+}
+
+TEST(Autostart, TheSettingsMenuWritesAndRemovesAnXdgAutostartEntry) {
+    // The test binary's main() points XDG_CONFIG_HOME at a folder of its own.
+    ASSERT_TRUE(autostart_folder().startsWith(qEnvironmentVariable("XDG_CONFIG_HOME")));
+    AppWindow app;
+    MainWindow& window = app.window;
+    QAction* toggle = nullptr;
+    for (QAction* menu : window.menuBar()->actions()) {
+        for (QAction* item : menu->menu()->actions()) {
+            if (item->text() == MainWindow::tr("&Start Tulle at login")) {
+                toggle = item;
+            }
+        }
+    }
+    ASSERT_NE(toggle, nullptr);
+    ASSERT_FALSE(autostart_enabled());
+    EXPECT_FALSE(toggle->isChecked());
+
+    toggle->trigger();
+    ASSERT_TRUE(autostart_enabled());
+    const QString entry = QDir(autostart_folder()).filePath(QStringLiteral("tulle.desktop"));
+    QFile file(entry);
+    ASSERT_TRUE(file.open(QIODevice::ReadOnly));
+    const QByteArray text = file.readAll();
+    EXPECT_TRUE(text.startsWith("[Desktop Entry]\n"));
+    EXPECT_TRUE(text.contains("\nExec=tulle\n"));
+    EXPECT_TRUE(text.contains("\nType=Application\n"));
+    const QString validate =
+        QStandardPaths::findExecutable(QStringLiteral("desktop-file-validate"));
+    if (!validate.isEmpty()) {
+        QProcess check;
+        check.start(validate, {entry});
+        ASSERT_TRUE(check.waitForFinished());
+        EXPECT_EQ(check.exitCode(), 0) << check.readAllStandardOutput().toStdString();
+    }
+
+    toggle->trigger();
+    EXPECT_FALSE(autostart_enabled());
+    EXPECT_FALSE(QFile::exists(entry));
 }
 
 }  // namespace
