@@ -17,7 +17,13 @@ function(tulle_test name label)
     if(NOT ARG_OWN_MAIN)
         target_link_libraries(${name} PRIVATE GTest::gtest_main)
     endif()
+    set_property(GLOBAL APPEND PROPERTY TULLE_TEST_TARGETS_${label} ${name})
     set(properties LABELS ${label})
+    if(label STREQUAL "integration")
+        # Network namespaces, interfaces and wg sockets have fixed names: one such test at a
+        # time, while unit tests and the linters run beside it (ctest -j).
+        list(APPEND properties RESOURCE_LOCK netns)
+    endif()
     if(ARG_ENVIRONMENT)
         list(APPEND properties ENVIRONMENT "${ARG_ENVIRONMENT}")
     endif()
