@@ -73,18 +73,27 @@ void TunnelActions::report(const QString& success, const QString& error, const D
     }
 }
 
+void TunnelActions::call_and_report(std::string_view method, ipc::Json params, const QString& name,
+                                    const QString& success, const QString& failure,
+                                    const Done& done, const std::function<void()>& on_success) {
+    hub_.link().call(method, std::move(params), this,
+                     [this, name, success, failure, done, on_success](const Outcome& outcome) {
+                         const auto* error = std::get_if<ipc::Error>(&outcome);
+                         if (error == nullptr && on_success) {
+                             on_success();
+                         }
+                         report(success.arg(name),
+                                error == nullptr
+                                    ? QString()
+                                    : failure.arg(name, QString::fromStdString(error->message)),
+                                done);
+                     });
+}
+
 void TunnelActions::set_up(const QString& name, bool up, const Done& done) {
     if (!up) {
-        hub_.link().call(ipc::method::kTunnelDown, ipc::to_json(ipc::TunnelRef{name.toStdString()}),
-                         this, [this, name, done](const Outcome& outcome) {
-                             const auto* error = std::get_if<ipc::Error>(&outcome);
-                             report(tr("Tunnel %1 is down.").arg(name),
-                                    error == nullptr
-                                        ? QString()
-                                        : tr("Could not bring %1 down: %2")
-                                              .arg(name, QString::fromStdString(error->message)),
-                                    done);
-                         });
+        call_and_report(ipc::method::kTunnelDown, ipc::to_json(ipc::TunnelRef{name.toStdString()}),
+                        name, tr("Tunnel %1 is down."), tr("Could not bring %1 down: %2"), done);
         return;
     }
     auto send_up = [this, name, done](std::optional<std::string> config) {
@@ -93,16 +102,8 @@ void TunnelActions::set_up(const QString& name, bool up, const Done& done) {
         if (params.config) {
             wipe(*params.config);
         }
-        hub_.link().call(ipc::method::kTunnelUp, std::move(json), this,
-                         [this, name, done](const Outcome& outcome) {
-                             const auto* error = std::get_if<ipc::Error>(&outcome);
-                             report(tr("Tunnel %1 is up.").arg(name),
-                                    error == nullptr
-                                        ? QString()
-                                        : tr("Could not bring %1 up: %2")
-                                              .arg(name, QString::fromStdString(error->message)),
-                                    done);
-                         });
+        call_and_report(ipc::method::kTunnelUp, std::move(json), name, tr("Tunnel %1 is up."),
+                        tr("Could not bring %1 up: %2"), done);
     };
     if (!local_.exists(name)) {
         send_up(std::nullopt);  // a system tunnel: tulled reads its own file
@@ -197,19 +198,9 @@ void TunnelActions::save_system(const QString& name, const ipc::TunnelConfig& co
     params.config = ipc::write_config(config, true);
     ipc::Json json = ipc::to_json(params);
     wipe(*params.config);
-    hub_.link().call(ipc::method::kTunnelSave, std::move(json), this,
-                     [this, name, done](const Outcome& outcome) {
-                         const auto* error = std::get_if<ipc::Error>(&outcome);
-                         if (error == nullptr) {
-                             hub_.refresh();
-                         }
-                         report(tr("Tunnel %1 saved as a system tunnel.").arg(name),
-                                error == nullptr
-                                    ? QString()
-                                    : tr("tulled did not save %1: %2")
-                                          .arg(name, QString::fromStdString(error->message)),
-                                done);
-                     });
+    call_and_report(ipc::method::kTunnelSave, std::move(json), name,
+                    tr("Tunnel %1 saved as a system tunnel."), tr("tulled did not save %1: %2"),
+                    done, [this] { hub_.refresh(); });
 }
 
 void TunnelActions::export_to(const QString& name, const QString& path, bool include_secrets,

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <functional>
+#include <string_view>
 
 #include <QObject>
 #include <QPointer>
@@ -59,6 +60,11 @@ class TunnelActions : public QObject {
   private:
     void save_system(const QString& name, const ipc::TunnelConfig& config, const Done& done);
     void report(const QString& success, const QString& error, const Done& done);
+    // Calls `method` and reports the outcome: `success` with the name as %1, or `failure` with
+    // the name and the daemon's message as %1 and %2; `on_success` runs first when it worked.
+    void call_and_report(std::string_view method, ipc::Json params, const QString& name,
+                         const QString& success, const QString& failure, const Done& done,
+                         const std::function<void()>& on_success = {});
 
     TunnelHub& hub_;
     LocalTunnels& local_;

@@ -27,23 +27,12 @@ tulled=${TULLED:-$(dirname "$0")/../../build/default/daemon/tulled}
 ns1="tulle-$$-m1" ns2="tulle-$$-m2"
 if1="tm$$a" if2="tm$$b"
 work=$(mktemp -d)
-passed=0 failed=0 n=0
+# shellcheck source=tests/tap.sh
+source "$(dirname "$0")/../tap.sh"
 pids=()
 
 n1() { ip netns exec "$ns1" "$@"; }
 n2() { ip netns exec "$ns2" "$@"; }
-check() { # description, command...
-    local what=$1
-    shift
-    n=$((n + 1))
-    if "$@" >/dev/null 2>&1; then
-        echo "ok $n - $what"
-        passed=$((passed + 1))
-    else
-        echo "not ok $n - $what"
-        failed=$((failed + 1))
-    fi
-}
 cleanup() {
     for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null; done
     for ns in "$ns1" "$ns2"; do
@@ -239,6 +228,4 @@ check "bad config: names file and line of the address" grep -q "$if1.conf:3: Add
 check "bad config: names file and line of the key" grep -q "$if1.conf:6: PublicKey" "$work/bad.log"
 check "bad config: created no interface" bash -c "! ip -n $ns1 link show $if1 2>/dev/null"
 
-echo "1..$n"
-echo "$passed passed, $failed failed"
-((failed == 0))
+tap_done

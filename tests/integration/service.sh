@@ -30,28 +30,16 @@ ns1="tulle-$$-s1" ns2="tulle-$$-s2"
 ifa="ts$$a" ifb="ts$$b" ifc="ts$$c"
 group="tulle-t$$" user="tulle-u$$"
 work=$(mktemp -d)
+# shellcheck source=tests/tap.sh
+source "$(dirname "$0")/../tap.sh"
 chmod 755 "$work"
 sock="$work/run/tulled.sock"
-passed=0 failed=0 n=0
 pids=()
 
 n1() { ip netns exec "$ns1" "$@"; }
 n2() { ip netns exec "$ns2" "$@"; }
 ctl() { "$tullectl" --socket "$sock" "$@"; }
 rpc() { python3 "$work/rpc.py" "$sock" "$@"; }
-check() { # description, command...
-    local what=$1
-    shift
-    n=$((n + 1))
-    if "$@" >"$work/last.out" 2>&1; then
-        echo "ok $n - $what"
-        passed=$((passed + 1))
-    else
-        echo "not ok $n - $what"
-        sed 's/^/#   /' "$work/last.out" | head -20
-        failed=$((failed + 1))
-    fi
-}
 cleanup() {
     for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null; done
     for ns in "$ns1" "$ns2"; do
@@ -285,6 +273,4 @@ check "tullectl down" ctl down "$ifa"
 check "down: the interface is gone, the system tunnel still listed" \
     bash -c "! ip -n $ns1 link show $ifa 2>/dev/null && $tullectl --socket $sock status | grep '$ifa' | grep -q down"
 
-echo "1..$n"
-echo "$passed passed, $failed failed"
-((failed == 0))
+tap_done

@@ -44,10 +44,11 @@ begin=$(date +%s)
 
 mkdir -p "$cache/archives/partial"
 work=$(mktemp -d "$build/package-test.XXXXXX")
+# shellcheck source=tests/tap.sh
+source "$(dirname "$0")/../tap.sh"
 root=$work/root
 ns="tulle-$$-pkg"
 tulled_pid=""
-passed=0 failed=0 n=0
 
 mounts_under() { awk -v dir="$1" 'index($5, dir) == 1 { print $5 }' /proc/self/mountinfo; }
 cleanup() {
@@ -72,19 +73,6 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 1' INT TERM
 
-check() { # description, command...
-    local what=$1
-    shift
-    n=$((n + 1))
-    if "$@" >"$work/last.out" 2>&1; then
-        echo "ok $n - $what"
-        passed=$((passed + 1))
-    else
-        echo "not ok $n - $what"
-        sed 's/^/#   /' "$work/last.out" | head -30
-        failed=$((failed + 1))
-    fi
-}
 elapsed() { echo "# $1: $(($(date +%s) - $2)) s"; }
 
 # Runs a command in the root with /proc and the cached package folder mounted, in a mount
@@ -423,5 +411,4 @@ sed 's/^/# lintian: /' "$work/lintian.out"
 elapsed "lintian" "$t"
 
 echo "# total: $(($(date +%s) - begin)) s"
-echo "$passed passed, $failed failed"
-[[ $failed -eq 0 ]]
+tap_done
