@@ -19,7 +19,9 @@
 #include <qt6keychain/keychain.h>
 
 #include "ipc/messages.hpp"
-#include "ipc/net.hpp"
+#include "value/ip.hpp"
+#include "value/key.hpp"
+#include "value/text.hpp"
 
 namespace tulle::app {
 namespace {
@@ -27,8 +29,8 @@ namespace {
 // The keychain entry of a profile, as binary data: a format byte, the interface's private key,
 // then one record per peer that has a preshared key: the peer's public key and its preshared key.
 constexpr char kEntryFormat = 1;
-constexpr qsizetype kHeaderSize = 1 + static_cast<qsizetype>(ipc::kKeySize);
-constexpr qsizetype kRecordSize = 2 * static_cast<qsizetype>(ipc::kKeySize);
+constexpr qsizetype kHeaderSize = 1 + static_cast<qsizetype>(value::kKeySize);
+constexpr qsizetype kRecordSize = 2 * static_cast<qsizetype>(value::kKeySize);
 
 // A profile file is small; anything larger is not one.
 constexpr qint64 kMaxFileSize = qint64{1} << 20;
@@ -56,7 +58,7 @@ void wipe(QByteArray& bytes) {
     if (!bytes.isEmpty()) {
         // Through constData() on purpose: data() would detach and zero a copy instead.
         auto* data = reinterpret_cast<std::uint8_t*>(const_cast<char*>(bytes.constData()));
-        ipc::secure_zero({data, static_cast<std::size_t>(bytes.size())});
+        value::secure_zero({data, static_cast<std::size_t>(bytes.size())});
     }
     bytes.clear();
 }
@@ -77,7 +79,7 @@ QByteArray unshared(const QByteArray& bytes) {
     return {bytes.constData(), bytes.size()};
 }
 
-void append_key(QByteArray& out, const std::array<std::uint8_t, ipc::kKeySize>& key) {
+void append_key(QByteArray& out, const std::array<std::uint8_t, value::kKeySize>& key) {
     out.append(reinterpret_cast<const char*>(key.data()), static_cast<qsizetype>(key.size()));
 }
 
@@ -97,11 +99,11 @@ Secret encode(const ipc::TunnelConfig& config) {
     return make_secret(std::move(out));
 }
 
-ipc::SecretKey secret_key_at(const QByteArray& data, qsizetype offset) {
-    std::array<std::uint8_t, ipc::kKeySize> bytes{};
+value::SecretKey secret_key_at(const QByteArray& data, qsizetype offset) {
+    std::array<std::uint8_t, value::kKeySize> bytes{};
     std::memcpy(bytes.data(), data.constData() + offset, bytes.size());
-    ipc::SecretKey key(bytes);
-    ipc::secure_zero(bytes);
+    value::SecretKey key(bytes);
+    value::secure_zero(bytes);
     return key;
 }
 
@@ -113,13 +115,13 @@ bool decode(const QByteArray& data, ipc::TunnelConfig& config) {
     }
     config.iface.private_key = secret_key_at(data, 1);
     for (qsizetype at = kHeaderSize; at < data.size(); at += kRecordSize) {
-        std::array<std::uint8_t, ipc::kKeySize> public_key{};
+        std::array<std::uint8_t, value::kKeySize> public_key{};
         std::memcpy(public_key.data(), data.constData() + at, public_key.size());
         const auto peer =
             std::find_if(config.peers.begin(), config.peers.end(),
                          [&](const auto& p) { return p.public_key.bytes() == public_key; });
         if (peer != config.peers.end()) {  // a peer removed from the file by hand is skipped
-            peer->preshared_key = secret_key_at(data, at + static_cast<qsizetype>(ipc::kKeySize));
+            peer->preshared_key = secret_key_at(data, at + static_cast<qsizetype>(value::kKeySize));
         }
     }
     return !config.iface.private_key.is_zero();
@@ -190,7 +192,7 @@ QStringList LocalTunnels::names() const {
         QDir(folder_).entryList({QStringLiteral("*.conf")}, QDir::Files, QDir::Name);
     for (const QString& file : files) {
         const QString name = file.chopped(5);
-        if (ipc::tunnel_name_error(name.toStdString()).empty()) {
+        if (value::check_tunnel_name(name.toStdString()).ok()) {
             out << name;
         }
     }
@@ -225,11 +227,12 @@ void LocalTunnels::flush() {
 }
 
 QString LocalTunnels::name_error(const QString& name) const {
-    const std::string why = ipc::tunnel_name_error(name.toStdString());
-    if (why.empty()) {
+    const auto checked = value::check_tunnel_name(name.toStdString());
+    if (checked.ok()) {
         return {};
     }
-    return tr("'%1' is not a valid tunnel name: %2.").arg(name, QString::fromStdString(why));
+    return tr("'%1' is not a valid tunnel name: %2.")
+        .arg(name, QString::fromStdString(checked.error()));
 }
 
 std::optional<ipc::TunnelConfig> LocalTunnels::read_file(const QString& name,
@@ -282,7 +285,7 @@ std::optional<ipc::TunnelConfig> LocalTunnels::read_file(const QString& name,
             config = std::move(*parsed);
         }
     }
-    ipc::secure_zero(writable_bytes(text));
+    value::secure_zero(writable_bytes(text));
     return config;
 }
 

@@ -9,7 +9,7 @@
 namespace tulle::app {
 namespace {
 
-QString join(const std::vector<ipc::IpPrefix>& prefixes) {
+QString join(const std::vector<value::IpPrefix>& prefixes) {
     QStringList parts;
     for (const auto& prefix : prefixes) {
         parts << QString::fromStdString(prefix.to_string());

@@ -196,7 +196,7 @@ void PeerEditor::apply() {
     edit.tunnel = tunnel_.toStdString();
     edit.peer = to_change(current);
     if (editing_ && remove_psk_->isChecked()) {
-        edit.peer.preshared_key = std::optional<ipc::SecretKey>();
+        edit.peer.preshared_key = std::optional<value::SecretKey>();
     }
     ipc::Json params = ipc::to_json(edit);
     buttons_->button(QDialogButtonBox::Apply)->setEnabled(false);

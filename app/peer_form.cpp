@@ -26,19 +26,22 @@ QString from(const std::string& message) {
 }  // namespace
 
 QString name_error(const QString& name) {
-    constexpr int kMaxName = 64;
-    if (name.size() > kMaxName) {
-        return QCoreApplication::translate("tulle::app::PeerForm",
-                                           "A name may have at most %1 characters.")
-            .arg(kMaxName);
+    // The daemon's rule, checked on the UTF-8 the daemon will get: characters, not UTF-16 units.
+    const auto checked = value::check_peer_name(name.toStdString());
+    if (checked.ok()) {
+        return {};
     }
-    for (const QChar c : name) {
-        if (c.category() == QChar::Other_Control) {
+    switch (checked.error()) {
+        case value::PeerNameProblem::too_long:
             return QCoreApplication::translate("tulle::app::PeerForm",
-                                               "A name cannot contain control characters.");
-        }
+                                               "A name may have at most %1 characters.")
+                .arg(value::kMaxPeerNameCharacters);
+        case value::PeerNameProblem::control_character:
+        case value::PeerNameProblem::not_utf8:
+            break;
     }
-    return {};
+    return QCoreApplication::translate("tulle::app::PeerForm",
+                                       "A name cannot contain control characters.");
 }
 
 QString public_key_error(const QString& key, const QStringList& taken, const QString& own) {
@@ -48,7 +51,7 @@ QString public_key_error(const QString& key, const QStringList& taken, const QSt
                                            "Enter the peer's public key (44 characters, from "
                                            "\"wg pubkey\" or the peer's app).");
     }
-    auto parsed = ipc::Key::from_base64(text.toStdString());
+    auto parsed = value::Key::from_base64(text.toStdString());
     if (!parsed) {
         return from(parsed.error());
     }
@@ -73,7 +76,7 @@ QString endpoint_error(const QString& endpoint) {
     if (text.isEmpty()) {
         return {};
     }
-    auto parsed = ipc::Endpoint::parse(text.toStdString());
+    auto parsed = value::Endpoint::parse(text.toStdString());
     if (parsed) {
         return {};
     }
@@ -94,7 +97,7 @@ QString allowed_ips_error(const QString& allowed_ips) {
                                                "Entry %1 is empty; remove the extra comma.")
                 .arg(i + 1);
         }
-        auto parsed = ipc::IpPrefix::parse(items[i].toStdString());
+        auto parsed = value::IpPrefix::parse(items[i].toStdString());
         if (!parsed) {
             return QStringLiteral("%1: %2").arg(items[i], from(parsed.error()));
         }
@@ -123,7 +126,7 @@ QString preshared_key_error(const QString& key) {
     if (text.isEmpty()) {
         return {};
     }
-    auto parsed = ipc::SecretKey::from_base64(text.toStdString());
+    auto parsed = value::SecretKey::from_base64(text.toStdString());
     if (!parsed) {
         return from(parsed.error());
     }
@@ -154,23 +157,23 @@ QString form_error(const PeerForm& form, const QStringList& taken, const QString
 
 ipc::PeerChange to_change(const PeerForm& form) {
     ipc::PeerChange change;
-    change.public_key = ipc::Key::from_base64(form.public_key.trimmed().toStdString()).value();
+    change.public_key = value::Key::from_base64(form.public_key.trimmed().toStdString()).value();
     change.name = form.name.trimmed().toStdString();
     const QString endpoint = form.endpoint.trimmed();
-    change.endpoint =
-        endpoint.isEmpty()
-            ? std::optional<ipc::Endpoint>()
-            : std::optional<ipc::Endpoint>(ipc::Endpoint::parse(endpoint.toStdString()).value());
-    std::vector<ipc::IpPrefix> prefixes;
+    change.endpoint = endpoint.isEmpty()
+                          ? std::optional<value::Endpoint>()
+                          : std::optional<value::Endpoint>(
+                                value::Endpoint::parse(endpoint.toStdString()).value());
+    std::vector<value::IpPrefix> prefixes;
     for (const QString& item : split_list(form.allowed_ips)) {
-        prefixes.push_back(ipc::IpPrefix::parse(item.toStdString()).value());
+        prefixes.push_back(value::IpPrefix::parse(item.toStdString()).value());
     }
     change.allowed_ips = std::move(prefixes);
     change.persistent_keepalive = static_cast<std::uint16_t>(form.keepalive.trimmed().toUInt());
     const QString psk = form.preshared_key.trimmed();
     if (!psk.isEmpty()) {
         std::string text = psk.toStdString();
-        change.preshared_key = ipc::SecretKey::from_base64(text).value();
+        change.preshared_key = value::SecretKey::from_base64(text).value();
         sodium_memzero(text.data(), text.size());
     }
     return change;
@@ -192,10 +195,7 @@ PeerForm form_of(const ipc::PeerStatus& peer) {
 }
 
 QString generate_preshared_key() {
-    std::array<std::uint8_t, ipc::kKeySize> bytes{};
-    randombytes_buf(bytes.data(), bytes.size());
-    const ipc::SecretKey key(bytes);
-    sodium_memzero(bytes.data(), bytes.size());
+    const value::SecretKey key = value::generate_preshared_key();
     std::string text = key.to_base64();
     QString result = QString::fromStdString(text);
     sodium_memzero(text.data(), text.size());

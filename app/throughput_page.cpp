@@ -181,7 +181,7 @@ void ThroughputPage::redraw() {
     const QString key = peer_key();
     const PeerView* peer = nullptr;
     if (view != nullptr && !key.isEmpty()) {
-        auto parsed = ipc::Key::from_base64(key.toStdString());
+        auto parsed = value::Key::from_base64(key.toStdString());
         if (parsed) {
             peer = hub_.find_peer(tunnels_->currentText(), *parsed);
         }

@@ -43,7 +43,7 @@ std::optional<std::string> read_small_file(const QString& path, QString& error) 
 
 QString name_from_file(const QString& path) {
     const QString name = QFileInfo(path).completeBaseName();
-    return ipc::tunnel_name_error(name.toStdString()).empty() ? name : QString();
+    return value::check_tunnel_name(name.toStdString()).ok() ? name : QString();
 }
 
 TunnelActions::TunnelActions(TunnelHub& hub, LocalTunnels& local, QObject* parent)
@@ -160,8 +160,10 @@ void TunnelActions::import_file(const QString& path, const Done& done) {
             return;
         }
     }
-    if (const std::string why = ipc::tunnel_name_error(name.toStdString()); !why.empty()) {
-        report({}, tr("\"%1\" cannot be a tunnel name: %2").arg(name, QString::fromStdString(why)),
+    if (const auto checked = value::check_tunnel_name(name.toStdString()); !checked.ok()) {
+        report({},
+               tr("\"%1\" cannot be a tunnel name: %2")
+                   .arg(name, QString::fromStdString(checked.error())),
                done);
         return;
     }

@@ -78,7 +78,7 @@ const TunnelView* TunnelHub::find(const QString& name) const {
     return found == tunnels_.end() ? nullptr : &found->second;
 }
 
-const PeerView* TunnelHub::find_peer(const QString& tunnel, const ipc::Key& key) const {
+const PeerView* TunnelHub::find_peer(const QString& tunnel, const value::Key& key) const {
     const TunnelView* view = find(tunnel);
     if (view == nullptr) {
         return nullptr;

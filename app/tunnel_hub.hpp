@@ -83,7 +83,7 @@ class TunnelHub : public QObject {
     // Sorted by name.
     [[nodiscard]] const std::map<QString, TunnelView>& tunnels() const { return tunnels_; }
     [[nodiscard]] const TunnelView* find(const QString& name) const;
-    [[nodiscard]] const PeerView* find_peer(const QString& tunnel, const ipc::Key& key) const;
+    [[nodiscard]] const PeerView* find_peer(const QString& tunnel, const value::Key& key) const;
 
     // The user's local profiles; shown as tunnels (down unless tulled runs one of that name).
     void set_local_profiles(const QStringList& names);

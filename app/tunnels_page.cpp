@@ -15,12 +15,10 @@
 #include <QSplitter>
 #include <QVBoxLayout>
 
-#include "app/keys.hpp"
-
 namespace tulle::app {
 namespace {
 
-QString join_prefixes(const std::vector<ipc::IpPrefix>& prefixes) {
+QString join_prefixes(const std::vector<value::IpPrefix>& prefixes) {
     QStringList parts;
     for (const auto& prefix : prefixes) {
         parts << QString::fromStdString(prefix.to_string());
@@ -71,17 +69,17 @@ class CreateDialog : public QDialog {
     // The configuration with a fresh private key; call after accept.
     [[nodiscard]] ipc::TunnelConfig config() const {
         ipc::TunnelConfig config;
-        config.iface.private_key = generate_private_key();
+        config.iface.private_key = value::generate_private_key();
         for (const QString& item : addresses_->text().split(QLatin1Char(','), Qt::SkipEmptyParts)) {
             config.iface.addresses.push_back(
-                ipc::IpPrefix::parse(item.trimmed().toStdString()).value());
+                value::IpPrefix::parse(item.trimmed().toStdString()).value());
         }
         if (port_->value() != 0) {
             config.iface.listen_port = static_cast<std::uint16_t>(port_->value());
         }
         for (const QString& item : dns_->text().split(QLatin1Char(','), Qt::SkipEmptyParts)) {
             config.iface.dns_servers.push_back(
-                ipc::IpAddress::parse(item.trimmed().toStdString()).value());
+                value::IpAddress::parse(item.trimmed().toStdString()).value());
         }
         if (mtu_->value() != 0) {
             config.iface.mtu = static_cast<std::uint16_t>(mtu_->value());
@@ -93,19 +91,19 @@ class CreateDialog : public QDialog {
   private:
     void check() {
         QString error;
-        if (const std::string why = ipc::tunnel_name_error(name().toStdString());
-            !name().isEmpty() && !why.empty()) {
-            error = TunnelsPage::tr("Name: %1").arg(QString::fromStdString(why));
+        if (const auto checked = value::check_tunnel_name(name().toStdString());
+            !name().isEmpty() && !checked.ok()) {
+            error = TunnelsPage::tr("Name: %1").arg(QString::fromStdString(checked.error()));
         }
         for (const QString& item : addresses_->text().split(QLatin1Char(','), Qt::SkipEmptyParts)) {
-            auto parsed = ipc::IpPrefix::parse(item.trimmed().toStdString());
+            auto parsed = value::IpPrefix::parse(item.trimmed().toStdString());
             if (error.isEmpty() && !parsed) {
                 error = TunnelsPage::tr("Addresses: %1: %2")
                             .arg(item.trimmed(), QString::fromStdString(parsed.error()));
             }
         }
         for (const QString& item : dns_->text().split(QLatin1Char(','), Qt::SkipEmptyParts)) {
-            auto parsed = ipc::IpAddress::parse(item.trimmed().toStdString());
+            auto parsed = value::IpAddress::parse(item.trimmed().toStdString());
             if (error.isEmpty() && !parsed) {
                 error = TunnelsPage::tr("DNS: %1: %2")
                             .arg(item.trimmed(), QString::fromStdString(parsed.error()));
@@ -133,7 +131,8 @@ class CreateDialog : public QDialog {
 
 TunnelFacts facts_of(const ipc::TunnelConfig& config) {
     TunnelFacts facts;
-    facts.public_key = QString::fromStdString(public_key_of(config.iface.private_key).to_base64());
+    const auto public_key = value::public_key_of(config.iface.private_key);
+    facts.public_key = public_key ? QString::fromStdString(public_key->to_base64()) : QString();
     facts.addresses = join_prefixes(config.iface.addresses);
     facts.listen_port = config.iface.listen_port ? QString::number(*config.iface.listen_port)
                                                  : TunnelsPage::tr("any");

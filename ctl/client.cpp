@@ -18,10 +18,10 @@ namespace {
 
 constexpr std::size_t kReadChunk = 64U << 10U;
 
-ipc::Unexpected<ClientError> failure(ClientError::Kind kind, std::string_view method,
-                                     std::string message,
-                                     ipc::ErrorCode code = ipc::ErrorCode::internal_error) {
-    return ipc::Unexpected<ClientError>{
+value::Unexpected<ClientError> failure(ClientError::Kind kind, std::string_view method,
+                                       std::string message,
+                                       ipc::ErrorCode code = ipc::ErrorCode::internal_error) {
+    return value::Unexpected<ClientError>{
         ClientError{kind, std::string(method), std::move(message), code}};
 }
 
@@ -38,23 +38,7 @@ std::string duration_text(std::chrono::milliseconds timeout) {
 
 }  // namespace
 
-UniqueFd& UniqueFd::operator=(UniqueFd&& other) noexcept {
-    if (this != &other) {
-        if (fd_ >= 0) {
-            ::close(fd_);
-        }
-        fd_ = std::exchange(other.fd_, -1);
-    }
-    return *this;
-}
-
-UniqueFd::~UniqueFd() {
-    if (fd_ >= 0) {
-        ::close(fd_);
-    }
-}
-
-Client::Client(UniqueFd socket, std::string path, std::chrono::milliseconds timeout)
+Client::Client(value::UniqueFd socket, std::string path, std::chrono::milliseconds timeout)
     : socket_(std::move(socket)),
       path_(std::move(path)),
       timeout_(timeout),
@@ -73,7 +57,7 @@ Outcome<Client> Client::connect(const std::string& path, const std::string& clie
                            std::to_string(sizeof(address.sun_path) - 1) + " bytes");
     }
     path.copy(static_cast<char*>(address.sun_path), path.size());
-    UniqueFd socket(::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0));
+    value::UniqueFd socket(::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0));
     if (socket.get() < 0) {
         return unreachable(errno_text(errno));
     }
@@ -94,11 +78,11 @@ Outcome<Client> Client::connect(const std::string& path, const std::string& clie
     return over(std::move(socket), path, client_name, timeout);
 }
 
-Outcome<Client> Client::over(UniqueFd socket, std::string path, const std::string& client_name,
-                             std::chrono::milliseconds timeout) {
+Outcome<Client> Client::over(value::UniqueFd socket, std::string path,
+                             const std::string& client_name, std::chrono::milliseconds timeout) {
     Client client(std::move(socket), std::move(path), timeout);
     if (auto error = client.hello(client_name)) {
-        return ipc::Unexpected<ClientError>{std::move(*error)};
+        return value::Unexpected<ClientError>{std::move(*error)};
     }
     return client;
 }
@@ -139,13 +123,13 @@ Outcome<ipc::Json> Client::call(std::string_view method, const ipc::Json& params
     // The line may carry a preshared key or a whole config with its private key.
     wipe(line);
     if (sent) {
-        return ipc::Unexpected<ClientError>{std::move(*sent)};
+        return value::Unexpected<ClientError>{std::move(*sent)};
     }
     const auto deadline = std::chrono::steady_clock::now() + timeout_;
     for (;;) {
         auto next = read_line(method, deadline);
         if (!next.ok()) {
-            return ipc::Unexpected<ClientError>{next.error()};
+            return value::Unexpected<ClientError>{next.error()};
         }
         auto decoded = ipc::decode(*next);
         if (const auto* bad = std::get_if<ipc::DecodeFailure>(&decoded)) {
@@ -179,7 +163,7 @@ Outcome<ipc::Request> Client::next_event() {
     for (;;) {
         auto next = read_line(method, std::nullopt);
         if (!next.ok()) {
-            return ipc::Unexpected<ClientError>{next.error()};
+            return value::Unexpected<ClientError>{next.error()};
         }
         auto decoded = ipc::decode(*next);
         if (const auto* bad = std::get_if<ipc::DecodeFailure>(&decoded)) {
@@ -264,7 +248,7 @@ Outcome<std::string> Client::read_line(
 }
 
 void wipe(std::string& text) noexcept {
-    ipc::secure_zero({reinterpret_cast<std::uint8_t*>(text.data()), text.size()});
+    value::secure_zero({reinterpret_cast<std::uint8_t*>(text.data()), text.size()});
 }
 
 void wipe_strings(ipc::Json& json) noexcept {

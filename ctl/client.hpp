@@ -13,7 +13,8 @@
 
 #include "ipc/framing.hpp"
 #include "ipc/jsonrpc.hpp"
-#include "ipc/result.hpp"
+#include "value/result.hpp"
+#include "value/unique_fd.hpp"
 
 namespace tulle::ctl {
 
@@ -31,24 +32,7 @@ struct ClientError {
 };
 
 template <typename T>
-using Outcome = ipc::Result<T, ClientError>;
-
-// A socket file descriptor that closes itself.
-class UniqueFd {
-  public:
-    UniqueFd() = default;
-    explicit UniqueFd(int fd) : fd_(fd) {}
-    UniqueFd(UniqueFd&& other) noexcept : fd_(std::exchange(other.fd_, -1)) {}
-    UniqueFd& operator=(UniqueFd&& other) noexcept;
-    UniqueFd(const UniqueFd&) = delete;
-    UniqueFd& operator=(const UniqueFd&) = delete;
-    ~UniqueFd();
-
-    [[nodiscard]] int get() const { return fd_; }
-
-  private:
-    int fd_ = -1;
-};
+using Outcome = value::Result<T, ClientError>;
 
 class Client {
   public:
@@ -63,7 +47,7 @@ class Client {
                                                  std::chrono::milliseconds timeout = kCallTimeout);
 
     // Says hello over a connected stream socket (for tests: one end of a socketpair).
-    [[nodiscard]] static Outcome<Client> over(UniqueFd socket, std::string path,
+    [[nodiscard]] static Outcome<Client> over(value::UniqueFd socket, std::string path,
                                               const std::string& client_name,
                                               std::chrono::milliseconds timeout = kCallTimeout);
 
@@ -85,7 +69,7 @@ class Client {
     void set_timeout(std::chrono::milliseconds timeout) { timeout_ = timeout; }
 
   private:
-    Client(UniqueFd socket, std::string path, std::chrono::milliseconds timeout);
+    Client(value::UniqueFd socket, std::string path, std::chrono::milliseconds timeout);
 
     [[nodiscard]] std::optional<ClientError> hello(const std::string& client_name);
     [[nodiscard]] std::optional<ClientError> send(std::string_view method, const std::string& line);
@@ -93,7 +77,7 @@ class Client {
     [[nodiscard]] Outcome<std::string> read_line(
         std::string_view method, std::optional<std::chrono::steady_clock::time_point> deadline);
 
-    UniqueFd socket_;
+    value::UniqueFd socket_;
     std::string path_;
     std::chrono::milliseconds timeout_;
     ipc::LineFramer framer_;

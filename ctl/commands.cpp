@@ -69,21 +69,21 @@ struct LoadedFile {
 
 // Reads a whole regular file of at most `max_size` bytes into one allocation (a growing string
 // would leave copies of a key behind in freed memory).
-ipc::Result<LoadedFile> load(const std::string& path, std::size_t max_size) {
+value::Result<LoadedFile> load(const std::string& path, std::size_t max_size) {
     const std::string where = printable(path) + ": ";
-    const UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY));
+    const value::UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY));
     if (fd.get() < 0) {
-        return ipc::fail(where + errno_text(errno));
+        return value::fail(where + errno_text(errno));
     }
     struct stat info {};
     if (::fstat(fd.get(), &info) != 0) {
-        return ipc::fail(where + errno_text(errno));
+        return value::fail(where + errno_text(errno));
     }
     if (!S_ISREG(info.st_mode)) {
-        return ipc::fail(where + "not a regular file");
+        return value::fail(where + "not a regular file");
     }
     const auto too_large = [&where, max_size] {
-        return ipc::fail(where + "larger than " + std::to_string(max_size) + " bytes");
+        return value::fail(where + "larger than " + std::to_string(max_size) + " bytes");
     };
     if (static_cast<std::uint64_t>(info.st_size) > max_size) {
         return too_large();
@@ -99,7 +99,7 @@ ipc::Result<LoadedFile> load(const std::string& path, std::size_t max_size) {
             continue;
         }
         if (n < 0) {
-            return ipc::fail(where + errno_text(errno));
+            return value::fail(where + errno_text(errno));
         }
         if (n == 0) {
             break;
@@ -138,8 +138,8 @@ int usage(std::string_view command, const std::string& message) {
 
 // Prints why the name is not a tunnel name; false then.
 bool valid_name(std::string_view command, std::string_view what, const std::string& name) {
-    if (auto why = ipc::tunnel_name_error(name); !why.empty()) {
-        usage(command, std::string(what) + ": " + ipc::quote(name) + ": " + why);
+    if (auto checked = value::check_tunnel_name(name); !checked.ok()) {
+        usage(command, std::string(what) + ": " + value::quote(name) + ": " + checked.error());
         return false;
     }
     return true;
@@ -184,11 +184,11 @@ Outcome<Reply<T>> call_as(Client& client, std::string_view method, const ipc::Js
                           Decode decode) {
     auto result = client.call(method, params);
     if (!result.ok()) {
-        return ipc::Unexpected<ClientError>{result.error()};
+        return value::Unexpected<ClientError>{result.error()};
     }
     auto decoded = decode(*result);
     if (const auto* error = std::get_if<ipc::Error>(&decoded)) {
-        return ipc::Unexpected<ClientError>{
+        return value::Unexpected<ClientError>{
             ClientError{ClientError::Kind::bad_reply, std::string(method),
                         "tulled sent a reply tullectl cannot read: " + error->message,
                         ipc::ErrorCode::internal_error}};
@@ -222,7 +222,7 @@ int tunnel_call(const GlobalOptions& options, std::string_view method, const ipc
     return kExitOk;
 }
 
-ipc::Result<ipc::SecretKey> read_preshared_key(const std::string& path) {
+value::Result<value::SecretKey> read_preshared_key(const std::string& path) {
     SecretText text;
     std::string where = "stdin";
     if (path == "-") {
@@ -231,7 +231,7 @@ ipc::Result<ipc::SecretKey> read_preshared_key(const std::string& path) {
     } else {
         auto file = load(path, kMaxKeyFileSize);
         if (!file.ok()) {
-            return ipc::fail(file.error());
+            return value::fail(file.error());
         }
         text = std::move(file->text);
         where = printable(path);
@@ -243,21 +243,21 @@ ipc::Result<ipc::SecretKey> read_preshared_key(const std::string& path) {
                                          ? std::string_view()
                                          : std::string_view(key).substr(first, last - first + 1);
     // The message never quotes the text: it may be a key with a typo.
-    auto parsed = ipc::SecretKey::from_base64(trimmed);
+    auto parsed = value::SecretKey::from_base64(trimmed);
     if (!parsed.ok()) {
-        return ipc::fail(where + ": " + parsed.error());
+        return value::fail(where + ": " + parsed.error());
     }
     return std::move(parsed).value();
 }
 
 // The peer.add / peer.update params from the options, or which option is wrong and why.
-ipc::Result<ipc::PeerEdit> peer_edit(const PeerOptions& options) {
-    if (auto why = ipc::tunnel_name_error(options.tunnel); !why.empty()) {
-        return ipc::fail("TUNNEL: " + ipc::quote(options.tunnel) + ": " + why);
+value::Result<ipc::PeerEdit> peer_edit(const PeerOptions& options) {
+    if (auto checked = value::check_tunnel_name(options.tunnel); !checked.ok()) {
+        return value::fail("TUNNEL: " + value::quote(options.tunnel) + ": " + checked.error());
     }
-    auto key = ipc::Key::from_base64(options.public_key);
+    auto key = value::Key::from_base64(options.public_key);
     if (!key.ok()) {
-        return ipc::fail("PUBLIC_KEY: " + ipc::quote(options.public_key) + ": " + key.error());
+        return value::fail("PUBLIC_KEY: " + value::quote(options.public_key) + ": " + key.error());
     }
     ipc::PeerEdit edit;
     edit.tunnel = options.tunnel;
@@ -268,32 +268,32 @@ ipc::Result<ipc::PeerEdit> peer_edit(const PeerOptions& options) {
         alone.peer.name = options.name;
         auto checked = ipc::peer_edit_from_json(ipc::to_json(alone));
         if (const auto* error = std::get_if<ipc::Error>(&checked)) {
-            return ipc::fail("--name: " + complaint(*error));
+            return value::fail("--name: " + complaint(*error));
         }
         edit.peer.name = options.name;
     }
     if (options.has_endpoint) {
-        auto endpoint = ipc::Endpoint::parse(options.endpoint);
+        auto endpoint = value::Endpoint::parse(options.endpoint);
         if (!endpoint.ok()) {
-            return ipc::fail("--endpoint: " + ipc::quote(options.endpoint) + ": " +
-                             endpoint.error());
+            return value::fail("--endpoint: " + value::quote(options.endpoint) + ": " +
+                               endpoint.error());
         }
-        edit.peer.endpoint = std::optional<ipc::Endpoint>(*endpoint);
+        edit.peer.endpoint = std::optional<value::Endpoint>(*endpoint);
     } else if (options.no_endpoint) {
-        edit.peer.endpoint = std::optional<ipc::Endpoint>();
+        edit.peer.endpoint = std::optional<value::Endpoint>();
     }
     if (options.has_allowed_ips) {
         // "" is no prefixes at all: the peer then receives nothing until some are set.
-        std::vector<ipc::IpPrefix> prefixes;
+        std::vector<value::IpPrefix> prefixes;
         const std::string_view list = options.allowed_ips;
         for (std::size_t start = 0; list.find_first_not_of(kSpaces) != std::string_view::npos;) {
             const std::size_t comma = std::min(list.find(',', start), list.size());
             std::string_view item = list.substr(start, comma - start);
             item.remove_prefix(std::min(item.size(), item.find_first_not_of(kSpaces)));
             item = item.substr(0, item.find_last_not_of(kSpaces) + 1);
-            auto prefix = ipc::IpPrefix::parse(item);
+            auto prefix = value::IpPrefix::parse(item);
             if (!prefix.ok()) {
-                return ipc::fail("--allowed-ips: " + ipc::quote(item) + ": " + prefix.error());
+                return value::fail("--allowed-ips: " + value::quote(item) + ": " + prefix.error());
             }
             prefixes.push_back(*prefix);
             if (comma == list.size()) {
@@ -312,19 +312,19 @@ ipc::Result<ipc::PeerEdit> peer_edit(const PeerOptions& options) {
             seconds = static_cast<std::uint32_t>(std::stoul(options.keepalive));
         }
         if (options.keepalive != "off" && (!digits || seconds > kMaxKeepalive)) {
-            return ipc::fail("--persistent-keepalive: " + ipc::quote(options.keepalive) +
-                             ": expected seconds from 0 to 65535, or off");
+            return value::fail("--persistent-keepalive: " + value::quote(options.keepalive) +
+                               ": expected seconds from 0 to 65535, or off");
         }
         edit.peer.persistent_keepalive = static_cast<std::uint16_t>(seconds);
     }
     if (options.has_preshared_key_file) {
         auto psk = read_preshared_key(options.preshared_key_file);
         if (!psk.ok()) {
-            return ipc::fail("--preshared-key-file: " + psk.error());
+            return value::fail("--preshared-key-file: " + psk.error());
         }
-        edit.peer.preshared_key = std::optional<ipc::SecretKey>(*psk);
+        edit.peer.preshared_key = std::optional<value::SecretKey>(*psk);
     } else if (options.no_preshared_key) {
-        edit.peer.preshared_key = std::optional<ipc::SecretKey>();
+        edit.peer.preshared_key = std::optional<value::SecretKey>();
     }
     return edit;
 }
@@ -417,9 +417,10 @@ int up(const GlobalOptions& options, const std::string& target) {
     if (name.ends_with(kConfSuffix)) {
         name.resize(name.size() - kConfSuffix.size());
     }
-    if (auto why = ipc::tunnel_name_error(name); !why.empty()) {
+    if (auto checked = value::check_tunnel_name(name); !checked.ok()) {
         return usage(kCommand, printable(target) + ": the file name makes the tunnel name " +
-                                   ipc::quote(name) + ", but " + why + "; rename the file");
+                                   value::quote(name) + ", but " + checked.error() +
+                                   "; rename the file");
     }
     // Every problem with its line, before anything reaches tulled (which checks again).
     if (auto parsed = ipc::parse_config(file->text.get(), target, /*allow_hooks=*/false);
@@ -485,9 +486,9 @@ int peer_remove(const GlobalOptions& options, const std::string& tunnel,
     if (!valid_name(kCommand, "TUNNEL", tunnel)) {
         return kExitUsage;
     }
-    auto key = ipc::Key::from_base64(public_key);
+    auto key = value::Key::from_base64(public_key);
     if (!key.ok()) {
-        return usage(kCommand, "PUBLIC_KEY: " + ipc::quote(public_key) + ": " + key.error());
+        return usage(kCommand, "PUBLIC_KEY: " + value::quote(public_key) + ": " + key.error());
     }
     auto client = connect(options);
     if (!client.ok()) {
@@ -570,7 +571,7 @@ int logs(const GlobalOptions& options, const LogOptions& log) {
     constexpr std::string_view kCommand = "logs";
     const auto level = ipc::parse_log_level(log.level);
     if (!level) {
-        return usage(kCommand, "--level: " + ipc::quote(log.level) +
+        return usage(kCommand, "--level: " + value::quote(log.level) +
                                    ": expected trace, debug, info, warning, error or critical");
     }
     const ipc::LogQuery query{log.lines, *level};

@@ -207,7 +207,7 @@ std::string tunnel_state(const ipc::TunnelStatus& tunnel) {
     return out;
 }
 
-std::string prefix_list(const std::vector<ipc::IpPrefix>& prefixes) {
+std::string prefix_list(const std::vector<value::IpPrefix>& prefixes) {
     std::string out;
     for (const auto& prefix : prefixes) {
         out += (out.empty() ? "" : ", ") + prefix.to_string();
@@ -317,7 +317,7 @@ std::string stats_report(const std::vector<ipc::PeerHistory>& history,
     if (history.empty()) {
         return "no peers\n";
     }
-    std::map<ipc::Key, std::string> labels;
+    std::map<value::Key, std::string> labels;
     for (const auto& peer : peers) {
         labels.emplace(peer.public_key, peer_label(peer));
     }

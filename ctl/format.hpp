@@ -47,7 +47,7 @@ struct Table {
 // The one-line description of each: "up", "up, system, autostart"; "10.0.0.2/24, fd00::2/64"
 // ("-" when empty); the peer's name, or its public key when it has none.
 [[nodiscard]] std::string tunnel_state(const ipc::TunnelStatus& tunnel);
-[[nodiscard]] std::string prefix_list(const std::vector<ipc::IpPrefix>& prefixes);
+[[nodiscard]] std::string prefix_list(const std::vector<value::IpPrefix>& prefixes);
 [[nodiscard]] std::string peer_label(const ipc::PeerStatus& peer);
 
 // After up, down or save: "office: up, system; public key K; port 51820; 10.0.0.2/24; 3 peers".

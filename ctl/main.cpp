@@ -1,6 +1,5 @@
 // tullectl: the command-line client of Tulle. The key tools work offline, as `wg genkey` and
 // friends; the other commands drive tulled over its control socket (ctl/commands.cpp).
-#include <array>
 #include <cstdio>
 #include <iostream>
 #include <string>
@@ -10,13 +9,12 @@
 
 #include "ctl/commands.hpp"
 #include "ipc/protocol.hpp"
+#include "value/key.hpp"
 
 namespace {
 
 using tulle::ctl::kExitRefused;
 using tulle::ctl::kExitUsage;
-
-constexpr std::size_t kKeyLen = 32;
 
 constexpr const char* kFooter =
     "Exit codes:\n"
@@ -29,63 +27,46 @@ constexpr const char* kFooter =
     "  4  tulled and tullectl speak different control protocol versions\n"
     "The socket is --socket, else $TULLE_SOCKET, else /run/tulle/tulled.sock.";
 
-std::string to_base64(const std::array<unsigned char, kKeyLen>& key) {
-    std::array<char, sodium_base64_ENCODED_LEN(kKeyLen, sodium_base64_VARIANT_ORIGINAL)> text{};
-    sodium_bin2base64(text.data(), text.size(), key.data(), key.size(),
-                      sodium_base64_VARIANT_ORIGINAL);
-    return text.data();
-}
-
-// Reads one base64 key from stdin, as `wg pubkey` does.
-bool read_key(std::array<unsigned char, kKeyLen>& key) {
+// Reads one base64 key from stdin, as `wg pubkey` does (trailing white space is fine).
+tulle::value::Result<tulle::value::SecretKey> read_key() {
     std::string line;
     if (!std::getline(std::cin, line)) {
-        return false;
+        return tulle::value::fail("no line");
     }
     while (!line.empty() && (line.back() == '\n' || line.back() == '\r' || line.back() == ' ')) {
         line.pop_back();
     }
-    std::size_t len = 0;
-    const bool ok = line.size() == 44 &&
-                    sodium_base642bin(key.data(), key.size(), line.data(), line.size(), nullptr,
-                                      &len, nullptr, sodium_base64_VARIANT_ORIGINAL) == 0 &&
-                    len == kKeyLen;
+    auto key = tulle::value::SecretKey::from_base64(line);
     sodium_memzero(line.data(), line.size());
-    return ok;
+    return key;
 }
 
 int genkey() {
-    std::array<unsigned char, kKeyLen> key{};
-    randombytes_buf(key.data(), key.size());
-    key[0] &= 248U;
-    key[31] = static_cast<unsigned char>((key[31] & 127U) | 64U);
-    std::cout << to_base64(key) << '\n';
-    sodium_memzero(key.data(), key.size());
+    std::string text = tulle::value::generate_private_key().to_base64();
+    std::cout << text << '\n';
+    sodium_memzero(text.data(), text.size());
     return 0;
 }
 
 int genpsk() {
-    std::array<unsigned char, kKeyLen> key{};
-    randombytes_buf(key.data(), key.size());
-    std::cout << to_base64(key) << '\n';
-    sodium_memzero(key.data(), key.size());
+    std::string text = tulle::value::generate_preshared_key().to_base64();
+    std::cout << text << '\n';
+    sodium_memzero(text.data(), text.size());
     return 0;
 }
 
 int pubkey() {
-    std::array<unsigned char, kKeyLen> private_key{};
-    if (!read_key(private_key)) {
+    const auto private_key = read_key();
+    if (!private_key) {
         std::cerr << "tullectl pubkey: stdin: expected one base64 key of 32 bytes\n";
         return kExitUsage;
     }
-    std::array<unsigned char, kKeyLen> public_key{};
-    const int rc = crypto_scalarmult_base(public_key.data(), private_key.data());
-    sodium_memzero(private_key.data(), private_key.size());
-    if (rc != 0) {
-        std::cerr << "tullectl pubkey: that private key has no public key\n";
+    const auto public_key = tulle::value::public_key_of(*private_key);
+    if (!public_key) {
+        std::cerr << "tullectl pubkey: " << public_key.error() << '\n';
         return kExitRefused;
     }
-    std::cout << to_base64(public_key) << '\n';
+    std::cout << public_key->to_base64() << '\n';
     return 0;
 }
 

@@ -138,7 +138,7 @@ class ControlServer::Session : public std::enable_shared_from_this<Session> {
         const auto& hello = std::get<ipc::HelloParams>(params);
         if (auto mismatch = ipc::version_mismatch(hello.version, ipc::kProtocolVersion);
             !mismatch.empty()) {
-            server_.log_->info("control: refused {}: {}", ipc::quote(hello.client.substr(0, 64)),
+            server_.log_->info("control: refused {}: {}", value::quote(hello.client.substr(0, 64)),
                                mismatch);
             send(ipc::encode(failure(request.id, ipc::ErrorCode::version_mismatch, mismatch)));
             return;

@@ -27,12 +27,12 @@ core::Endpoint to_core(const platform::SocketAddress& a) {
     return e;
 }
 
-ipc::IpPrefix to_ipc(const core::IpPrefix& prefix) {
-    const ipc::IpAddress address =
-        prefix.v6
-            ? ipc::IpAddress::v6(prefix.addr)
-            : ipc::IpAddress::v4({prefix.addr[0], prefix.addr[1], prefix.addr[2], prefix.addr[3]});
-    return ipc::IpPrefix::make(address, prefix.cidr).value();
+value::IpPrefix to_ipc(const core::IpPrefix& prefix) {
+    const value::IpAddress address = prefix.v6
+                                         ? value::IpAddress::v6(prefix.addr)
+                                         : value::IpAddress::v4({prefix.addr[0], prefix.addr[1],
+                                                                 prefix.addr[2], prefix.addr[3]});
+    return value::IpPrefix::make(address, prefix.cidr).value();
 }
 
 }  // namespace

@@ -47,14 +47,6 @@ std::int64_t unix_now() {
         .count();
 }
 
-// Text a caller chose, fit for one log line: control characters escaped, at most 300 bytes.
-std::string for_log(std::string_view text) {
-    constexpr std::size_t kMax = 300;
-    std::string shown = ipc::quote(text.substr(0, kMax));
-    shown = shown.substr(1, shown.size() - 2);  // without quote()'s quotes
-    return text.size() > kMax ? shown + "..." : shown;
-}
-
 bool is_mutating(std::string_view method) {
     return method == ipc::method::kTunnelUp || method == ipc::method::kTunnelDown ||
            method == ipc::method::kTunnelSave || method == ipc::method::kPeerAdd ||
@@ -172,7 +164,8 @@ void Service::stop() {
 ipc::Response Service::call(ControlClient& client, const ipc::Request& request) {
     const std::string& m = request.method;
     if (is_mutating(m)) {
-        log_->info("control: uid {} ({}) calls {}", client.peer.uid, for_log(client.name), m);
+        log_->info("control: uid {} ({}) calls {}", client.peer.uid, value::for_log(client.name),
+                   m);
     }
     Outcome outcome;
     try {
@@ -203,15 +196,15 @@ ipc::Response Service::call(ControlClient& client, const ipc::Request& request) 
         } else if (m == ipc::method::kUnsubscribe) {
             outcome = subscribe(client, request.params, false);
         } else {
-            outcome =
-                error(ErrorCode::method_not_found, "unknown method " + ipc::quote(m.substr(0, 64)));
+            outcome = error(ErrorCode::method_not_found,
+                            "unknown method " + value::quote(m.substr(0, 64)));
         }
     } catch (const std::exception& failure) {
         log_->error("control: {} failed: {}", m, failure.what());
         outcome = error(ErrorCode::internal_error, m + " failed: " + failure.what());
     }
     if (auto* failed = std::get_if<ipc::Error>(&outcome); failed && is_mutating(m)) {
-        log_->info("control: {} refused: {}", m, for_log(failed->message));
+        log_->info("control: {} refused: {}", m, value::for_log(failed->message));
     }
     return ipc::Response{request.id, std::move(outcome)};
 }
@@ -291,7 +284,7 @@ Service::Outcome Service::bring_up(const std::string& name, ipc::TunnelConfig co
             }
         });
     };
-    tunnel->on_peer_changed_by_wg = [this, name](const ipc::Key& key, bool removed) {
+    tunnel->on_peer_changed_by_wg = [this, name](const value::Key& key, bool removed) {
         publish_peer(name, key, removed);
     };
     tunnels_[name] = std::move(tunnel);
@@ -537,7 +530,7 @@ std::vector<std::string> Service::system_names() const {
             continue;
         }
         file.resize(file.size() - 5);
-        if (ipc::tunnel_name_error(file).empty()) {
+        if (value::check_tunnel_name(file).ok()) {
             names.push_back(file);
         }
     }
@@ -640,7 +633,7 @@ void Service::publish_tunnel(const std::string& name, bool removed) {
     }
 }
 
-void Service::publish_peer(const std::string& tunnel, const ipc::Key& key, bool removed) {
+void Service::publish_peer(const std::string& tunnel, const value::Key& key, bool removed) {
     if (server_) {
         server_->publish(ipc::Topic::peers,
                          ipc::Request{nullptr, std::string(ipc::event::kPeerChanged),

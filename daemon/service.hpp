@@ -82,7 +82,7 @@ class Service {
     void autostart();
     void tick();
     void publish_tunnel(const std::string& name, bool removed);
-    void publish_peer(const std::string& tunnel, const ipc::Key& key, bool removed);
+    void publish_peer(const std::string& tunnel, const value::Key& key, bool removed);
 
     boost::asio::io_context& io_;
     Options options_;

@@ -201,7 +201,7 @@ bool StandaloneTunnel::bring_up(Device& device) {
     return run_hooks(config_.iface.post_up, "PostUp");
 }
 
-void StandaloneTunnel::sync_routes(const std::vector<ipc::IpPrefix>& allowed_ips) {
+void StandaloneTunnel::sync_routes(const std::vector<value::IpPrefix>& allowed_ips) {
     if (!up_) {
         return;
     }

@@ -50,7 +50,7 @@ class StandaloneTunnel {
 
     // After a live peer change: routes for allowed IPs that are new, none for ones that went
     // (default routes and Table = off excepted, as at bring-up). Failures are logged.
-    void sync_routes(const std::vector<ipc::IpPrefix>& allowed_ips);
+    void sync_routes(const std::vector<value::IpPrefix>& allowed_ips);
 
     [[nodiscard]] const ipc::TunnelConfig& config() const { return config_; }
     [[nodiscard]] ipc::TunnelConfig& config() { return config_; }

@@ -4,8 +4,8 @@
 
 namespace tulle::daemon {
 
-StatsHistory::Rates StatsHistory::record(const ipc::Key& peer, std::int64_t time, std::uint64_t rx,
-                                         std::uint64_t tx) {
+StatsHistory::Rates StatsHistory::record(const value::Key& peer, std::int64_t time,
+                                         std::uint64_t rx, std::uint64_t tx) {
     auto& samples = history_[peer];
     Rates rates;
     if (!samples.empty()) {
@@ -28,13 +28,13 @@ StatsHistory::Rates StatsHistory::record(const ipc::Key& peer, std::int64_t time
     return rates;
 }
 
-void StatsHistory::retain(const std::vector<ipc::Key>& present) {
+void StatsHistory::retain(const std::vector<value::Key>& present) {
     std::erase_if(history_, [&present](const auto& entry) {
         return std::find(present.begin(), present.end(), entry.first) == present.end();
     });
 }
 
-std::vector<ipc::StatsSample> StatsHistory::samples(const ipc::Key& peer, int seconds) const {
+std::vector<ipc::StatsSample> StatsHistory::samples(const value::Key& peer, int seconds) const {
     const auto found = history_.find(peer);
     if (found == history_.end() || found->second.empty()) {
         return {};
@@ -50,8 +50,8 @@ std::vector<ipc::StatsSample> StatsHistory::samples(const ipc::Key& peer, int se
     return out;
 }
 
-std::vector<ipc::Key> StatsHistory::peers() const {
-    std::vector<ipc::Key> out;
+std::vector<value::Key> StatsHistory::peers() const {
+    std::vector<value::Key> out;
     for (const auto& [key, samples] : history_) {
         out.push_back(key);
     }

@@ -26,16 +26,16 @@ class StatsHistory {
     // Records a peer's totals at `time` (Unix seconds) and returns its rates since the sample
     // before. Totals that went down (the peer was removed and added again) or a clock that went
     // back start the history afresh.
-    Rates record(const ipc::Key& peer, std::int64_t time, std::uint64_t rx, std::uint64_t tx);
+    Rates record(const value::Key& peer, std::int64_t time, std::uint64_t rx, std::uint64_t tx);
     // Forgets every peer not in `present`.
-    void retain(const std::vector<ipc::Key>& present);
+    void retain(const std::vector<value::Key>& present);
     // The samples of the last `seconds`, oldest first; empty for an unknown peer.
-    [[nodiscard]] std::vector<ipc::StatsSample> samples(const ipc::Key& peer, int seconds) const;
-    [[nodiscard]] std::vector<ipc::Key> peers() const;
+    [[nodiscard]] std::vector<ipc::StatsSample> samples(const value::Key& peer, int seconds) const;
+    [[nodiscard]] std::vector<value::Key> peers() const;
 
   private:
     std::size_t capacity_;
-    std::map<ipc::Key, std::deque<ipc::StatsSample>> history_;
+    std::map<value::Key, std::deque<ipc::StatsSample>> history_;
 };
 
 }  // namespace tulle::daemon

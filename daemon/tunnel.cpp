@@ -16,11 +16,11 @@ std::int64_t unix_seconds(std::chrono::system_clock::time_point time) {
 
 }  // namespace
 
-ipc::Key to_ipc(const core::PublicKey& key) {
-    return ipc::Key(key);
+value::Key to_ipc(const core::PublicKey& key) {
+    return value::Key(key);
 }
 
-core::PublicKey to_core(const ipc::Key& key) {
+core::PublicKey to_core(const value::Key& key) {
     return key.bytes();
 }
 
@@ -97,7 +97,7 @@ void Tunnel::stop() {
     log_->info("{}: down", name_);
 }
 
-bool Tunnel::has_peer(const ipc::Key& public_key) const {
+bool Tunnel::has_peer(const value::Key& public_key) const {
     return device_->engine().find_peer(to_core(public_key)) != nullptr;
 }
 
@@ -142,7 +142,7 @@ std::string Tunnel::change_peer(const ipc::PeerChange& change, bool create) {
     return {};
 }
 
-std::string Tunnel::remove_peer(const ipc::Key& public_key) {
+std::string Tunnel::remove_peer(const value::Key& public_key) {
     UapiPeer peer;
     peer.public_key = to_core(public_key);
     peer.remove = true;
@@ -157,7 +157,7 @@ std::string Tunnel::remove_peer(const ipc::Key& public_key) {
 }
 
 void Tunnel::resync_routes() {
-    std::vector<ipc::IpPrefix> all;
+    std::vector<value::IpPrefix> all;
     for (const auto& p : device_->snapshot().peers) {
         all.insert(all.end(), p.allowed_ips.begin(), p.allowed_ips.end());
     }
@@ -230,7 +230,7 @@ ipc::TunnelConfig Tunnel::current_config(bool with_secrets) const {
     if (with_secrets && snapshot.private_key) {
         config.iface.private_key = to_ipc(*snapshot.private_key);
     } else {
-        config.iface.private_key = ipc::SecretKey();
+        config.iface.private_key = value::SecretKey();
     }
     for (const auto& info : snapshot.peers) {
         ipc::PeerConfig peer;
@@ -250,7 +250,7 @@ ipc::TunnelConfig Tunnel::current_config(bool with_secrets) const {
             !from_file->endpoint->is_address()) {
             peer.endpoint = from_file->endpoint;
         } else if (info.endpoint && info.endpoint->port != 0) {
-            auto parsed = ipc::Endpoint::parse(info.endpoint->to_string());
+            auto parsed = value::Endpoint::parse(info.endpoint->to_string());
             if (parsed.ok()) {
                 peer.endpoint = parsed.value();
             }
@@ -267,9 +267,9 @@ ipc::StatsEvent Tunnel::sample(std::int64_t now) {
     event.tunnel = name_;
     event.time = now;
     const UapiDevice snapshot = device_->snapshot();
-    std::vector<ipc::Key> present;
+    std::vector<value::Key> present;
     for (const auto& info : snapshot.peers) {
-        const ipc::Key key = to_ipc(info.public_key);
+        const value::Key key = to_ipc(info.public_key);
         present.push_back(key);
         rates_[key] = history_.record(key, now, info.rx_bytes, info.tx_bytes);
     }

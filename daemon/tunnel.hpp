@@ -48,7 +48,7 @@ class Tunnel {
     // Called when the interface goes away by itself (deleted, or its wg(8) socket removed).
     std::function<void()> on_gone;
     // Called for each peer a `wg set` on the tunnel's wg(8) socket changed (true: removed).
-    std::function<void(const ipc::Key&, bool)> on_peer_changed_by_wg;
+    std::function<void(const value::Key&, bool)> on_peer_changed_by_wg;
 
     [[nodiscard]] const std::string& name() const { return name_; }
     [[nodiscard]] Device& device() { return *device_; }
@@ -57,8 +57,8 @@ class Tunnel {
 
     // Applies one peer's change live. Returns an error message, or empty on success.
     [[nodiscard]] std::string change_peer(const ipc::PeerChange& change, bool create);
-    [[nodiscard]] std::string remove_peer(const ipc::Key& public_key);
-    [[nodiscard]] bool has_peer(const ipc::Key& public_key) const;
+    [[nodiscard]] std::string remove_peer(const value::Key& public_key);
+    [[nodiscard]] bool has_peer(const value::Key& public_key) const;
 
     [[nodiscard]] ipc::TunnelStatus status() const;
     // Every peer as the engine has it now, with rates from the last sample.
@@ -82,13 +82,13 @@ class Tunnel {
     StandaloneTunnel standalone_;
     std::unique_ptr<Device> device_;
     std::unique_ptr<UapiServer> uapi_;
-    std::map<ipc::Key, std::string> names_;
-    std::map<ipc::Key, StatsHistory::Rates> rates_;
+    std::map<value::Key, std::string> names_;
+    std::map<value::Key, StatsHistory::Rates> rates_;
     StatsHistory history_;
     bool started_ = false;
 };
 
-[[nodiscard]] ipc::Key to_ipc(const core::PublicKey& key);
-[[nodiscard]] core::PublicKey to_core(const ipc::Key& key);
+[[nodiscard]] value::Key to_ipc(const core::PublicKey& key);
+[[nodiscard]] core::PublicKey to_core(const value::Key& key);
 
 }  // namespace tulle::daemon

@@ -9,7 +9,7 @@
 
 namespace tulle::daemon {
 
-core::Endpoint to_core(const ipc::IpAddress& address, std::uint16_t port) {
+core::Endpoint to_core(const value::IpAddress& address, std::uint16_t port) {
     core::Endpoint e;
     const auto bytes = address.bytes();
     std::copy(bytes.begin(), bytes.end(), e.address.begin());
@@ -18,7 +18,7 @@ core::Endpoint to_core(const ipc::IpAddress& address, std::uint16_t port) {
     return e;
 }
 
-platform::IpPrefix to_platform(const ipc::IpPrefix& prefix) {
+platform::IpPrefix to_platform(const value::IpPrefix& prefix) {
     platform::IpPrefix out;
     const auto bytes = prefix.address().bytes();
     std::copy(bytes.begin(), bytes.end(), out.addr.begin());
@@ -27,35 +27,35 @@ platform::IpPrefix to_platform(const ipc::IpPrefix& prefix) {
     return out;
 }
 
-core::SymmetricKey to_core(const ipc::SecretKey& key) {
+core::SymmetricKey to_core(const value::SecretKey& key) {
     core::SymmetricKey out;
     std::copy(key.bytes().begin(), key.bytes().end(), out.bytes().begin());
     return out;
 }
 
-ipc::SecretKey to_ipc(const core::SymmetricKey& key) {
-    std::array<std::uint8_t, ipc::kKeySize> bytes{};
+value::SecretKey to_ipc(const core::SymmetricKey& key) {
+    std::array<std::uint8_t, value::kKeySize> bytes{};
     std::copy(key.bytes().begin(), key.bytes().end(), bytes.begin());
-    ipc::SecretKey out(bytes);
-    ipc::secure_zero(bytes);
+    value::SecretKey out(bytes);
+    value::secure_zero(bytes);
     return out;
 }
 
-ipc::Result<core::Endpoint> to_core(const ipc::Endpoint& endpoint, const Resolver& resolve) {
+value::Result<core::Endpoint> to_core(const value::Endpoint& endpoint, const Resolver& resolve) {
     if (endpoint.is_address()) {
         return to_core(endpoint.address(), endpoint.port());
     }
     return resolve(endpoint.host(), endpoint.port());
 }
 
-ipc::Result<core::Endpoint> resolve_with_system(const std::string& host, std::uint16_t port) {
+value::Result<core::Endpoint> resolve_with_system(const std::string& host, std::uint16_t port) {
     addrinfo hints{};
     hints.ai_family = AF_UNSPEC;
     hints.ai_socktype = SOCK_DGRAM;
     addrinfo* found = nullptr;
     const int rc = ::getaddrinfo(host.c_str(), nullptr, &hints, &found);
     if (rc != 0) {
-        return ipc::fail("cannot resolve '" + host + "': " + ::gai_strerror(rc));
+        return value::fail("cannot resolve '" + host + "': " + ::gai_strerror(rc));
     }
     const std::unique_ptr<addrinfo, decltype(&::freeaddrinfo)> owner(found, &::freeaddrinfo);
     std::optional<core::Endpoint> v6;
@@ -78,10 +78,10 @@ ipc::Result<core::Endpoint> resolve_with_system(const std::string& host, std::ui
     if (v6) {
         return *v6;
     }
-    return ipc::fail("'" + host + "' has no IPv4 or IPv6 address");
+    return value::fail("'" + host + "' has no IPv4 or IPv6 address");
 }
 
-ipc::Result<UapiSet> to_uapi_set(const ipc::TunnelConfig& config, const Resolver& resolve) {
+value::Result<UapiSet> to_uapi_set(const ipc::TunnelConfig& config, const Resolver& resolve) {
     UapiSet set;
     core::PrivateKey key;
     std::copy(config.iface.private_key.bytes().begin(), config.iface.private_key.bytes().end(),
@@ -102,7 +102,7 @@ ipc::Result<UapiSet> to_uapi_set(const ipc::TunnelConfig& config, const Resolver
             if (!endpoint.ok()) {
                 const std::string who =
                     peer.name.empty() ? peer.public_key.to_base64() : "'" + peer.name + "'";
-                return ipc::fail("peer " + who + ": Endpoint: " + endpoint.error());
+                return value::fail("peer " + who + ": Endpoint: " + endpoint.error());
             }
             change.endpoint = endpoint.value();
         }

@@ -9,33 +9,33 @@
 
 #include "daemon/core/endpoint.hpp"
 #include "daemon/uapi.hpp"
-#include "ipc/result.hpp"
 #include "ipc/wg_config.hpp"
 #include "platform/ip_prefix.hpp"
 #include "platform/net_config.hpp"
+#include "value/result.hpp"
 
 namespace tulle::daemon {
 
 // Turns an endpoint host name into an address, or says why it cannot.
 using Resolver =
-    std::function<ipc::Result<core::Endpoint>(const std::string& host, std::uint16_t port)>;
+    std::function<value::Result<core::Endpoint>(const std::string& host, std::uint16_t port)>;
 
 // getaddrinfo(3): the system resolver, first IPv4 then IPv6 answer, as wg(8) prefers.
-[[nodiscard]] ipc::Result<core::Endpoint> resolve_with_system(const std::string& host,
-                                                              std::uint16_t port);
+[[nodiscard]] value::Result<core::Endpoint> resolve_with_system(const std::string& host,
+                                                                std::uint16_t port);
 
-[[nodiscard]] core::Endpoint to_core(const ipc::IpAddress& address, std::uint16_t port);
-[[nodiscard]] platform::IpPrefix to_platform(const ipc::IpPrefix& prefix);
-[[nodiscard]] core::SymmetricKey to_core(const ipc::SecretKey& key);
-[[nodiscard]] ipc::SecretKey to_ipc(const core::SymmetricKey& key);
+[[nodiscard]] core::Endpoint to_core(const value::IpAddress& address, std::uint16_t port);
+[[nodiscard]] platform::IpPrefix to_platform(const value::IpPrefix& prefix);
+[[nodiscard]] core::SymmetricKey to_core(const value::SecretKey& key);
+[[nodiscard]] value::SecretKey to_ipc(const core::SymmetricKey& key);
 // An endpoint as the engine needs it: an address as is, a host name through `resolve`.
-[[nodiscard]] ipc::Result<core::Endpoint> to_core(const ipc::Endpoint& endpoint,
-                                                  const Resolver& resolve);
+[[nodiscard]] value::Result<core::Endpoint> to_core(const value::Endpoint& endpoint,
+                                                    const Resolver& resolve);
 
 // The UAPI set that configures a fresh device as the file says (replacing all peers). Fails
 // with a message naming the peer whose endpoint does not resolve.
-[[nodiscard]] ipc::Result<UapiSet> to_uapi_set(const ipc::TunnelConfig& config,
-                                               const Resolver& resolve);
+[[nodiscard]] value::Result<UapiSet> to_uapi_set(const ipc::TunnelConfig& config,
+                                                 const Resolver& resolve);
 
 // wg-quick's choice: the table (and fwmark) of a tunnel that takes the default route.
 inline constexpr std::uint32_t kDefaultPolicyTable = 51820;

@@ -10,7 +10,7 @@
 namespace tulle::daemon {
 namespace {
 
-using Failure = ipc::Unexpected<UapiError>;
+using Failure = value::Unexpected<UapiError>;
 
 constexpr std::size_t kHexKeySize = 2 * core::kKeySize;
 constexpr std::size_t kQuoteLimit = 64;
@@ -18,9 +18,9 @@ constexpr std::size_t kQuoteLimit = 64;
 // Input for a message: quoted, with control characters escaped, and cut short when long.
 std::string quote_short(std::string_view text, std::size_t limit = kQuoteLimit) {
     if (text.size() <= limit) {
-        return ipc::quote(text);
+        return value::quote(text);
     }
-    return ipc::quote(text.substr(0, limit)) + "...";
+    return value::quote(text.substr(0, limit)) + "...";
 }
 
 void wipe(std::string& text) {
@@ -85,7 +85,7 @@ std::optional<std::string> check_true(std::string_view value) {
     return quote_short(value) + " is not 'true', the only value it takes";
 }
 
-core::Endpoint to_core(const ipc::IpAddress& address, std::uint16_t port) {
+core::Endpoint to_core(const value::IpAddress& address, std::uint16_t port) {
     const auto bytes = address.bytes();
     if (address.is_v4()) {
         return core::Endpoint::ipv4({bytes[0], bytes[1], bytes[2], bytes[3]}, port);
@@ -96,26 +96,26 @@ core::Endpoint to_core(const ipc::IpAddress& address, std::uint16_t port) {
 }
 
 // "192.0.2.1:51820" or "[2001:db8::1]:51820", as wg(8) writes them: numbers only.
-ipc::Result<core::Endpoint> parse_endpoint(std::string_view value) {
+value::Result<core::Endpoint> parse_endpoint(std::string_view value) {
     if (value.find('%') != std::string_view::npos) {
-        return ipc::fail("IPv6 zones ('%' and an interface) are not supported");
+        return value::fail("IPv6 zones ('%' and an interface) are not supported");
     }
-    auto endpoint = ipc::Endpoint::parse(value);
+    auto endpoint = value::Endpoint::parse(value);
     if (!endpoint) {
-        return ipc::fail(endpoint.error());
+        return value::fail(endpoint.error());
     }
     if (!endpoint->is_address()) {
-        return ipc::fail("not a numeric address (wg resolves host names before it sends them)");
+        return value::fail("not a numeric address (wg resolves host names before it sends them)");
     }
     return to_core(endpoint->address(), endpoint->port());
 }
 
 // "10.0.0.0/24", "fd00::/64"; host bits are allowed. The length is required, as in wireguard-go.
-ipc::Result<ipc::IpPrefix> parse_allowed_ip(std::string_view value) {
+value::Result<value::IpPrefix> parse_allowed_ip(std::string_view value) {
     if (value.find('/') == std::string_view::npos) {
-        return ipc::fail("missing '/' and prefix length");
+        return value::fail("missing '/' and prefix length");
     }
-    return ipc::IpPrefix::parse(value);
+    return value::IpPrefix::parse(value);
 }
 
 // --- set ---
@@ -269,14 +269,14 @@ std::string endpoint_text(const core::Endpoint& endpoint) {
     const std::string port = ":" + std::to_string(endpoint.port);
     if (!endpoint.v6) {
         const auto& a = endpoint.address;
-        return ipc::IpAddress::v4({a[0], a[1], a[2], a[3]}).to_string() + port;
+        return value::IpAddress::v4({a[0], a[1], a[2], a[3]}).to_string() + port;
     }
-    return "[" + ipc::IpAddress::v6(endpoint.address).to_string() + "]" + port;
+    return "[" + value::IpAddress::v6(endpoint.address).to_string() + "]" + port;
 }
 
 }  // namespace
 
-ipc::Result<UapiSet, UapiError> parse_set(std::string_view body) {
+value::Result<UapiSet, UapiError> parse_set(std::string_view body) {
     UapiSet set;
     bool in_peer = false;
     std::size_t position = 0;
@@ -437,7 +437,7 @@ void UapiReader::feed(std::string_view bytes) {
     buffer_.append(bytes);
 }
 
-std::optional<ipc::Result<UapiRequest, UapiError>> UapiReader::next() {
+std::optional<value::Result<UapiRequest, UapiError>> UapiReader::next() {
     if (broken_ || buffered() == 0) {
         return std::nullopt;
     }
@@ -485,10 +485,10 @@ std::optional<ipc::Result<UapiRequest, UapiError>> UapiReader::next() {
     UapiRequest request(get ? UapiRequest::Op::get : UapiRequest::Op::set,
                         buffer_.substr(body_begin, body_end - body_begin));
     consume(end);
-    return ipc::Result<UapiRequest, UapiError>(std::move(request));
+    return value::Result<UapiRequest, UapiError>(std::move(request));
 }
 
-ipc::Result<UapiRequest, UapiError> UapiReader::break_with(int errno_value, std::string message) {
+value::Result<UapiRequest, UapiError> UapiReader::break_with(int errno_value, std::string message) {
     broken_ = true;
     wipe(buffer_);
     buffer_.clear();

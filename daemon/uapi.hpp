@@ -24,8 +24,10 @@
 
 #include "daemon/core/crypto.hpp"
 #include "daemon/core/endpoint.hpp"
-#include "ipc/net.hpp"
-#include "ipc/result.hpp"
+#include "value/ip.hpp"
+#include "value/key.hpp"
+#include "value/result.hpp"
+#include "value/text.hpp"
 
 namespace tulle::daemon {
 
@@ -58,7 +60,7 @@ struct UapiPeer {
     // allowed_ip lines drops those, so applying this flag first and then allowed_ips gives the
     // effect of the lines in their order.
     bool replace_allowed_ips = false;
-    std::vector<ipc::IpPrefix> allowed_ips;  // host bits kept as sent ("10.0.0.3/24")
+    std::vector<value::IpPrefix> allowed_ips;  // host bits kept as sent ("10.0.0.3/24")
 
     friend bool operator==(const UapiPeer&, const UapiPeer&) = default;
 };
@@ -88,7 +90,7 @@ struct UapiSet {
 // public_key line; peer keys (remove, update_only, preshared_key, endpoint,
 // persistent_keepalive_interval, replace_allowed_ips, allowed_ip, protocol_version) after one.
 // Keys are 64 hex digits, either case. A later line overrides an earlier one with the same key.
-[[nodiscard]] ipc::Result<UapiSet, UapiError> parse_set(std::string_view body);
+[[nodiscard]] value::Result<UapiSet, UapiError> parse_set(std::string_view body);
 
 // A peer as the get reply shows it.
 struct UapiPeerInfo {
@@ -99,7 +101,7 @@ struct UapiPeerInfo {
     std::optional<std::chrono::system_clock::time_point> last_handshake;  // unset: never (0, 0)
     std::uint64_t rx_bytes = 0;
     std::uint64_t tx_bytes = 0;
-    std::vector<ipc::IpPrefix> allowed_ips;  // written with the host bits cleared
+    std::vector<value::IpPrefix> allowed_ips;  // written with the host bits cleared
 };
 
 // A snapshot of the device for the get reply.
@@ -169,14 +171,14 @@ class UapiReader {
     void feed(std::string_view bytes);
 
     // The next complete request, an error, or nothing while the next request is incomplete.
-    [[nodiscard]] std::optional<ipc::Result<UapiRequest, UapiError>> next();
+    [[nodiscard]] std::optional<value::Result<UapiRequest, UapiError>> next();
 
     [[nodiscard]] bool broken() const { return broken_; }
     // Bytes received and not yet returned as requests.
     [[nodiscard]] std::size_t buffered() const { return buffer_.size() - start_; }
 
   private:
-    ipc::Result<UapiRequest, UapiError> break_with(int errno_value, std::string message);
+    value::Result<UapiRequest, UapiError> break_with(int errno_value, std::string message);
     void consume(std::size_t end);
 
     std::size_t max_request_size_;

@@ -9,12 +9,10 @@ namespace {
 
 constexpr std::int64_t kMaxU16 = std::numeric_limits<std::uint16_t>::max();
 constexpr std::int64_t kMaxI64 = std::numeric_limits<std::int64_t>::max();
-constexpr std::size_t kMaxNameLength = 15;
-constexpr std::size_t kMaxPeerNameLength = 64;
 constexpr int kMaxHistorySeconds = 600;
 constexpr int kMaxLogLines = 10000;
 
-Json prefixes_to_json(const std::vector<IpPrefix>& prefixes) {
+Json prefixes_to_json(const std::vector<value::IpPrefix>& prefixes) {
     Json out = Json::array();
     for (const auto& prefix : prefixes) {
         out.push_back(prefix.to_string());
@@ -30,19 +28,19 @@ class Reader {
     std::string name(std::string_view key) {
         std::string value = reader_.string(key);
         if (!reader_.error()) {
-            if (auto why = tunnel_name_error(value); !why.empty()) {
-                reader_.invalid(key, why);
+            if (auto checked = value::check_tunnel_name(value); !checked.ok()) {
+                reader_.invalid(key, checked.error());
             }
         }
         return value;
     }
 
-    Key key(std::string_view key) {
+    value::Key key(std::string_view key) {
         const std::string text = reader_.string(key);
         return parse_key(key, text);
     }
 
-    std::optional<Key> optional_key(std::string_view key) {
+    std::optional<value::Key> optional_key(std::string_view key) {
         const auto text = reader_.optional_string(key);
         if (!text) {
             return std::nullopt;
@@ -50,17 +48,17 @@ class Reader {
         return parse_key(key, *text);
     }
 
-    std::vector<IpPrefix> prefixes(std::string_view key) {
+    std::vector<value::IpPrefix> prefixes(std::string_view key) {
         auto list = reader_.optional_strings(key);
-        std::vector<IpPrefix> out;
+        std::vector<value::IpPrefix> out;
         if (!list) {
             return out;
         }
         for (std::size_t i = 0; i < list->size(); ++i) {
-            auto prefix = IpPrefix::parse((*list)[i]);
+            auto prefix = value::IpPrefix::parse((*list)[i]);
             if (!prefix.ok()) {
                 reader_.invalid(std::string(key) + "[" + std::to_string(i) + "]",
-                                quote((*list)[i]) + ": " + prefix.error());
+                                value::quote((*list)[i]) + ": " + prefix.error());
                 return {};
             }
             out.push_back(prefix.value());
@@ -76,11 +74,11 @@ class Reader {
     [[nodiscard]] std::optional<Error> error() const { return reader_.error(); }
 
   private:
-    Key parse_key(std::string_view key, const std::string& text) {
+    value::Key parse_key(std::string_view key, const std::string& text) {
         if (reader_.error()) {
             return {};
         }
-        auto parsed = Key::from_base64(text);
+        auto parsed = value::Key::from_base64(text);
         if (!parsed.ok()) {
             reader_.invalid(key, parsed.error());
             return {};
@@ -136,27 +134,6 @@ double rate_field(ParamReader& reader, const Json& json, std::string_view key) {
 }
 
 }  // namespace
-
-std::string tunnel_name_error(std::string_view name) {
-    if (name.empty()) {
-        return "a tunnel name may not be empty";
-    }
-    if (name.size() > kMaxNameLength) {
-        return "a tunnel name has at most 15 characters";
-    }
-    if (name == "." || name == "..") {
-        return "'.' and '..' are not tunnel names";
-    }
-    for (const char c : name) {
-        const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-                        (c >= '0' && c <= '9') || c == '_' || c == '=' || c == '+' || c == '.' ||
-                        c == '-';
-        if (!ok) {
-            return "a tunnel name may hold only letters, digits and _ = + . -";
-        }
-    }
-    return {};
-}
 
 std::string_view to_string(LogLevel level) {
     static constexpr std::array<std::string_view, 6> kNames{"trace",   "debug", "info",
@@ -282,35 +259,29 @@ Decoded<PeerEdit> peer_edit_from_json(const Json& json) {
     PeerChange& change = out.peer;
     change.public_key = reader.key("public_key");
     change.name = reader.fields().optional_string("name");
-    if (change.name && change.name->size() > kMaxPeerNameLength) {
-        reader.fields().invalid("name", "at most 64 bytes");
-    }
     if (change.name) {
-        for (const char c : *change.name) {
-            if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) {
-                reader.fields().invalid("name", "control characters are not allowed");
-                break;
-            }
+        if (auto checked = value::check_peer_name(*change.name); !checked.ok()) {
+            reader.fields().invalid("name", value::to_string(checked.error()));
         }
     }
     if (auto psk = reader.fields().optional_string("preshared_key")) {
         std::string text = std::move(*psk);
         if (text.empty()) {
-            change.preshared_key = std::optional<SecretKey>();
-        } else if (auto parsed = SecretKey::from_base64(text); parsed.ok()) {
-            change.preshared_key = std::optional<SecretKey>(parsed.value());
+            change.preshared_key = std::optional<value::SecretKey>();
+        } else if (auto parsed = value::SecretKey::from_base64(text); parsed.ok()) {
+            change.preshared_key = std::optional<value::SecretKey>(parsed.value());
         } else {
             reader.fields().invalid("preshared_key", parsed.error());
         }
-        secure_zero({reinterpret_cast<std::uint8_t*>(text.data()), text.size()});
+        value::secure_zero({reinterpret_cast<std::uint8_t*>(text.data()), text.size()});
     }
     if (auto endpoint = reader.fields().optional_string("endpoint")) {
         if (endpoint->empty()) {
-            change.endpoint = std::optional<Endpoint>();
-        } else if (auto parsed = Endpoint::parse(*endpoint); parsed.ok()) {
-            change.endpoint = std::optional<Endpoint>(parsed.value());
+            change.endpoint = std::optional<value::Endpoint>();
+        } else if (auto parsed = value::Endpoint::parse(*endpoint); parsed.ok()) {
+            change.endpoint = std::optional<value::Endpoint>(parsed.value());
         } else {
-            reader.fields().invalid("endpoint", quote(*endpoint) + ": " + parsed.error());
+            reader.fields().invalid("endpoint", value::quote(*endpoint) + ": " + parsed.error());
         }
     }
     if (reader.has("allowed_ips")) {
@@ -372,7 +343,7 @@ Decoded<Subscription> subscription_from_json(const Json& json) {
             } else if (topic == "log") {
                 out.topics |= static_cast<unsigned>(Topic::log);
             } else {
-                reader.fields().invalid("topics", quote(topic) +
+                reader.fields().invalid("topics", value::quote(topic) +
                                                       " is not a topic (tunnels, peers, stats, "
                                                       "log)");
             }
@@ -605,7 +576,7 @@ Decoded<LogLine> log_line_from_json(const Json& json, const std::string& prefix)
         if (auto parsed = parse_log_level(level)) {
             out.level = *parsed;
         } else {
-            reader.fields().invalid("level", quote(level) + " is not a log level");
+            reader.fields().invalid("level", value::quote(level) + " is not a log level");
         }
     }
     out.message = reader.fields().string("message");

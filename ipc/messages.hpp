@@ -14,15 +14,14 @@
 #include <vector>
 
 #include "ipc/jsonrpc.hpp"
-#include "ipc/net.hpp"
+#include "value/ip.hpp"
+#include "value/key.hpp"
+#include "value/text.hpp"
 
 namespace tulle::ipc {
 
 template <typename T>
 using Decoded = std::variant<T, Error>;
-
-// Tunnel names are interface names: 1 to 15 of [A-Za-z0-9_=+.-]. Empty when valid, else why not.
-[[nodiscard]] std::string tunnel_name_error(std::string_view name);
 
 // --- params -------------------------------------------------------------------------------------
 
@@ -48,12 +47,12 @@ struct TunnelSave {
 
 // What peer.add sets and peer.update changes: absent fields stay as they are (peer.add: empty).
 struct PeerChange {
-    Key public_key;
+    value::Key public_key;
     std::optional<std::string> name;
-    std::optional<std::optional<SecretKey>> preshared_key;  // set; or "" to remove it
-    std::optional<std::optional<Endpoint>> endpoint;        // set; or "" to forget it
-    std::optional<std::vector<IpPrefix>> allowed_ips;       // replaces the list
-    std::optional<std::uint16_t> persistent_keepalive;      // seconds, 0 off
+    std::optional<std::optional<value::SecretKey>> preshared_key;  // set; or "" to remove it
+    std::optional<std::optional<value::Endpoint>> endpoint;        // set; or "" to forget it
+    std::optional<std::vector<value::IpPrefix>> allowed_ips;       // replaces the list
+    std::optional<std::uint16_t> persistent_keepalive;             // seconds, 0 off
 };
 
 // peer.add, peer.update: {"tunnel": "wg0", "peer": {...}}.
@@ -65,13 +64,13 @@ struct PeerEdit {
 // peer.remove: {"tunnel": "wg0", "public_key": "..."}.
 struct PeerRef {
     std::string tunnel;
-    Key public_key;
+    value::Key public_key;
 };
 
 // stats.history: {"tunnel": "wg0", "public_key"?: "...", "seconds"?: 600}.
 struct StatsQuery {
     std::string tunnel;
-    std::optional<Key> public_key;  // all peers when absent
+    std::optional<value::Key> public_key;  // all peers when absent
     int seconds = 600;
 };
 
@@ -95,10 +94,10 @@ struct Subscription {
 // --- results and events -------------------------------------------------------------------------
 
 struct PeerStatus {
-    Key public_key;
+    value::Key public_key;
     std::string name;
     std::string endpoint;  // "192.0.2.1:51820", "[2001:db8::1]:51820"; empty when unknown
-    std::vector<IpPrefix> allowed_ips;
+    std::vector<value::IpPrefix> allowed_ips;
     std::int64_t last_handshake = 0;  // Unix seconds; 0: never
     std::uint64_t rx_bytes = 0;
     std::uint64_t tx_bytes = 0;
@@ -115,7 +114,7 @@ struct TunnelStatus {
     bool autostart = false;
     std::string public_key;  // empty when down
     std::uint16_t listen_port = 0;
-    std::vector<IpPrefix> addresses;
+    std::vector<value::IpPrefix> addresses;
     std::size_t peers = 0;
     std::uint64_t rx_bytes = 0;
     std::uint64_t tx_bytes = 0;
@@ -144,7 +143,7 @@ struct StatsSample {
 };
 
 struct PeerHistory {
-    Key public_key;
+    value::Key public_key;
     std::vector<StatsSample> samples;  // oldest first, one a second
 };
 
@@ -169,7 +168,7 @@ struct TunnelChanged {
 };
 struct PeerChanged {
     std::string tunnel;
-    Key public_key;
+    value::Key public_key;
     bool removed = false;
 };
 

@@ -163,7 +163,7 @@ class Parser {
             error(interface_seen_, "[Interface] has no PrivateKey");
         }
         if (!errors_.empty()) {
-            return Unexpected{std::move(errors_)};
+            return value::Unexpected{std::move(errors_)};
         }
         return std::move(config_);
     }
@@ -198,7 +198,8 @@ class Parser {
         }
         const std::size_t equals = stripped.find('=');
         if (equals == std::string_view::npos) {
-            error(number, "expected 'Key = value' or a section header, not " + quote(stripped));
+            error(number,
+                  "expected 'Key = value' or a section header, not " + value::quote(stripped));
             return;
         }
         const std::string_view key = trim(stripped.substr(0, equals));
@@ -211,13 +212,13 @@ class Parser {
             return;  // the header was already reported
         }
         if (section_ == Section::none) {
-            error(number,
-                  quote(key) + " is outside of any section (expected [Interface] or [Peer] first)");
+            error(number, value::quote(key) +
+                              " is outside of any section (expected [Interface] or [Peer] first)");
             return;
         }
         if (info == nullptr) {
-            error(number,
-                  "unknown key " + quote(key) + " in " + std::string(section_name(section_)));
+            error(number, "unknown key " + value::quote(key) + " in " +
+                              std::string(section_name(section_)));
             return;
         }
         if (info->section != section_) {
@@ -254,12 +255,12 @@ class Parser {
         finish_section();
         const std::size_t close = header.find(']');
         if (close == std::string_view::npos) {
-            error(number, "section header " + quote(header) + " is missing ']'");
+            error(number, "section header " + value::quote(header) + " is missing ']'");
             section_ = Section::skipped;
             return;
         }
         if (close + 1 != header.size()) {
-            error(number, "unexpected text " + quote(header.substr(close + 1)) +
+            error(number, "unexpected text " + value::quote(header.substr(close + 1)) +
                               " after the section header");
         }
         const std::string_view name = trim(header.substr(1, close - 1));
@@ -285,7 +286,7 @@ class Parser {
             peer_.header_line = number;
             return;
         }
-        error(number, "unknown section " + quote(header.substr(0, close + 1)) +
+        error(number, "unknown section " + value::quote(header.substr(0, close + 1)) +
                           " (expected [Interface] or [Peer])");
         section_ = Section::skipped;
     }
@@ -325,16 +326,16 @@ class Parser {
             return;
         }
         const auto bad = [&](std::string_view problem) {
-            error(number, name + ": " + quote(value) + " " + std::string(problem));
+            error(number, name + ": " + value::quote(value) + " " + std::string(problem));
         };
         InterfaceConfig& iface = *iface_;
         PeerConfig& peer = peer_.peer;
         switch (info.field) {
             case Field::private_key: {
                 iface_state_->has_private_key = true;
-                auto key = SecretKey::from_base64(value);
+                auto key = value::SecretKey::from_base64(value);
                 if (!key) {
-                    error(number, name + ": " + key.error());  // never quote a secret
+                    error(number, name + ": " + key.error());  // never value::quote a secret
                 } else {
                     iface.private_key = std::move(*key);
                 }
@@ -352,7 +353,7 @@ class Parser {
                 break;
             case Field::address:
                 for_each_item(number, name, value, [&](std::string_view item) {
-                    auto prefix = IpPrefix::parse(item);
+                    auto prefix = value::IpPrefix::parse(item);
                     if (!prefix) {
                         return prefix.error();
                     }
@@ -403,9 +404,9 @@ class Parser {
                 read_public_key(number, name, value);
                 break;
             case Field::preshared_key: {
-                auto key = SecretKey::from_base64(value);
+                auto key = value::SecretKey::from_base64(value);
                 if (!key) {
-                    error(number, name + ": " + key.error());  // never quote a secret
+                    error(number, name + ": " + key.error());  // never value::quote a secret
                 } else {
                     peer.preshared_key = std::move(*key);
                 }
@@ -413,7 +414,7 @@ class Parser {
             }
             case Field::allowed_ips:
                 for_each_item(number, name, value, [&](std::string_view item) {
-                    auto prefix = IpPrefix::parse(item);
+                    auto prefix = value::IpPrefix::parse(item);
                     if (!prefix) {
                         return prefix.error();
                     }
@@ -422,7 +423,7 @@ class Parser {
                 });
                 break;
             case Field::endpoint: {
-                auto endpoint = Endpoint::parse(value);
+                auto endpoint = value::Endpoint::parse(value);
                 if (!endpoint) {
                     bad(endpoint.error());
                 } else {
@@ -484,14 +485,14 @@ class Parser {
                              std::all_of(item.begin(), item.end(),
                                          [](char c) { return (c >= '0' && c <= '9') || c == '.'; });
         if (numeric) {
-            auto address = IpAddress::parse(item);
+            auto address = value::IpAddress::parse(item);
             if (!address) {
                 return address.error();
             }
             iface.dns_servers.push_back(*address);
             return {};
         }
-        if (auto problem = host_name_error(item)) {
+        if (auto problem = value::host_name_error(item)) {
             return "is neither an IP address nor a search domain: " + *problem;
         }
         iface.dns_search.emplace_back(item);
@@ -500,9 +501,9 @@ class Parser {
 
     void read_public_key(int number, const std::string& name, std::string_view value) {
         peer_.has_public_key = true;
-        auto key = Key::from_base64(value);
+        auto key = value::Key::from_base64(value);
         if (!key) {
-            error(number, name + ": " + quote(value) + " " + key.error());
+            error(number, name + ": " + value::quote(value) + " " + key.error());
             return;
         }
         const auto [at, inserted] = public_keys_.emplace(*key, number);
@@ -523,12 +524,12 @@ class Parser {
             const std::string_view item = trim(value.substr(
                 start, comma == std::string_view::npos ? std::string_view::npos : comma - start));
             if (item.empty()) {
-                error(number, name + ": empty entry in the list " + quote(value));
+                error(number, name + ": empty entry in the list " + value::quote(value));
             } else if (item.find_first_of(kWhitespace) != std::string_view::npos) {
-                error(number,
-                      name + ": " + quote(item) + " contains a space; separate entries with ','");
+                error(number, name + ": " + value::quote(item) +
+                                  " contains a space; separate entries with ','");
             } else if (std::string problem = read(item); !problem.empty()) {
-                std::string message = name + ": " + quote(item);
+                std::string message = name + ": " + value::quote(item);
                 message.append(" ").append(problem);
                 error(number, std::move(message));
             }
@@ -553,7 +554,7 @@ class Parser {
     InterfaceConfig* iface_ = &config_.iface;
     InterfaceState* iface_state_ = &interface_;
     PeerState peer_;
-    std::map<Key, int> public_keys_;  // each peer's key and the line it is on
+    std::map<value::Key, int> public_keys_;  // each peer's key and the line it is on
 };
 
 // Text for one line of a file: control characters (which could start a new line) become spaces.
@@ -619,7 +620,7 @@ std::string to_string(const std::vector<ParseError>& errors) {
     return out;
 }
 
-Result<RouteTable> RouteTable::parse(std::string_view text) {
+value::Result<RouteTable> RouteTable::parse(std::string_view text) {
     RouteTable table;
     if (iequals(text, "auto")) {
         return table;
@@ -631,7 +632,7 @@ Result<RouteTable> RouteTable::parse(std::string_view text) {
     if (all_digits(text)) {
         const auto number = decimal(text, 0xffffffffU);
         if (!number || *number == 0) {
-            return fail("is not a table number from 1 to 4294967295");
+            return value::fail("is not a table number from 1 to 4294967295");
         }
         table.kind = Kind::number;
         table.number = static_cast<std::uint32_t>(*number);
@@ -644,7 +645,7 @@ Result<RouteTable> RouteTable::parse(std::string_view text) {
     const bool starts_well =
         !text.empty() && ((lower(text[0]) >= 'a' && lower(text[0]) <= 'z') || text[0] == '_');
     if (!starts_well || !std::all_of(text.begin(), text.end(), name_char)) {
-        return fail("is neither 'auto', 'off', a table number nor a table name");
+        return value::fail("is neither 'auto', 'off', a table number nor a table name");
     }
     table.kind = Kind::name;
     table.name = std::string(text);

@@ -10,8 +10,10 @@
 #include <string_view>
 #include <vector>
 
-#include "ipc/net.hpp"
-#include "ipc/result.hpp"
+#include "value/ip.hpp"
+#include "value/key.hpp"
+#include "value/result.hpp"
+#include "value/text.hpp"
 
 namespace tulle::ipc {
 
@@ -44,7 +46,7 @@ struct RouteTable {
 
     // "auto" and "off" in any case, a decimal id, or a name: a letter or '_' followed by letters,
     // digits, '_', '.' and '-'. A message follows the quoted text: "'x y' is neither ...".
-    [[nodiscard]] static Result<RouteTable> parse(std::string_view text);
+    [[nodiscard]] static value::Result<RouteTable> parse(std::string_view text);
     [[nodiscard]] std::string to_string() const;  // as parse() accepts it
     friend bool operator==(const RouteTable&, const RouteTable&) = default;
 };
@@ -52,11 +54,11 @@ struct RouteTable {
 inline constexpr std::uint16_t kMinMtu = 576;
 
 struct InterfaceConfig {
-    SecretKey private_key;                     // required in a file
+    value::SecretKey private_key;              // required in a file
     std::optional<std::uint16_t> listen_port;  // unset: chosen at random
     std::uint32_t fwmark = 0;                  // 0: off
-    std::vector<IpPrefix> addresses;           // as written: host bits are kept ("10.0.0.2/24")
-    std::vector<IpAddress> dns_servers;
+    std::vector<value::IpPrefix> addresses;    // as written: host bits are kept ("10.0.0.2/24")
+    std::vector<value::IpAddress> dns_servers;
     std::vector<std::string> dns_search;  // the non-IP entries of DNS: search domains
     std::optional<std::uint16_t> mtu;     // unset: worked out when the tunnel comes up
     RouteTable table;
@@ -71,11 +73,12 @@ struct InterfaceConfig {
 
 struct PeerConfig {
     std::string name;  // from a "# Name = laptop" comment in the [Peer] section; may be empty
-    Key public_key;
-    std::optional<SecretKey> preshared_key;
-    std::vector<IpPrefix> allowed_ips;  // as written; the kernel clears host bits (canonical())
-    std::optional<Endpoint> endpoint;   // a host name stays text: the daemon resolves it
-    std::uint16_t persistent_keepalive = 0;  // seconds; 0: off
+    value::Key public_key;
+    std::optional<value::SecretKey> preshared_key;
+    std::vector<value::IpPrefix>
+        allowed_ips;  // as written; the kernel clears host bits (canonical())
+    std::optional<value::Endpoint> endpoint;  // a host name stays text: the daemon resolves it
+    std::uint16_t persistent_keepalive = 0;   // seconds; 0: off
 
     friend bool operator==(const PeerConfig&, const PeerConfig&) = default;
 };
@@ -90,7 +93,7 @@ struct TunnelConfig {
 // Parsing stops collecting after this many errors (and says so in one more).
 inline constexpr std::size_t kMaxParseErrors = 100;
 
-using ConfigResult = Result<TunnelConfig, std::vector<ParseError>>;
+using ConfigResult = value::Result<TunnelConfig, std::vector<ParseError>>;
 
 // Parses a wg-quick file's text, accepting what wg-quick accepts: keys and section names in any
 // case, spaces around '=' and ',', '#' comments (a hook keeps a '#' in its value, as wg-quick

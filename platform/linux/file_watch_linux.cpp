@@ -6,7 +6,7 @@
 #include <unistd.h>
 
 #include "platform/file_watch.hpp"
-#include "platform/linux/unique_fd.hpp"
+#include "value/unique_fd.hpp"
 
 namespace tulle::platform {
 namespace {
@@ -36,7 +36,7 @@ class InotifyWatch final : public FileWatch {
 
   private:
     std::string path_;
-    linux_impl::UniqueFd fd_;
+    value::UniqueFd fd_;
 };
 
 }  // namespace

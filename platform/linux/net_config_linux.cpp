@@ -7,13 +7,14 @@
 
 #include "platform/linux/interface_name.hpp"
 #include "platform/linux/rtnl.hpp"
+#include "value/text.hpp"
 
 namespace tulle::platform::linux_impl {
 namespace {
 
 // The name as it goes into messages: as is when valid, else quoted with odd bytes escaped.
 std::string shown(std::string_view ifname) {
-    return is_valid_interface_name(ifname) ? std::string(ifname) : quote_interface_name(ifname);
+    return value::check_interface_name(ifname).ok() ? std::string(ifname) : value::quote(ifname);
 }
 
 void check_prefix(const IpPrefix& prefix, const std::string& operation) {

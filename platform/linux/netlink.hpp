@@ -17,7 +17,7 @@
 #include <type_traits>
 #include <vector>
 
-#include "platform/linux/unique_fd.hpp"
+#include "value/unique_fd.hpp"
 
 namespace tulle::platform::linux_impl {
 
@@ -159,7 +159,7 @@ class NetlinkSocket {
     // Receives one datagram from the kernel into receive_buffer_ and returns its size.
     std::size_t receive(std::string_view operation);
 
-    UniqueFd fd_;
+    value::UniqueFd fd_;
     std::uint32_t port_id_ = 0;
     std::uint32_t sequence_ = 0;
     std::vector<std::uint8_t> receive_buffer_;

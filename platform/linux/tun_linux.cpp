@@ -14,6 +14,7 @@
 #include <climits>
 
 #include "platform/linux/interface_name.hpp"
+#include "value/text.hpp"
 
 namespace tulle::platform::linux_impl {
 namespace {
@@ -31,7 +32,7 @@ ifreq make_ifreq(const std::string& name) {
 }  // namespace
 
 TunLinux::TunLinux(std::string_view name) : name_(name) {
-    const std::string operation = "open TUN " + quote_interface_name(name);
+    const std::string operation = "open TUN " + value::quote(name);
     check_interface_name(name, operation);
 
     fd_.reset(::open("/dev/net/tun", O_RDWR | O_NONBLOCK | O_CLOEXEC));

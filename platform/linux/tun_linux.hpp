@@ -5,8 +5,8 @@
 #include <string>
 #include <string_view>
 
-#include "platform/linux/unique_fd.hpp"
 #include "platform/tun.hpp"
+#include "value/unique_fd.hpp"
 
 namespace tulle::platform::linux_impl {
 
@@ -28,10 +28,10 @@ class TunLinux final : public Tun {
     [[nodiscard]] bool write(std::span<const std::uint8_t> packet) override;
 
   private:
-    UniqueFd fd_;
+    value::UniqueFd fd_;
     // A datagram socket made in the same network namespace as the device, for the interface
     // ioctls (SIOCGIFMTU, SIOCSIFMTU).
-    UniqueFd control_;
+    value::UniqueFd control_;
     std::string name_;
 };
 

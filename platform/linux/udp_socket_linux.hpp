@@ -1,8 +1,8 @@
 // UdpSocket on Linux: recvmmsg/sendmmsg, large buffers, dual-stack IPv6.
 #pragma once
 
-#include "platform/linux/unique_fd.hpp"
 #include "platform/udp_socket.hpp"
+#include "value/unique_fd.hpp"
 
 namespace tulle::platform::linux_impl {
 
@@ -19,7 +19,7 @@ class UdpSocketLinux final : public UdpSocket {
     [[nodiscard]] std::size_t send(std::span<const OutgoingDatagram> datagrams) override;
 
   private:
-    UniqueFd fd_;
+    value::UniqueFd fd_;
     std::uint16_t port_ = 0;
     bool v6_ = false;
 };

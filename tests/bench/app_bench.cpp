@@ -33,16 +33,16 @@ namespace {
 using namespace tulle;
 
 ipc::PeerStatus make_peer(int i) {
-    std::array<std::uint8_t, ipc::kKeySize> bytes{};
+    std::array<std::uint8_t, value::kKeySize> bytes{};
     bytes[0] = static_cast<std::uint8_t>(i & 0xff);
     bytes[1] = static_cast<std::uint8_t>(i >> 8);
     bytes[2] = 1;
     ipc::PeerStatus peer;
-    peer.public_key = ipc::Key(bytes);
+    peer.public_key = value::Key(bytes);
     peer.name = "peer-" + std::to_string(i);
     peer.endpoint = "198.51.100." + std::to_string(i % 250 + 1) + ":" + std::to_string(20000 + i);
-    peer.allowed_ips = {ipc::IpPrefix::parse("10.1." + std::to_string(i / 250) + "." +
-                                             std::to_string(i % 250 + 1) + "/32")
+    peer.allowed_ips = {value::IpPrefix::parse("10.1." + std::to_string(i / 250) + "." +
+                                               std::to_string(i % 250 + 1) + "/32")
                             .value()};
     return peer;
 }

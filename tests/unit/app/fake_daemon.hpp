@@ -124,10 +124,10 @@ class FakeDaemon {
 };
 
 // A key made of one repeated byte: easy to tell apart in tests.
-inline ipc::Key key_of(std::uint8_t byte) {
-    std::array<std::uint8_t, ipc::kKeySize> bytes{};
+inline value::Key key_of(std::uint8_t byte) {
+    std::array<std::uint8_t, value::kKeySize> bytes{};
     bytes.fill(byte);
-    return ipc::Key(bytes);
+    return value::Key(bytes);
 }
 
 inline ipc::PeerStatus peer_status(std::uint8_t byte, const std::string& name) {
@@ -135,7 +135,7 @@ inline ipc::PeerStatus peer_status(std::uint8_t byte, const std::string& name) {
     peer.public_key = key_of(byte);
     peer.name = name;
     peer.endpoint = "192.0.2." + std::to_string(byte) + ":51820";
-    peer.allowed_ips = {ipc::IpPrefix::parse("10.0.0." + std::to_string(byte) + "/32").value()};
+    peer.allowed_ips = {value::IpPrefix::parse("10.0.0." + std::to_string(byte) + "/32").value()};
     return peer;
 }
 
@@ -145,7 +145,7 @@ inline ipc::TunnelStatus tunnel_status(const std::string& name, bool up) {
     status.up = up;
     status.public_key = up ? key_of(0xEE).to_base64() : std::string();
     status.listen_port = up ? 51820 : 0;
-    status.addresses = {ipc::IpPrefix::parse("10.0.0.1/24").value()};
+    status.addresses = {value::IpPrefix::parse("10.0.0.1/24").value()};
     return status;
 }
 

@@ -27,8 +27,8 @@ constexpr int kTimeoutMs = 20000;
 // Set in the child that runs without a keychain: the folder for its profiles.
 constexpr const char* kChildFolder = "TULLE_TEST_FOLDER_WITHOUT_KEYCHAIN";
 
-std::array<std::uint8_t, ipc::kKeySize> bytes(std::uint8_t first) {
-    std::array<std::uint8_t, ipc::kKeySize> out{};
+std::array<std::uint8_t, value::kKeySize> bytes(std::uint8_t first) {
+    std::array<std::uint8_t, value::kKeySize> out{};
     for (std::size_t i = 0; i < out.size(); ++i) {
         out.at(i) = static_cast<std::uint8_t>(first + i);
     }
@@ -37,26 +37,26 @@ std::array<std::uint8_t, ipc::kKeySize> bytes(std::uint8_t first) {
 
 ipc::TunnelConfig sample() {
     ipc::TunnelConfig config;
-    config.iface.private_key = ipc::SecretKey(bytes(1));
+    config.iface.private_key = value::SecretKey(bytes(1));
     config.iface.listen_port = 51820;
-    config.iface.addresses = {ipc::IpPrefix::parse("10.8.0.1/24").value(),
-                              ipc::IpPrefix::parse("fd00:8::1/64").value()};
-    config.iface.dns_servers = {ipc::IpAddress::parse("10.8.0.53").value()};
+    config.iface.addresses = {value::IpPrefix::parse("10.8.0.1/24").value(),
+                              value::IpPrefix::parse("fd00:8::1/64").value()};
+    config.iface.dns_servers = {value::IpAddress::parse("10.8.0.53").value()};
     config.iface.mtu = 1420;
 
     ipc::PeerConfig laptop;
     laptop.name = "laptop";
-    laptop.public_key = ipc::Key(bytes(40));
-    laptop.preshared_key = ipc::SecretKey(bytes(80));
-    laptop.allowed_ips = {ipc::IpPrefix::parse("10.8.0.2/32").value()};
-    laptop.endpoint = ipc::Endpoint::parse("192.0.2.7:51820").value();
+    laptop.public_key = value::Key(bytes(40));
+    laptop.preshared_key = value::SecretKey(bytes(80));
+    laptop.allowed_ips = {value::IpPrefix::parse("10.8.0.2/32").value()};
+    laptop.endpoint = value::Endpoint::parse("192.0.2.7:51820").value();
     laptop.persistent_keepalive = 25;
 
     ipc::PeerConfig phone;
     phone.name = "phone";
-    phone.public_key = ipc::Key(bytes(120));
-    phone.allowed_ips = {ipc::IpPrefix::parse("10.8.0.3/32").value()};
-    phone.endpoint = ipc::Endpoint::parse("vpn.example.com:51821").value();
+    phone.public_key = value::Key(bytes(120));
+    phone.allowed_ips = {value::IpPrefix::parse("10.8.0.3/32").value()};
+    phone.endpoint = value::Endpoint::parse("vpn.example.com:51821").value();
 
     config.peers = {laptop, phone};
     return config;
@@ -161,12 +161,12 @@ TEST_F(LocalTunnelsTest, RoundTripKeepsEveryField) {
     EXPECT_TRUE(*loaded.config == sample());
     ASSERT_EQ(loaded.config->peers.size(), 2U);
     ASSERT_TRUE(loaded.config->peers[0].preshared_key);
-    EXPECT_TRUE(*loaded.config->peers[0].preshared_key == ipc::SecretKey(bytes(80)));
+    EXPECT_TRUE(*loaded.config->peers[0].preshared_key == value::SecretKey(bytes(80)));
     EXPECT_FALSE(loaded.config->peers[1].preshared_key);
 
     // Saving again replaces the profile, secrets included.
     ipc::TunnelConfig changed = sample();
-    changed.iface.private_key = ipc::SecretKey(bytes(7));
+    changed.iface.private_key = value::SecretKey(bytes(7));
     changed.peers.pop_back();
     ASSERT_EQ(save(tunnels_, "wg-home", changed).toStdString(), "");
     const Loaded reloaded = load(tunnels_, "wg-home");
@@ -294,7 +294,7 @@ TEST_F(LocalTunnelsTest, FileErrorsNameFileAndLine) {
     EXPECT_FALSE(bad.error.contains("PrivateKey")) << bad.error.toStdString();
 
     // A secret written into the file by hand is refused, not quietly used.
-    const std::string key = ipc::SecretKey(bytes(9)).to_base64();
+    const std::string key = value::SecretKey(bytes(9)).to_base64();
     ASSERT_TRUE(write(file("wg-plain"), QByteArray("[Interface]\nPrivateKey = ") + key.c_str()));
     const Loaded plain = load(tunnels_, "wg-plain");
     EXPECT_FALSE(plain.config);

@@ -42,9 +42,10 @@ class FakeDaemon {
             ADD_FAILURE() << "socketpair failed";
             return;
         }
-        client_ = UniqueFd(fds[0]);
-        thread_ = std::thread(
-            [fd = fds[1], script = std::move(script), this] { serve(UniqueFd(fd), script); });
+        client_ = value::UniqueFd(fds[0]);
+        thread_ = std::thread([fd = fds[1], script = std::move(script), this] {
+            serve(value::UniqueFd(fd), script);
+        });
     }
     FakeDaemon(const FakeDaemon&) = delete;
     FakeDaemon& operator=(const FakeDaemon&) = delete;
@@ -54,7 +55,7 @@ class FakeDaemon {
         }
     }
 
-    UniqueFd take_client() { return std::move(client_); }
+    value::UniqueFd take_client() { return std::move(client_); }
     // The requests seen so far; read only after the client is gone and the thread joined.
     std::vector<ipc::Request> requests() {
         if (thread_.joinable()) {
@@ -64,7 +65,7 @@ class FakeDaemon {
     }
 
   private:
-    void serve(UniqueFd fd, const Script& script) {
+    void serve(value::UniqueFd fd, const Script& script) {
         ipc::LineFramer framer(ipc::kMaxMessageSize);
         std::array<char, 4096> buffer{};
         for (;;) {
@@ -89,7 +90,7 @@ class FakeDaemon {
         }
     }
 
-    UniqueFd client_;
+    value::UniqueFd client_;
     std::vector<ipc::Request> requests_;
     std::thread thread_;
 };
@@ -334,7 +335,7 @@ TEST(ClientConnect, ConnectsToAListeningSocket) {
     std::string dir = "/tmp/tulle-ctl-test-XXXXXX";
     ASSERT_NE(::mkdtemp(dir.data()), nullptr);
     const std::string path = dir + "/tulled.sock";
-    UniqueFd listener(::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0));
+    value::UniqueFd listener(::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0));
     sockaddr_un address{};
     address.sun_family = AF_UNIX;
     path.copy(static_cast<char*>(address.sun_path), path.size());
@@ -342,7 +343,7 @@ TEST(ClientConnect, ConnectsToAListeningSocket) {
               0);
     ASSERT_EQ(::listen(listener.get(), 1), 0);
     std::thread server([&listener] {
-        const UniqueFd peer(::accept(listener.get(), nullptr, nullptr));
+        const value::UniqueFd peer(::accept(listener.get(), nullptr, nullptr));
         std::array<char, 4096> buffer{};
         const ssize_t n = ::recv(peer.get(), buffer.data(), buffer.size(), 0);
         ASSERT_GT(n, 0);

@@ -20,12 +20,12 @@ constexpr std::uint64_t kKiB = 1024;
 constexpr std::uint64_t kMiB = kKiB * kKiB;
 constexpr std::uint64_t kGiB = kMiB * kKiB;
 
-ipc::Key key(std::string_view text) {
-    return ipc::Key::from_base64(text).value();
+value::Key key(std::string_view text) {
+    return value::Key::from_base64(text).value();
 }
 
-ipc::IpPrefix prefix(std::string_view text) {
-    return ipc::IpPrefix::parse(text).value();
+value::IpPrefix prefix(std::string_view text) {
+    return value::IpPrefix::parse(text).value();
 }
 
 // Times print in the local zone; these tests fix it to UTC.

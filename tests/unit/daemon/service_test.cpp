@@ -144,9 +144,9 @@ std::string own_group_name() {
 }
 
 std::string base64_key(std::uint8_t fill) {
-    std::array<std::uint8_t, ipc::kKeySize> bytes{};
+    std::array<std::uint8_t, value::kKeySize> bytes{};
     bytes.fill(fill);
-    return ipc::Key(bytes).to_base64();
+    return value::Key(bytes).to_base64();
 }
 
 class ServiceTest : public ::testing::Test {
@@ -188,9 +188,9 @@ class ServiceTest : public ::testing::Test {
     }
 
     static std::string base64_of(const core::PrivateKey& key) {
-        std::array<std::uint8_t, ipc::kKeySize> bytes{};
+        std::array<std::uint8_t, value::kKeySize> bytes{};
         std::copy(key.bytes().begin(), key.bytes().end(), bytes.begin());
-        return ipc::SecretKey(bytes).to_base64();
+        return value::SecretKey(bytes).to_base64();
     }
 
     [[nodiscard]] std::string config_text() const {

@@ -5,10 +5,10 @@
 namespace tulle::daemon {
 namespace {
 
-ipc::Key key(std::uint8_t fill) {
-    std::array<std::uint8_t, ipc::kKeySize> bytes{};
+value::Key key(std::uint8_t fill) {
+    std::array<std::uint8_t, value::kKeySize> bytes{};
     bytes.fill(fill);
-    return ipc::Key(bytes);
+    return value::Key(bytes);
 }
 
 TEST(StatsHistory, RatesAreBytesPerSecondSinceTheSampleBefore) {
@@ -67,7 +67,7 @@ TEST(StatsHistory, PeersThatWentAreForgotten) {
     (void)history.record(key(2), 1, 1, 1);
     history.retain({key(2)});
     EXPECT_TRUE(history.samples(key(1), 600).empty());
-    EXPECT_EQ(history.peers(), std::vector<ipc::Key>{key(2)});
+    EXPECT_EQ(history.peers(), std::vector<value::Key>{key(2)});
 }
 
 }  // namespace

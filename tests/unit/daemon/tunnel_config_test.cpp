@@ -38,7 +38,7 @@ TEST(TunnelConfig, BecomesAUapiSetThatReplacesEverything) {
     std::vector<std::string> asked;
     const Resolver resolve = [&](const std::string& host, std::uint16_t port) {
         asked.push_back(host);
-        return ipc::Result<core::Endpoint>(core::Endpoint::ipv4({192, 0, 2, 44}, port));
+        return value::Result<core::Endpoint>(core::Endpoint::ipv4({192, 0, 2, 44}, port));
     };
     auto set = to_uapi_set(parse(kConfig), resolve);
     ASSERT_TRUE(set.ok()) << set.error();
@@ -59,7 +59,7 @@ TEST(TunnelConfig, BecomesAUapiSetThatReplacesEverything) {
 
 TEST(TunnelConfig, AnEndpointThatDoesNotResolveNamesThePeer) {
     const Resolver fails = [](const std::string& host, std::uint16_t) {
-        return ipc::Result<core::Endpoint>(ipc::fail("cannot resolve '" + host + "'"));
+        return value::Result<core::Endpoint>(value::fail("cannot resolve '" + host + "'"));
     };
     auto set = to_uapi_set(parse(kConfig), fails);
     ASSERT_FALSE(set.ok());

@@ -50,10 +50,10 @@ core::Secret<core::kKeySize> secret_from_hex(std::string_view hex) {
     return secret;
 }
 
-ipc::IpPrefix prefix(std::string_view text) {
-    auto parsed = ipc::IpPrefix::parse(text);
+value::IpPrefix prefix(std::string_view text) {
+    auto parsed = value::IpPrefix::parse(text);
     EXPECT_TRUE(parsed) << text;
-    return parsed ? *parsed : ipc::IpPrefix{};
+    return parsed ? *parsed : value::IpPrefix{};
 }
 
 // From the capture.
@@ -470,8 +470,8 @@ TEST(ParseSet, ReadsWhatWgSetconfSends) {
     EXPECT_EQ(first.persistent_keepalive, 25);
     EXPECT_TRUE(first.replace_allowed_ips);
     EXPECT_EQ(first.allowed_ips,
-              (std::vector<ipc::IpPrefix>{prefix("10.0.0.2/32"), prefix("10.1.0.0/16"),
-                                          prefix("fd00::2/128")}));
+              (std::vector<value::IpPrefix>{prefix("10.0.0.2/32"), prefix("10.1.0.0/16"),
+                                            prefix("fd00::2/128")}));
 
     const UapiPeer& second = set.peers[1];
     EXPECT_EQ(second.public_key, key_from_hex(kPeer2Hex));
@@ -480,7 +480,7 @@ TEST(ParseSet, ReadsWhatWgSetconfSends) {
     EXPECT_EQ(second.endpoint->to_string(), "[2001:db8:0:0:0:0:0:1]:51822");
     EXPECT_FALSE(second.persistent_keepalive);  // not in the file, so not sent
     EXPECT_TRUE(second.replace_allowed_ips);
-    EXPECT_EQ(second.allowed_ips, (std::vector<ipc::IpPrefix>{
+    EXPECT_EQ(second.allowed_ips, (std::vector<value::IpPrefix>{
                                       prefix("10.0.0.3/24"), prefix("0.0.0.0/0"), prefix("::/0")}));
 }
 
@@ -722,7 +722,7 @@ TEST(FormatGet, EndpointsAndAllowedIpsReadBackThroughParseSet) {
     ASSERT_EQ(set.peers.size(), 2U);
     for (std::size_t i = 0; i < 2; ++i) {
         EXPECT_EQ(set.peers[i].endpoint, device.peers[i].endpoint);
-        std::vector<ipc::IpPrefix> canonical;
+        std::vector<value::IpPrefix> canonical;
         for (const auto& p : device.peers[i].allowed_ips) {
             canonical.push_back(p.canonical());
         }

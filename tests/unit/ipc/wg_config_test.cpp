@@ -43,11 +43,11 @@ std::vector<std::string> parse_errors(std::string_view text, bool allow_hooks = 
     return out;
 }
 
-IpPrefix prefix(std::string_view text) {
-    return *IpPrefix::parse(text);
+value::IpPrefix prefix(std::string_view text) {
+    return *value::IpPrefix::parse(text);
 }
-IpAddress address(std::string_view text) {
-    return *IpAddress::parse(text);
+value::IpAddress address(std::string_view text) {
+    return *value::IpAddress::parse(text);
 }
 
 // A config with every key, several Address, DNS, AllowedIPs and hook lines, and names.
@@ -109,11 +109,11 @@ TEST(WgConfig, ParsesAFullConfigWithEveryKey) {
     EXPECT_EQ(iface.listen_port, 51820);
     EXPECT_EQ(iface.fwmark, 0x1234U);
     EXPECT_EQ(iface.addresses,
-              (std::vector<IpPrefix>{prefix("10.8.0.2/24"), prefix("fd42:42:42::2/64"),
-                                     prefix("10.9.0.2/32")}));
+              (std::vector<value::IpPrefix>{prefix("10.8.0.2/24"), prefix("fd42:42:42::2/64"),
+                                            prefix("10.9.0.2/32")}));
     EXPECT_EQ(iface.dns_servers,
-              (std::vector<IpAddress>{address("10.8.0.1"), address("fd42:42:42::1"),
-                                      address("1.1.1.1")}));
+              (std::vector<value::IpAddress>{address("10.8.0.1"), address("fd42:42:42::1"),
+                                             address("1.1.1.1")}));
     EXPECT_EQ(iface.dns_search, (std::vector<std::string>{"corp.example.com", "internal"}));
     EXPECT_EQ(iface.mtu, 1420);
     EXPECT_EQ(iface.table.kind, RouteTable::Kind::number);
@@ -133,8 +133,8 @@ TEST(WgConfig, ParsesAFullConfigWithEveryKey) {
     EXPECT_EQ(office.public_key.to_base64(), kKey2);
     ASSERT_TRUE(office.preshared_key);
     EXPECT_EQ(office.preshared_key->to_base64(), kKey3);
-    EXPECT_EQ(office.allowed_ips, (std::vector<IpPrefix>{prefix("0.0.0.0/0"), prefix("::/0"),
-                                                         prefix("192.168.10.0/24")}));
+    EXPECT_EQ(office.allowed_ips, (std::vector<value::IpPrefix>{prefix("0.0.0.0/0"), prefix("::/0"),
+                                                                prefix("192.168.10.0/24")}));
     ASSERT_TRUE(office.endpoint);
     EXPECT_FALSE(office.endpoint->is_address());
     EXPECT_EQ(office.endpoint->host(), "vpn.example.com");
@@ -145,12 +145,12 @@ TEST(WgConfig, ParsesAFullConfigWithEveryKey) {
     EXPECT_EQ(laptop.name, "laptop");
     EXPECT_EQ(laptop.public_key.to_base64(), kKey4);
     EXPECT_FALSE(laptop.preshared_key);
-    EXPECT_EQ(laptop.endpoint, Endpoint(address("2001:db8::1"), 51821));
+    EXPECT_EQ(laptop.endpoint, value::Endpoint(address("2001:db8::1"), 51821));
     EXPECT_EQ(laptop.persistent_keepalive, 0);
 
     const PeerConfig& unnamed = config.peers[2];
     EXPECT_EQ(unnamed.name, "");
-    EXPECT_EQ(unnamed.endpoint, Endpoint(address("192.0.2.7"), 51820));
+    EXPECT_EQ(unnamed.endpoint, value::Endpoint(address("192.0.2.7"), 51820));
     EXPECT_EQ(unnamed.persistent_keepalive, 0);
 }
 
@@ -184,11 +184,11 @@ TEST(WgConfig, KeysAndSectionsAreCaseInsensitiveAndSpacingIsFree) {
         s(kKey3) + "\n");
     EXPECT_EQ(config.iface.listen_port, 1234);
     EXPECT_EQ(config.iface.addresses,
-              (std::vector<IpPrefix>{prefix("10.0.0.1/24"), prefix("fd00::1/64")}));
+              (std::vector<value::IpPrefix>{prefix("10.0.0.1/24"), prefix("fd00::1/64")}));
     ASSERT_EQ(config.peers.size(), 2U);
     EXPECT_EQ(config.peers[0].allowed_ips,
-              (std::vector<IpPrefix>{prefix("10.0.0.0/24"), prefix("fd00::/64"),
-                                     prefix("192.168.0.0/16")}));
+              (std::vector<value::IpPrefix>{prefix("10.0.0.0/24"), prefix("fd00::/64"),
+                                            prefix("192.168.0.0/16")}));
     EXPECT_EQ(config.peers[0].persistent_keepalive, 0);
     EXPECT_EQ(config.peers[1].public_key.to_base64(), kKey3);
 }
@@ -313,8 +313,8 @@ TEST(WgConfig, SortsDnsIntoServersAndSearchDomains) {
         parse_ok("[Interface]\nPrivateKey = " + s(kKey1) +
                  "\nDNS = 10.0.0.1, fd00::53, example.com\nDNS = corp, ::ffff:10.0.0.2\n");
     EXPECT_EQ(config.iface.dns_servers,
-              (std::vector<IpAddress>{address("10.0.0.1"), address("fd00::53"),
-                                      address("::ffff:10.0.0.2")}));
+              (std::vector<value::IpAddress>{address("10.0.0.1"), address("fd00::53"),
+                                             address("::ffff:10.0.0.2")}));
     EXPECT_EQ(config.iface.dns_search, (std::vector<std::string>{"example.com", "corp"}));
 }
 
@@ -645,7 +645,7 @@ TEST(WgConfig, WritesTheExpectedText) {
 
 TEST(WgConfig, BuiltConfigRoundTrips) {
     TunnelConfig config;
-    config.iface.private_key = *SecretKey::from_base64(kKey1);
+    config.iface.private_key = *value::SecretKey::from_base64(kKey1);
     config.iface.listen_port = 0;
     config.iface.fwmark = 0xffffffffU;
     config.iface.addresses = {prefix("fd00::2/64")};
@@ -654,13 +654,13 @@ TEST(WgConfig, BuiltConfigRoundTrips) {
     config.iface.table = RouteTable{RouteTable::Kind::name, 0, "main"};
     PeerConfig peer;
     peer.name = "  phone  ";
-    peer.public_key = *Key::from_base64(kKey2);
-    peer.endpoint = *Endpoint::make("::1", 9);
+    peer.public_key = *value::Key::from_base64(kKey2);
+    peer.endpoint = *value::Endpoint::make("::1", 9);
     peer.persistent_keepalive = 65535;
     config.peers.push_back(peer);
     PeerConfig bare;
-    bare.public_key = *Key::from_base64(kKey3);
-    bare.preshared_key = *SecretKey::from_base64(kKey4);
+    bare.public_key = *value::Key::from_base64(kKey3);
+    bare.preshared_key = *value::SecretKey::from_base64(kKey4);
     config.peers.push_back(bare);
 
     const TunnelConfig back = parse_ok(write_config(config, true));
@@ -683,11 +683,11 @@ TEST(WgConfig, WritingWithoutSecretsLeavesThemOut) {
 
 TEST(WgConfig, WrittenNamesAndHooksCannotStartANewLine) {
     TunnelConfig config;
-    config.iface.private_key = *SecretKey::from_base64(kKey1);
+    config.iface.private_key = *value::SecretKey::from_base64(kKey1);
     config.iface.post_up = {"echo a\n[Peer]"};
     PeerConfig peer;
     peer.name = "evil\nPublicKey = " + s(kKey3);
-    peer.public_key = *Key::from_base64(kKey2);
+    peer.public_key = *value::Key::from_base64(kKey2);
     config.peers.push_back(peer);
 
     const TunnelConfig back = parse_ok(write_config(config, true), /*allow_hooks=*/true);

@@ -9,20 +9,6 @@
 namespace tulle::platform::linux_impl {
 namespace {
 
-TEST(InterfaceName, AcceptsOrdinaryNames) {
-    for (const char* name : {"tl0", "tltest0", "a", "wg-home_1", "tl%d", "abcdefghijklmno"}) {
-        EXPECT_TRUE(is_valid_interface_name(name)) << name;
-    }
-}
-
-TEST(InterfaceName, RejectsWhatTheKernelWouldRefuseOrMangle) {
-    for (const char* name :
-         {"", ".", "..", "abcdefghijklmnop", "tl/0", "tl:0", "tl 0", "tl\t0", "tl\n0", "tl\x7f"}) {
-        EXPECT_FALSE(is_valid_interface_name(name)) << name;
-    }
-    EXPECT_FALSE(is_valid_interface_name(std::string_view("tl\0x", 4)));
-}
-
 TEST(InterfaceName, ErrorNamesTheOperationAndTheName) {
     try {
         check_interface_name("bad/name", "open TUN");
@@ -30,10 +16,9 @@ TEST(InterfaceName, ErrorNamesTheOperationAndTheName) {
     } catch (const std::system_error& error) {
         EXPECT_EQ(error.code(), std::errc::invalid_argument);
         const std::string what = error.what();
-        EXPECT_NE(what.find("open TUN: invalid interface name \"bad/name\""), std::string::npos)
+        EXPECT_NE(what.find("open TUN: invalid interface name 'bad/name'"), std::string::npos)
             << what;
     }
-    EXPECT_EQ(quote_interface_name("a\nb\"c"), "\"a\\x0ab\\x22c\"");
 }
 
 // The name is checked before /dev/net/tun is touched, so this needs no privileges.
@@ -45,8 +30,7 @@ TEST(TunLinux, RefusesABadNameWithAClearMessage) {
         } catch (const std::system_error& error) {
             EXPECT_EQ(error.code(), std::errc::invalid_argument);
             const std::string what = error.what();
-            EXPECT_NE(what.find("open TUN \"" + std::string(name) + "\""), std::string::npos)
-                << what;
+            EXPECT_NE(what.find("open TUN '" + std::string(name) + "'"), std::string::npos) << what;
             EXPECT_NE(what.find("invalid interface name"), std::string::npos) << what;
         }
     }

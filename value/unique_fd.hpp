@@ -4,7 +4,7 @@
 #include <unistd.h>
 #include <utility>
 
-namespace tulle::platform::linux_impl {
+namespace tulle::value {
 
 class UniqueFd {
   public:
@@ -24,6 +24,8 @@ class UniqueFd {
 
     [[nodiscard]] int get() const { return fd_; }
     [[nodiscard]] bool valid() const { return fd_ >= 0; }
+    // Gives the descriptor up without closing it.
+    [[nodiscard]] int release() { return std::exchange(fd_, -1); }
 
     void reset(int fd = -1) {
         if (fd_ >= 0) {
@@ -37,4 +39,4 @@ class UniqueFd {
     int fd_ = -1;
 };
 
-}  // namespace tulle::platform::linux_impl
+}  // namespace tulle::value

@@ -1,6 +1,6 @@
-// Value types for addresses, prefixes, endpoints and keys, shared by the daemon, the CLI and the
-// app. Every parse function says exactly what is wrong with its input; the messages do not repeat
-// the input, so callers can quote it (or, for secret keys, must not).
+// IP addresses, prefixes and endpoints: parsed once at the edge, printed one way everywhere
+// (IPv6 in RFC 5952 form). Every parse function says exactly what is wrong with its input; the
+// messages do not repeat the input, so callers can quote it.
 #pragma once
 
 #include <array>
@@ -14,9 +14,9 @@
 #include <string_view>
 #include <variant>
 
-#include "ipc/result.hpp"
+#include "value/result.hpp"
 
-namespace tulle::ipc {
+namespace tulle::value {
 
 enum class IpFamily : std::uint8_t { v4, v6 };
 
@@ -128,69 +128,24 @@ class Endpoint {
     std::uint16_t port_ = 0;
 };
 
-inline constexpr std::size_t kKeySize = 32;
-inline constexpr std::size_t kKeyBase64Size = 44;
+// An IP address and a UDP port: where a datagram comes from or goes to, once any host name is
+// resolved. Printed as "192.0.2.1:51820" or "[2001:db8::1]:51820" (RFC 5952 inside brackets).
+struct SocketAddress {
+    IpAddress address;
+    std::uint16_t port = 0;
 
-// A public key: 32 bytes, written as 44 characters of standard base64 with one '=' of padding.
-class Key {
-  public:
-    Key() = default;  // all zero
-    explicit Key(const std::array<std::uint8_t, kKeySize>& bytes) : bytes_(bytes) {}
+    // As Endpoint::parse, but a host name is refused.
+    [[nodiscard]] static Result<SocketAddress> parse(std::string_view text);
+    [[nodiscard]] std::string to_string() const;
+    // The endpoint a person would write for it.
+    [[nodiscard]] Endpoint endpoint() const { return Endpoint(address, port); }
 
-    // Only the canonical encoding is accepted: 44 characters of the standard alphabet, ending in
-    // one '=', with the unused low bits of the last character zero.
-    [[nodiscard]] static Result<Key> from_base64(std::string_view text);
-    [[nodiscard]] std::string to_base64() const;
-
-    [[nodiscard]] const std::array<std::uint8_t, kKeySize>& bytes() const { return bytes_; }
-    [[nodiscard]] bool is_zero() const;
-
-    friend bool operator==(const Key&, const Key&) = default;
-    // NOLINTNEXTLINE(modernize-use-nullptr): clang-tidy 14 misreads a defaulted <=>
-    friend std::strong_ordering operator<=>(const Key&, const Key&) = default;
-    friend std::ostream& operator<<(std::ostream& os, const Key& key);  // base64
-
-  private:
-    std::array<std::uint8_t, kKeySize> bytes_{};
+    friend bool operator==(const SocketAddress&, const SocketAddress&) = default;
+    friend std::ostream& operator<<(std::ostream& os, const SocketAddress& address);
 };
-
-// A private or preshared key. Its bytes are zeroed when it is destroyed, and it cannot be written
-// to a stream, so it is not logged by accident; to_base64() is the one explicit way out.
-class SecretKey {
-  public:
-    SecretKey() = default;  // all zero
-    explicit SecretKey(const std::array<std::uint8_t, kKeySize>& bytes) : bytes_(bytes) {}
-    SecretKey(const SecretKey&) = default;
-    SecretKey(SecretKey&& other) noexcept;
-    SecretKey& operator=(const SecretKey&) = default;
-    SecretKey& operator=(SecretKey&& other) noexcept;
-    ~SecretKey();
-
-    // As Key::from_base64. The messages never quote the text.
-    [[nodiscard]] static Result<SecretKey> from_base64(std::string_view text);
-    // The secret in base64: for writing configuration files, never for logs.
-    [[nodiscard]] std::string to_base64() const;
-
-    [[nodiscard]] const std::array<std::uint8_t, kKeySize>& bytes() const { return bytes_; }
-    [[nodiscard]] bool is_zero() const;
-
-    // Compares every byte, whatever the first difference.
-    friend bool operator==(const SecretKey& a, const SecretKey& b);
-    friend std::ostream& operator<<(std::ostream& os, const SecretKey& key) = delete;
-
-  private:
-    std::array<std::uint8_t, kKeySize> bytes_{};
-};
-
-// Overwrites the bytes with zeros in a way the compiler does not remove as a dead store.
-void secure_zero(std::span<std::uint8_t> bytes) noexcept;
 
 // Why the text is not a DNS host name (labels of letters, digits, '-' and '_' between dots, at
 // most 63 characters each and 253 in all, an optional final dot), or nothing when it is one.
 [[nodiscard]] std::optional<std::string> host_name_error(std::string_view name);
 
-// Text for quoting input in a message: 'text' in single quotes, with control characters (bytes
-// below 0x20, and 0x7f) written as \xNN so a file cannot put escape sequences on a terminal.
-[[nodiscard]] std::string quote(std::string_view text);
-
-}  // namespace tulle::ipc
+}  // namespace tulle::value

@@ -8,7 +8,7 @@
 #include <utility>
 #include <variant>
 
-namespace tulle::ipc {
+namespace tulle::value {
 
 // Wraps an error so that it cannot be mistaken for a value, even when both are strings.
 template <typename E>
@@ -80,4 +80,34 @@ class [[nodiscard]] Result {
     std::variant<T, E> data_;
 };
 
-}  // namespace tulle::ipc
+// Success with nothing to hand back, or the reason for failure: `return {};` or `return fail(...)`.
+template <typename E>
+class [[nodiscard]] Result<void, E> {
+  public:
+    using value_type = void;
+    using error_type = E;
+
+    Result() = default;
+    Result(Unexpected<E> failure) : error_(std::move(failure.error)), failed_(true) {}  // NOLINT
+    template <typename F>
+    requires(!std::is_same_v<F, E> && std::is_constructible_v<E, F&&>)
+        Result(Unexpected<F> failure)  // NOLINT
+        : error_(std::move(failure.error)), failed_(true) {}
+
+    [[nodiscard]] bool ok() const noexcept { return !failed_; }
+    explicit operator bool() const noexcept { return ok(); }
+
+    // The error; throws std::logic_error on success.
+    [[nodiscard]] const E& error() const {
+        if (ok()) {
+            throw std::logic_error("Result::error() called on success");
+        }
+        return error_;
+    }
+
+  private:
+    E error_{};
+    bool failed_ = false;
+};
+
+}  // namespace tulle::value
