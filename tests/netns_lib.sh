@@ -13,7 +13,7 @@
 #   n0..n3 CMD...             CMD in $ns0..$ns3
 #   spawn NS LOG CMD...       CMD in NS in the background, output appended to LOG; sets pid
 #   stop PID                  SIGTERM, SIGKILL 5 s later, reap; returns PID's exit status
-#   alive PID, gone PID       PID runs (is not a zombie), or does not
+#   alive PID                 PID runs (is not a zombie)
 #   wait_for SECONDS CMD...   CMD every 0.1 s until it succeeds; fails when SECONDS ran out
 #   wait_listen NS PORT       a TCP socket listens on PORT in NS (within 5 s)
 #   wgc ARGS...               wg(8) that gives up after 5 s (a stuck daemon must not hang the test)
@@ -98,7 +98,6 @@ proc_state() { # one letter (R, S, Z, ...), nothing when PID does not exist
 }
 
 alive() { [[ -e /proc/$1 && $(proc_state "$1") != Z ]]; }
-gone() { ! alive "$1"; }
 
 # A child of this shell, not yet reaped: its PID cannot have been reused by anyone else.
 ours() { [[ $(awk '/^PPid:/ { print $2 }' "/proc/$1/status" 2>/dev/null) == "$BASHPID" ]]; }
