@@ -9,7 +9,7 @@
 #   ok DESC, not_ok DESC       a result without a command (DESC may end in "# SKIP reason")
 #   diag TEXT                  TEXT as "#   " lines (lines that start with "#" as they are)
 #   skip REASON                the whole test is skipped: "1..0 # SKIP REASON", exit 77
-#   tap_logs+=(FILE...)        files whose last 15 lines tap_done shows when a check failed
+#   tap_logs+=(FILE...)        files whose last 30 lines tap_done shows when a check failed
 #   tap_done                   the plan and the counts; fails when a check failed
 # VERBOSE=1 shows every check's output, not only a failed one's.
 passed=0 failed=0 n=0
@@ -65,7 +65,7 @@ tap_done() {
     for log in "${tap_logs[@]}"; do
         [[ -s $log ]] || continue
         echo "# last lines of ${log##*/}:"
-        tail -n 15 "$log" | as_diag
+        tail -n 30 "$log" | as_diag
     done
     return 1
 }
