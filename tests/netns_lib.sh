@@ -29,7 +29,7 @@
 # those namespaces, and the work folder. The exit status is kept.
 
 # shellcheck source=SCRIPTDIR/tap.sh
-source "${BASH_SOURCE[0]%/*}/tap.sh"
+source "$(dirname "${BASH_SOURCE[0]}")/tap.sh"
 
 wg_run=/var/run/wireguard # wireguard-go and tulled keep IF.sock here; it is not per namespace
 netns_made=()             # namespaces this run made, in order
