@@ -24,10 +24,10 @@
 
 set -u
 
-[[ $EUID -eq 0 ]] || { echo "throughput.sh: needs root (network namespaces, TUN devices); skipping"; exit 77; }
-for tool in ip wg ping iperf3 timeout ss awk getconf; do
-    command -v "$tool" >/dev/null || { echo "throughput.sh: $tool is not installed; skipping"; exit 77; }
-done
+# shellcheck source=SCRIPTDIR/../netns_lib.sh
+source "$(dirname "$0")/../netns_lib.sh"
+need_root
+need ip wg ping iperf3 timeout ss awk getconf
 
 duration=${DURATION:-10}
 npings=${PINGS:-20}
@@ -35,8 +35,7 @@ here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 repo=$(cd "$here/../.." && pwd)
 hz=$(getconf CLK_TCK)
 
-resolve() { local p; p=$(command -v -- "$1" 2>/dev/null) && readlink -f -- "$p"; }
-wggo=$(resolve "${WGGO:-wireguard-go}") || { echo "throughput.sh: wireguard-go not found; skipping"; exit 77; }
+wggo=$(resolve "${WGGO:-wireguard-go}") || skip "wireguard-go not found"
 impl=
 if [[ -n ${IMPL:-} ]]; then
     impl=$(resolve "$IMPL") || { echo "throughput.sh: IMPL=$IMPL not found"; exit 1; }
@@ -49,46 +48,6 @@ else
 fi
 
 ns1="tulle-bench-$$-1" ns2="tulle-bench-$$-2"
-sockdir=/var/run/wireguard
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/tulle-bench.XXXXXX")
-n1() { ip netns exec "$ns1" "$@"; }
-n2() { ip netns exec "$ns2" "$@"; }
-wgc() { timeout 5 wg "$@"; }
-
-declare -A spawned=()
-spawn() { # spawn NS LOG CMD...: sets $pid
-    local ns=$1 log=$2
-    shift 2
-    ip netns exec "$ns" "$@" >"$log" 2>&1 &
-    pid=$!
-    spawned[$pid]=1
-}
-proc_state() { local s; s=$(cat "/proc/$1/stat" 2>/dev/null) || return; s=${s##*) }; echo "${s%% *}"; }
-alive() { [[ -e /proc/$1 ]] && [[ $(proc_state "$1") != Z ]]; }
-ours() { [[ $(awk '/^PPid:/ {print $2}' "/proc/$1/status" 2>/dev/null) == "$BASHPID" ]]; }
-stop() {
-    local p=$1 i
-    if ours "$p"; then
-        kill -TERM "$p" 2>/dev/null
-        for ((i = 0; i < 20; i++)); do alive "$p" || break; sleep 0.1; done
-        ours "$p" && alive "$p" && kill -KILL "$p" 2>/dev/null
-    fi
-    wait "$p" 2>/dev/null
-    unset "spawned[$p]"
-}
-ifaces=()
-cleanup() {
-    local p i
-    trap - EXIT INT TERM
-    for p in "${!spawned[@]}"; do stop "$p"; done
-    ip netns del "$ns1" 2>/dev/null
-    ip netns del "$ns2" 2>/dev/null
-    for i in "${ifaces[@]}"; do rm -f "$sockdir/$i.sock"; done
-    rm -rf "$tmp"
-}
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
 
 cpu_ticks() { # utime + stime of PID, in clock ticks
     local s
@@ -110,14 +69,11 @@ iperf_json() { # iperf_json ADDR -> "bytes bits_per_second" received, or "0 0"
 }
 
 # ---------------------------------------------------------------------------------------------
-ip netns add "$ns1" && ip netns add "$ns2" || exit 1
-ip -n "$ns1" link set lo up && ip -n "$ns2" link set lo up &&
-    ip -n "$ns1" link add eth0 type veth peer name eth0 netns "$ns2" &&
-    ip -n "$ns1" addr add 10.0.0.1/24 dev eth0 && ip -n "$ns2" addr add 10.0.0.2/24 dev eth0 &&
-    ip -n "$ns1" link set eth0 up && ip -n "$ns2" link set eth0 up || exit 1
+netns_add "$ns1" "$ns2" && veth "$ns1" eth0 "$ns2" eth0 &&
+    ip -n "$ns1" addr add 10.0.0.1/24 dev eth0 && ip -n "$ns2" addr add 10.0.0.2/24 dev eth0 || exit 1
 
-spawn "$ns2" "$tmp/iperf3.log" iperf3 -s
-for ((i = 0; i < 50; i++)); do [[ -n $(n2 ss -Hltn "sport = :5201") ]] && break; sleep 0.1; done
+spawn "$ns2" "$work/iperf3.log" iperf3 -s
+wait_listen "$ns2" 5201
 n1 ping -q -c 1 -W 2 10.0.0.2 >/dev/null || { echo "throughput.sh: the veth does not work"; exit 1; }
 
 echo "throughput.sh: $duration s of one TCP stream ns1 -> ns2, $npings pings, on $(nproc) CPUs"
@@ -128,20 +84,7 @@ awk -v b="$base_bps" -v r="$base_rtt" 'BEGIN { printf "  %.0f Mbit/s, ping RTT a
 
 key1=$(wg genkey) key2=$(wg genkey)
 pub1=$(wg pubkey <<<"$key1") pub2=$(wg pubkey <<<"$key2")
-echo "$key1" >"$tmp/key1" && echo "$key2" >"$tmp/key2" && chmod 600 "$tmp"/key?
-
-start_daemon() { # start_daemon NS IMPL IF: sets pid
-    local ns=$1 ifn=$3 i
-    ifaces+=("$ifn")
-    spawn "$ns" "$tmp/$ifn.log" env WG_PROCESS_FOREGROUND=1 "$2" "$ifn"
-    for ((i = 0; i < 100; i++)); do
-        alive "$pid" || return 1
-        [[ -S $sockdir/$ifn.sock ]] && wgc show "$ifn" >/dev/null 2>&1 &&
-            ip -n "$ns" link show "$ifn" >/dev/null 2>&1 && return 0
-        sleep 0.1
-    done
-    return 1
-}
+echo "$key1" >"$work/key1" && echo "$key2" >"$work/key2" && chmod 600 "$work"/key?
 
 # measure LABEL IMPL TAG: sets r_mbps[LABEL], r_rtt[LABEL], r_cpu1/2/all[LABEL] (s/GB) or fails
 declare -A r_mbps=() r_rtt=() r_cpu1=() r_cpu2=() r_cpu=() r_gb=()
@@ -149,27 +92,31 @@ declare -A r_mbps=() r_rtt=() r_cpu1=() r_cpu2=() r_cpu=() r_gb=()
 measure() {
     local label=$1 bin=$2 if1="tb$$${3}1" if2="tb$$${3}2" p1 p2 c1a c2a c1b c2b bytes bps
     pid=
-    if ! start_daemon "$ns1" "$bin" "$if1"; then
-        echo "  $label: $bin did not start as $if1: $(tail -n 3 "$tmp/$if1.log" | tr '\n' ' ')"
+    if ! wg_start "$ns1" "$bin" "$if1" >/dev/null; then
+        echo "  $label: $bin did not start as $if1: $(tail -n 3 "$work/$if1.log" | tr '\n' ' ')"
         [[ -n ${pid:-} ]] && stop "$pid"
         return 1
     fi
     p1=$pid
     pid=
-    if ! start_daemon "$ns2" "$bin" "$if2"; then
-        echo "  $label: $bin did not start as $if2: $(tail -n 3 "$tmp/$if2.log" | tr '\n' ' ')"
+    if ! wg_start "$ns2" "$bin" "$if2" >/dev/null; then
+        echo "  $label: $bin did not start as $if2: $(tail -n 3 "$work/$if2.log" | tr '\n' ' ')"
         stop "$p1"
         [[ -n ${pid:-} ]] && stop "$pid"
         return 1
     fi
     p2=$pid
-    wgc set "$if1" private-key "$tmp/key1" listen-port 20001 peer "$pub2" \
+    if ! { wgc set "$if1" private-key "$work/key1" listen-port 20001 peer "$pub2" \
         allowed-ips 192.168.241.2/32 endpoint 10.0.0.2:20002 &&
-        wgc set "$if2" private-key "$tmp/key2" listen-port 20002 peer "$pub1" \
+        wgc set "$if2" private-key "$work/key2" listen-port 20002 peer "$pub1" \
             allowed-ips 192.168.241.1/32 endpoint 10.0.0.1:20001 &&
         n1 ip addr add 192.168.241.1/24 dev "$if1" && n2 ip addr add 192.168.241.2/24 dev "$if2" &&
-        n1 ip link set "$if1" mtu 1420 up && n2 ip link set "$if2" mtu 1420 up ||
-        { echo "  $label: configuration failed"; stop "$p1"; stop "$p2"; return 1; }
+        n1 ip link set "$if1" mtu 1420 up && n2 ip link set "$if2" mtu 1420 up; }; then
+        echo "  $label: configuration failed"
+        stop "$p1"
+        stop "$p2"
+        return 1
+    fi
     if ! n1 ping -q -c 5 -i 0.2 -w 6 192.168.241.2 >/dev/null; then
         echo "  $label: no ping through the tunnel"
         stop "$p1"
@@ -191,7 +138,7 @@ measure() {
         r_cpu2[$label]=$(awk -v c=$((c2b - c2a)) -v b="$bytes" -v hz="$hz" 'BEGIN { printf "%.2f", c / hz / (b / 1e9) }')
         r_cpu[$label]=$(awk -v c=$((c1b - c1a + c2b - c2a)) -v b="$bytes" -v hz="$hz" 'BEGIN { printf "%.2f", c / hz / (b / 1e9) }')
     fi
-    echo "  ${r_mbps[$label]} Mbit/s (${r_gb[$label]} GB), RTT ${r_rtt[$label]} ms, CPU $(((c1b - c1a + c2b - c2a))) ticks at $hz Hz"
+    echo "  ${r_mbps[$label]} Mbit/s (${r_gb[$label]} GB), RTT ${r_rtt[$label]} ms, CPU $((c1b - c1a + c2b - c2a)) ticks at $hz Hz"
 }
 
 have_a=0

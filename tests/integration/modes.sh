@@ -15,55 +15,34 @@
 # Prints "ok N - ..." lines and "N passed, N failed"; exits 1 on failure, 77 when skipped.
 set -u
 
-skip() { echo "1..0 # SKIP $*"; exit 77; }
-[[ $EUID -eq 0 ]] || skip "needs root (network namespaces, TUN devices)"
-[[ -c /dev/net/tun ]] || skip "no /dev/net/tun"
-for tool in ip wg wg-quick wireguard-go ping; do
-    command -v "$tool" >/dev/null || skip "$tool is not installed"
-done
+# shellcheck source=SCRIPTDIR/../netns_lib.sh
+source "$(dirname "$0")/../netns_lib.sh"
+need_root
+need ip wg wg-quick wireguard-go ping
 tulled=${TULLED:-$(dirname "$0")/../../build/default/daemon/tulled}
 [[ -x $tulled ]] || skip "tulled not found at $tulled (set TULLED)"
 
 ns1="tulle-$$-m1" ns2="tulle-$$-m2"
 if1="tm$$a" if2="tm$$b"
-work=$(mktemp -d)
-# shellcheck source=tests/tap.sh
-source "$(dirname "$0")/../tap.sh"
-pids=()
+# tulled's sockets (wg-quick's, the standalone runs'), should a run end without removing them
+on_exit rm -f "$wg_run/$if1.sock"
 
-n1() { ip netns exec "$ns1" "$@"; }
-n2() { ip netns exec "$ns2" "$@"; }
-cleanup() {
-    for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null; done
-    for ns in "$ns1" "$ns2"; do
-        for pid in $(ip netns pids "$ns" 2>/dev/null); do kill "$pid" 2>/dev/null; done
-    done
-    sleep 0.3
-    ip netns del "$ns1" 2>/dev/null
-    ip netns del "$ns2" 2>/dev/null
-    rm -f "/var/run/wireguard/$if1.sock" "/var/run/wireguard/$if2.sock"
-    rm -rf "$work"
+on_exit rm -f "$wg_run/tm$$c.sock"
+
+setup_net() {
+    netns_add "$ns1" "$ns2" && veth "$ns1" veth1 "$ns2" veth2 &&
+        ip -n "$ns1" addr add 192.168.244.1/24 dev veth1 &&
+        ip -n "$ns2" addr add 192.168.244.2/24 dev veth2
 }
-trap cleanup EXIT
-trap 'exit 1' INT TERM
-
-ip netns add "$ns1"
-ip netns add "$ns2"
-ip -n "$ns1" link add veth1 type veth peer name veth2 netns "$ns2"
-ip -n "$ns1" addr add 192.168.244.1/24 dev veth1
-ip -n "$ns2" addr add 192.168.244.2/24 dev veth2
-ip -n "$ns1" link set veth1 up
-ip -n "$ns2" link set veth2 up
-ip -n "$ns1" link set lo up
+must "namespaces ns1 and ns2, a veth pair between them" setup_net
 
 key1=$(wg genkey) key2=$(wg genkey)
 pub1=$(wg pubkey <<<"$key1") pub2=$(wg pubkey <<<"$key2")
 psk=$(wg genpsk)
 
 # The far side: wireguard-go, configured with wg.
-WG_PROCESS_FOREGROUND=1 n2 wireguard-go "$if2" >"$work/wg-go.log" 2>&1 &
-pids+=($!)
-for _ in $(seq 50); do [[ -S /var/run/wireguard/$if2.sock ]] && break; sleep 0.1; done
+must "wireguard-go serves $if2 in ns2" wg_start "$ns2" wireguard-go "$if2"
+tap_logs+=("$work/$if2.log")
 n2 wg set "$if2" private-key <(echo "$key2") listen-port 51821 \
     peer "$pub1" preshared-key <(echo "$psk") allowed-ips 10.6.0.1/32,fd06::1/128,10.66.0.0/16
 n2 ip addr add 10.6.0.2/24 dev "$if2"
@@ -93,6 +72,7 @@ CONF
 chmod 600 "$conf"
 
 # --- 1. wg-quick with tulled as the userspace implementation ---------------------------------
+ended() { ! kill -0 "$1" 2>/dev/null; } # a daemon that forked away from us is gone, zombie and all
 quick_conf="$work/quick/$if1.conf"
 mkdir -p "$work/quick"
 grep -v '^PostUp\|^MTU' "$conf" >"$quick_conf"
@@ -104,26 +84,24 @@ check "wg show reports the handshake" \
     bash -c "ip netns exec $ns1 wg show $if1 latest-handshakes | awk '{exit !(\$2 > 0)}'"
 daemon=$(ip netns pids "$ns1" | head -1)
 check "wg-quick down deletes the interface" n1 wg-quick down "$quick_conf"
-for _ in $(seq 30); do kill -0 "$daemon" 2>/dev/null || break; sleep 0.1; done
+wait_for 3 ended "$daemon"
 check "deleting the interface ended tulled" bash -c "! kill -0 $daemon 2>/dev/null"
-check "and removed its UAPI socket" test ! -e "/var/run/wireguard/$if1.sock"
+check "and removed its UAPI socket" test ! -e "$wg_run/$if1.sock"
 
 # --- 1b. removing the UAPI socket asks the interface to go away, as with wireguard-go ---------
 n1 "$tulled" "$if1" >"$work/compat.log" 2>&1
 daemon=$(ip netns pids "$ns1" | head -1)
 check "tulled IFNAME returns with the interface up and its socket there" \
-    bash -c "ip -n $ns1 link show $if1 && test -S /var/run/wireguard/$if1.sock"
-rm -f "/var/run/wireguard/$if1.sock"
-for _ in $(seq 30); do kill -0 "$daemon" 2>/dev/null || break; sleep 0.1; done
+    bash -c "ip -n $ns1 link show $if1 && test -S $wg_run/$if1.sock"
+rm -f "$wg_run/$if1.sock"
+wait_for 3 ended "$daemon"
 check "removing the UAPI socket ended tulled" bash -c "! kill -0 $daemon 2>/dev/null"
 check "and its interface" bash -c "! ip -n $ns1 link show $if1 2>/dev/null"
 
 # --- 2. standalone mode -----------------------------------------------------------------------
-# Not through n1(): $! must be tulled itself (ip netns exec execs it), not a subshell.
-ip netns exec "$ns1" "$tulled" --config "$conf" >"$work/standalone.log" 2>&1 &
-standalone=$!
-pids+=("$standalone")
-for _ in $(seq 50); do [[ -S /var/run/wireguard/$if1.sock ]] && break; sleep 0.1; done
+spawn "$ns1" "$work/standalone.log" "$tulled" --config "$conf"
+standalone=$pid
+wait_for 5 test -S "$wg_run/$if1.sock"
 sleep 0.3
 check "standalone: PostUp ran with %i replaced" grep -qx "up $if1" "$work/hook"
 check "standalone: MTU 1380" bash -c "ip -n $ns1 link show $if1 | grep -q 'mtu 1380'"
@@ -139,8 +117,7 @@ check "standalone: ping v6 through the tunnel" n1 ping -c 2 -i 0.2 -W 2 fd06::2
 check "standalone: a routed prefix reaches the peer" n1 ping -c 2 -i 0.2 -W 2 10.66.0.1
 check "standalone: wg show sees the preshared key" \
     bash -c "ip netns exec $ns1 wg show $if1 preshared-keys | grep -q '$psk'"
-kill -TERM "$standalone"
-wait "$standalone"
+stop "$standalone"
 status=$?
 check "standalone: SIGTERM exits 0" test "$status" -eq 0
 check "standalone: the interface is gone" bash -c "! ip -n $ns1 link show $if1 2>/dev/null"
@@ -156,14 +133,11 @@ chmod 600 "$full"
 rules() { # family: our rules, one per line
     ip -n "$ns1" "$1" rule show | grep -E 'lookup 51820|suppress_prefixlength 0'
 }
+has_default() { ip -n "$ns1" route show table "$1" 2>/dev/null | grep -q default; }
 start_full() {
-    ip netns exec "$ns1" "$tulled" --config "$full" >>"$work/full.log" 2>&1 &
-    standalone=$!
-    pids+=("$standalone")
-    for _ in $(seq 50); do
-        ip -n "$ns1" route show table 51820 2>/dev/null | grep -q default && break
-        sleep 0.1
-    done
+    spawn "$ns1" "$work/full.log" "$tulled" --config "$full"
+    standalone=$pid
+    wait_for 5 has_default 51820
 }
 start_full
 check "default route: in table 51820, through the tunnel" \
@@ -187,31 +161,25 @@ mkdir -p "$work/second"
 printf '[Interface]\nPrivateKey = %s\nAddress = 10.98.0.1/24\n\n[Peer]\nPublicKey = %s\nAllowedIPs = 0.0.0.0/0\nEndpoint = 192.168.244.9:9\n' \
     "$(wg genkey)" "$pub2" >"$second"
 chmod 600 "$second"
-ip netns exec "$ns1" "$tulled" --config "$second" >"$work/second.log" 2>&1 &
-second_pid=$!
-pids+=("$second_pid")
-for _ in $(seq 50); do
-    ip -n "$ns1" route show table 51821 2>/dev/null | grep -q default && break
-    sleep 0.1
-done
+spawn "$ns1" "$work/second.log" "$tulled" --config "$second"
+second_pid=$pid
+wait_for 5 has_default 51821
 check "a second default-route tunnel gets table 51821" \
     bash -c "ip -n $ns1 route show table 51821 | grep -q '^default dev tm$$c'"
 check "and the first tunnel's rules are still there" \
     bash -c "ip -n $ns1 -4 rule show | grep -q 'not from all fwmark 0xca6c lookup 51820'"
-kill -TERM "$second_pid"
-wait "$second_pid"
+stop "$second_pid"
 check "with the second gone, the first still carries traffic" n1 ping -c 2 -i 0.2 -W 2 10.99.0.1
 # A killed run leaves its rules behind (the interface and its routes die with the process).
 kill -KILL "$standalone"
 wait "$standalone" 2>/dev/null
-for _ in $(seq 30); do ip -n "$ns1" link show "$if1" >/dev/null 2>&1 || break; sleep 0.1; done
+wait_for 3 eval "! ip -n $ns1 link show $if1 >/dev/null 2>&1" # the interface dies with it
 check "killed: its rules are still there" test "$(rules -4 | wc -l)" -eq 2
 start_full
 check "restart: the stale rules were replaced, not doubled" \
     bash -c "test \$(ip -n $ns1 -4 rule show | grep -cE 'lookup 51820|suppress_prefixlength 0') -eq 2"
 check "restart: traffic flows again" n1 ping -c 2 -i 0.2 -W 2 10.99.0.1
-kill -TERM "$standalone"
-wait "$standalone"
+stop "$standalone"
 check "default route: SIGTERM removes every rule" \
     bash -c "! ip -n $ns1 -4 rule show | grep -qE 'lookup 51820|suppress_prefixlength 0' &&
              ! ip -n $ns1 -6 rule show | grep -qE 'lookup 51820|suppress_prefixlength 0'"

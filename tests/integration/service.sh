@@ -14,12 +14,10 @@
 # Prints "ok N - ..." lines and "N passed, N failed"; exits 1 on failure, 77 when skipped.
 set -u
 
-skip() { echo "1..0 # SKIP $*"; exit 77; }
-[[ $EUID -eq 0 ]] || skip "needs root (network namespaces, TUN devices, users and groups)"
-[[ -c /dev/net/tun ]] || skip "no /dev/net/tun"
-for tool in ip wg wireguard-go ping python3 useradd groupadd runuser; do
-    command -v "$tool" >/dev/null || skip "$tool is not installed"
-done
+# shellcheck source=SCRIPTDIR/../netns_lib.sh
+source "$(dirname "$0")/../netns_lib.sh"
+need_root
+need ip wg wireguard-go ping python3 useradd groupadd runuser
 here=$(cd "$(dirname "$0")" && pwd)
 tulled=${TULLED:-$here/../../build/default/daemon/tulled}
 tullectl=${TULLECTL:-$here/../../build/default/ctl/tullectl}
@@ -29,32 +27,13 @@ tullectl=${TULLECTL:-$here/../../build/default/ctl/tullectl}
 ns1="tulle-$$-s1" ns2="tulle-$$-s2"
 ifa="ts$$a" ifb="ts$$b" ifc="ts$$c"
 group="tulle-t$$" user="tulle-u$$"
-work=$(mktemp -d)
-# shellcheck source=tests/tap.sh
-source "$(dirname "$0")/../tap.sh"
 chmod 755 "$work"
 sock="$work/run/tulled.sock"
-pids=()
+on_exit rm -f "$wg_run/$ifa.sock"
+tap_logs+=("$work/tulled.log")
 
-n1() { ip netns exec "$ns1" "$@"; }
-n2() { ip netns exec "$ns2" "$@"; }
 ctl() { "$tullectl" --socket "$sock" "$@"; }
 rpc() { python3 "$work/rpc.py" "$sock" "$@"; }
-cleanup() {
-    for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null; done
-    for ns in "$ns1" "$ns2"; do
-        for pid in $(ip netns pids "$ns" 2>/dev/null); do kill "$pid" 2>/dev/null; done
-    done
-    sleep 0.3
-    ip netns del "$ns1" 2>/dev/null
-    ip netns del "$ns2" 2>/dev/null
-    rm -f /var/run/wireguard/{"$ifa","$ifb","$ifc"}.sock
-    userdel "$user" 2>/dev/null
-    groupdel "$group" 2>/dev/null
-    rm -rf "$work"
-}
-trap cleanup EXIT
-trap 'exit 1' INT TERM
 
 # A raw JSON-RPC client: each argument is one line to send (after an automatic daemon.hello
 # unless the first is "--no-hello"); prints every line received, until each call is answered.
@@ -86,44 +65,41 @@ for line in lines:
             break
 PY
 
-ip netns add "$ns1"
-ip netns add "$ns2"
-ip -n "$ns1" link add veth1 type veth peer name veth2 netns "$ns2"
-ip -n "$ns1" addr add 192.168.246.1/24 dev veth1
-ip -n "$ns2" addr add 192.168.246.2/24 dev veth2
-ip -n "$ns1" link set veth1 up
-ip -n "$ns2" link set veth2 up
-ip -n "$ns1" link set lo up
-groupadd "$group"
-useradd --no-create-home --shell /usr/sbin/nologin "$user"
+setup_net() {
+    netns_add "$ns1" "$ns2" && veth "$ns1" veth1 "$ns2" veth2 &&
+        ip -n "$ns1" addr add 192.168.246.1/24 dev veth1 &&
+        ip -n "$ns2" addr add 192.168.246.2/24 dev veth2
+}
+must "namespaces ns1 and ns2, a veth pair between them" setup_net
+add_user() { # a group and a user of the run's own, removed on exit
+    groupadd "$group" && on_exit groupdel "$group" &&
+        useradd --no-create-home --shell /usr/sbin/nologin "$user" && on_exit userdel "$user"
+}
+must "group $group and user $user for the run" add_user
 
 keya=$(wg genkey) keyb=$(wg genkey) keyc=$(wg genkey)
 puba=$(wg pubkey <<<"$keya") pubb=$(wg pubkey <<<"$keyb") pubc=$(wg pubkey <<<"$keyc")
 psk=$(wg genpsk)
 
 # Two wireguard-go peers in ns2.
-wg_go() { # ifname key port address allowed
-    WG_PROCESS_FOREGROUND=1 ip netns exec "$ns2" wireguard-go "$1" >"$work/$1.log" 2>&1 &
-    pids+=($!)
-    for _ in $(seq 50); do [[ -S /var/run/wireguard/$1.sock ]] && break; sleep 0.1; done
-    n2 wg set "$1" private-key <(echo "$2") listen-port "$3" peer "$puba" allowed-ips 10.8.0.1/32 \
-        ${4:+preshared-key <(echo "$psk")}
-    n2 ip addr add "$5" dev "$1"
-    n2 ip link set "$1" up
+wg_go() { # IF KEY PORT PSK-OR-EMPTY ADDRESS
+    wg_start "$ns2" wireguard-go "$1" &&
+        n2 wg set "$1" private-key <(echo "$2") listen-port "$3" peer "$puba" allowed-ips 10.8.0.1/32 \
+            ${4:+preshared-key <(echo "$psk")} &&
+        n2 ip addr add "$5" dev "$1" &&
+        n2 ip link set "$1" up
 }
-wg_go "$ifb" "$keyb" 52001 psk 10.8.0.2/32
-wg_go "$ifc" "$keyc" 52002 "" 10.8.0.3/32
+must "wireguard-go serves $ifb in ns2" wg_go "$ifb" "$keyb" 52001 psk 10.8.0.2/32
+must "wireguard-go serves $ifc in ns2" wg_go "$ifc" "$keyc" 52002 "" 10.8.0.3/32
 n2 ip route add 10.8.0.1/32 dev "$ifb"
 # Answers from c's address go back through c (b would not be allowed to carry them).
 n2 ip rule add from 10.8.0.3 table 100
 n2 ip route add 10.8.0.1/32 dev "$ifc" table 100
 
 # --- the service ------------------------------------------------------------------------------
-ip netns exec "$ns1" "$tulled" --socket "$sock" --config-dir "$work/etc" --group "$group" \
-    >"$work/tulled.log" 2>&1 &
-service=$!
-pids+=("$service")
-for _ in $(seq 50); do [[ -S $sock ]] && break; sleep 0.1; done
+spawn "$ns1" "$work/tulled.log" "$tulled" --socket "$sock" --config-dir "$work/etc" --group "$group"
+service=$pid
+wait_for 5 test -S "$sock"
 
 check "the control socket is root:$group, mode 0660" \
     bash -c "test \"\$(stat -c '%U:%G %a' $sock)\" = 'root:$group 660'"
@@ -177,8 +153,8 @@ PY
 check "tunnel.get's counters match wg show's" agree
 
 # A peer added and removed live while a ping to the other runs: nothing lost.
-n1 ping -c 30 -i 0.1 -W 1 10.8.0.2 >"$work/ping.log" 2>&1 &
-pinger=$!
+spawn "$ns1" "$work/ping.log" ping -c 30 -i 0.1 -W 1 10.8.0.2
+pinger=$pid
 sleep 0.5
 check "tullectl peer add, while traffic flows" \
     ctl peer add "$ifa" "$pubc" --name sea --endpoint 192.168.246.2:52002 --allowed-ips 10.8.0.3/32
@@ -257,17 +233,14 @@ check "no private or preshared key in tulled's log, tullectl logs or tunnel.get"
 check "tunnel.save keeps it as a system tunnel marked for autostart" \
     bash -c "python3 $work/rpc.py $sock '{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tunnel.save\",\"params\":{\"name\":\"$ifa\",\"autostart\":true}}' | grep -q '\"system\":true'"
 check "its file is root's alone" bash -c "test \"\$(stat -c '%U %a' $work/etc/$ifa.conf)\" = 'root 600'"
-kill -TERM "$service"
-wait "$service"
+stop "$service"
 status=$?
 check "SIGTERM: tulled exits 0" test "$status" -eq 0
 check "SIGTERM: the interface is gone" bash -c "! ip -n $ns1 link show $ifa 2>/dev/null"
-check "SIGTERM: the sockets are gone" bash -c "! test -e $sock && ! test -e /var/run/wireguard/$ifa.sock"
-ip netns exec "$ns1" "$tulled" --socket "$sock" --config-dir "$work/etc" --group "$group" \
-    >>"$work/tulled.log" 2>&1 &
-service=$!
-pids+=("$service")
-for _ in $(seq 50); do ip -n "$ns1" link show "$ifa" >/dev/null 2>&1 && break; sleep 0.1; done
+check "SIGTERM: the sockets are gone" bash -c "! test -e $sock && ! test -e $wg_run/$ifa.sock"
+spawn "$ns1" "$work/tulled.log" "$tulled" --socket "$sock" --config-dir "$work/etc" --group "$group"
+service=$pid
+wait_for 5 ip -n "$ns1" link show "$ifa" >/dev/null 2>&1
 check "restart: the autostart tunnel is up again" n1 ping -c 2 -i 0.2 -W 2 10.8.0.2
 check "tullectl down" ctl down "$ifa"
 check "down: the interface is gone, the system tunnel still listed" \

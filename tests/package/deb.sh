@@ -24,10 +24,8 @@
 # Prints "ok N - ..." lines and "N passed, N failed"; exits 1 on failure, 77 when skipped.
 set -euo pipefail
 
-skip() {
-    echo "1..0 # SKIP $*"
-    exit 77
-}
+# shellcheck source=SCRIPTDIR/../tap.sh
+source "$(dirname "$0")/../tap.sh"
 [[ $EUID -eq 0 ]] || skip "needs root (debootstrap, chroot, network namespaces)"
 [[ -c /dev/net/tun ]] || skip "no /dev/net/tun"
 for tool in cpack debootstrap dpkg-deb lintian systemd-analyze desktop-file-validate appstreamcli \
@@ -44,8 +42,6 @@ begin=$(date +%s)
 
 mkdir -p "$cache/archives/partial"
 work=$(mktemp -d "$build/package-test.XXXXXX")
-# shellcheck source=tests/tap.sh
-source "$(dirname "$0")/../tap.sh"
 root=$work/root
 ns="tulle-$$-pkg"
 tulled_pid=""
