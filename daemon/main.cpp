@@ -27,6 +27,7 @@
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
+#include "daemon/config_file.hpp"
 #include "daemon/core/crypto.hpp"
 #include "daemon/core/environment.hpp"
 #include "daemon/device.hpp"
@@ -162,22 +163,20 @@ int run_standalone(const std::string& path) {
             path);
         return kExitUsage;
     }
-    std::ifstream in(path, std::ios::binary);
-    if (!in) {
-        log->error("{}: cannot read: {}", path, std::generic_category().message(errno));
+    auto file = tulle::daemon::read_config_file(path);
+    if (!file) {
+        log->error("cannot read {}", file.error());
         return kExitFailure;
     }
-    std::string text{std::istreambuf_iterator<char>(in), {}};
-    std::string why_no_hooks;
-    const bool hooks = tulle::daemon::hooks_allowed(path, why_no_hooks);
-    auto parsed = tulle::ipc::parse_config(text, path, hooks);
-    sodium_memzero(text.data(), text.size());
+    const auto hooks = tulle::daemon::hooks_allowed(*file);
+    auto parsed = tulle::ipc::parse_config(file->text, path, hooks.ok());
+    sodium_memzero(file->text.data(), file->text.size());
     if (!parsed.ok()) {
         for (const auto& error : parsed.error()) {
             log->error("{}", error.to_string());
         }
         if (!hooks) {
-            log->error("{}: hooks are refused because {}", path, why_no_hooks);
+            log->error("{}: hooks are refused because {}", path, hooks.error());
         }
         return kExitFailure;
     }

@@ -53,43 +53,6 @@ bool is_mutating(std::string_view method) {
            method == ipc::method::kPeerUpdate || method == ipc::method::kPeerRemove;
 }
 
-// Writes `text` to `path` as root's alone (0600), all or nothing: a temporary file, synced,
-// renamed over the old one.
-void write_private_file(const std::string& path, const std::string& text) {
-    const std::string temporary = path + ".tmp";
-    const int fd =
-        ::open(temporary.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
-    if (fd < 0) {
-        throw std::system_error(errno, std::generic_category(), "create " + temporary);
-    }
-    std::size_t done = 0;
-    while (done < text.size()) {
-        const ssize_t n = ::write(fd, text.data() + done, text.size() - done);
-        if (n < 0 && errno == EINTR) {
-            continue;
-        }
-        if (n <= 0) {
-            const int saved = errno;
-            ::close(fd);
-            ::unlink(temporary.c_str());
-            throw std::system_error(saved, std::generic_category(), "write " + temporary);
-        }
-        done += static_cast<std::size_t>(n);
-    }
-    if (::fchmod(fd, 0600) != 0 || ::fsync(fd) != 0) {
-        const int saved = errno;
-        ::close(fd);
-        ::unlink(temporary.c_str());
-        throw std::system_error(saved, std::generic_category(), "sync " + temporary);
-    }
-    ::close(fd);
-    if (::rename(temporary.c_str(), path.c_str()) != 0) {
-        const int saved = errno;
-        ::unlink(temporary.c_str());
-        throw std::system_error(saved, std::generic_category(), "rename to " + path);
-    }
-}
-
 }  // namespace
 
 Service::Service(boost::asio::io_context& io, Options options, LogHub& logs,
@@ -99,6 +62,7 @@ Service::Service(boost::asio::io_context& io, Options options, LogHub& logs,
       logs_(logs),
       log_(std::move(log)),
       deps_(std::move(deps)),
+      systems_(options_.config_directory),
       ticker_(io) {
     deps_.uapi_directory = options_.uapi_directory;
     deps_.crypto_workers = options_.crypto_workers;
@@ -222,7 +186,7 @@ Service::Outcome Service::daemon_status() {
 }
 
 Service::Outcome Service::tunnel_list() {
-    std::vector<std::string> names = system_names();
+    std::vector<std::string> names = systems_.names();
     for (const auto& [name, tunnel] : tunnels_) {
         names.push_back(name);
     }
@@ -245,11 +209,11 @@ Service::Outcome Service::tunnel_up(const ipc::Json& params) {
         return error(ErrorCode::already_exists, "tunnel '" + up.name + "' is up already");
     }
     if (!up.config) {
-        auto system = read_system(up.name);
-        if (auto* failed = std::get_if<ipc::Error>(&system)) {
-            return *failed;
+        auto system = systems_.read(up.name);
+        if (!system) {
+            return system.error();
         }
-        return bring_up(up.name, std::move(std::get<ipc::TunnelConfig>(system)));
+        return bring_up(up.name, std::move(system->config));
     }
     // A caller's file may not carry hooks: they would run as root.
     auto parsed = ipc::parse_config(*up.config, "params.config", /*allow_hooks=*/false);
@@ -338,11 +302,11 @@ Service::Outcome Service::tunnel_get(const ipc::Json& params) {
         detail.config = ipc::write_config(tunnel->current_config(false), false);
         return ipc::to_json(detail);
     }
-    auto system = read_system(ref.name);
-    if (auto* failed = std::get_if<ipc::Error>(&system)) {
-        return *failed;
+    auto system = systems_.read(ref.name);
+    if (!system) {
+        return system.error();
     }
-    const auto& config = std::get<ipc::TunnelConfig>(system);
+    const auto& config = system->config;
     for (const auto& peer : config.peers) {
         ipc::PeerStatus status;
         status.public_key = peer.public_key;
@@ -383,19 +347,9 @@ Service::Outcome Service::tunnel_save(const ipc::Json& params) {
         return error(ErrorCode::not_found,
                      "no tunnel '" + save.name + "' is up; give params.config to save a new one");
     }
-    if (::mkdir(options_.config_directory.c_str(), 0700) != 0 && errno != EEXIST) {
-        return error(ErrorCode::internal_error, "cannot create " + options_.config_directory +
-                                                    ": " + std::generic_category().message(errno));
+    if (auto saved = systems_.save(save.name, config, save.autostart); !saved) {
+        return saved.error();
     }
-    std::string text = save.autostart ? std::string(kAutostartMarker) + "\n" : std::string();
-    text += ipc::write_config(config, /*include_secrets=*/true);
-    try {
-        write_private_file(system_path(save.name), text);
-    } catch (const std::system_error& failure) {
-        sodium_memzero(text.data(), text.size());
-        return error(ErrorCode::internal_error, failure.what());
-    }
-    sodium_memzero(text.data(), text.size());
     log_->info("{}: saved as a system tunnel{}", save.name, save.autostart ? " (autostart)" : "");
     publish_tunnel(save.name, false);
     return ipc::to_json(status_of(save.name));
@@ -514,61 +468,6 @@ Tunnel* Service::find(const std::string& name) {
     return found == tunnels_.end() ? nullptr : found->second.get();
 }
 
-std::string Service::system_path(const std::string& name) const {
-    return options_.config_directory + "/" + name + ".conf";
-}
-
-std::vector<std::string> Service::system_names() const {
-    std::vector<std::string> names;
-    DIR* directory = ::opendir(options_.config_directory.c_str());
-    if (directory == nullptr) {
-        return names;
-    }
-    while (const dirent* entry = ::readdir(directory)) {  // NOLINT(concurrency-mt-unsafe)
-        std::string file = entry->d_name;
-        if (!file.ends_with(".conf")) {
-            continue;
-        }
-        file.resize(file.size() - 5);
-        if (value::check_tunnel_name(file).ok()) {
-            names.push_back(file);
-        }
-    }
-    ::closedir(directory);
-    std::sort(names.begin(), names.end());
-    return names;
-}
-
-std::variant<ipc::TunnelConfig, ipc::Error> Service::read_system(const std::string& name,
-                                                                 bool* autostart) const {
-    const std::string path = system_path(name);
-    struct stat info {};
-    if (::lstat(path.c_str(), &info) != 0) {
-        return error(ErrorCode::not_found, "no system tunnel '" + name + "' (" + path + ")");
-    }
-    if (!S_ISREG(info.st_mode) || info.st_uid != 0 || (info.st_mode & 077) != 0) {
-        return error(ErrorCode::permission_denied,
-                     path +
-                         ": a system tunnel must be a regular file owned by root with mode "
-                         "0600 (it holds a private key)");
-    }
-    std::ifstream in(path, std::ios::binary);
-    std::string text{std::istreambuf_iterator<char>(in), {}};
-    if (!in.good() && !in.eof()) {
-        return error(ErrorCode::internal_error, path + ": cannot read");
-    }
-    if (autostart != nullptr) {
-        *autostart = text.starts_with(kAutostartMarker);
-    }
-    std::string why_no_hooks;
-    auto parsed = ipc::parse_config(text, path, hooks_allowed(path, why_no_hooks));
-    sodium_memzero(text.data(), text.size());
-    if (!parsed.ok()) {
-        return error(ErrorCode::invalid_params, parse_errors(parsed.error()));
-    }
-    return std::move(parsed).value();
-}
-
 ipc::TunnelStatus Service::status_of(const std::string& name) const {
     ipc::TunnelStatus status;
     if (auto found = tunnels_.find(name); found != tunnels_.end()) {
@@ -576,29 +475,25 @@ ipc::TunnelStatus Service::status_of(const std::string& name) const {
     } else {
         status.name = name;
     }
-    struct stat info {};
-    status.system = ::lstat(system_path(name).c_str(), &info) == 0;
-    if (status.system) {
-        std::ifstream in(system_path(name), std::ios::binary);
-        std::string first;
-        std::getline(in, first);
-        status.autostart = first.starts_with(kAutostartMarker);
-    }
+    status.system = systems_.exists(name);
+    status.autostart = status.system && systems_.autostart(name);
     return status;
 }
 
 void Service::autostart() {
-    for (const auto& name : system_names()) {
-        bool wanted = false;
-        auto config = read_system(name, &wanted);
-        if (!wanted) {
+    for (const auto& name : systems_.names()) {
+        if (!systems_.autostart(name)) {
             continue;
         }
-        if (auto* failed = std::get_if<ipc::Error>(&config)) {
-            log_->error("autostart {}: {}", name, failed->message);
+        auto entry = systems_.read(name);
+        if (!entry) {
+            log_->error("autostart {}: {}", name, entry.error().message);
             continue;
         }
-        auto outcome = bring_up(name, std::move(std::get<ipc::TunnelConfig>(config)));
+        if (!entry->autostart) {  // changed since the first look
+            continue;
+        }
+        auto outcome = bring_up(name, std::move(entry->config));
         if (auto* failed = std::get_if<ipc::Error>(&outcome)) {
             log_->error("autostart {}: {}", name, failed->message);
         }

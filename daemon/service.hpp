@@ -14,14 +14,11 @@
 
 #include "daemon/control_server.hpp"
 #include "daemon/log_hub.hpp"
+#include "daemon/system_tunnels.hpp"
 #include "daemon/tunnel.hpp"
 #include "ipc/jsonrpc.hpp"
 
 namespace tulle::daemon {
-
-// A system tunnel's file starts with this line to be started with the service. It is a comment,
-// so wg-quick and every other reader of the format ignore it.
-inline constexpr std::string_view kAutostartMarker = "# tulle: autostart";
 
 class Service {
   public:
@@ -73,11 +70,6 @@ class Service {
     // Frees a stopped tunnel once the handlers already queued for it have run.
     void retire(std::unique_ptr<Tunnel> tunnel);
     Tunnel* find(const std::string& name);
-    [[nodiscard]] std::string system_path(const std::string& name) const;
-    // Reads and parses a system tunnel's file, which must be root's alone.
-    std::variant<ipc::TunnelConfig, ipc::Error> read_system(const std::string& name,
-                                                            bool* autostart = nullptr) const;
-    [[nodiscard]] std::vector<std::string> system_names() const;
     [[nodiscard]] ipc::TunnelStatus status_of(const std::string& name) const;
     void autostart();
     void tick();
@@ -89,6 +81,7 @@ class Service {
     LogHub& logs_;
     std::shared_ptr<spdlog::logger> log_;
     TunnelDeps deps_;
+    SystemTunnels systems_;
     std::unique_ptr<ControlServer> server_;
     std::map<std::string, std::unique_ptr<Tunnel>> tunnels_;
     boost::asio::steady_timer ticker_;

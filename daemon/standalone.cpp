@@ -6,11 +6,10 @@
 #include <system_error>
 
 #include "daemon/tunnel_config.hpp"
+#include "value/text.hpp"
 
 namespace tulle::daemon {
 namespace {
-
-constexpr std::size_t kMaxInterfaceName = 15;
 
 std::string substitute_interface(std::string command, const std::string& name) {
     for (std::size_t at = command.find("%i"); at != std::string::npos;
@@ -28,35 +27,7 @@ std::string interface_name_for(const std::string& config_path) {
     if (name.ends_with(suffix)) {
         name.resize(name.size() - suffix.size());
     }
-    if (name.empty() || name.size() > kMaxInterfaceName) {
-        return {};
-    }
-    for (const char c : name) {
-        const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-                        (c >= '0' && c <= '9') || c == '_' || c == '=' || c == '+' || c == '.' ||
-                        c == '-';
-        if (!ok) {
-            return {};
-        }
-    }
-    return name;
-}
-
-bool hooks_allowed(const std::string& config_path, std::string& why_not) {
-    struct stat info {};
-    if (::stat(config_path.c_str(), &info) != 0) {
-        why_not = "cannot stat the file";
-        return false;
-    }
-    if (info.st_uid != 0) {
-        why_not = "the file is not owned by root";
-        return false;
-    }
-    if ((info.st_mode & (S_IWGRP | S_IWOTH)) != 0) {
-        why_not = "others may write the file";
-        return false;
-    }
-    return true;
+    return value::check_tunnel_name(name).ok() ? name : std::string();
 }
 
 StandaloneTunnel::StandaloneTunnel(ipc::TunnelConfig config, platform::NetConfig& net,

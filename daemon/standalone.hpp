@@ -19,10 +19,6 @@ namespace tulle::daemon {
 // Empty when that is not a valid interface name.
 [[nodiscard]] std::string interface_name_for(const std::string& config_path);
 
-// Hooks (PreUp, PostUp, ...) run shell commands as root: they are only taken from a file owned
-// by root that nobody else may write.
-[[nodiscard]] bool hooks_allowed(const std::string& config_path, std::string& why_not);
-
 // Removes the rules of tunnels whose process died without taking them down (the interface and
 // its routes went with the process, the rules stayed): a tulle rule whose table holds no route,
 // and one tulle suppress rule of its family for each. Returns how many pairs went.

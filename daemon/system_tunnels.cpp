@@ -1,0 +1,163 @@
+#include "daemon/system_tunnels.hpp"
+
+#include <algorithm>
+#include <cerrno>
+#include <dirent.h>
+#include <fcntl.h>
+#include <fstream>
+#include <sys/stat.h>
+#include <system_error>
+#include <unistd.h>
+
+#include <sodium.h>
+
+#include "daemon/config_file.hpp"
+#include "value/text.hpp"
+#include "value/unique_fd.hpp"
+
+namespace tulle::daemon {
+namespace {
+
+using ipc::ErrorCode;
+
+value::Unexpected<ipc::Error> error(ErrorCode code, std::string message) {
+    return value::Unexpected<ipc::Error>{ipc::Error{code, std::move(message)}};
+}
+
+std::string parse_errors(const std::vector<ipc::ParseError>& errors) {
+    std::string text;
+    for (const auto& e : errors) {
+        text += (text.empty() ? "" : "; ") + e.to_string();
+    }
+    return text;
+}
+
+// Writes all of `text` to `fd`; the errno of the failure, or 0.
+int write_all(int fd, const std::string& text) {
+    std::size_t done = 0;
+    while (done < text.size()) {
+        const ssize_t n = ::write(fd, text.data() + done, text.size() - done);
+        if (n < 0 && errno == EINTR) {
+            continue;
+        }
+        if (n <= 0) {
+            return n < 0 ? errno : EIO;
+        }
+        done += static_cast<std::size_t>(n);
+    }
+    return 0;
+}
+
+std::string reason(int error) {
+    return std::generic_category().message(error);
+}
+
+// Writes `text` to `path` as root's alone (0600), all or nothing.
+value::Result<void> write_private_file(const std::string& path, const std::string& text) {
+    const std::string temporary = path + ".tmp";
+    value::UniqueFd fd(
+        ::open(temporary.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600));
+    if (!fd.valid()) {
+        return value::fail("create " + temporary + ": " + reason(errno));
+    }
+    std::string failed;
+    if (const int e = write_all(fd.get(), text); e != 0) {
+        failed = "write " + temporary + ": " + reason(e);
+    } else if (::fchmod(fd.get(), 0600) != 0 || ::fsync(fd.get()) != 0) {
+        failed = "sync " + temporary + ": " + reason(errno);
+    }
+    fd.reset();
+    if (failed.empty() && ::rename(temporary.c_str(), path.c_str()) != 0) {
+        failed = "rename to " + path + ": " + reason(errno);
+    }
+    if (!failed.empty()) {
+        ::unlink(temporary.c_str());
+        return value::fail(failed);
+    }
+    return {};
+}
+
+}  // namespace
+
+std::string SystemTunnels::path(const std::string& name) const {
+    return directory_ + "/" + name + ".conf";
+}
+
+std::vector<std::string> SystemTunnels::names() const {
+    std::vector<std::string> names;
+    DIR* directory = ::opendir(directory_.c_str());
+    if (directory == nullptr) {
+        return names;
+    }
+    while (const dirent* entry = ::readdir(directory)) {  // NOLINT(concurrency-mt-unsafe)
+        std::string file = entry->d_name;
+        if (!file.ends_with(".conf")) {
+            continue;
+        }
+        file.resize(file.size() - 5);
+        if (value::check_tunnel_name(file).ok()) {
+            names.push_back(file);
+        }
+    }
+    ::closedir(directory);
+    std::sort(names.begin(), names.end());
+    return names;
+}
+
+bool SystemTunnels::exists(const std::string& name) const {
+    struct stat info {};
+    return ::lstat(path(name).c_str(), &info) == 0;
+}
+
+bool SystemTunnels::autostart(const std::string& name) const {
+    std::ifstream in(path(name), std::ios::binary);
+    std::string first(kAutostartMarker.size(), '\0');
+    in.read(first.data(), static_cast<std::streamsize>(first.size()));
+    return in.good() && first == kAutostartMarker;
+}
+
+value::Result<SystemTunnels::Entry, ipc::Error> SystemTunnels::read(const std::string& name) const {
+    const std::string file_path = path(name);
+    if (!exists(name)) {
+        return error(ErrorCode::not_found, "no system tunnel '" + name + "' (" + file_path + ")");
+    }
+    auto file = read_config_file(file_path);
+    if (!file) {
+        return error(ErrorCode::permission_denied, file.error());
+    }
+    if (!file->owned_by_root || !file->private_to_owner) {
+        sodium_memzero(file->text.data(), file->text.size());
+        return error(ErrorCode::permission_denied,
+                     file_path +
+                         ": a system tunnel must be a regular file owned by root with mode "
+                         "0600 (it holds a private key)");
+    }
+    Entry entry;
+    entry.autostart = file->text.starts_with(kAutostartMarker);
+    auto parsed = ipc::parse_config(file->text, file_path, hooks_allowed(*file).ok());
+    sodium_memzero(file->text.data(), file->text.size());
+    if (!parsed.ok()) {
+        return error(ErrorCode::invalid_params, parse_errors(parsed.error()));
+    }
+    entry.config = std::move(parsed).value();
+    return entry;
+}
+
+value::Result<void, ipc::Error> SystemTunnels::save(const std::string& name,
+                                                    const ipc::TunnelConfig& config,
+                                                    bool autostart) const {
+    if (::mkdir(directory_.c_str(), 0700) != 0 && errno != EEXIST) {
+        return error(ErrorCode::internal_error,
+                     "cannot create " + directory_ + ": " + std::generic_category().message(errno));
+    }
+    std::string text = autostart ? std::string(kAutostartMarker) + "\n" : std::string();
+    text += ipc::write_config(config, /*include_secrets=*/true);
+    auto written = write_private_file(path(name), text);
+    sodium_memzero(text.data(), text.size());
+    if (!written) {
+        return error(ErrorCode::internal_error, written.error());
+    }
+    return {};
+}
+
+}  // namespace tulle::daemon
