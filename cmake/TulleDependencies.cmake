@@ -10,8 +10,22 @@ macro(tulle_require name debian_package)
     endif()
 endmacro()
 
-tulle_require(Sodium libsodium-dev)
-tulle_require(B2 libb2-dev)
+# A C library with a pkg-config file, as the target NAME::NAME.
+macro(tulle_require_pkg name module debian_package)
+    find_package(PkgConfig QUIET)
+    if(PKG_CONFIG_FOUND)
+        pkg_check_modules(${name} QUIET IMPORTED_TARGET GLOBAL ${module})
+    endif()
+    if(NOT ${name}_FOUND)
+        message(FATAL_ERROR
+            "${name} was not found. Install the Debian packages 'pkgconf ${debian_package}' "
+            "(apt-get install pkgconf ${debian_package}), or run scripts/setup.")
+    endif()
+    add_library(${name}::${name} ALIAS PkgConfig::${name})
+endmacro()
+
+tulle_require_pkg(Sodium libsodium libsodium-dev)
+tulle_require_pkg(B2 libb2 libb2-dev)
 tulle_require(Boost libboost-dev 1.74 CONFIG)
 tulle_require(spdlog libspdlog-dev CONFIG)
 tulle_require(nlohmann_json nlohmann-json3-dev 3.10 CONFIG)

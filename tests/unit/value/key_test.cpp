@@ -11,27 +11,13 @@
 
 #include <gtest/gtest.h>
 
+#include "tests/unit/value/cases.hpp"
+
 namespace tulle::value {
 namespace {
 
-// The message of a result that should have failed, or a test failure.
-template <typename T>
-std::string error_of(const Result<T>& result, std::string_view input) {
-    if (result) {
-        ADD_FAILURE() << "accepted although invalid: " << input;
-        return {};
-    }
-    return result.error();
-}
-
-struct BadText {
-    std::string input;
-    std::string message_contains;
-};
-
-void PrintTo(const BadText& bad, std::ostream* os) {
-    *os << bad.input;
-}
+using cases::BadText;
+using cases::error_of;
 
 // --- Key, SecretKey ---
 

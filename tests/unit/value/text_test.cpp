@@ -11,18 +11,12 @@
 
 #include <gtest/gtest.h>
 
+#include "tests/unit/value/cases.hpp"
+
 namespace tulle::value {
 namespace {
 
-// The message of a result that should have failed, or a test failure.
-template <typename T>
-std::string error_of(const Result<T>& result, std::string_view input) {
-    if (result) {
-        ADD_FAILURE() << "accepted although invalid: " << input;
-        return {};
-    }
-    return result.error();
-}
+using cases::error_of;
 
 TEST(Quote, EscapesControlCharacters) {
     EXPECT_EQ(quote("plain"), "'plain'");
