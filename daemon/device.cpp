@@ -15,26 +15,6 @@ constexpr std::size_t kBatch = 64;
 constexpr int kBatchesPerWake = 16;
 constexpr std::size_t kMaxDatagram = 65535;
 
-platform::SocketAddress to_socket(const core::Endpoint& e) {
-    return platform::SocketAddress{e.address, e.port, e.v6};
-}
-
-core::Endpoint to_core(const platform::SocketAddress& a) {
-    core::Endpoint e;
-    e.address = a.address;
-    e.port = a.port;
-    e.v6 = a.v6;
-    return e;
-}
-
-value::IpPrefix to_ipc(const core::IpPrefix& prefix) {
-    const value::IpAddress address = prefix.v6
-                                         ? value::IpAddress::v6(prefix.addr)
-                                         : value::IpAddress::v4({prefix.addr[0], prefix.addr[1],
-                                                                 prefix.addr[2], prefix.addr[3]});
-    return value::IpPrefix::make(address, prefix.cidr).value();
-}
-
 }  // namespace
 
 Device::Device(asio::io_context& io, std::unique_ptr<platform::Tun> tun,
@@ -162,8 +142,7 @@ void Device::on_udp_readable() {
         }
         const auto now = core::Clock::now();
         for (std::size_t i = 0; i < received; ++i) {
-            engine_.receive_datagram(to_core(in_senders_[i]), in_spans_[i].first(in_sizes_[i]), now,
-                                     *this);
+            engine_.receive_datagram(in_senders_[i], in_spans_[i].first(in_sizes_[i]), now, *this);
         }
         flush_sends();
         if (received < kBatch) {
@@ -174,7 +153,7 @@ void Device::on_udp_readable() {
     wait_udp();
 }
 
-std::vector<std::uint8_t>& Device::queue_datagram(const core::Endpoint& to,
+std::vector<std::uint8_t>& Device::queue_datagram(const value::SocketAddress& to,
                                                   std::span<const std::uint8_t> datagram) {
     if (out_.size() == kBatch) {
         flush_sends();
@@ -184,16 +163,16 @@ std::vector<std::uint8_t>& Device::queue_datagram(const core::Endpoint& to,
     }
     auto& buffer = out_buffers_[out_.size()];
     buffer.assign(datagram.begin(), datagram.end());
-    out_.push_back(platform::OutgoingDatagram{to_socket(to), buffer});
+    out_.push_back(platform::OutgoingDatagram{to, buffer});
     return buffer;
 }
 
-void Device::send_datagram(const core::Endpoint& to, std::span<const std::uint8_t> datagram) {
+void Device::send_datagram(const value::SocketAddress& to, std::span<const std::uint8_t> datagram) {
     queue_datagram(to, datagram);
     seal_with_.emplace_back();
 }
 
-void Device::send_unsealed(const core::Endpoint& to,
+void Device::send_unsealed(const value::SocketAddress& to,
                            const std::shared_ptr<const core::Keypair>& keypair,
                            std::span<const std::uint8_t> datagram) {
     queue_datagram(to, datagram);
@@ -300,9 +279,7 @@ int Device::apply(const UapiSet& set) {
             engine_.clear_allowed_ips(*peer);
         }
         for (const auto& prefix : change.allowed_ips) {
-            const auto canonical = prefix.canonical();
-            engine_.add_allowed_ip(*peer, canonical.address().bytes(),
-                                   static_cast<std::uint8_t>(canonical.length()));
+            engine_.add_allowed_ip(*peer, prefix);
         }
         if (change.persistent_keepalive) {
             engine_.set_persistent_keepalive(
@@ -316,7 +293,7 @@ int Device::apply(const UapiSet& set) {
 
 void Device::forget_endpoint(const core::PublicKey& peer) {
     if (core::Peer* found = engine_.find_peer(peer)) {
-        engine_.set_endpoint(*found, core::Endpoint{});
+        engine_.set_endpoint(*found, value::SocketAddress{});
     }
 }
 
@@ -336,9 +313,7 @@ UapiDevice Device::snapshot() const {
         info.last_handshake = peer.stats().last_handshake;
         info.rx_bytes = peer.stats().rx_bytes;
         info.tx_bytes = peer.stats().tx_bytes;
-        for (const auto& prefix : engine_.allowed_ips(peer)) {
-            info.allowed_ips.push_back(to_ipc(prefix));
-        }
+        info.allowed_ips = engine_.allowed_ips(peer);
         device.peers.push_back(std::move(info));
     });
     return device;

@@ -57,13 +57,14 @@ class Device final : public core::PacketSink {
     std::function<void()> on_closed;
 
   private:
-    void send_datagram(const core::Endpoint& to, std::span<const std::uint8_t> datagram) override;
+    void send_datagram(const value::SocketAddress& to,
+                       std::span<const std::uint8_t> datagram) override;
     void deliver_packet(const core::Peer& peer, std::span<const std::uint8_t> packet) override;
     [[nodiscard]] bool defers_sealing() const override { return true; }
-    void send_unsealed(const core::Endpoint& to,
+    void send_unsealed(const value::SocketAddress& to,
                        const std::shared_ptr<const core::Keypair>& keypair,
                        std::span<const std::uint8_t> datagram) override;
-    std::vector<std::uint8_t>& queue_datagram(const core::Endpoint& to,
+    std::vector<std::uint8_t>& queue_datagram(const value::SocketAddress& to,
                                               std::span<const std::uint8_t> datagram);
 
     void open_socket(std::uint16_t port);
@@ -91,7 +92,7 @@ class Device final : public core::PacketSink {
     std::vector<std::vector<std::uint8_t>> in_buffers_;
     std::vector<std::span<std::uint8_t>> in_spans_;
     std::vector<std::size_t> in_sizes_;
-    std::vector<platform::SocketAddress> in_senders_;
+    std::vector<value::SocketAddress> in_senders_;
     std::vector<core::IncomingDatagram> in_batch_;
     // Datagrams produced while handling a batch, sealed (in parallel) and sent together at its
     // end; seal_with_[i] is the keypair for out_[i], or null when it is sealed already.

@@ -143,7 +143,7 @@ bool StandaloneTunnel::bring_up(Device& device) {
         }
         if (!plan.default_routes.empty()) {
             if (std::any_of(plan.default_routes.begin(), plan.default_routes.end(),
-                            [](const platform::IpPrefix& p) { return !p.v6; })) {
+                            [](const value::IpPrefix& p) { return p.address().is_v4(); })) {
                 net_.mark_aware_reverse_path();
             }
             for (const auto& route : plan.default_routes) {

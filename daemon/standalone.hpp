@@ -58,8 +58,8 @@ class StandaloneTunnel {
     platform::NetConfig& net_;
     std::shared_ptr<spdlog::logger> log_;
     std::string interface_;
-    std::vector<platform::IpPrefix> added_addresses_;
-    std::vector<std::pair<platform::IpPrefix, std::uint32_t>> added_routes_;  // and the table
+    std::vector<value::IpPrefix> added_addresses_;
+    std::vector<std::pair<value::IpPrefix, std::uint32_t>> added_routes_;  // and the table
     std::vector<platform::RoutingRule> added_rules_;
     bool up_ = false;
 };

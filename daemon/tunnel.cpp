@@ -111,7 +111,7 @@ std::string Tunnel::change_peer(const ipc::PeerChange& change, bool create) {
             *change.preshared_key ? to_core(**change.preshared_key) : core::SymmetricKey{};
     }
     if (change.endpoint && *change.endpoint) {
-        auto endpoint = to_core(**change.endpoint, resolve_with_system);
+        auto endpoint = resolve_endpoint(**change.endpoint, resolve_with_system);
         if (!endpoint.ok()) {
             return "endpoint: " + endpoint.error();
         }
@@ -250,10 +250,7 @@ ipc::TunnelConfig Tunnel::current_config(bool with_secrets) const {
             !from_file->endpoint->is_address()) {
             peer.endpoint = from_file->endpoint;
         } else if (info.endpoint && info.endpoint->port != 0) {
-            auto parsed = value::Endpoint::parse(info.endpoint->to_string());
-            if (parsed.ok()) {
-                peer.endpoint = parsed.value();
-            }
+            peer.endpoint = info.endpoint->endpoint();
         }
         peer.allowed_ips = info.allowed_ips;
         peer.persistent_keepalive = info.persistent_keepalive;

@@ -9,24 +9,6 @@
 
 namespace tulle::daemon {
 
-core::Endpoint to_core(const value::IpAddress& address, std::uint16_t port) {
-    core::Endpoint e;
-    const auto bytes = address.bytes();
-    std::copy(bytes.begin(), bytes.end(), e.address.begin());
-    e.v6 = address.is_v6();
-    e.port = port;
-    return e;
-}
-
-platform::IpPrefix to_platform(const value::IpPrefix& prefix) {
-    platform::IpPrefix out;
-    const auto bytes = prefix.address().bytes();
-    std::copy(bytes.begin(), bytes.end(), out.addr.begin());
-    out.len = static_cast<std::uint8_t>(prefix.length());
-    out.v6 = prefix.address().is_v6();
-    return out;
-}
-
 core::SymmetricKey to_core(const value::SecretKey& key) {
     core::SymmetricKey out;
     std::copy(key.bytes().begin(), key.bytes().end(), out.bytes().begin());
@@ -41,14 +23,16 @@ value::SecretKey to_ipc(const core::SymmetricKey& key) {
     return out;
 }
 
-value::Result<core::Endpoint> to_core(const value::Endpoint& endpoint, const Resolver& resolve) {
+value::Result<value::SocketAddress> resolve_endpoint(const value::Endpoint& endpoint,
+                                                     const Resolver& resolve) {
     if (endpoint.is_address()) {
-        return to_core(endpoint.address(), endpoint.port());
+        return value::SocketAddress{endpoint.address(), endpoint.port()};
     }
     return resolve(endpoint.host(), endpoint.port());
 }
 
-value::Result<core::Endpoint> resolve_with_system(const std::string& host, std::uint16_t port) {
+value::Result<value::SocketAddress> resolve_with_system(const std::string& host,
+                                                        std::uint16_t port) {
     addrinfo hints{};
     hints.ai_family = AF_UNSPEC;
     hints.ai_socktype = SOCK_DGRAM;
@@ -58,21 +42,21 @@ value::Result<core::Endpoint> resolve_with_system(const std::string& host, std::
         return value::fail("cannot resolve '" + host + "': " + ::gai_strerror(rc));
     }
     const std::unique_ptr<addrinfo, decltype(&::freeaddrinfo)> owner(found, &::freeaddrinfo);
-    std::optional<core::Endpoint> v6;
+    std::optional<value::SocketAddress> v6;
     for (const addrinfo* a = found; a != nullptr; a = a->ai_next) {
         if (a->ai_family == AF_INET) {
             sockaddr_in sin{};
             std::memcpy(&sin, a->ai_addr, sizeof(sin));
             std::array<std::uint8_t, 4> ip{};
             std::memcpy(ip.data(), &sin.sin_addr, 4);
-            return core::Endpoint::ipv4(ip, port);
+            return value::SocketAddress{value::IpAddress::v4(ip), port};
         }
         if (a->ai_family == AF_INET6 && !v6) {
             sockaddr_in6 sin6{};
             std::memcpy(&sin6, a->ai_addr, sizeof(sin6));
             std::array<std::uint8_t, 16> ip{};
             std::memcpy(ip.data(), &sin6.sin6_addr, 16);
-            v6 = core::Endpoint::ipv6(ip, port);
+            v6 = value::SocketAddress{value::IpAddress::v6(ip), port};
         }
     }
     if (v6) {
@@ -98,7 +82,7 @@ value::Result<UapiSet> to_uapi_set(const ipc::TunnelConfig& config, const Resolv
             change.preshared_key = to_core(*peer.preshared_key);
         }
         if (peer.endpoint) {
-            auto endpoint = to_core(*peer.endpoint, resolve);
+            auto endpoint = resolve_endpoint(*peer.endpoint, resolve);
             if (!endpoint.ok()) {
                 const std::string who =
                     peer.name.empty() ? peer.public_key.to_base64() : "'" + peer.name + "'";
@@ -117,8 +101,9 @@ value::Result<UapiSet> to_uapi_set(const ipc::TunnelConfig& config, const Resolv
 std::vector<platform::RoutingRule> InterfacePlan::policy_rules() const {
     std::vector<platform::RoutingRule> rules;
     for (const bool v6 : {false, true}) {
-        const bool wanted = std::any_of(default_routes.begin(), default_routes.end(),
-                                        [v6](const platform::IpPrefix& p) { return p.v6 == v6; });
+        const bool wanted =
+            std::any_of(default_routes.begin(), default_routes.end(),
+                        [v6](const value::IpPrefix& p) { return p.address().is_v6() == v6; });
         if (!wanted) {
             continue;
         }
@@ -139,9 +124,7 @@ std::vector<platform::RoutingRule> InterfacePlan::policy_rules() const {
 InterfacePlan plan_interface(const ipc::TunnelConfig& config) {
     InterfacePlan plan;
     plan.mtu = config.iface.mtu.value_or(1420);
-    for (const auto& address : config.iface.addresses) {
-        plan.addresses.push_back(to_platform(address));
-    }
+    plan.addresses = config.iface.addresses;
     const ipc::RouteTable& table = config.iface.table;
     bool automatic = false;
     switch (table.kind) {
@@ -167,8 +150,8 @@ InterfacePlan plan_interface(const ipc::TunnelConfig& config) {
     }
     for (const auto& peer : config.peers) {
         for (const auto& allowed : peer.allowed_ips) {
-            const auto route = to_platform(allowed.canonical());
-            auto& into = automatic && route.len == 0 ? plan.default_routes : plan.routes;
+            const auto route = allowed.canonical();
+            auto& into = automatic && route.length() == 0 ? plan.default_routes : plan.routes;
             if (std::find(into.begin(), into.end(), route) == into.end()) {
                 into.push_back(route);
             }

@@ -7,30 +7,27 @@
 #include <string>
 #include <vector>
 
-#include "daemon/core/endpoint.hpp"
 #include "daemon/uapi.hpp"
 #include "ipc/wg_config.hpp"
-#include "platform/ip_prefix.hpp"
 #include "platform/net_config.hpp"
+#include "value/ip.hpp"
 #include "value/result.hpp"
 
 namespace tulle::daemon {
 
 // Turns an endpoint host name into an address, or says why it cannot.
 using Resolver =
-    std::function<value::Result<core::Endpoint>(const std::string& host, std::uint16_t port)>;
+    std::function<value::Result<value::SocketAddress>(const std::string& host, std::uint16_t port)>;
 
 // getaddrinfo(3): the system resolver, first IPv4 then IPv6 answer, as wg(8) prefers.
-[[nodiscard]] value::Result<core::Endpoint> resolve_with_system(const std::string& host,
-                                                                std::uint16_t port);
+[[nodiscard]] value::Result<value::SocketAddress> resolve_with_system(const std::string& host,
+                                                                      std::uint16_t port);
 
-[[nodiscard]] core::Endpoint to_core(const value::IpAddress& address, std::uint16_t port);
-[[nodiscard]] platform::IpPrefix to_platform(const value::IpPrefix& prefix);
 [[nodiscard]] core::SymmetricKey to_core(const value::SecretKey& key);
 [[nodiscard]] value::SecretKey to_ipc(const core::SymmetricKey& key);
-// An endpoint as the engine needs it: an address as is, a host name through `resolve`.
-[[nodiscard]] value::Result<core::Endpoint> to_core(const value::Endpoint& endpoint,
-                                                    const Resolver& resolve);
+// Where an endpoint is: an address as is, a host name through `resolve`.
+[[nodiscard]] value::Result<value::SocketAddress> resolve_endpoint(const value::Endpoint& endpoint,
+                                                                   const Resolver& resolve);
 
 // The UAPI set that configures a fresh device as the file says (replacing all peers). Fails
 // with a message naming the peer whose endpoint does not resolve.
@@ -42,13 +39,13 @@ inline constexpr std::uint32_t kDefaultPolicyTable = 51820;
 
 struct InterfacePlan {
     std::uint32_t mtu = 1420;
-    std::vector<platform::IpPrefix> addresses;
+    std::vector<value::IpPrefix> addresses;
     std::uint32_t table = platform::kMainRouteTable;  // where `routes` go
-    std::vector<platform::IpPrefix> routes;  // every allowed IP, canonical, without duplicates
+    std::vector<value::IpPrefix> routes;  // every allowed IP, canonical, without duplicates
     // Default routes (/0) with Table = auto go into their own table with policy rules, as
     // wg-quick does: the tunnel's UDP packets carry fwmark `policy_table` and keep the main
     // table; everything else takes the tunnel (the main table's more specific routes still win).
-    std::vector<platform::IpPrefix> default_routes;
+    std::vector<value::IpPrefix> default_routes;
     std::uint32_t policy_table = kDefaultPolicyTable;
     std::vector<std::string> skipped_routes;  // for people: routes not added, and why
 

@@ -85,18 +85,8 @@ std::optional<std::string> check_true(std::string_view value) {
     return quote_short(value) + " is not 'true', the only value it takes";
 }
 
-core::Endpoint to_core(const value::IpAddress& address, std::uint16_t port) {
-    const auto bytes = address.bytes();
-    if (address.is_v4()) {
-        return core::Endpoint::ipv4({bytes[0], bytes[1], bytes[2], bytes[3]}, port);
-    }
-    std::array<std::uint8_t, 16> v6{};
-    std::copy(bytes.begin(), bytes.end(), v6.begin());
-    return core::Endpoint::ipv6(v6, port);
-}
-
 // "192.0.2.1:51820" or "[2001:db8::1]:51820", as wg(8) writes them: numbers only.
-value::Result<core::Endpoint> parse_endpoint(std::string_view value) {
+value::Result<value::SocketAddress> parse_endpoint(std::string_view value) {
     if (value.find('%') != std::string_view::npos) {
         return value::fail("IPv6 zones ('%' and an interface) are not supported");
     }
@@ -107,7 +97,7 @@ value::Result<core::Endpoint> parse_endpoint(std::string_view value) {
     if (!endpoint->is_address()) {
         return value::fail("not a numeric address (wg resolves host names before it sends them)");
     }
-    return to_core(endpoint->address(), endpoint->port());
+    return value::SocketAddress{endpoint->address(), endpoint->port()};
 }
 
 // "10.0.0.0/24", "fd00::/64"; host bits are allowed. The length is required, as in wireguard-go.
@@ -265,15 +255,6 @@ void append_text(std::string& out, std::string_view name, std::string_view value
     out += '\n';
 }
 
-std::string endpoint_text(const core::Endpoint& endpoint) {
-    const std::string port = ":" + std::to_string(endpoint.port);
-    if (!endpoint.v6) {
-        const auto& a = endpoint.address;
-        return value::IpAddress::v4({a[0], a[1], a[2], a[3]}).to_string() + port;
-    }
-    return "[" + value::IpAddress::v6(endpoint.address).to_string() + "]" + port;
-}
-
 }  // namespace
 
 value::Result<UapiSet, UapiError> parse_set(std::string_view body) {
@@ -368,8 +349,9 @@ std::string format_get(const UapiDevice& device) {
             append_key(out, "preshared_key", std::array<std::uint8_t, core::kKeySize>{});
         }
         append_text(out, "protocol_version", "1");
-        if (peer.endpoint && !peer.endpoint->empty()) {
-            append_text(out, "endpoint", endpoint_text(*peer.endpoint));
+        if (peer.endpoint) {
+            // "192.0.2.1:51820" or "[2001:db8::1]:51820": the form wg(8) parses.
+            append_text(out, "endpoint", peer.endpoint->to_string());
         }
         std::int64_t nanoseconds = 0;
         if (peer.last_handshake) {

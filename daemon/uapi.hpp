@@ -23,7 +23,6 @@
 #include <vector>
 
 #include "daemon/core/crypto.hpp"
-#include "daemon/core/endpoint.hpp"
 #include "value/ip.hpp"
 #include "value/key.hpp"
 #include "value/result.hpp"
@@ -54,7 +53,7 @@ struct UapiPeer {
     // Set: the new preshared key. All zeros means "no preshared key", which is what a zero key is
     // in the handshake.
     std::optional<core::SymmetricKey> preshared_key;
-    std::optional<core::Endpoint> endpoint;             // numeric, port 1..65535
+    std::optional<value::SocketAddress> endpoint;       // numeric, port 1..65535
     std::optional<std::uint16_t> persistent_keepalive;  // seconds; 0 turns it off
     // Remove the peer's allowed IPs before adding allowed_ips. A replace_allowed_ips line after
     // allowed_ip lines drops those, so applying this flag first and then allowed_ips gives the
@@ -96,7 +95,7 @@ struct UapiSet {
 struct UapiPeerInfo {
     core::PublicKey public_key{};
     std::optional<core::SymmetricKey> preshared_key;  // written as zeros when there is none
-    std::optional<core::Endpoint> endpoint;           // not written when unset or empty()
+    std::optional<value::SocketAddress> endpoint;     // not written when unset
     std::uint16_t persistent_keepalive = 0;           // seconds; 0 = off
     std::optional<std::chrono::system_clock::time_point> last_handshake;  // unset: never (0, 0)
     std::uint64_t rx_bytes = 0;

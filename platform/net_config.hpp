@@ -3,7 +3,7 @@
 //
 // Errors: every operation throws std::system_error when the OS refuses or fails it. The code
 // is the OS error (errno on Linux; e.g. ENODEV for a missing interface, EEXIST for an address or
-// route that is already there, EINVAL for an invalid interface name or prefix) and the message
+// route that is already there, EINVAL for an invalid interface name) and the message
 // names the operation and the interface, e.g.
 // "add route 10.78.0.0/16 via nosuch0: No such device". Where the kernel explains itself
 // (netlink extended ACK) the explanation is included in parentheses.
@@ -14,7 +14,7 @@
 #include <string_view>
 #include <vector>
 
-#include "platform/ip_prefix.hpp"
+#include "value/ip.hpp"
 
 namespace tulle::platform {
 
@@ -28,7 +28,7 @@ inline constexpr std::uint8_t kTulleRouteProtocol = 0x74;
 
 // A route through one interface, as listed by NetConfig::list_routes().
 struct Route {
-    IpPrefix destination;  // host bits clear
+    value::IpPrefix destination;  // host bits clear
     std::uint32_t table = kMainRouteTable;
     std::uint8_t protocol = 0;  // origin tag; kTulleRouteProtocol for routes NetConfig added
     std::uint32_t metric = 0;   // route priority; lower wins
@@ -60,9 +60,9 @@ class NetConfig {
 
     // Adds `address` (e.g. 10.77.0.1/24) to the interface; the OS then routes address's subnet
     // through it as usual. EEXIST when the interface already has it.
-    virtual void add_address(std::string_view ifname, const IpPrefix& address) = 0;
+    virtual void add_address(std::string_view ifname, const value::IpPrefix& address) = 0;
     // Removes an address added with the same prefix length. EADDRNOTAVAIL when it is not there.
-    virtual void remove_address(std::string_view ifname, const IpPrefix& address) = 0;
+    virtual void remove_address(std::string_view ifname, const value::IpPrefix& address) = 0;
 
     virtual void set_mtu(std::string_view ifname, std::uint32_t mtu) = 0;
     virtual void set_up(std::string_view ifname, bool up) = 0;
@@ -70,11 +70,11 @@ class NetConfig {
     // Adds a route to `destination` straight through the interface (no gateway), tagged with
     // kTulleRouteProtocol. Host bits of destination are cleared first. EEXIST when the same
     // route is already there. On Linux an IPv4 route needs the interface up (else ENETDOWN).
-    virtual void add_route(std::string_view ifname, const IpPrefix& destination,
+    virtual void add_route(std::string_view ifname, const value::IpPrefix& destination,
                            std::uint32_t table = kMainRouteTable) = 0;
     // Removes the route to `destination` through the interface in `table`, whoever added it.
     // ESRCH when there is none.
-    virtual void remove_route(std::string_view ifname, const IpPrefix& destination,
+    virtual void remove_route(std::string_view ifname, const value::IpPrefix& destination,
                               std::uint32_t table = kMainRouteTable) = 0;
 
     // Adds a policy-routing rule tagged with kTulleRouteProtocol (the rule's `protocol` is
@@ -96,7 +96,7 @@ class NetConfig {
 
     // Every address on the interface, both families, including ones the OS made itself (e.g.
     // an IPv6 link-local address).
-    [[nodiscard]] virtual std::vector<IpPrefix> list_addresses(std::string_view ifname) = 0;
+    [[nodiscard]] virtual std::vector<value::IpPrefix> list_addresses(std::string_view ifname) = 0;
     // Every unicast route whose output interface is `ifname`, in any table, including ones the
     // OS made itself (e.g. the subnet route of an address). Routes with several next hops are
     // not listed.

@@ -8,18 +8,12 @@
 #include <memory>
 #include <span>
 
+#include "value/ip.hpp"
+
 namespace tulle::platform {
 
-// An IPv4 or IPv6 address with a port. IPv4-mapped IPv6 addresses are always given as IPv4.
-struct SocketAddress {
-    std::array<std::uint8_t, 16> address{};  // IPv4 in the first 4 bytes
-    std::uint16_t port = 0;
-    bool v6 = false;
-    friend bool operator==(const SocketAddress&, const SocketAddress&) = default;
-};
-
 struct OutgoingDatagram {
-    SocketAddress to;
+    value::SocketAddress to;
     std::span<const std::uint8_t> data;
 };
 
@@ -36,10 +30,10 @@ class UdpSocket {
     virtual void set_mark(std::uint32_t mark) = 0;
 
     // Receives up to buffers.size() datagrams without blocking. Returns how many arrived, with
-    // their sizes and senders; 0 when none wait.
+    // their sizes and senders (an IPv4-mapped IPv6 sender as IPv4); 0 when none wait.
     [[nodiscard]] virtual std::size_t receive(std::span<const std::span<std::uint8_t>> buffers,
                                               std::span<std::size_t> sizes,
-                                              std::span<SocketAddress> senders) = 0;
+                                              std::span<value::SocketAddress> senders) = 0;
     // Sends datagrams without blocking. Returns how many the kernel took; the rest would block
     // (or failed for reasons a datagram socket does not report back, such as no route).
     [[nodiscard]] virtual std::size_t send(std::span<const OutgoingDatagram> datagrams) = 0;

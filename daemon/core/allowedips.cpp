@@ -185,21 +185,19 @@ Key make_key(std::span<const std::uint8_t> addr, std::uint8_t cidr) {
     return make_key_unchecked(addr.data(), v6, cidr);
 }
 
-Key key_of(const IpPrefix& prefix) {
-    return make_key_unchecked(prefix.addr.data(), prefix.v6, prefix.cidr);
+Key key_of(const value::IpPrefix& prefix) {
+    return make_key_unchecked(prefix.address().bytes().data(), prefix.address().is_v6(),
+                              static_cast<unsigned>(prefix.length()));
 }
 
-IpPrefix prefix_of(const Key& key) {
-    IpPrefix prefix;
-    prefix.v6 = key.v6;
-    prefix.cidr = static_cast<std::uint8_t>(key.cidr);
-    if (key.v6) {
-        store_be(key.hi, prefix.addr.data(), 8);
-        store_be(key.lo, prefix.addr.data() + 8, 8);
-    } else {
-        store_be(key.hi >> 32U, prefix.addr.data(), 4);
-    }
-    return prefix;
+value::IpPrefix prefix_of(const Key& key) {
+    std::array<std::uint8_t, 16> bytes{};
+    store_be(key.hi, bytes.data(), 8);
+    store_be(key.lo, bytes.data() + 8, 8);
+    const value::IpAddress address =
+        key.v6 ? value::IpAddress::v6(bytes)
+               : value::IpAddress::v4({bytes[0], bytes[1], bytes[2], bytes[3]});
+    return value::IpPrefix::make(address, static_cast<int>(key.cidr)).value();
 }
 
 }  // namespace
@@ -246,7 +244,7 @@ void AllowedIpsTable::insert(std::span<const std::uint8_t> addr, std::uint8_t ci
 
     // Record the prefix under its new owner first; undone if the trie cannot take it.
     const auto entry = index_.try_emplace(value).first;
-    std::vector<IpPrefix>& owned = entry->second;
+    std::vector<value::IpPrefix>& owned = entry->second;
     bool recorded = false;
     try {
         owned.push_back(prefix_of(key));
@@ -286,7 +284,7 @@ std::size_t AllowedIpsTable::remove_by_value(const void* value) {
         return 0;
     }
     // From the back, so that the index stays exact should an allocation fail half-way.
-    std::vector<IpPrefix>& owned = it->second;
+    std::vector<value::IpPrefix>& owned = it->second;
     const std::size_t count = owned.size();
     while (!owned.empty()) {
         erase(key_of(owned.back()), value, false);
@@ -397,15 +395,13 @@ const void* AllowedIpsTable::lookup(std::span<const std::uint8_t> addr) const no
     return nullptr;
 }
 
-std::vector<IpPrefix> AllowedIpsTable::list(const void* value) const {
+std::vector<value::IpPrefix> AllowedIpsTable::list(const void* value) const {
     const auto it = index_.find(value);
     if (it == index_.end()) {
         return {};
     }
-    std::vector<IpPrefix> prefixes = it->second;
-    std::sort(prefixes.begin(), prefixes.end(), [](const IpPrefix& a, const IpPrefix& b) {
-        return std::tie(a.v6, a.addr, a.cidr) < std::tie(b.v6, b.addr, b.cidr);
-    });
+    std::vector<value::IpPrefix> prefixes = it->second;
+    std::sort(prefixes.begin(), prefixes.end());  // IPv4 first, then by address and length
     return prefixes;
 }
 
@@ -419,10 +415,10 @@ void AllowedIpsTable::clear() noexcept {
 std::size_t AllowedIpsTable::memory_bytes() const noexcept {
     // Per owner: its hash node (key, vector, next pointer) and its vector's storage.
     constexpr std::size_t kPerOwner =
-        sizeof(std::pair<const void* const, std::vector<IpPrefix>>) + sizeof(void*);
+        sizeof(std::pair<const void* const, std::vector<value::IpPrefix>>) + sizeof(void*);
     std::size_t bytes = sizeof(*this) + block_bytes_ + index_.bucket_count() * sizeof(void*);
     for (const auto& [owner, prefixes] : index_) {
-        bytes += kPerOwner + prefixes.capacity() * sizeof(IpPrefix);
+        bytes += kPerOwner + prefixes.capacity() * sizeof(value::IpPrefix);
     }
     return bytes;
 }
@@ -531,7 +527,7 @@ bool AllowedIpsTable::erase(const Key& key, const void* value, bool update_index
 
 void AllowedIpsTable::drop_from_index(const void* value, std::uint32_t slot) noexcept {
     const auto it = index_.find(value);
-    std::vector<IpPrefix>& owned = it->second;
+    std::vector<value::IpPrefix>& owned = it->second;
     if (slot + 1 != owned.size()) {
         // The last prefix moves into the freed slot; its trie entry learns the new slot.
         owned[slot] = owned.back();

@@ -47,22 +47,9 @@
 #include <unordered_map>
 #include <vector>
 
+#include "value/ip.hpp"
+
 namespace tulle::core {
-
-// An address prefix. An IPv4 prefix uses addr[0..3] and leaves addr[4..15] zero; the bits after
-// the first `cidr` are zero in every prefix that AllowedIps hands out.
-struct IpPrefix {
-    std::array<std::uint8_t, 16> addr{};
-    std::uint8_t cidr = 0;
-    bool v6 = false;
-
-    // The 4 or 16 address bytes, in the form insert() and remove() take.
-    [[nodiscard]] std::span<const std::uint8_t> address() const {
-        return {addr.data(), v6 ? std::size_t{16} : std::size_t{4}};
-    }
-
-    auto operator<=>(const IpPrefix&) const = default;
-};
 
 namespace allowedips_detail {
 
@@ -123,7 +110,7 @@ class AllowedIpsTable {
     [[nodiscard]] const void* lookup(std::span<const std::uint8_t> addr) const noexcept;
 
     // Every prefix of `value`, IPv4 before IPv6, each family in order of address then length.
-    [[nodiscard]] std::vector<IpPrefix> list(const void* value) const;
+    [[nodiscard]] std::vector<value::IpPrefix> list(const void* value) const;
 
     [[nodiscard]] std::size_t size() const noexcept { return size_; }
     void clear() noexcept;
@@ -152,7 +139,7 @@ class AllowedIpsTable {
     void free_subtree(Node& node) noexcept;
 
     std::array<Node, 2> roots_{};  // IPv4, IPv6
-    std::unordered_map<const void*, std::vector<IpPrefix>> index_;
+    std::unordered_map<const void*, std::vector<value::IpPrefix>> index_;
     std::size_t size_ = 0;
     std::size_t block_bytes_ = 0;
     bool native_popcount_ = false;  // lookups may use the POPCNT instruction
@@ -177,7 +164,9 @@ class AllowedIps {
         // Every stored value came in as a Peer*, so casting the constness back is sound.
         return const_cast<Peer*>(static_cast<const Peer*>(table_.lookup(addr)));
     }
-    [[nodiscard]] std::vector<IpPrefix> list(const Peer* peer) const { return table_.list(peer); }
+    [[nodiscard]] std::vector<value::IpPrefix> list(const Peer* peer) const {
+        return table_.list(peer);
+    }
 
     [[nodiscard]] std::size_t size() const noexcept { return table_.size(); }
     void clear() noexcept { table_.clear(); }

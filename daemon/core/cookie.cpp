@@ -25,6 +25,15 @@ bool has_macs(std::size_t message_size, std::size_t mac1_offset) {
 
 }  // namespace
 
+std::span<const std::uint8_t> cookie_source(const value::SocketAddress& from,
+                                            std::array<std::uint8_t, 18>& buffer) {
+    const auto bytes = from.address.bytes();
+    std::copy(bytes.begin(), bytes.end(), buffer.begin());
+    buffer[bytes.size()] = static_cast<std::uint8_t>(from.port >> 8U);
+    buffer[bytes.size() + 1] = static_cast<std::uint8_t>(from.port & 0xffU);
+    return {buffer.data(), bytes.size() + 2};
+}
+
 Hash mac1_key(const PublicKey& public_key) {
     return labelled_hash(kMac1Label, public_key);
 }

@@ -21,6 +21,7 @@
 #include "daemon/core/constants.hpp"
 #include "daemon/core/crypto.hpp"
 #include "daemon/core/messages.hpp"
+#include "value/ip.hpp"
 
 namespace tulle::core {
 
@@ -43,6 +44,11 @@ using Mac = std::array<std::uint8_t, kMacLen>;
 [[nodiscard]] Hash cookie_key(const PublicKey& public_key);
 // Keyed BLAKE2s with 16 bytes of output; key is 16 or 32 bytes.
 [[nodiscard]] Mac mac(std::span<const std::uint8_t> key, std::span<const std::uint8_t> in);
+
+// What a cookie is bound to: the sender's address bytes (4 or 16) and then its port in network
+// order, written into `buffer`.
+[[nodiscard]] std::span<const std::uint8_t> cookie_source(const value::SocketAddress& from,
+                                                          std::array<std::uint8_t, 18>& buffer);
 
 enum class MacState {
     invalid,              // mac1 is wrong: drop the message

@@ -191,7 +191,7 @@ void Engine::set_preshared_key(Peer& peer, const SymmetricKey& preshared_key) {
     peer.secrets_.preshared_key = preshared_key;
 }
 
-void Engine::set_endpoint(Peer& peer, const Endpoint& endpoint) {
+void Engine::set_endpoint(Peer& peer, const value::SocketAddress& endpoint) {
     peer.endpoint_ = endpoint;
 }
 
@@ -204,26 +204,21 @@ void Engine::set_persistent_keepalive(Peer& peer, std::chrono::seconds interval,
     }
 }
 
-bool Engine::add_allowed_ip(Peer& peer, std::span<const std::uint8_t> addr, std::uint8_t cidr) {
-    if ((addr.size() != 4 && addr.size() != 16) || cidr > addr.size() * 8) {
-        return false;
-    }
-    allowed_ips_.insert(addr, cidr, &peer);
-    return true;
+void Engine::add_allowed_ip(Peer& peer, const value::IpPrefix& prefix) {
+    allowed_ips_.insert(prefix.address().bytes(), static_cast<std::uint8_t>(prefix.length()),
+                        &peer);
 }
 
-bool Engine::remove_allowed_ip(Peer& peer, std::span<const std::uint8_t> addr, std::uint8_t cidr) {
-    if ((addr.size() != 4 && addr.size() != 16) || cidr > addr.size() * 8) {
-        return false;
-    }
-    return allowed_ips_.remove(addr, cidr, &peer);
+bool Engine::remove_allowed_ip(Peer& peer, const value::IpPrefix& prefix) {
+    return allowed_ips_.remove(prefix.address().bytes(), static_cast<std::uint8_t>(prefix.length()),
+                               &peer);
 }
 
 void Engine::clear_allowed_ips(Peer& peer) {
     allowed_ips_.remove_by_peer(&peer);
 }
 
-std::vector<IpPrefix> Engine::allowed_ips(const Peer& peer) const {
+std::vector<value::IpPrefix> Engine::allowed_ips(const Peer& peer) const {
     return allowed_ips_.list(&peer);
 }
 
@@ -443,8 +438,8 @@ void seal_transport(std::span<std::uint8_t> datagram, const Keypair& keypair) {
                       body.first(body.size() - kAeadTagLen), {});
 }
 
-void Engine::receive_datagram(const Endpoint& from, std::span<std::uint8_t> datagram, TimePoint now,
-                              PacketSink& sink) {
+void Engine::receive_datagram(const value::SocketAddress& from, std::span<std::uint8_t> datagram,
+                              TimePoint now, PacketSink& sink) {
     const IncomingDatagram one{from, datagram};
     receive_batch({&one, 1}, now, sink, serial_);
 }
@@ -494,7 +489,7 @@ void Engine::open_and_finish(std::span<const IncomingDatagram> batch, TimePoint 
     open_jobs_.clear();
 }
 
-void Engine::receive_handshake(MessageType type, const Endpoint& from,
+void Engine::receive_handshake(MessageType type, const value::SocketAddress& from,
                                std::span<const std::uint8_t> datagram, TimePoint now,
                                PacketSink& sink) {
     switch (type) {
@@ -532,13 +527,13 @@ bool Engine::under_load(TimePoint now) const {
     return last_under_load_ && now - *last_under_load_ < impl::kUnderLoadAfterTime;
 }
 
-bool Engine::admit_handshake(const Endpoint& from, std::span<const std::uint8_t> datagram,
-                             std::size_t mac1_offset, std::uint32_t sender_index, TimePoint now,
-                             PacketSink& sink) {
+bool Engine::admit_handshake(const value::SocketAddress& from,
+                             std::span<const std::uint8_t> datagram, std::size_t mac1_offset,
+                             std::uint32_t sender_index, TimePoint now, PacketSink& sink) {
     note_handshake(now);
     const bool load = under_load(now);
     std::array<std::uint8_t, 18> source_buffer{};
-    const auto source = from.source_bytes(source_buffer);
+    const auto source = cookie_source(from, source_buffer);
     const MacState state = cookie_checker_.validate(datagram, mac1_offset, source, now, load);
     if (state == MacState::invalid) {
         ++counters_.invalid_mac;
@@ -557,15 +552,16 @@ bool Engine::admit_handshake(const Endpoint& from, std::span<const std::uint8_t>
         ++counters_.cookie_replies_sent;
         return false;
     }
-    if (!ratelimiter_.allow(from.ip(), now)) {
+    if (!ratelimiter_.allow(from.address.bytes(), now)) {
         ++counters_.ratelimited;
         return false;
     }
     return true;
 }
 
-void Engine::receive_initiation(const Endpoint& from, std::span<const std::uint8_t> datagram,
-                                TimePoint now, PacketSink& sink) {
+void Engine::receive_initiation(const value::SocketAddress& from,
+                                std::span<const std::uint8_t> datagram, TimePoint now,
+                                PacketSink& sink) {
     const auto message = load_message<MessageInitiation>(datagram);
     if (!admit_handshake(from, datagram, kInitiationMac1Offset, message.sender.get(), now, sink)) {
         return;
@@ -611,8 +607,9 @@ void Engine::receive_initiation(const Endpoint& from, std::span<const std::uint8
     peer->timers_.any_authenticated_packet_traversal(now);
 }
 
-void Engine::receive_response(const Endpoint& from, std::span<const std::uint8_t> datagram,
-                              TimePoint now, PacketSink& sink) {
+void Engine::receive_response(const value::SocketAddress& from,
+                              std::span<const std::uint8_t> datagram, TimePoint now,
+                              PacketSink& sink) {
     const auto message = load_message<MessageResponse>(datagram);
     if (!admit_handshake(from, datagram, kResponseMac1Offset, message.sender.get(), now, sink)) {
         return;
@@ -681,8 +678,8 @@ bool Engine::open_transport(std::span<std::uint8_t> datagram, const OpenJob& job
     return crypto::aead_open(plaintext, job.keypair->receiving, job.counter, sealed, {});
 }
 
-void Engine::finish_transport(const Endpoint& from, std::span<std::uint8_t> datagram, OpenJob& job,
-                              TimePoint now, PacketSink& sink) {
+void Engine::finish_transport(const value::SocketAddress& from, std::span<std::uint8_t> datagram,
+                              OpenJob& job, TimePoint now, PacketSink& sink) {
     Keypair& keypair = *job.keypair;
     if (!job.opened) {
         ++counters_.decrypt_failed;

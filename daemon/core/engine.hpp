@@ -55,7 +55,8 @@ class PacketSink {
     virtual ~PacketSink() = default;
 
     // A datagram for the UDP socket. The bytes are valid only during the call.
-    virtual void send_datagram(const Endpoint& to, std::span<const std::uint8_t> datagram) = 0;
+    virtual void send_datagram(const value::SocketAddress& to,
+                               std::span<const std::uint8_t> datagram) = 0;
     // A decrypted IP packet for the TUN device, from `peer`. Valid only during the call.
     virtual void deliver_packet(const Peer& peer, std::span<const std::uint8_t> packet) = 0;
 
@@ -64,7 +65,8 @@ class PacketSink {
     [[nodiscard]] virtual bool defers_sealing() const { return false; }
     // `datagram` holds the header and the padded plaintext followed by room for the tag. Before
     // it goes to `to`, seal_transport(datagram, *keypair) must run on it. Valid during the call.
-    virtual void send_unsealed(const Endpoint& to, const std::shared_ptr<const Keypair>& keypair,
+    virtual void send_unsealed(const value::SocketAddress& to,
+                               const std::shared_ptr<const Keypair>& keypair,
                                std::span<const std::uint8_t> datagram) {
         (void)to;
         (void)keypair;
@@ -78,7 +80,7 @@ void seal_transport(std::span<std::uint8_t> datagram, const Keypair& keypair);
 
 // A datagram of a batch, as it came from the socket; it is decrypted in place.
 struct IncomingDatagram {
-    Endpoint from;
+    value::SocketAddress from;
     std::span<std::uint8_t> bytes;
 };
 
@@ -140,16 +142,18 @@ class Engine {
 
     // A changed preshared key applies from the next handshake; sessions are kept.
     void set_preshared_key(Peer& peer, const SymmetricKey& preshared_key);
-    void set_endpoint(Peer& peer, const Endpoint& endpoint);
+    void set_endpoint(Peer& peer, const value::SocketAddress& endpoint);
     // Turning the keepalive on sends one at once (starting a handshake if needed).
     void set_persistent_keepalive(Peer& peer, std::chrono::seconds interval, TimePoint now,
                                   PacketSink& sink);
 
-    // Allowed IPs: addr is 4 or 16 bytes. False for an invalid prefix length.
-    bool add_allowed_ip(Peer& peer, std::span<const std::uint8_t> addr, std::uint8_t cidr);
-    bool remove_allowed_ip(Peer& peer, std::span<const std::uint8_t> addr, std::uint8_t cidr);
+    // Allowed IPs; host bits are ignored. A prefix another peer holds moves to this one.
+    void add_allowed_ip(Peer& peer, const value::IpPrefix& prefix);
+    // True when the peer held the prefix.
+    bool remove_allowed_ip(Peer& peer, const value::IpPrefix& prefix);
     void clear_allowed_ips(Peer& peer);
-    [[nodiscard]] std::vector<IpPrefix> allowed_ips(const Peer& peer) const;
+    // Canonical (host bits clear), IPv4 first, then by address and length.
+    [[nodiscard]] std::vector<value::IpPrefix> allowed_ips(const Peer& peer) const;
     [[nodiscard]] Peer* route(std::span<const std::uint8_t> address) const;
 
     // --- traffic ---
@@ -157,8 +161,8 @@ class Engine {
     // held until a session exists (a handshake is started).
     void send_packet(std::span<const std::uint8_t> packet, TimePoint now, PacketSink& sink);
     // A datagram from the UDP socket. Decrypted in place; the buffer is scratch afterwards.
-    void receive_datagram(const Endpoint& from, std::span<std::uint8_t> datagram, TimePoint now,
-                          PacketSink& sink);
+    void receive_datagram(const value::SocketAddress& from, std::span<std::uint8_t> datagram,
+                          TimePoint now, PacketSink& sink);
     // A batch of datagrams, with the same effect as receiving them one by one in order; their
     // decryption runs through `parallel`.
     void receive_batch(std::span<const IncomingDatagram> batch, TimePoint now, PacketSink& sink,
@@ -181,9 +185,10 @@ class Engine {
         std::size_t operator()(const PublicKey& key) const noexcept;
     };
 
-    void receive_initiation(const Endpoint& from, std::span<const std::uint8_t> datagram,
-                            TimePoint now, PacketSink& sink);
-    void receive_response(const Endpoint& from, std::span<const std::uint8_t> datagram,
+    void receive_initiation(const value::SocketAddress& from,
+                            std::span<const std::uint8_t> datagram, TimePoint now,
+                            PacketSink& sink);
+    void receive_response(const value::SocketAddress& from, std::span<const std::uint8_t> datagram,
                           TimePoint now, PacketSink& sink);
     void receive_cookie_reply(std::span<const std::uint8_t> datagram, TimePoint now);
     // Transport data in two steps around the decryption: which keypair, then what it means.
@@ -195,15 +200,15 @@ class Engine {
     };
     [[nodiscard]] bool prepare_transport(std::span<const std::uint8_t> datagram, TimePoint now,
                                          OpenJob& job);
-    void finish_transport(const Endpoint& from, std::span<std::uint8_t> datagram, OpenJob& job,
-                          TimePoint now, PacketSink& sink);
+    void finish_transport(const value::SocketAddress& from, std::span<std::uint8_t> datagram,
+                          OpenJob& job, TimePoint now, PacketSink& sink);
     // Decrypts the transport messages gathered in open_jobs_ (in parallel) and takes them in order.
     void open_and_finish(std::span<const IncomingDatagram> batch, TimePoint now, PacketSink& sink,
                          Parallel& parallel);
-    void receive_handshake(MessageType type, const Endpoint& from,
+    void receive_handshake(MessageType type, const value::SocketAddress& from,
                            std::span<const std::uint8_t> datagram, TimePoint now, PacketSink& sink);
     // Checks the MACs and load policy of a handshake message; true when it may be processed.
-    bool admit_handshake(const Endpoint& from, std::span<const std::uint8_t> datagram,
+    bool admit_handshake(const value::SocketAddress& from, std::span<const std::uint8_t> datagram,
                          std::size_t mac1_offset, std::uint32_t sender_index, TimePoint now,
                          PacketSink& sink);
 

@@ -9,10 +9,10 @@
 #include <vector>
 
 #include "daemon/core/cookie.hpp"
-#include "daemon/core/endpoint.hpp"
 #include "daemon/core/keypair.hpp"
 #include "daemon/core/noise.hpp"
 #include "daemon/core/timers.hpp"
+#include "value/ip.hpp"
 
 namespace tulle::core {
 
@@ -27,7 +27,9 @@ class Peer {
     Peer(const LocalIdentity& local, const PublicKey& public_key);
 
     [[nodiscard]] const PublicKey& public_key() const { return secrets_.remote_static; }
-    [[nodiscard]] const std::optional<Endpoint>& endpoint() const { return endpoint_; }
+    // Where datagrams to the peer go; none until configured or learnt from an authenticated
+    // packet, and then nothing is sent to it.
+    [[nodiscard]] const std::optional<value::SocketAddress>& endpoint() const { return endpoint_; }
     [[nodiscard]] const PeerStats& stats() const { return stats_; }
     [[nodiscard]] bool has_preshared_key() const { return !secrets_.preshared_key.is_zero(); }
     // For the UAPI's get, which hands it to root only (wg showconf).
@@ -48,7 +50,7 @@ class Peer {
     CookieMaker cookie_;
     KeypairSlots keypairs_;
     Timers timers_;
-    std::optional<Endpoint> endpoint_;
+    std::optional<value::SocketAddress> endpoint_;
     std::deque<std::vector<std::uint8_t>> staged_;  // packets waiting for a session, oldest first
     std::optional<TimePoint> last_sent_handshake_;
     std::optional<TimePoint> last_initiation_consumption_;

@@ -17,16 +17,9 @@ std::string shown(std::string_view ifname) {
     return value::check_interface_name(ifname).ok() ? std::string(ifname) : value::quote(ifname);
 }
 
-void check_prefix(const IpPrefix& prefix, const std::string& operation) {
-    if (!prefix.valid()) {
-        throw std::system_error(EINVAL, std::system_category(),
-                                operation + " (prefix length " + std::to_string(prefix.len) +
-                                    " is too long for the address family)");
-    }
-}
-
-std::string route_text(std::string_view ifname, const IpPrefix& destination, std::uint32_t table) {
-    std::string text = to_string(network_of(destination)) + " via " + shown(ifname);
+std::string route_text(std::string_view ifname, const value::IpPrefix& destination,
+                       std::uint32_t table) {
+    std::string text = destination.canonical().to_string() + " via " + shown(ifname);
     if (table != kMainRouteTable) {
         text += " in table " + std::to_string(table);
     }
@@ -58,16 +51,15 @@ int NetConfigLinux::ifindex(std::string_view ifname, const std::string& operatio
     throw std::system_error(ENODEV, std::system_category(), operation);
 }
 
-void NetConfigLinux::add_address(std::string_view ifname, const IpPrefix& address) {
-    const std::string operation = "add address " + to_string(address) + " to " + shown(ifname);
-    check_prefix(address, operation);
+void NetConfigLinux::add_address(std::string_view ifname, const value::IpPrefix& address) {
+    const std::string operation = "add address " + address.to_string() + " to " + shown(ifname);
     auto request = build_new_address(ifindex(ifname, operation), address);
     socket_.request(request, operation);
 }
 
-void NetConfigLinux::remove_address(std::string_view ifname, const IpPrefix& address) {
-    const std::string operation = "remove address " + to_string(address) + " from " + shown(ifname);
-    check_prefix(address, operation);
+void NetConfigLinux::remove_address(std::string_view ifname, const value::IpPrefix& address) {
+    const std::string operation =
+        "remove address " + address.to_string() + " from " + shown(ifname);
     auto request = build_delete_address(ifindex(ifname, operation), address);
     try {
         socket_.request(request, operation);
@@ -88,19 +80,17 @@ void NetConfigLinux::set_up(std::string_view ifname, bool up) {
     socket_.request(request, operation);
 }
 
-void NetConfigLinux::add_route(std::string_view ifname, const IpPrefix& destination,
+void NetConfigLinux::add_route(std::string_view ifname, const value::IpPrefix& destination,
                                std::uint32_t table) {
     const std::string operation = "add route " + route_text(ifname, destination, table);
-    check_prefix(destination, operation);
     auto request =
         build_new_route(ifindex(ifname, operation), destination, table, kTulleRouteProtocol);
     socket_.request(request, operation);
 }
 
-void NetConfigLinux::remove_route(std::string_view ifname, const IpPrefix& destination,
+void NetConfigLinux::remove_route(std::string_view ifname, const value::IpPrefix& destination,
                                   std::uint32_t table) {
     const std::string operation = "remove route " + route_text(ifname, destination, table);
-    check_prefix(destination, operation);
     auto request = build_delete_route(ifindex(ifname, operation), destination, table);
     try {
         socket_.request(request, operation);
@@ -175,11 +165,11 @@ void NetConfigLinux::mark_aware_reverse_path() {
     }
 }
 
-std::vector<IpPrefix> NetConfigLinux::list_addresses(std::string_view ifname) {
+std::vector<value::IpPrefix> NetConfigLinux::list_addresses(std::string_view ifname) {
     const std::string operation = "list addresses of " + shown(ifname);
     const int index = ifindex(ifname, operation);
     auto request = build_dump_addresses();
-    std::vector<IpPrefix> addresses;
+    std::vector<value::IpPrefix> addresses;
     for (const auto& reply : socket_.dump(request, operation)) {
         const auto address = parse_address(reply.view());
         if (address && address->ifindex == index) {

@@ -17,20 +17,20 @@ class NetConfigLinux final : public NetConfig {
     // then on. Throws std::system_error.
     NetConfigLinux();
 
-    void add_address(std::string_view ifname, const IpPrefix& address) override;
-    void remove_address(std::string_view ifname, const IpPrefix& address) override;
+    void add_address(std::string_view ifname, const value::IpPrefix& address) override;
+    void remove_address(std::string_view ifname, const value::IpPrefix& address) override;
     void set_mtu(std::string_view ifname, std::uint32_t mtu) override;
     void set_up(std::string_view ifname, bool up) override;
-    void add_route(std::string_view ifname, const IpPrefix& destination,
+    void add_route(std::string_view ifname, const value::IpPrefix& destination,
                    std::uint32_t table = kMainRouteTable) override;
-    void remove_route(std::string_view ifname, const IpPrefix& destination,
+    void remove_route(std::string_view ifname, const value::IpPrefix& destination,
                       std::uint32_t table = kMainRouteTable) override;
     void add_rule(const RoutingRule& rule) override;
     void remove_rule(const RoutingRule& rule) override;
     [[nodiscard]] std::vector<RoutingRule> list_rules() override;
     void mark_aware_reverse_path() override;
     [[nodiscard]] bool table_in_use(std::uint32_t table) override;
-    [[nodiscard]] std::vector<IpPrefix> list_addresses(std::string_view ifname) override;
+    [[nodiscard]] std::vector<value::IpPrefix> list_addresses(std::string_view ifname) override;
     [[nodiscard]] std::vector<Route> list_routes(std::string_view ifname) override;
     void delete_link(std::string_view ifname) override;
     [[nodiscard]] bool link_exists(std::string_view ifname) override;

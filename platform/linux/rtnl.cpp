@@ -13,20 +13,20 @@
 namespace tulle::platform::linux_impl {
 namespace {
 
-std::span<const std::uint8_t> address_bytes(const IpPrefix& prefix) {
-    return std::span<const std::uint8_t>(prefix.addr.data(), prefix.addr_size());
+std::span<const std::uint8_t> address_bytes(const value::IpPrefix& prefix) {
+    return prefix.address().bytes();
 }
 
-std::uint8_t family_of(const IpPrefix& prefix) {
-    return prefix.v6 ? AF_INET6 : AF_INET;
+std::uint8_t family_of(const value::IpPrefix& prefix) {
+    return prefix.address().is_v6() ? AF_INET6 : AF_INET;
 }
 
 NetlinkMessage build_address(std::uint16_t type, std::uint16_t flags, int ifindex,
-                             const IpPrefix& address) {
+                             const value::IpPrefix& address) {
     NetlinkMessage message(type, flags);
     ifaddrmsg header{};
     header.ifa_family = family_of(address);
-    header.ifa_prefixlen = address.len;
+    header.ifa_prefixlen = static_cast<std::uint8_t>(address.length());
     header.ifa_scope = RT_SCOPE_UNIVERSE;
     header.ifa_index = static_cast<std::uint32_t>(ifindex);
     message.append_struct(header);
@@ -36,13 +36,13 @@ NetlinkMessage build_address(std::uint16_t type, std::uint16_t flags, int ifinde
 }
 
 NetlinkMessage build_route(std::uint16_t type, std::uint16_t flags, int ifindex,
-                           const IpPrefix& destination, std::uint32_t table, std::uint8_t protocol,
-                           std::uint8_t scope, std::uint8_t route_type) {
-    const IpPrefix network = network_of(destination);
+                           const value::IpPrefix& destination, std::uint32_t table,
+                           std::uint8_t protocol, std::uint8_t scope, std::uint8_t route_type) {
+    const value::IpPrefix network = destination.canonical();
     NetlinkMessage message(type, flags);
     rtmsg header{};
     header.rtm_family = family_of(network);
-    header.rtm_dst_len = network.len;
+    header.rtm_dst_len = static_cast<std::uint8_t>(network.length());
     header.rtm_table = static_cast<std::uint8_t>(table < 256 ? table : RT_TABLE_UNSPEC);
     header.rtm_protocol = protocol;
     header.rtm_scope = scope;
@@ -54,13 +54,24 @@ NetlinkMessage build_route(std::uint16_t type, std::uint16_t flags, int ifindex,
     return message;
 }
 
-// Copies an address attribute into prefix.addr; false when the size does not fit the family.
-bool read_address(const NetlinkAttribute& attribute, IpPrefix& prefix) {
-    if (attribute.payload.size() != prefix.addr_size()) {
-        return false;
+// The prefix of an address attribute (or of no attribute: all zeros) and a length; nothing when
+// the attribute's size does not fit the family or the length is too long for it.
+std::optional<value::IpPrefix> read_prefix(const NetlinkAttribute* attribute, bool v6,
+                                           std::uint8_t length) {
+    std::array<std::uint8_t, 16> bytes{};
+    const std::size_t size = v6 ? 16 : 4;
+    if (attribute != nullptr) {
+        if (attribute->payload.size() != size) {
+            return std::nullopt;
+        }
+        std::copy(attribute->payload.begin(), attribute->payload.end(), bytes.begin());
     }
-    std::copy(attribute.payload.begin(), attribute.payload.end(), prefix.addr.begin());
-    return true;
+    auto address = value::IpAddress::from_bytes(std::span<const std::uint8_t>(bytes.data(), size));
+    auto prefix = value::IpPrefix::make(address.value(), length);
+    if (!prefix) {
+        return std::nullopt;
+    }
+    return prefix.value();
 }
 
 }  // namespace
@@ -102,21 +113,22 @@ NetlinkMessage build_delete_link(int ifindex) {
     return message;
 }
 
-NetlinkMessage build_new_address(int ifindex, const IpPrefix& address) {
+NetlinkMessage build_new_address(int ifindex, const value::IpPrefix& address) {
     return build_address(RTM_NEWADDR, NLM_F_CREATE | NLM_F_EXCL, ifindex, address);
 }
 
-NetlinkMessage build_delete_address(int ifindex, const IpPrefix& address) {
+NetlinkMessage build_delete_address(int ifindex, const value::IpPrefix& address) {
     return build_address(RTM_DELADDR, 0, ifindex, address);
 }
 
-NetlinkMessage build_new_route(int ifindex, const IpPrefix& destination, std::uint32_t table,
+NetlinkMessage build_new_route(int ifindex, const value::IpPrefix& destination, std::uint32_t table,
                                std::uint8_t protocol) {
     return build_route(RTM_NEWROUTE, NLM_F_CREATE | NLM_F_EXCL, ifindex, destination, table,
                        protocol, RT_SCOPE_LINK, RTN_UNICAST);
 }
 
-NetlinkMessage build_delete_route(int ifindex, const IpPrefix& destination, std::uint32_t table) {
+NetlinkMessage build_delete_route(int ifindex, const value::IpPrefix& destination,
+                                  std::uint32_t table) {
     return build_route(RTM_DELROUTE, 0, ifindex, destination, table, RTPROT_UNSPEC,
                        RT_SCOPE_NOWHERE, RTN_UNSPEC);
 }
@@ -216,8 +228,6 @@ std::optional<AddressInfo> parse_address(const NetlinkMessageView& message) {
     AddressInfo info;
     info.ifindex = static_cast<int>(header->ifa_index);
     info.scope = header->ifa_scope;
-    info.address.v6 = header->ifa_family == AF_INET6;
-    info.address.len = header->ifa_prefixlen;
     const NetlinkAttribute* local = nullptr;
     const NetlinkAttribute* address = nullptr;
     for (const auto& attribute : *attributes) {
@@ -228,9 +238,14 @@ std::optional<AddressInfo> parse_address(const NetlinkMessageView& message) {
         }
     }
     const NetlinkAttribute* chosen = local != nullptr ? local : address;
-    if (chosen == nullptr || !read_address(*chosen, info.address) || !info.address.valid()) {
+    if (chosen == nullptr) {
         return std::nullopt;
     }
+    const auto prefix = read_prefix(chosen, header->ifa_family == AF_INET6, header->ifa_prefixlen);
+    if (!prefix) {
+        return std::nullopt;
+    }
+    info.address = *prefix;
     return info;
 }
 
@@ -245,21 +260,15 @@ std::optional<RouteInfo> parse_route(const NetlinkMessageView& message) {
         return std::nullopt;
     }
     RouteInfo route;
-    route.destination.v6 = header->rtm_family == AF_INET6;
-    route.destination.len = header->rtm_dst_len;
     route.table = header->rtm_table;
     route.protocol = header->rtm_protocol;
     route.scope = header->rtm_scope;
     route.type = header->rtm_type;
-    if (!route.destination.valid()) {
-        return std::nullopt;
-    }
+    const NetlinkAttribute* destination = nullptr;
     for (const auto& attribute : *attributes) {
         switch (attribute.type) {
             case RTA_DST:
-                if (!read_address(attribute, route.destination)) {
-                    return std::nullopt;
-                }
+                destination = &attribute;
                 break;
             case RTA_OIF:
                 route.output_ifindex = static_cast<int>(attribute_u32(attribute).value_or(0));
@@ -278,6 +287,12 @@ std::optional<RouteInfo> parse_route(const NetlinkMessageView& message) {
                 break;
         }
     }
+    const auto prefix =
+        read_prefix(destination, header->rtm_family == AF_INET6, header->rtm_dst_len);
+    if (!prefix) {
+        return std::nullopt;
+    }
+    route.destination = *prefix;
     return route;
 }
 

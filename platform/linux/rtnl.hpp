@@ -11,9 +11,9 @@
 #include <string>
 #include <string_view>
 
-#include "platform/ip_prefix.hpp"
 #include "platform/linux/netlink.hpp"
 #include "platform/net_config.hpp"
+#include "value/ip.hpp"
 
 namespace tulle::platform::linux_impl {
 
@@ -32,17 +32,17 @@ namespace tulle::platform::linux_impl {
 // RTM_NEWADDR (with NLM_F_CREATE | NLM_F_EXCL) or RTM_DELADDR for `address` on an interface:
 // ifaddrmsg with the family and prefix length, IFA_LOCAL and IFA_ADDRESS both the address
 // (no peer), universe scope.
-[[nodiscard]] NetlinkMessage build_new_address(int ifindex, const IpPrefix& address);
-[[nodiscard]] NetlinkMessage build_delete_address(int ifindex, const IpPrefix& address);
+[[nodiscard]] NetlinkMessage build_new_address(int ifindex, const value::IpPrefix& address);
+[[nodiscard]] NetlinkMessage build_delete_address(int ifindex, const value::IpPrefix& address);
 
 // RTM_NEWROUTE (with NLM_F_CREATE | NLM_F_EXCL): a unicast, link-scope route to `destination`
 // (host bits cleared) out of the interface (RTA_OIF), no gateway, with rtm_protocol =
 // `protocol` and RTA_TABLE = `table` (rtm_table too when it fits in 8 bits).
-[[nodiscard]] NetlinkMessage build_new_route(int ifindex, const IpPrefix& destination,
+[[nodiscard]] NetlinkMessage build_new_route(int ifindex, const value::IpPrefix& destination,
                                              std::uint32_t table, std::uint8_t protocol);
 // RTM_DELROUTE matching destination, interface and table, with any protocol, scope, type and
 // metric (all left as wildcards), as `ip route del` does.
-[[nodiscard]] NetlinkMessage build_delete_route(int ifindex, const IpPrefix& destination,
+[[nodiscard]] NetlinkMessage build_delete_route(int ifindex, const value::IpPrefix& destination,
                                                 std::uint32_t table);
 
 // RTM_NEWRULE (with NLM_F_CREATE, so that two tunnels may each add the same suppress rule) or
@@ -66,14 +66,14 @@ struct LinkInfo {
 
 struct AddressInfo {
     int ifindex = 0;
-    IpPrefix address;  // IFA_LOCAL when present (IPv4), else IFA_ADDRESS (IPv6)
+    value::IpPrefix address;  // IFA_LOCAL when present (IPv4), else IFA_ADDRESS (IPv6)
     std::uint8_t scope = 0;
 };
 
 struct RouteInfo {
-    IpPrefix destination;     // the default route is 0.0.0.0/0 or ::/0
-    int output_ifindex = 0;   // RTA_OIF; 0 when absent (e.g. multipath)
-    std::uint32_t table = 0;  // RTA_TABLE when present, else rtm_table
+    value::IpPrefix destination;  // the default route is 0.0.0.0/0 or ::/0
+    int output_ifindex = 0;       // RTA_OIF; 0 when absent (e.g. multipath)
+    std::uint32_t table = 0;      // RTA_TABLE when present, else rtm_table
     std::uint8_t protocol = 0;
     std::uint8_t scope = 0;
     std::uint8_t type = 0;       // RTN_UNICAST, RTN_LOCAL, ...

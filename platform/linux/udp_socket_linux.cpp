@@ -29,54 +29,58 @@ void set_buffer(int fd, int option, int force_option) {
 
 constexpr std::array<std::uint8_t, 12> kMappedPrefix{0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
 
-SocketAddress from_sockaddr(const sockaddr_storage& storage) {
-    SocketAddress out;
+value::SocketAddress from_sockaddr(const sockaddr_storage& storage) {
+    value::SocketAddress out;
     if (storage.ss_family == AF_INET6) {
         sockaddr_in6 sin6{};
         std::memcpy(&sin6, &storage, sizeof(sin6));
         out.port = ntohs(sin6.sin6_port);
         const auto* bytes = sin6.sin6_addr.s6_addr;
         if (std::equal(kMappedPrefix.begin(), kMappedPrefix.end(), bytes)) {
-            std::copy_n(bytes + 12, 4, out.address.begin());
+            out.address = value::IpAddress::v4({bytes[12], bytes[13], bytes[14], bytes[15]});
         } else {
-            std::copy_n(bytes, 16, out.address.begin());
-            out.v6 = true;
+            std::array<std::uint8_t, 16> v6{};
+            std::copy_n(bytes, 16, v6.begin());
+            out.address = value::IpAddress::v6(v6);
         }
     } else if (storage.ss_family == AF_INET) {
         sockaddr_in sin{};
         std::memcpy(&sin, &storage, sizeof(sin));
         out.port = ntohs(sin.sin_port);
-        std::memcpy(out.address.data(), &sin.sin_addr, 4);
+        std::array<std::uint8_t, 4> v4{};
+        std::memcpy(v4.data(), &sin.sin_addr, 4);
+        out.address = value::IpAddress::v4(v4);
     }
     return out;
 }
 
 // The sockaddr for `to` on a socket of the given family; false when it cannot be reached from it
 // (an IPv6 destination on an IPv4-only socket).
-bool to_sockaddr(const SocketAddress& to, bool socket_v6, sockaddr_storage& storage,
+bool to_sockaddr(const value::SocketAddress& to, bool socket_v6, sockaddr_storage& storage,
                  socklen_t& length) {
     storage = {};
     if (socket_v6) {
         sockaddr_in6 sin6{};
         sin6.sin6_family = AF_INET6;
         sin6.sin6_port = htons(to.port);
-        if (to.v6) {
-            std::copy_n(to.address.begin(), 16, sin6.sin6_addr.s6_addr);
+        const auto bytes = to.address.bytes();
+        if (to.address.is_v6()) {
+            std::copy_n(bytes.begin(), 16, sin6.sin6_addr.s6_addr);
         } else {
             std::copy(kMappedPrefix.begin(), kMappedPrefix.end(), sin6.sin6_addr.s6_addr);
-            std::copy_n(to.address.begin(), 4, sin6.sin6_addr.s6_addr + 12);
+            std::copy_n(bytes.begin(), 4, sin6.sin6_addr.s6_addr + 12);
         }
         std::memcpy(&storage, &sin6, sizeof(sin6));
         length = sizeof(sin6);
         return true;
     }
-    if (to.v6) {
+    if (to.address.is_v6()) {
         return false;
     }
     sockaddr_in sin{};
     sin.sin_family = AF_INET;
     sin.sin_port = htons(to.port);
-    std::memcpy(&sin.sin_addr, to.address.data(), 4);
+    std::memcpy(&sin.sin_addr, to.address.bytes().data(), 4);
     std::memcpy(&storage, &sin, sizeof(sin));
     length = sizeof(sin);
     return true;
@@ -132,7 +136,7 @@ void UdpSocketLinux::set_mark(std::uint32_t mark) {
 
 std::size_t UdpSocketLinux::receive(std::span<const std::span<std::uint8_t>> buffers,
                                     std::span<std::size_t> sizes,
-                                    std::span<SocketAddress> senders) {
+                                    std::span<value::SocketAddress> senders) {
     const std::size_t n = std::min({buffers.size(), sizes.size(), senders.size(), kMaxBatch});
     std::array<mmsghdr, kMaxBatch> headers{};
     std::array<iovec, kMaxBatch> vectors{};

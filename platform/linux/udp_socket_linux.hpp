@@ -15,7 +15,7 @@ class UdpSocketLinux final : public UdpSocket {
     void set_mark(std::uint32_t mark) override;
     [[nodiscard]] std::size_t receive(std::span<const std::span<std::uint8_t>> buffers,
                                       std::span<std::size_t> sizes,
-                                      std::span<SocketAddress> senders) override;
+                                      std::span<value::SocketAddress> senders) override;
     [[nodiscard]] std::size_t send(std::span<const OutgoingDatagram> datagrams) override;
 
   private:

@@ -16,7 +16,8 @@ constexpr std::array<std::uint8_t, 4> kIpB{10, 0, 0, 2};
 // Counts what the engine hands out, and keeps nothing.
 class NullSink final : public PacketSink {
   public:
-    void send_datagram(const Endpoint& /*to*/, std::span<const std::uint8_t> d) override {
+    void send_datagram(const value::SocketAddress& /*to*/,
+                       std::span<const std::uint8_t> d) override {
         bytes += d.size();
     }
     void deliver_packet(const Peer& /*peer*/, std::span<const std::uint8_t> p) override {
@@ -28,8 +29,8 @@ class NullSink final : public PacketSink {
 // Two nodes with an established session, a sending.
 struct Pair {
     Pair()
-        : a(net.add_node("a", Endpoint::ipv4({192, 0, 2, 1}, 1))),
-          b(net.add_node("b", Endpoint::ipv4({192, 0, 2, 2}, 2))) {
+        : a(net.add_node("a", value::SocketAddress{value::IpAddress::v4({192, 0, 2, 1}), 1})),
+          b(net.add_node("b", value::SocketAddress{value::IpAddress::v4({192, 0, 2, 2}), 2})) {
         net.pair(a, kIpA, b, kIpB);
         a.engine.send_packet(testing::ipv4_packet(kIpA, kIpB, 10), net.now(), a);
         net.flush();
@@ -120,8 +121,8 @@ BENCHMARK(engine_receive);
 void handshakes(benchmark::State& state) {
     // Fresh pairs of engines handshake over and over; only the handshake is timed.
     testing::Network net;
-    auto& a = net.add_node("a", Endpoint::ipv4({192, 0, 2, 1}, 1));
-    auto& b = net.add_node("b", Endpoint::ipv4({192, 0, 2, 2}, 2));
+    auto& a = net.add_node("a", value::SocketAddress{value::IpAddress::v4({192, 0, 2, 1}), 1});
+    auto& b = net.add_node("b", value::SocketAddress{value::IpAddress::v4({192, 0, 2, 2}), 2});
     net.pair(a, kIpA, b, kIpB);
     Peer& b_at_a = *a.engine.find_peer(b.public_key);
     NullSink sink;

@@ -50,8 +50,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         std::abort();
     }
     Network net;
-    auto& a = net.add_node("a", tulle::core::Endpoint::ipv4({192, 0, 2, 1}, 51820));
-    auto& b = net.add_node("b", tulle::core::Endpoint::ipv4({192, 0, 2, 2}, 51821));
+    auto& a = net.add_node(
+        "a", tulle::value::SocketAddress{tulle::value::IpAddress::v4({192, 0, 2, 1}), 51820});
+    auto& b = net.add_node(
+        "b", tulle::value::SocketAddress{tulle::value::IpAddress::v4({192, 0, 2, 2}), 51821});
     net.pair(a, kIpA, b, kIpB);
     a.engine.send_packet(tulle::core::testing::ipv4_packet(kIpA, kIpB, 60), net.now(), a);
     net.flush();
@@ -91,8 +93,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
             default: {  // a datagram from a stranger's address
                 auto chunk = in.take(len);
                 std::vector<std::uint8_t> bytes(chunk.begin(), chunk.end());
-                b.engine.receive_datagram(tulle::core::Endpoint::ipv4({203, 0, 113, 5}, 1), bytes,
-                                          net.now(), b);
+                b.engine.receive_datagram(
+                    tulle::value::SocketAddress{tulle::value::IpAddress::v4({203, 0, 113, 5}), 1},
+                    bytes, net.now(), b);
                 break;
             }
         }

@@ -40,16 +40,30 @@ Bytes v6(const char* text) {
     return bytes;
 }
 
-IpPrefix prefix(const Bytes& addr, std::uint8_t cidr) {
-    IpPrefix p;
-    std::copy(addr.begin(), addr.end(), p.addr.begin());
-    p.cidr = cidr;
-    p.v6 = addr.size() == 16;
-    return p;
+// The naive model's prefix: raw bytes, sharing no code with the table or value::IpPrefix. An IPv4
+// prefix uses addr[0..3] and leaves the rest zero.
+struct RawPrefix {
+    std::array<std::uint8_t, 16> addr{};
+    std::uint8_t cidr = 0;
+    bool v6 = false;
+
+    [[nodiscard]] std::span<const std::uint8_t> address() const {
+        return {addr.data(), v6 ? std::size_t{16} : std::size_t{4}};
+    }
+    friend bool operator==(const RawPrefix&, const RawPrefix&) = default;
+};
+
+value::IpPrefix to_value(const RawPrefix& p) {
+    return value::IpPrefix::make(value::IpAddress::from_bytes(p.address()).value(), p.cidr).value();
+}
+
+// The prefix as the table lists it.
+value::IpPrefix prefix(const Bytes& addr, std::uint8_t cidr) {
+    return value::IpPrefix::make(value::IpAddress::from_bytes(addr).value(), cidr).value();
 }
 
 // Clears the bits after the first `cidr` of a prefix.
-IpPrefix masked(IpPrefix p) {
+RawPrefix masked(RawPrefix p) {
     for (std::size_t i = 0; i < p.addr.size(); ++i) {
         const int keep = std::clamp(static_cast<int>(p.cidr) - static_cast<int>(8 * i), 0, 8);
         p.addr[i] = static_cast<std::uint8_t>(p.addr[i] & (0xFF00U >> keep));
@@ -57,7 +71,7 @@ IpPrefix masked(IpPrefix p) {
     return p;
 }
 
-bool contains(const IpPrefix& p, std::span<const std::uint8_t> addr) {
+bool contains(const RawPrefix& p, std::span<const std::uint8_t> addr) {
     if (addr.size() != p.address().size()) {
         return false;
     }
@@ -243,7 +257,7 @@ TEST(AllowedIps, CompressedPathsSplitAndJoin) {
     EXPECT_EQ(table.lookup(flip(sibling, 127)), &wide);
     EXPECT_EQ(table.lookup(v6("2001:fff::")), &wide);
     EXPECT_EQ(table.lookup(v6("2001:1000::")), nullptr);
-    EXPECT_EQ(table.list(&host), (std::vector<IpPrefix>{prefix(host_addr, 128)}));
+    EXPECT_EQ(table.list(&host), (std::vector<value::IpPrefix>{prefix(host_addr, 128)}));
 
     // Removing them joins the path again.
     EXPECT_TRUE(table.remove(v6("2001:db8::"), 20, &wide));
@@ -281,15 +295,15 @@ TEST(AllowedIps, HostBitsAreIgnored) {
     table.insert(v6("fd00::1:2:3:4"), 64, &a);
     table.insert(v4("10.20.30.40"), 0, &a);
     EXPECT_EQ(table.list(&a),
-              (std::vector<IpPrefix>{prefix(v4("0.0.0.0"), 0), prefix(v4("192.168.1.0"), 24),
-                                     prefix(v6("fd00::"), 64)}));
+              (std::vector<value::IpPrefix>{prefix(v4("0.0.0.0"), 0), prefix(v4("192.168.1.0"), 24),
+                                            prefix(v6("fd00::"), 64)}));
     EXPECT_EQ(table.lookup(v4("192.168.1.1")), &a);
     // The same prefix written with other host bits is the same prefix.
     table.insert(v4("192.168.1.200"), 24, &a);
     EXPECT_EQ(table.size(), 3U);
     EXPECT_TRUE(table.remove(v4("192.168.1.5"), 24, &a));
     EXPECT_TRUE(table.remove(v6("fd00::ffff"), 64, &a));
-    EXPECT_EQ(table.list(&a), (std::vector<IpPrefix>{prefix(v4("0.0.0.0"), 0)}));
+    EXPECT_EQ(table.list(&a), (std::vector<value::IpPrefix>{prefix(v4("0.0.0.0"), 0)}));
 }
 
 TEST(AllowedIps, ReinsertChangesOwner) {
@@ -302,8 +316,8 @@ TEST(AllowedIps, ReinsertChangesOwner) {
     EXPECT_EQ(table.size(), 2U);
     EXPECT_EQ(table.lookup(v4("10.0.0.9")), &b);
     EXPECT_EQ(table.lookup(v4("10.0.1.9")), &a);
-    EXPECT_EQ(table.list(&a), (std::vector<IpPrefix>{prefix(v4("10.0.1.0"), 24)}));
-    EXPECT_EQ(table.list(&b), (std::vector<IpPrefix>{prefix(v4("10.0.0.0"), 24)}));
+    EXPECT_EQ(table.list(&a), (std::vector<value::IpPrefix>{prefix(v4("10.0.1.0"), 24)}));
+    EXPECT_EQ(table.list(&b), (std::vector<value::IpPrefix>{prefix(v4("10.0.0.0"), 24)}));
     EXPECT_FALSE(table.remove(v4("10.0.0.0"), 24, &a));
     EXPECT_EQ(table.lookup(v4("10.0.0.9")), &b);
     // Inserting again for the same owner changes nothing.
@@ -372,9 +386,9 @@ TEST(AllowedIps, ListIsSortedIpv4First) {
     table.insert(v4("10.0.0.0"), 8, &a);
     table.insert(v4("10.0.0.0"), 24, &a);
     EXPECT_EQ(table.list(&a),
-              (std::vector<IpPrefix>{prefix(v4("10.0.0.0"), 8), prefix(v4("10.0.0.0"), 24),
-                                     prefix(v4("192.168.0.0"), 16), prefix(v6("::"), 0),
-                                     prefix(v6("fd00::"), 8)}));
+              (std::vector<value::IpPrefix>{prefix(v4("10.0.0.0"), 8), prefix(v4("10.0.0.0"), 24),
+                                            prefix(v4("192.168.0.0"), 16), prefix(v6("::"), 0),
+                                            prefix(v6("fd00::"), 8)}));
 }
 
 TEST(AllowedIps, InvalidInputIsRefused) {
@@ -390,7 +404,7 @@ TEST(AllowedIps, InvalidInputIsRefused) {
     EXPECT_THROW(table.remove(v4("10.0.0.0"), 33, &a), std::invalid_argument);
     EXPECT_THROW(table.remove(Bytes(8), 8, &a), std::invalid_argument);
     EXPECT_EQ(table.size(), 1U);
-    EXPECT_EQ(table.list(&a), (std::vector<IpPrefix>{prefix(v4("10.0.0.0"), 8)}));
+    EXPECT_EQ(table.list(&a), (std::vector<value::IpPrefix>{prefix(v4("10.0.0.0"), 8)}));
     EXPECT_EQ(table.lookup(v4("10.0.0.1")), &a);
     EXPECT_EQ(table.lookup(Bytes(5, 10)), nullptr);
     EXPECT_EQ(table.lookup(Bytes{}), nullptr);
@@ -428,7 +442,7 @@ TEST(AllowedIps, ClearAndMove) {
 // A naive model: every prefix in a vector, lookups by a linear scan for the longest match.
 class Reference {
   public:
-    void insert(const IpPrefix& p, const Peer* peer) {
+    void insert(const RawPrefix& p, const Peer* peer) {
         const auto it = find(masked(p));
         if (it != entries_.end()) {
             it->second = peer;
@@ -436,7 +450,7 @@ class Reference {
             entries_.emplace_back(masked(p), peer);
         }
     }
-    bool remove(const IpPrefix& p, const Peer* peer) {
+    bool remove(const RawPrefix& p, const Peer* peer) {
         const auto it = find(masked(p));
         if (it == entries_.end() || it->second != peer) {
             return false;
@@ -447,8 +461,8 @@ class Reference {
     std::size_t remove_by_peer(const Peer* peer) {
         return std::erase_if(entries_, [peer](const auto& entry) { return entry.second == peer; });
     }
-    const Peer* owner(const IpPrefix& p) const {
-        const IpPrefix key = masked(p);
+    const Peer* owner(const RawPrefix& p) const {
+        const RawPrefix key = masked(p);
         const auto it = std::find_if(entries_.begin(), entries_.end(),
                                      [&](const auto& entry) { return entry.first == key; });
         return it == entries_.end() ? nullptr : it->second;
@@ -464,28 +478,26 @@ class Reference {
         }
         return best;
     }
-    std::vector<IpPrefix> list(const Peer* peer) const {
-        std::vector<IpPrefix> out;
+    std::vector<value::IpPrefix> list(const Peer* peer) const {
+        std::vector<value::IpPrefix> out;
         for (const auto& [p, owner] : entries_) {
             if (owner == peer) {
-                out.push_back(p);
+                out.push_back(to_value(p));
             }
         }
-        std::sort(out.begin(), out.end(), [](const IpPrefix& x, const IpPrefix& y) {
-            return std::tie(x.v6, x.addr, x.cidr) < std::tie(y.v6, y.addr, y.cidr);
-        });
+        std::sort(out.begin(), out.end());
         return out;
     }
     std::size_t size() const { return entries_.size(); }
-    const std::vector<std::pair<IpPrefix, const Peer*>>& entries() const { return entries_; }
+    const std::vector<std::pair<RawPrefix, const Peer*>>& entries() const { return entries_; }
 
   private:
-    std::vector<std::pair<IpPrefix, const Peer*>>::iterator find(const IpPrefix& p) {
+    std::vector<std::pair<RawPrefix, const Peer*>>::iterator find(const RawPrefix& p) {
         return std::find_if(entries_.begin(), entries_.end(),
                             [&](const auto& entry) { return entry.first == p; });
     }
 
-    std::vector<std::pair<IpPrefix, const Peer*>> entries_;
+    std::vector<std::pair<RawPrefix, const Peer*>> entries_;
 };
 
 // Random prefixes that share paths and nest: each starts from one of a few base addresses and
@@ -506,8 +518,8 @@ class Generator {
 
     std::mt19937_64& rng() { return rng_; }
 
-    IpPrefix prefix() {
-        IpPrefix p = bases_[pick(bases_.size())];
+    RawPrefix prefix() {
+        RawPrefix p = bases_[pick(bases_.size())];
         const unsigned max = p.v6 ? 128 : 32;
         // Many long prefixes, as in real tables, and the whole range besides.
         const auto roll = pick(4);
@@ -530,7 +542,7 @@ class Generator {
     }
 
     // An address near `p`: inside it, or just outside with one bit around its end flipped.
-    Bytes near(const IpPrefix& p) {
+    Bytes near(const RawPrefix& p) {
         const unsigned max = p.v6 ? 128 : 32;
         Bytes addr(p.addr.begin(), p.addr.begin() + max / 8);
         for (unsigned bit = p.cidr; bit < max; ++bit) {
@@ -559,7 +571,7 @@ class Generator {
 
   private:
     std::mt19937_64 rng_;
-    std::array<IpPrefix, 12> bases_{};
+    std::array<RawPrefix, 12> bases_{};
 };
 
 TEST(AllowedIps, MatchesANaiveModel) {
@@ -570,7 +582,7 @@ TEST(AllowedIps, MatchesANaiveModel) {
     }
     Table table;
     Reference model;
-    std::vector<IpPrefix> inserted;  // prefixes once inserted, to aim removes and lookups at
+    std::vector<RawPrefix> inserted;  // prefixes once inserted, to aim removes and lookups at
 
     const auto check_lookups = [&](int count) {
         for (int i = 0; i < count; ++i) {
@@ -587,14 +599,14 @@ TEST(AllowedIps, MatchesANaiveModel) {
     for (int round = 0; round < 4000; ++round) {
         const auto op = gen.pick(100);
         if (op < 55 || inserted.empty()) {
-            const IpPrefix p = gen.prefix();
+            const RawPrefix p = gen.prefix();
             Peer* peer = &peers[gen.pick(peers.size())];
             table.insert(p.address(), p.cidr, peer);
             model.insert(p, peer);
             inserted.push_back(p);
         } else if (op < 90) {
             // Remove a prefix once inserted, usually by its owner, sometimes by another peer.
-            const IpPrefix p = inserted[gen.pick(inserted.size())];
+            const RawPrefix p = inserted[gen.pick(inserted.size())];
             const Peer* owner = model.owner(p);
             if (owner == nullptr || gen.pick(4) == 0) {
                 owner = &peers[gen.pick(peers.size())];
@@ -602,7 +614,7 @@ TEST(AllowedIps, MatchesANaiveModel) {
             const bool expected = model.remove(p, owner);
             ASSERT_EQ(table.remove(p.address(), p.cidr, owner), expected) << "round " << round;
         } else if (op < 95) {
-            const IpPrefix p = gen.prefix();
+            const RawPrefix p = gen.prefix();
             const Peer* peer = &peers[gen.pick(peers.size())];
             ASSERT_EQ(table.remove(p.address(), p.cidr, peer), model.remove(p, peer));
         } else if (op < 98) {
@@ -611,7 +623,7 @@ TEST(AllowedIps, MatchesANaiveModel) {
         } else {
             // Grow a burst, so the table holds thousands of prefixes at times.
             for (int i = 0; i < 150; ++i) {
-                const IpPrefix p = gen.prefix();
+                const RawPrefix p = gen.prefix();
                 Peer* peer = &peers[gen.pick(peers.size())];
                 table.insert(p.address(), p.cidr, peer);
                 model.insert(p, peer);

@@ -4,8 +4,8 @@
 
 namespace tulle::core::testing {
 
-Node::Node(Network& network, std::string node_name, Endpoint node_address, std::uint64_t seed,
-           EngineConfig config)
+Node::Node(Network& network, std::string node_name, value::SocketAddress node_address,
+           std::uint64_t seed, EngineConfig config)
     : name(std::move(node_name)),
       address(node_address),
       env(seed, network.wall),
@@ -17,7 +17,7 @@ Node::Node(Network& network, std::string node_name, Endpoint node_address, std::
     engine.set_private_key(private_key);
 }
 
-void Node::send_datagram(const Endpoint& to, std::span<const std::uint8_t> datagram) {
+void Node::send_datagram(const value::SocketAddress& to, std::span<const std::uint8_t> datagram) {
     Datagram d{address, to, {datagram.begin(), datagram.end()}};
     network_.log.push_back(d);
     network_.in_flight.push_back(std::move(d));
@@ -31,7 +31,8 @@ Network::Network()
     : wall(std::chrono::system_clock::time_point{std::chrono::seconds{1'700'000'000}}),
       now_(TimePoint{std::chrono::hours{1000}}) {}
 
-Node& Network::add_node(const std::string& name, Endpoint address, EngineConfig config) {
+Node& Network::add_node(const std::string& name, value::SocketAddress address,
+                        EngineConfig config) {
     nodes_.push_back(
         std::make_unique<Node>(*this, name, address, 0x5eed0000U + nodes_.size(), config));
     return *nodes_.back();
@@ -41,15 +42,15 @@ void Network::pair(Node& a, std::array<std::uint8_t, 4> a_ip, Node& b,
                    std::array<std::uint8_t, 4> b_ip, bool endpoints) {
     Peer& b_at_a = a.engine.add_peer(b.public_key);
     Peer& a_at_b = b.engine.add_peer(a.public_key);
-    a.engine.add_allowed_ip(b_at_a, b_ip, 32);
-    b.engine.add_allowed_ip(a_at_b, a_ip, 32);
+    a.engine.add_allowed_ip(b_at_a, value::IpPrefix(value::IpAddress::v4(b_ip)));
+    b.engine.add_allowed_ip(a_at_b, value::IpPrefix(value::IpAddress::v4(a_ip)));
     if (endpoints) {
         a.engine.set_endpoint(b_at_a, b.address);
         b.engine.set_endpoint(a_at_b, a.address);
     }
 }
 
-Node* Network::node_at(const Endpoint& address) {
+Node* Network::node_at(const value::SocketAddress& address) {
     for (auto& node : nodes_) {
         if (node->address == address) {
             return node.get();

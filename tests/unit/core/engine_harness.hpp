@@ -33,8 +33,8 @@ class FakeEnvironment final : public Environment {
 };
 
 struct Datagram {
-    Endpoint from;
-    Endpoint to;
+    value::SocketAddress from;
+    value::SocketAddress to;
     std::vector<std::uint8_t> bytes;
     [[nodiscard]] unsigned type() const { return bytes.empty() ? 0U : bytes[0]; }
 };
@@ -44,14 +44,15 @@ class Network;
 // One WireGuard interface: an engine, its UDP address and what it delivered to its "TUN".
 class Node final : public PacketSink {
   public:
-    Node(Network& network, std::string name, Endpoint address, std::uint64_t seed,
+    Node(Network& network, std::string name, value::SocketAddress address, std::uint64_t seed,
          EngineConfig config);
 
-    void send_datagram(const Endpoint& to, std::span<const std::uint8_t> datagram) override;
+    void send_datagram(const value::SocketAddress& to,
+                       std::span<const std::uint8_t> datagram) override;
     void deliver_packet(const Peer& peer, std::span<const std::uint8_t> packet) override;
 
     std::string name;
-    Endpoint address;
+    value::SocketAddress address;
     FakeEnvironment env;
     Engine engine;
     PrivateKey private_key;
@@ -66,7 +67,7 @@ class Network {
   public:
     Network();
 
-    Node& add_node(const std::string& name, Endpoint address, EngineConfig config = {});
+    Node& add_node(const std::string& name, value::SocketAddress address, EngineConfig config = {});
     // Makes a and b peers of each other, each owning `a_ip`/`b_ip` (IPv4 /32) and knowing the
     // other's endpoint unless `endpoints` is false.
     void pair(Node& a, std::array<std::uint8_t, 4> a_ip, Node& b, std::array<std::uint8_t, 4> b_ip,
@@ -80,7 +81,7 @@ class Network {
     void tick_all();
 
     [[nodiscard]] TimePoint now() const { return now_; }
-    Node* node_at(const Endpoint& address);
+    Node* node_at(const value::SocketAddress& address);
 
     // Each datagram in flight passes this first; returning false drops it.
     std::function<bool(Datagram&)> filter;

@@ -30,10 +30,12 @@ class EngineTest : public ::testing::Test {
     void SetUp() override { ASSERT_TRUE(crypto::init()); }
 
     Node& make_a(EngineConfig config = {}) {
-        return net.add_node("a", Endpoint::ipv4({192, 0, 2, 1}, 51820), config);
+        return net.add_node("a", value::SocketAddress{value::IpAddress::v4({192, 0, 2, 1}), 51820},
+                            config);
     }
     Node& make_b(EngineConfig config = {}) {
-        return net.add_node("b", Endpoint::ipv4({192, 0, 2, 2}, 51821), config);
+        return net.add_node("b", value::SocketAddress{value::IpAddress::v4({192, 0, 2, 2}), 51821},
+                            config);
     }
 
     void send(Node& from, std::array<std::uint8_t, 4> src, std::array<std::uint8_t, 4> dst,
@@ -400,7 +402,7 @@ TEST_F(EngineTest, UnderLoadACookieFromAnotherAddressDoesNotCount) {  // [5.4.7]
     net.flush();
     ASSERT_EQ(a.engine.counters().cookie_replies_taken, 1U);
     // a moves before retrying: the cookie is bound to the old address, so b asks again.
-    a.address = Endpoint::ipv4({198, 51, 100, 7}, 40000);
+    a.address = value::SocketAddress{value::IpAddress::v4({198, 51, 100, 7}), 40000};
     net.advance(6s, 100ms);
     EXPECT_EQ(b.engine.counters().cookie_replies_sent, 2U);
     EXPECT_TRUE(b.delivered.empty());
@@ -460,10 +462,11 @@ TEST_F(EngineTest, AReplayedInitiationIsRefused) {  // [5.1]
 TEST_F(EngineTest, WrongPeerKeyMeansNoSession) {
     Node& a = make_a();
     Node& b = make_b();
-    Node& stranger = net.add_node("c", Endpoint::ipv4({192, 0, 2, 3}, 51822));
+    Node& stranger =
+        net.add_node("c", value::SocketAddress{value::IpAddress::v4({192, 0, 2, 3}), 51822});
     // a believes b has the stranger's key: b cannot even check mac1.
     Peer& peer = a.engine.add_peer(stranger.public_key);
-    a.engine.add_allowed_ip(peer, kIpB, 32);
+    a.engine.add_allowed_ip(peer, value::IpPrefix(value::IpAddress::v4(kIpB)));
     a.engine.set_endpoint(peer, b.address);
     b.engine.add_peer(a.public_key);
     send(a, kIpA, kIpB);
@@ -478,7 +481,7 @@ TEST_F(EngineTest, UnknownInitiatorIsRefused) {
     Node& b = make_b();
     // a knows b, b does not know a.
     Peer& peer = a.engine.add_peer(b.public_key);
-    a.engine.add_allowed_ip(peer, kIpB, 32);
+    a.engine.add_allowed_ip(peer, value::IpPrefix(value::IpAddress::v4(kIpB)));
     a.engine.set_endpoint(peer, b.address);
     send(a, kIpA, kIpB);
     net.flush();
@@ -514,7 +517,8 @@ TEST_F(EngineTest, JunkTruncatedAndOversizedDatagramsAreCountedAndHarmless) {
     send(a, kIpA, kIpB);
     net.flush();
     ASSERT_EQ(b.delivered.size(), 1U);
-    const Endpoint attacker = Endpoint::ipv4({203, 0, 113, 9}, 9999);
+    const value::SocketAddress attacker =
+        value::SocketAddress{value::IpAddress::v4({203, 0, 113, 9}), 9999};
     const auto junk = [&](std::vector<std::uint8_t> bytes) {
         b.engine.receive_datagram(attacker, bytes, net.now(), b);
     };
@@ -578,8 +582,9 @@ TEST_F(EngineTest, RoamingFollowsAuthenticatedPackets) {  // [6.5 roaming]
     net.pair(a, kIpA, b, kIpB);
     send(a, kIpA, kIpB);
     net.flush();
-    const Endpoint moved =
-        Endpoint::ipv6({0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x42}, 60000);
+    const value::SocketAddress moved = value::SocketAddress{
+        value::IpAddress::v6({0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x42}),
+        60000};
     a.address = moved;
     send(a, kIpA, kIpB);
     net.flush();
@@ -588,6 +593,19 @@ TEST_F(EngineTest, RoamingFollowsAuthenticatedPackets) {  // [6.5 roaming]
     net.flush();
     EXPECT_EQ(net.log.back().to, moved);
     EXPECT_EQ(a.delivered.size(), 1U);
+}
+
+// An endpoint learnt from a packet prints in RFC 5952 form, as wg(8) and the app show it (it used
+// to print as [2001:db8:0:0:0:0:0:1]:51822).
+TEST_F(EngineTest, ALearntIpv6EndpointPrintsCompressed) {
+    Node& a = make_a();
+    Node& b = make_b();
+    net.pair(a, kIpA, b, kIpB);
+    a.address = *value::SocketAddress::parse("[2001:db8::1]:51822");
+    send(a, kIpA, kIpB);
+    net.flush();
+    ASSERT_TRUE(peer_of(b, a).endpoint());
+    EXPECT_EQ(peer_of(b, a).endpoint()->to_string(), "[2001:db8::1]:51822");
 }
 
 TEST_F(EngineTest, InnerSourceMustBelongToTheSendingPeer) {  // [4 cryptokey routing]
@@ -615,8 +633,8 @@ TEST_F(EngineTest, Ipv6InsideTheTunnel) {
     net.pair(a, kIpA, b, kIpB);
     const std::array<std::uint8_t, 16> a6{0xfd, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1};
     const std::array<std::uint8_t, 16> b6{0xfd, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2};
-    a.engine.add_allowed_ip(peer_of(a, b), b6, 128);
-    b.engine.add_allowed_ip(peer_of(b, a), a6, 128);
+    a.engine.add_allowed_ip(peer_of(a, b), value::IpPrefix(value::IpAddress::v6(b6)));
+    b.engine.add_allowed_ip(peer_of(b, a), value::IpPrefix(value::IpAddress::v6(a6)));
     const auto packet = testing::ipv6_packet(a6, b6, 500);
     a.engine.send_packet(packet, net.now(), a);
     net.flush();
@@ -795,14 +813,16 @@ TEST_F(EngineTest, DataBeforeANewInitiationInOneBatchIsNotLost) {
 class DeferringSink final : public PacketSink {
   public:
     explicit DeferringSink(Node& node) : node_(node) {}
-    void send_datagram(const Endpoint& to, std::span<const std::uint8_t> datagram) override {
+    void send_datagram(const value::SocketAddress& to,
+                       std::span<const std::uint8_t> datagram) override {
         node_.send_datagram(to, datagram);
     }
     void deliver_packet(const Peer& peer, std::span<const std::uint8_t> packet) override {
         node_.deliver_packet(peer, packet);
     }
     [[nodiscard]] bool defers_sealing() const override { return true; }
-    void send_unsealed(const Endpoint& to, const std::shared_ptr<const Keypair>& keypair,
+    void send_unsealed(const value::SocketAddress& to,
+                       const std::shared_ptr<const Keypair>& keypair,
                        std::span<const std::uint8_t> datagram) override {
         std::vector<std::uint8_t> copy(datagram.begin(), datagram.end());
         seal_transport(copy, *keypair);

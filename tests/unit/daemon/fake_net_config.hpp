@@ -12,17 +12,17 @@ namespace tulle::daemon::testing {
 // Records what the service would set on the system; never touches it.
 class FakeNetConfig final : public platform::NetConfig {
   public:
-    void add_address(std::string_view, const platform::IpPrefix& a) override {
+    void add_address(std::string_view, const value::IpPrefix& a) override {
         addresses.push_back(a);
     }
-    void remove_address(std::string_view, const platform::IpPrefix&) override {}
+    void remove_address(std::string_view, const value::IpPrefix&) override {}
     void set_mtu(std::string_view, std::uint32_t) override {}
     void set_up(std::string_view, bool) override {}
-    void add_route(std::string_view, const platform::IpPrefix& d, std::uint32_t) override {
-        routes.push_back(platform::to_string(d));
+    void add_route(std::string_view, const value::IpPrefix& d, std::uint32_t) override {
+        routes.push_back(d.to_string());
     }
-    void remove_route(std::string_view, const platform::IpPrefix& d, std::uint32_t) override {
-        std::erase(routes, platform::to_string(d));
+    void remove_route(std::string_view, const value::IpPrefix& d, std::uint32_t) override {
+        std::erase(routes, d.to_string());
     }
     void add_rule(const platform::RoutingRule& rule) override {
         rules.push_back(rule);
@@ -42,12 +42,12 @@ class FakeNetConfig final : public platform::NetConfig {
     bool table_in_use(std::uint32_t table) override {
         return std::find(tables_in_use.begin(), tables_in_use.end(), table) != tables_in_use.end();
     }
-    std::vector<platform::IpPrefix> list_addresses(std::string_view) override { return {}; }
+    std::vector<value::IpPrefix> list_addresses(std::string_view) override { return {}; }
     std::vector<platform::Route> list_routes(std::string_view) override { return {}; }
     void delete_link(std::string_view) override {}
     bool link_exists(std::string_view name) override { return name == "eth0"; }
 
-    std::vector<platform::IpPrefix> addresses;
+    std::vector<value::IpPrefix> addresses;
     std::vector<std::string> routes;
     std::vector<platform::RoutingRule> rules;
     std::vector<std::uint32_t> tables_in_use;

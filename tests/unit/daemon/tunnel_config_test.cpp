@@ -38,7 +38,8 @@ TEST(TunnelConfig, BecomesAUapiSetThatReplacesEverything) {
     std::vector<std::string> asked;
     const Resolver resolve = [&](const std::string& host, std::uint16_t port) {
         asked.push_back(host);
-        return value::Result<core::Endpoint>(core::Endpoint::ipv4({192, 0, 2, 44}, port));
+        return value::Result<value::SocketAddress>(
+            value::SocketAddress{value::IpAddress::v4({192, 0, 2, 44}), port});
     };
     auto set = to_uapi_set(parse(kConfig), resolve);
     ASSERT_TRUE(set.ok()) << set.error();
@@ -47,11 +48,11 @@ TEST(TunnelConfig, BecomesAUapiSetThatReplacesEverything) {
     ASSERT_TRUE(set->private_key && *set->private_key);
     ASSERT_EQ(set->peers.size(), 2U);
     EXPECT_EQ(asked, std::vector<std::string>{"vpn.example.test"});
-    EXPECT_EQ(set->peers[0].endpoint, core::Endpoint::ipv4({192, 0, 2, 44}, 51820));
+    EXPECT_EQ(set->peers[0].endpoint, *value::SocketAddress::parse("192.0.2.44:51820"));
     EXPECT_FALSE(set->peers[0].preshared_key.has_value());
     EXPECT_TRUE(set->peers[0].replace_allowed_ips);
     EXPECT_EQ(set->peers[0].allowed_ips.size(), 3U);
-    EXPECT_TRUE(set->peers[1].endpoint->v6);
+    EXPECT_TRUE(set->peers[1].endpoint->address.is_v6());
     EXPECT_EQ(set->peers[1].endpoint->port, 4500);
     EXPECT_TRUE(set->peers[1].preshared_key.has_value());
     EXPECT_EQ(set->peers[1].persistent_keepalive, 25);
@@ -59,7 +60,7 @@ TEST(TunnelConfig, BecomesAUapiSetThatReplacesEverything) {
 
 TEST(TunnelConfig, AnEndpointThatDoesNotResolveNamesThePeer) {
     const Resolver fails = [](const std::string& host, std::uint16_t) {
-        return value::Result<core::Endpoint>(value::fail("cannot resolve '" + host + "'"));
+        return value::Result<value::SocketAddress>(value::fail("cannot resolve '" + host + "'"));
     };
     auto set = to_uapi_set(parse(kConfig), fails);
     ASSERT_FALSE(set.ok());
@@ -71,10 +72,10 @@ TEST(TunnelConfig, PlanHasAddressesMtuAndOneRoutePerPrefix) {
     const InterfacePlan plan = plan_interface(parse(kConfig));
     EXPECT_EQ(plan.mtu, 1380U);
     ASSERT_EQ(plan.addresses.size(), 2U);
-    EXPECT_EQ(platform::to_string(plan.addresses[0]), "10.0.0.1/24");
+    EXPECT_EQ(plan.addresses[0].to_string(), "10.0.0.1/24");
     std::vector<std::string> routes;
     for (const auto& r : plan.routes) {
-        routes.push_back(platform::to_string(r));
+        routes.push_back(r.to_string());
     }
     // 10.7.0.0/16 twice becomes one route; 10.0.0.3/24 loses its host bits.
     EXPECT_EQ(routes, (std::vector<std::string>{"10.0.0.2/32", "10.7.0.0/16", "10.0.0.0/24"}));
@@ -82,7 +83,7 @@ TEST(TunnelConfig, PlanHasAddressesMtuAndOneRoutePerPrefix) {
     EXPECT_EQ(plan.table, platform::kMainRouteTable);
     // The default route goes into its own table, with wg-quick's two rules for its family.
     ASSERT_EQ(plan.default_routes.size(), 1U);
-    EXPECT_EQ(platform::to_string(plan.default_routes[0]), "0.0.0.0/0");
+    EXPECT_EQ(plan.default_routes[0].to_string(), "0.0.0.0/0");
     EXPECT_EQ(plan.policy_table, kDefaultPolicyTable);
     const auto rules = plan.policy_rules();
     ASSERT_EQ(rules.size(), 2U);

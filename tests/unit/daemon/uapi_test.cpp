@@ -229,18 +229,19 @@ std::vector<GoodSet> good_sets() {
     peer("PresharedKeyZerosIsNone", "preshared_key=" + std::string(kZeroHex) + "\n",
          [](UapiPeer& p) { p.preshared_key = core::SymmetricKey{}; });
     peer("EndpointV4", "endpoint=192.0.2.7:51821\n", [](UapiPeer& p) {
-        p.endpoint = core::Endpoint::ipv4({192, 0, 2, 7}, 51821);
+        p.endpoint = value::SocketAddress{value::IpAddress::v4({192, 0, 2, 7}), 51821};
     });
     peer("EndpointV6", "endpoint=[2001:db8::1]:51822\n", [](UapiPeer& p) {
-        p.endpoint = core::Endpoint::ipv6(
-            {0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1}, 51822);
+        p.endpoint = value::SocketAddress{
+            value::IpAddress::v6({0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1}),
+            51822};
     });
     peer("EndpointV4MappedV6", "endpoint=[::ffff:192.0.2.1]:1\n", [](UapiPeer& p) {
-        p.endpoint =
-            core::Endpoint::ipv6({0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff, 192, 0, 2, 1}, 1);
+        p.endpoint = value::SocketAddress{
+            value::IpAddress::v6({0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff, 192, 0, 2, 1}), 1};
     });
     peer("EndpointMaxPort", "endpoint=10.0.0.1:65535\n", [](UapiPeer& p) {
-        p.endpoint = core::Endpoint::ipv4({10, 0, 0, 1}, 65535);
+        p.endpoint = value::SocketAddress{value::IpAddress::v4({10, 0, 0, 1}), 65535};
     });
     peer("KeepaliveOff", "persistent_keepalive_interval=0\n",
          [](UapiPeer& p) { p.persistent_keepalive = 0; });
@@ -466,7 +467,7 @@ TEST(ParseSet, ReadsWhatWgSetconfSends) {
     EXPECT_FALSE(first.remove);
     EXPECT_FALSE(first.update_only);
     EXPECT_EQ(first.preshared_key, secret_from_hex(kPresharedHex));
-    EXPECT_EQ(first.endpoint, core::Endpoint::ipv4({192, 0, 2, 7}, 51821));
+    EXPECT_EQ(first.endpoint, *value::SocketAddress::parse("192.0.2.7:51821"));
     EXPECT_EQ(first.persistent_keepalive, 25);
     EXPECT_TRUE(first.replace_allowed_ips);
     EXPECT_EQ(first.allowed_ips,
@@ -477,7 +478,7 @@ TEST(ParseSet, ReadsWhatWgSetconfSends) {
     EXPECT_EQ(second.public_key, key_from_hex(kPeer2Hex));
     EXPECT_FALSE(second.preshared_key);
     ASSERT_TRUE(second.endpoint);
-    EXPECT_EQ(second.endpoint->to_string(), "[2001:db8:0:0:0:0:0:1]:51822");
+    EXPECT_EQ(second.endpoint->to_string(), "[2001:db8::1]:51822");
     EXPECT_FALSE(second.persistent_keepalive);  // not in the file, so not sent
     EXPECT_TRUE(second.replace_allowed_ips);
     EXPECT_EQ(second.allowed_ips, (std::vector<value::IpPrefix>{
@@ -516,7 +517,7 @@ TEST(ParseSet, KeepsEachPeerSectionApartAndInOrder) {
     ASSERT_EQ(set.peers.size(), 3U);
 
     UapiPeer first = peer1();
-    first.endpoint = core::Endpoint::ipv4({192, 0, 2, 1}, 1);
+    first.endpoint = value::SocketAddress{value::IpAddress::v4({192, 0, 2, 1}), 1};
     first.allowed_ips = {prefix("10.0.0.0/8")};
     EXPECT_EQ(set.peers[0], first);
 
@@ -553,15 +554,15 @@ UapiDevice captured_device() {
     UapiPeerInfo first;
     first.public_key = key_from_hex(kPeer1Hex);
     first.preshared_key = secret_from_hex(kPresharedHex);
-    first.endpoint = core::Endpoint::ipv4({192, 0, 2, 7}, 51821);
+    first.endpoint = value::SocketAddress{value::IpAddress::v4({192, 0, 2, 7}), 51821};
     first.persistent_keepalive = 25;
     first.allowed_ips = {prefix("10.0.0.2/32"), prefix("10.1.0.0/16"), prefix("fd00::2/128")};
     device.peers.push_back(first);
 
     UapiPeerInfo second;
     second.public_key = key_from_hex(kPeer2Hex);
-    second.endpoint =
-        core::Endpoint::ipv6({0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1}, 51822);
+    second.endpoint = value::SocketAddress{
+        value::IpAddress::v6({0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1}), 51822};
     // As configured, with the host bits: written without them.
     second.allowed_ips = {prefix("10.0.0.3/24"), prefix("0.0.0.0/0"), prefix("::/0")};
     device.peers.push_back(second);
@@ -660,7 +661,7 @@ TEST(FormatGet, WritesKeysInLowerCaseHex) {
 
 struct EndpointText {
     std::string name;
-    core::Endpoint endpoint;
+    std::optional<value::SocketAddress> endpoint;
     std::string line;  // empty: no endpoint line
 };
 
@@ -679,26 +680,31 @@ TEST_P(FormatGetEndpoint, IsWrittenAsWireguardGoDoes) {
 INSTANTIATE_TEST_SUITE_P(
     Table, FormatGetEndpoint,
     ::testing::Values(
-        EndpointText{"V4", core::Endpoint::ipv4({192, 0, 2, 7}, 51821),
+        EndpointText{"V4", value::SocketAddress{value::IpAddress::v4({192, 0, 2, 7}), 51821},
                      "endpoint=192.0.2.7:51821\n"},
-        EndpointText{"V4Zeros", core::Endpoint::ipv4({0, 0, 0, 0}, 1), "endpoint=0.0.0.0:1\n"},
+        EndpointText{"V4Zeros", value::SocketAddress{value::IpAddress::v4({0, 0, 0, 0}), 1},
+                     "endpoint=0.0.0.0:1\n"},
+        EndpointText{"V6Compressed",
+                     value::SocketAddress{value::IpAddress::v6({0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0,
+                                                                0, 0, 0, 0, 0, 0, 0, 1}),
+                                          51822},
+                     "endpoint=[2001:db8::1]:51822\n"},
         EndpointText{
-            "V6Compressed",
-            core::Endpoint::ipv6({0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1},
-                                 51822),
-            "endpoint=[2001:db8::1]:51822\n"},
-        EndpointText{"V6Loopback",
-                     core::Endpoint::ipv6({0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1}, 65535),
-                     "endpoint=[::1]:65535\n"},
-        EndpointText{
-            "V6Full",
-            core::Endpoint::ipv6({0xfe, 0x80, 0, 1, 0, 2, 0, 3, 0xab, 0xcd, 0, 5, 0, 6, 0, 7}, 443),
-            "endpoint=[fe80:1:2:3:abcd:5:6:7]:443\n"},
-        EndpointText{
-            "V4MappedV6",
-            core::Endpoint::ipv6({0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff, 192, 0, 2, 1}, 443),
-            "endpoint=[::ffff:192.0.2.1]:443\n"},
-        EndpointText{"EmptyIsLeftOut", core::Endpoint{}, ""}),
+            "V6Loopback",
+            value::SocketAddress{
+                value::IpAddress::v6({0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1}), 65535},
+            "endpoint=[::1]:65535\n"},
+        EndpointText{"V6Full",
+                     value::SocketAddress{value::IpAddress::v6({0xfe, 0x80, 0, 1, 0, 2, 0, 3, 0xab,
+                                                                0xcd, 0, 5, 0, 6, 0, 7}),
+                                          443},
+                     "endpoint=[fe80:1:2:3:abcd:5:6:7]:443\n"},
+        EndpointText{"V4MappedV6",
+                     value::SocketAddress{value::IpAddress::v6({0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff,
+                                                                0xff, 192, 0, 2, 1}),
+                                          443},
+                     "endpoint=[::ffff:192.0.2.1]:443\n"},
+        EndpointText{"UnsetIsLeftOut", std::nullopt, ""}),
     [](const auto& info) { return info.param.name; });
 
 TEST(FormatGet, EndpointsAndAllowedIpsReadBackThroughParseSet) {

@@ -16,16 +16,17 @@
 namespace tulle::platform::linux_impl {
 namespace {
 
-IpPrefix prefix(std::string_view text) {
-    const auto parsed = parse_ip_prefix(text);
-    if (!parsed) {
+value::IpPrefix prefix(std::string_view text) {
+    const auto parsed = value::IpPrefix::parse(text);
+    if (!parsed.ok()) {
         throw std::invalid_argument("bad prefix in test: " + std::string(text));
     }
     return *parsed;
 }
 
-std::vector<std::uint8_t> address_bytes(const IpPrefix& p) {
-    return {p.addr.begin(), p.addr.begin() + static_cast<std::ptrdiff_t>(p.addr_size())};
+std::vector<std::uint8_t> address_bytes(const value::IpPrefix& p) {
+    const auto bytes = p.address().bytes();
+    return {bytes.begin(), bytes.end()};
 }
 
 std::vector<std::uint8_t> payload_of(const NetlinkAttribute& attribute) {
@@ -299,7 +300,7 @@ TEST(Rtnl, ParsesAddressesPreferringLocal) {
     header.ifa_prefixlen = 64;
     v6.append_struct(header);
     const auto expected = prefix("fd77::1/64");
-    v6.add_attr(IFA_ADDRESS, std::span(expected.addr));
+    v6.add_attr(IFA_ADDRESS, expected.address().bytes());
     const auto address6 = parse_address(view_of(v6));
     ASSERT_TRUE(address6);
     EXPECT_EQ(address6->address, expected);
@@ -353,7 +354,7 @@ TEST(Rtnl, ParsesRoutes) {
     message.append_struct(header);
     message.add_attr_u32(RTA_TABLE, RT_TABLE_MAIN);
     const auto destination = prefix("fd78::/48");
-    message.add_attr(RTA_DST, std::span(destination.addr));
+    message.add_attr(RTA_DST, destination.address().bytes());
     message.add_attr_u32(RTA_PRIORITY, 1024);
     message.add_attr_u32(RTA_OIF, 6);
     const auto route = parse_route(view_of(message));
@@ -388,7 +389,7 @@ TEST(Rtnl, ParsesDefaultRouteWithGatewayAndLargeTable) {
     header.rtm_dst_len = 8;
     bad.append_struct(header);
     const auto v6 = prefix("fd78::/48");
-    bad.add_attr(RTA_DST, std::span(v6.addr));
+    bad.add_attr(RTA_DST, v6.address().bytes());
     EXPECT_FALSE(parse_route(view_of(bad)));
 }
 
