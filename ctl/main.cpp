@@ -1,6 +1,7 @@
 // tullectl: the command-line client of Tulle. The key tools work offline, as `wg genkey` and
 // friends; the other commands drive tulled over its control socket (ctl/commands.cpp).
 #include <cstdio>
+#include <functional>
 #include <iostream>
 #include <string>
 
@@ -108,10 +109,118 @@ void note_given(const CLI::App* command, tulle::ctl::PeerOptions& peer) {
     peer.has_preshared_key_file = command->count("--preshared-key-file") > 0;
 }
 
+// What the command line holds once parsed, and which command runs.
+struct CommandLine {
+    tulle::ctl::GlobalOptions options{std::string(tulle::ipc::kDefaultSocketPath), false};
+    std::string target;  // up FILE|NAME
+    std::string name;    // the tunnel of down, peers, peer remove, stats
+    std::string remove_key;
+    bool follow = false;  // stats --follow
+    tulle::ctl::PeerOptions add_options;
+    tulle::ctl::PeerOptions set_options;
+    tulle::ctl::LogOptions log_options;
+    std::string check_file;
+    std::function<int()> run;  // set by the subcommand that was given
+};
+
+// A subcommand whose action is `action` once the line is parsed.
+CLI::App* command(CLI::App& parent, CommandLine& line, const std::string& name,
+                  const std::string& description, std::function<int()> action) {
+    auto* sub = parent.add_subcommand(name, description);
+    sub->callback([&line, action = std::move(action)] { line.run = action; });
+    return sub;
+}
+
+void add_key_commands(CLI::App& app, CommandLine& line) {
+    command(app, line, "genkey", "print a new private key (base64), as wg genkey", genkey);
+    command(app, line, "pubkey", "read a private key on stdin, print its public key", pubkey);
+    command(app, line, "genpsk", "print a new preshared key (base64)", genpsk);
+    auto* check_cmd = command(app, line, "check",
+                              "check a wg-quick FILE offline and list every problem with its line",
+                              [&line] { return tulle::ctl::check(line.check_file); });
+    check_cmd->add_option("FILE", line.check_file, "the configuration file")->required();
+}
+
+void add_tunnel_commands(CLI::App& app, CommandLine& line) {
+    namespace ctl = tulle::ctl;
+    auto& options = line.options;
+    auto* status_cmd = command(app, line, "status", "show tulled and its tunnels",
+                               [&] { return ctl::status(options); });
+    add_json_flag(status_cmd, options.json);
+
+    auto* up_cmd = command(app, line, "up",
+                           "start a tunnel: a wg-quick FILE (checked here, then sent; the tunnel "
+                           "takes the file's name without .conf) or the NAME of a system tunnel",
+                           [&] { return ctl::up(options, line.target); });
+    up_cmd->add_option("FILE|NAME", line.target, "the configuration file or tunnel name")
+        ->required();
+    add_json_flag(up_cmd, options.json);
+
+    auto* down_cmd =
+        command(app, line, "down", "stop a tunnel", [&] { return ctl::down(options, line.name); });
+    down_cmd->add_option("NAME", line.name, "the tunnel")->required();
+    add_json_flag(down_cmd, options.json);
+
+    auto* peers_cmd = command(app, line, "peers", "show a tunnel's peers",
+                              [&] { return ctl::peers(options, line.name); });
+    peers_cmd->add_option("NAME", line.name, "the tunnel")->required();
+    add_json_flag(peers_cmd, options.json);
+}
+
+void add_peer_commands(CLI::App& app, CommandLine& line) {
+    namespace ctl = tulle::ctl;
+    auto& options = line.options;
+    auto* peer_cmd = app.add_subcommand("peer", "add, change or remove a peer of a running tunnel");
+    peer_cmd->require_subcommand(1);
+    auto* add_cmd = peer_cmd->add_subcommand("add", "add a peer");
+    add_cmd->callback([&line, add_cmd] {
+        note_given(add_cmd, line.add_options);
+        line.run = [&line] { return ctl::peer_add(line.options, line.add_options); };
+    });
+    add_peer_options(add_cmd, line.add_options, false);
+    add_json_flag(add_cmd, options.json);
+    auto* set_cmd = peer_cmd->add_subcommand("set", "change a peer: only the options given change");
+    set_cmd->callback([&line, set_cmd] {
+        note_given(set_cmd, line.set_options);
+        line.run = [&line] { return ctl::peer_set(line.options, line.set_options); };
+    });
+    add_peer_options(set_cmd, line.set_options, true);
+    add_json_flag(set_cmd, options.json);
+    auto* remove_cmd = command(*peer_cmd, line, "remove", "remove a peer", [&] {
+        return ctl::peer_remove(options, line.name, line.remove_key);
+    });
+    remove_cmd->add_option("TUNNEL", line.name, "the tunnel")->required();
+    remove_cmd->add_option("PUBLIC_KEY", line.remove_key, "the peer's public key")->required();
+    add_json_flag(remove_cmd, options.json);
+}
+
+void add_traffic_commands(CLI::App& app, CommandLine& line) {
+    namespace ctl = tulle::ctl;
+    auto& options = line.options;
+    auto* stats_cmd =
+        command(app, line, "stats",
+                "a tunnel's traffic per peer over the last minute, or live with --follow",
+                [&] { return ctl::stats(options, line.name, line.follow); });
+    stats_cmd->add_option("NAME", line.name, "the tunnel")->required();
+    stats_cmd->add_flag("--follow,-f", line.follow,
+                        "print each peer's rates every second until ^C");
+    add_json_flag(stats_cmd, options.json, true);
+
+    auto* logs_cmd = command(app, line, "logs", "tulled's newest log lines",
+                             [&] { return ctl::logs(options, line.log_options); });
+    logs_cmd->add_flag("--follow,-f", line.log_options.follow, "then print new lines until ^C");
+    logs_cmd
+        ->add_option("--level", line.log_options.level,
+                     "the least level shown: trace, debug, info, warning, error, critical")
+        ->capture_default_str();
+    logs_cmd->add_option("--lines,-n", line.log_options.lines, "how many lines of the past")
+        ->capture_default_str();
+    add_json_flag(logs_cmd, options.json, true);
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
-    namespace ctl = tulle::ctl;
     CLI::App app{
         "tullectl - command-line client of Tulle, a desktop mesh VPN that speaks the WireGuard "
         "protocol. Talks to tulled over its control socket; genkey, pubkey, genpsk and check work "
@@ -122,76 +231,14 @@ int main(int argc, char** argv) {
     app.fallthrough();  // global options may follow the command: `tullectl status --socket S`
     app.footer(kFooter);
 
-    ctl::GlobalOptions options{std::string(tulle::ipc::kDefaultSocketPath), false};
-    app.add_option("--socket", options.socket, "tulled's control socket")
+    CommandLine line;
+    app.add_option("--socket", line.options.socket, "tulled's control socket")
         ->envname("TULLE_SOCKET")
         ->capture_default_str();
-
-    auto* genkey_cmd =
-        app.add_subcommand("genkey", "print a new private key (base64), as wg genkey");
-    auto* pubkey_cmd =
-        app.add_subcommand("pubkey", "read a private key on stdin, print its public key");
-    auto* genpsk_cmd = app.add_subcommand("genpsk", "print a new preshared key (base64)");
-
-    auto* status_cmd = app.add_subcommand("status", "show tulled and its tunnels");
-    add_json_flag(status_cmd, options.json);
-
-    std::string target;
-    auto* up_cmd = app.add_subcommand(
-        "up",
-        "start a tunnel: a wg-quick FILE (checked here, then sent; the tunnel takes the "
-        "file's name without .conf) or the NAME of a system tunnel");
-    up_cmd->add_option("FILE|NAME", target, "the configuration file or tunnel name")->required();
-    add_json_flag(up_cmd, options.json);
-
-    std::string name;
-    auto* down_cmd = app.add_subcommand("down", "stop a tunnel");
-    down_cmd->add_option("NAME", name, "the tunnel")->required();
-    add_json_flag(down_cmd, options.json);
-
-    auto* peers_cmd = app.add_subcommand("peers", "show a tunnel's peers");
-    peers_cmd->add_option("NAME", name, "the tunnel")->required();
-    add_json_flag(peers_cmd, options.json);
-
-    auto* peer_cmd = app.add_subcommand("peer", "add, change or remove a peer of a running tunnel");
-    peer_cmd->require_subcommand(1);
-    ctl::PeerOptions add_options;
-    auto* peer_add_cmd = peer_cmd->add_subcommand("add", "add a peer");
-    add_peer_options(peer_add_cmd, add_options, false);
-    add_json_flag(peer_add_cmd, options.json);
-    ctl::PeerOptions set_options;
-    auto* peer_set_cmd =
-        peer_cmd->add_subcommand("set", "change a peer: only the options given change");
-    add_peer_options(peer_set_cmd, set_options, true);
-    add_json_flag(peer_set_cmd, options.json);
-    std::string remove_key;
-    auto* peer_remove_cmd = peer_cmd->add_subcommand("remove", "remove a peer");
-    peer_remove_cmd->add_option("TUNNEL", name, "the tunnel")->required();
-    peer_remove_cmd->add_option("PUBLIC_KEY", remove_key, "the peer's public key")->required();
-    add_json_flag(peer_remove_cmd, options.json);
-
-    bool follow = false;
-    auto* stats_cmd = app.add_subcommand(
-        "stats", "a tunnel's traffic per peer over the last minute, or live with --follow");
-    stats_cmd->add_option("NAME", name, "the tunnel")->required();
-    stats_cmd->add_flag("--follow,-f", follow, "print each peer's rates every second until ^C");
-    add_json_flag(stats_cmd, options.json, true);
-
-    ctl::LogOptions log_options;
-    auto* logs_cmd = app.add_subcommand("logs", "tulled's newest log lines");
-    logs_cmd->add_flag("--follow,-f", log_options.follow, "then print new lines until ^C");
-    logs_cmd
-        ->add_option("--level", log_options.level,
-                     "the least level shown: trace, debug, info, warning, error, critical")
-        ->capture_default_str();
-    logs_cmd->add_option("--lines,-n", log_options.lines, "how many lines of the past")
-        ->capture_default_str();
-    add_json_flag(logs_cmd, options.json, true);
-
-    std::string check_file;
-    auto* check_cmd = app.add_subcommand(
-        "check", "check a wg-quick FILE offline and list every problem with its line");
-    check_cmd->add_option("FILE", check_file, "the configuration file")->required();
+    add_key_commands(app, line);
+    add_tunnel_commands(app, line);
+    add_peer_commands(app, line);
+    add_traffic_commands(app, line);
 
     try {
         app.parse(argc, argv);
@@ -199,51 +246,9 @@ int main(int argc, char** argv) {
         // --help and --version end here with 0; every real parse error is a usage error.
         return app.exit(error) == 0 ? 0 : kExitUsage;
     }
-
     if (sodium_init() < 0) {
         std::cerr << "tullectl: libsodium failed to initialise\n";
         return kExitRefused;
     }
-    if (genkey_cmd->parsed()) {
-        return genkey();
-    }
-    if (pubkey_cmd->parsed()) {
-        return pubkey();
-    }
-    if (genpsk_cmd->parsed()) {
-        return genpsk();
-    }
-    if (status_cmd->parsed()) {
-        return ctl::status(options);
-    }
-    if (up_cmd->parsed()) {
-        return ctl::up(options, target);
-    }
-    if (down_cmd->parsed()) {
-        return ctl::down(options, name);
-    }
-    if (peers_cmd->parsed()) {
-        return ctl::peers(options, name);
-    }
-    if (peer_add_cmd->parsed()) {
-        note_given(peer_add_cmd, add_options);
-        return ctl::peer_add(options, add_options);
-    }
-    if (peer_set_cmd->parsed()) {
-        note_given(peer_set_cmd, set_options);
-        return ctl::peer_set(options, set_options);
-    }
-    if (peer_remove_cmd->parsed()) {
-        return ctl::peer_remove(options, name, remove_key);
-    }
-    if (stats_cmd->parsed()) {
-        return ctl::stats(options, name, follow);
-    }
-    if (logs_cmd->parsed()) {
-        return ctl::logs(options, log_options);
-    }
-    if (check_cmd->parsed()) {
-        return ctl::check(check_file);
-    }
-    return kExitUsage;
+    return line.run ? line.run() : kExitUsage;
 }
