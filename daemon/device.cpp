@@ -293,7 +293,7 @@ int Device::apply(const UapiSet& set) {
 
 void Device::forget_endpoint(const core::PublicKey& peer) {
     if (core::Peer* found = engine_.find_peer(peer)) {
-        engine_.set_endpoint(*found, value::SocketAddress{});
+        engine_.set_endpoint(*found, std::nullopt);
     }
 }
 

@@ -176,7 +176,7 @@ std::vector<ipc::PeerStatus> Tunnel::peers_of(const UapiDevice& snapshot) const 
         if (auto name = names_.find(peer.public_key); name != names_.end()) {
             peer.name = name->second;
         }
-        if (info.endpoint && info.endpoint->port != 0) {
+        if (info.endpoint) {
             peer.endpoint = info.endpoint->to_string();
         }
         peer.allowed_ips = info.allowed_ips;
@@ -249,7 +249,7 @@ ipc::TunnelConfig Tunnel::current_config(bool with_secrets) const {
         if (from_file != original.end() && from_file->endpoint &&
             !from_file->endpoint->is_address()) {
             peer.endpoint = from_file->endpoint;
-        } else if (info.endpoint && info.endpoint->port != 0) {
+        } else if (info.endpoint) {
             peer.endpoint = info.endpoint->endpoint();
         }
         peer.allowed_ips = info.allowed_ips;

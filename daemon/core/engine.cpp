@@ -191,7 +191,7 @@ void Engine::set_preshared_key(Peer& peer, const SymmetricKey& preshared_key) {
     peer.secrets_.preshared_key = preshared_key;
 }
 
-void Engine::set_endpoint(Peer& peer, const value::SocketAddress& endpoint) {
+void Engine::set_endpoint(Peer& peer, const std::optional<value::SocketAddress>& endpoint) {
     peer.endpoint_ = endpoint;
 }
 
@@ -285,6 +285,12 @@ void Engine::send_keepalive(Peer& peer, TimePoint now, PacketSink& sink) {
 
 void Engine::encrypt_and_send(Peer& peer, Keypair& keypair, std::span<const std::uint8_t> packet,
                               TimePoint now, PacketSink& sink) {
+    if (!peer.endpoint_) {
+        // Dropped before it takes a counter or starts a timer, as wireguard-go drops it ("no
+        // known endpoint for peer").
+        ++counters_.no_endpoint;
+        return;
+    }
     const std::size_t padded = padded_length(packet.size(), config_.mtu);
     const std::size_t total = sizeof(MessageTransportHeader) + padded + kAeadTagLen;
     if (total > scratch_.size()) {
@@ -302,17 +308,13 @@ void Engine::encrypt_and_send(Peer& peer, Keypair& keypair, std::span<const std:
     }
     std::fill_n(body + packet.size(), padded - packet.size(), std::uint8_t{0});
     const std::span<std::uint8_t> datagram(scratch_.data(), total);
-    if (!peer.endpoint_) {
-        ++counters_.no_endpoint;
+    if (sink.defers_sealing()) {
+        sink.send_unsealed(*peer.endpoint_, keypair.shared_from_this(), datagram);
     } else {
-        if (sink.defers_sealing()) {
-            sink.send_unsealed(*peer.endpoint_, keypair.shared_from_this(), datagram);
-        } else {
-            seal_transport(datagram, keypair);
-            sink.send_datagram(*peer.endpoint_, datagram);
-        }
-        peer.stats_.tx_bytes += total;
+        seal_transport(datagram, keypair);
+        sink.send_datagram(*peer.endpoint_, datagram);
     }
+    peer.stats_.tx_bytes += total;
 
     peer.timers_.any_authenticated_packet_traversal(now);
     peer.timers_.any_authenticated_packet_sent();

@@ -142,7 +142,9 @@ class Engine {
 
     // A changed preshared key applies from the next handshake; sessions are kept.
     void set_preshared_key(Peer& peer, const SymmetricKey& preshared_key);
-    void set_endpoint(Peer& peer, const value::SocketAddress& endpoint);
+    // nullopt forgets the endpoint: nothing goes to the peer (its packets are dropped and counted
+    // as no_endpoint) until one is set again or the peer sends an authenticated packet.
+    void set_endpoint(Peer& peer, const std::optional<value::SocketAddress>& endpoint);
     // Turning the keepalive on sends one at once (starting a handshake if needed).
     void set_persistent_keepalive(Peer& peer, std::chrono::seconds interval, TimePoint now,
                                   PacketSink& sink);

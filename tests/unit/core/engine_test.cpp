@@ -608,6 +608,30 @@ TEST_F(EngineTest, ALearntIpv6EndpointPrintsCompressed) {
     EXPECT_EQ(peer_of(b, a).endpoint()->to_string(), "[2001:db8::1]:51822");
 }
 
+// A peer whose endpoint is forgotten gets nothing: no datagram, no bytes counted, only the drop
+// counter. (The device used to forget an endpoint by storing 0.0.0.0:0, and the engine then
+// "sent" packets there and counted their bytes as sent.)
+TEST_F(EngineTest, APeerWithoutAnEndpointGetsNothing) {
+    Node& a = make_a();
+    Node& b = make_b();
+    net.pair(a, kIpA, b, kIpB);
+    send(a, kIpA, kIpB);
+    net.flush();
+    ASSERT_EQ(b.delivered.size(), 1U);
+    Peer& b_at_a = peer_of(a, b);
+    const std::uint64_t tx_before = b_at_a.stats().tx_bytes;
+    const std::size_t sent_before = net.log.size();
+
+    a.engine.set_endpoint(b_at_a, std::nullopt);
+    send(a, kIpA, kIpB);
+
+    EXPECT_TRUE(net.in_flight.empty());
+    EXPECT_EQ(net.log.size(), sent_before);
+    EXPECT_EQ(b_at_a.stats().tx_bytes, tx_before);
+    EXPECT_EQ(a.engine.counters().no_endpoint, 1U);
+    EXPECT_FALSE(b_at_a.endpoint());
+}
+
 TEST_F(EngineTest, InnerSourceMustBelongToTheSendingPeer) {  // [4 cryptokey routing]
     Node& a = make_a();
     Node& b = make_b();
