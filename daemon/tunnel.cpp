@@ -125,7 +125,7 @@ std::string Tunnel::change_peer(const ipc::PeerChange& change, bool create) {
     UapiSet set;
     set.peers.push_back(std::move(peer));
     if (const int error = device_->apply(set); error != 0) {
-        return std::generic_category().message(error);
+        return apply_error_message(error, device_->engine().config().max_peers);
     }
     if (change.endpoint && !*change.endpoint) {
         // The UAPI cannot unset an endpoint; the engine can.
@@ -149,7 +149,7 @@ std::string Tunnel::remove_peer(const value::Key& public_key) {
     UapiSet set;
     set.peers.push_back(peer);
     if (const int error = device_->apply(set); error != 0) {
-        return std::generic_category().message(error);
+        return apply_error_message(error, device_->engine().config().max_peers);
     }
     names_.erase(public_key);
     resync_routes();

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <string>
 
 #include "daemon/core/messages.hpp"
 
@@ -143,12 +144,18 @@ std::optional<PrivateKey> Engine::private_key() const {
     return identity_.private_key;
 }
 
-Peer& Engine::add_peer(const PublicKey& public_key) {
-    auto [it, added] = peers_.try_emplace(public_key);
-    if (added) {
-        it->second = std::make_unique<Peer>(identity_, public_key);
+value::Result<Peer*> Engine::add_peer(const PublicKey& public_key) {
+    if (Peer* existing = find_peer(public_key)) {
+        return existing;
     }
-    return *it->second;
+    if (peers_.size() >= config_.max_peers) {
+        return value::fail("too many peers: an interface holds at most " +
+                           std::to_string(config_.max_peers));
+    }
+    auto peer = std::make_unique<Peer>(identity_, public_key);
+    Peer* added = peer.get();
+    peers_.emplace(public_key, std::move(peer));
+    return added;
 }
 
 bool Engine::remove_peer(const PublicKey& public_key) {

@@ -22,6 +22,7 @@
 #include "daemon/core/noise.hpp"
 #include "daemon/core/peer.hpp"
 #include "daemon/core/ratelimiter.hpp"
+#include "value/result.hpp"
 
 namespace tulle::core {
 
@@ -89,6 +90,8 @@ struct EngineConfig {
     // Handshake messages per second above which the engine counts as under load and asks for
     // cookies (the daemon may also report its queue with report_handshake_backlog()).
     std::size_t under_load_handshakes_per_second = impl::kUnderLoadQueueLength;
+    // add_peer() refuses a peer beyond this many (lower only in tests).
+    std::size_t max_peers = impl::kMaxPeers;
 };
 
 // Why packets were dropped, and a few events worth counting. Each a running total.
@@ -131,8 +134,9 @@ class Engine {
     [[nodiscard]] std::optional<PrivateKey> private_key() const;
     [[nodiscard]] bool has_private_key() const { return has_identity_; }
 
-    // Adds a peer, or returns the existing one with that key.
-    Peer& add_peer(const PublicKey& public_key);
+    // Adds a peer, or returns the existing one with that key. Fails, changing nothing, when the
+    // interface holds config().max_peers peers already.
+    [[nodiscard]] value::Result<Peer*> add_peer(const PublicKey& public_key);
     bool remove_peer(const PublicKey& public_key);
     void remove_all_peers();
     [[nodiscard]] Peer* find_peer(const PublicKey& public_key);
