@@ -15,16 +15,23 @@ constexpr std::size_t kBatch = 64;
 constexpr int kBatchesPerWake = 16;
 constexpr std::size_t kMaxDatagram = 65535;
 
+core::EngineConfig engine_config(std::size_t mtu, std::size_t max_peers) {
+    core::EngineConfig config;
+    config.mtu = mtu;
+    config.max_peers = max_peers;
+    return config;
+}
+
 }  // namespace
 
 Device::Device(asio::io_context& io, std::unique_ptr<platform::Tun> tun,
                platform::UdpSocketFactory& sockets, core::Environment& environment,
-               std::shared_ptr<spdlog::logger> log, unsigned crypto_workers)
+               std::shared_ptr<spdlog::logger> log, unsigned crypto_workers, std::size_t max_peers)
     : io_(io),
       tun_(std::move(tun)),
       sockets_(sockets),
       log_(std::move(log)),
-      engine_(environment, core::EngineConfig{tun_->mtu()}),
+      engine_(environment, engine_config(tun_->mtu(), max_peers)),
       tun_watch_(io, ::dup(tun_->fd())),
       timer_(io),
       in_buffers_(kBatch, std::vector<std::uint8_t>(kMaxDatagram)),
@@ -254,6 +261,7 @@ int Device::apply(const UapiSet& set) {
         engine_.remove_all_peers();
     }
     const auto own_key = engine_.public_key();
+    int status = 0;
     for (const UapiPeer& change : set.peers) {
         if (own_key && change.public_key == *own_key) {
             continue;  // as wireguard-go: a peer with our own key is ignored
@@ -267,7 +275,13 @@ int Device::apply(const UapiSet& set) {
             if (change.update_only) {
                 continue;
             }
-            peer = &engine_.add_peer(change.public_key);
+            auto added = engine_.add_peer(change.public_key);
+            if (!added) {
+                log_->warn("{}: {}", name(), added.error());
+                status = ENOSPC;
+                break;
+            }
+            peer = added.value();
         }
         if (change.preshared_key) {
             engine_.set_preshared_key(*peer, *change.preshared_key);
@@ -288,12 +302,12 @@ int Device::apply(const UapiSet& set) {
     }
     flush_sends();
     rearm_timer();
-    return 0;
+    return status;
 }
 
 void Device::forget_endpoint(const core::PublicKey& peer) {
     if (core::Peer* found = engine_.find_peer(peer)) {
-        engine_.set_endpoint(*found, value::SocketAddress{});
+        engine_.set_endpoint(*found, std::nullopt);
     }
 }
 

@@ -33,7 +33,8 @@ class Device final : public core::PacketSink {
     Device(boost::asio::io_context& io, std::unique_ptr<platform::Tun> tun,
            platform::UdpSocketFactory& sockets, core::Environment& environment,
            std::shared_ptr<spdlog::logger> log,
-           unsigned crypto_workers = WorkerPool::default_workers());
+           unsigned crypto_workers = WorkerPool::default_workers(),
+           std::size_t max_peers = core::impl::kMaxPeers);
     ~Device() override;
     Device(const Device&) = delete;
     Device& operator=(const Device&) = delete;
@@ -43,7 +44,8 @@ class Device final : public core::PacketSink {
     void start();
     void stop();
 
-    // Applies a parsed `wg set` request. Returns 0 or the errno for the UAPI reply.
+    // Applies a parsed `wg set` request. Returns 0 or the errno for the UAPI reply: ENOSPC when a
+    // new peer would pass max_peers (the peers before it are applied, as in wireguard-go).
     [[nodiscard]] int apply(const UapiSet& set);
     [[nodiscard]] UapiDevice snapshot() const;
     // The UAPI can set a peer's endpoint but not unset it; the control socket can.

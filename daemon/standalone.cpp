@@ -127,7 +127,7 @@ bool StandaloneTunnel::bring_up(Device& device) {
     }
     if (const int error = device.apply(set.value()); error != 0) {
         log_->error("{}: applying the configuration failed: {}", interface_,
-                    std::generic_category().message(error));
+                    apply_error_message(error, device.engine().config().max_peers));
         return false;
     }
     try {

@@ -125,7 +125,7 @@ std::string Tunnel::change_peer(const ipc::PeerChange& change, bool create) {
     UapiSet set;
     set.peers.push_back(std::move(peer));
     if (const int error = device_->apply(set); error != 0) {
-        return std::generic_category().message(error);
+        return apply_error_message(error, device_->engine().config().max_peers);
     }
     if (change.endpoint && !*change.endpoint) {
         // The UAPI cannot unset an endpoint; the engine can.
@@ -149,7 +149,7 @@ std::string Tunnel::remove_peer(const value::Key& public_key) {
     UapiSet set;
     set.peers.push_back(peer);
     if (const int error = device_->apply(set); error != 0) {
-        return std::generic_category().message(error);
+        return apply_error_message(error, device_->engine().config().max_peers);
     }
     names_.erase(public_key);
     resync_routes();
@@ -176,7 +176,7 @@ std::vector<ipc::PeerStatus> Tunnel::peers_of(const UapiDevice& snapshot) const 
         if (auto name = names_.find(peer.public_key); name != names_.end()) {
             peer.name = name->second;
         }
-        if (info.endpoint && info.endpoint->port != 0) {
+        if (info.endpoint) {
             peer.endpoint = info.endpoint->to_string();
         }
         peer.allowed_ips = info.allowed_ips;
@@ -249,7 +249,7 @@ ipc::TunnelConfig Tunnel::current_config(bool with_secrets) const {
         if (from_file != original.end() && from_file->endpoint &&
             !from_file->endpoint->is_address()) {
             peer.endpoint = from_file->endpoint;
-        } else if (info.endpoint && info.endpoint->port != 0) {
+        } else if (info.endpoint) {
             peer.endpoint = info.endpoint->endpoint();
         }
         peer.allowed_ips = info.allowed_ips;

@@ -1,11 +1,13 @@
 #include "daemon/tunnel_config.hpp"
 
 #include <algorithm>
+#include <cerrno>
 #include <cstring>
 #include <memory>
 #include <netdb.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
+#include <system_error>
 
 namespace tulle::daemon {
 
@@ -63,6 +65,13 @@ value::Result<value::SocketAddress> resolve_with_system(const std::string& host,
         return *v6;
     }
     return value::fail("'" + host + "' has no IPv4 or IPv6 address");
+}
+
+std::string apply_error_message(int error, std::size_t max_peers) {
+    if (error == ENOSPC) {
+        return "too many peers: an interface holds at most " + std::to_string(max_peers);
+    }
+    return std::generic_category().message(error);
 }
 
 value::Result<UapiSet> to_uapi_set(const ipc::TunnelConfig& config, const Resolver& resolve) {

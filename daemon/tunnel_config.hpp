@@ -29,6 +29,10 @@ using Resolver =
 [[nodiscard]] value::Result<value::SocketAddress> resolve_endpoint(const value::Endpoint& endpoint,
                                                                    const Resolver& resolve);
 
+// Why Device::apply failed, for people: ENOSPC is the engine's peer limit, any other errno is
+// described by the system.
+[[nodiscard]] std::string apply_error_message(int error, std::size_t max_peers);
+
 // The UAPI set that configures a fresh device as the file says (replacing all peers). Fails
 // with a message naming the peer whose endpoint does not resolve.
 [[nodiscard]] value::Result<UapiSet> to_uapi_set(const ipc::TunnelConfig& config,

@@ -48,6 +48,7 @@ inline constexpr std::size_t kMaxStagedPackets = 128;
 // Replay window, RFC 6479 style: 128 blocks of 64 bits, one block kept free.
 inline constexpr std::size_t kReplayBlocks = 128;
 inline constexpr std::size_t kReplayWindow = (kReplayBlocks - 1) * 64;  // 8128
+// Peers per interface (wireguard-go and the kernel have the same limit); add_peer refuses more.
 inline constexpr std::size_t kMaxPeers = 1U << 16U;
 inline constexpr std::size_t kMaxMessageSize = 65535;
 inline constexpr std::size_t kDefaultMtu = 1420;

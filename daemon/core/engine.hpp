@@ -2,7 +2,8 @@
 // hands it IP packets from the TUN device, datagrams from the UDP socket and the current
 // monotonic time, and it answers through a PacketSink with datagrams to send and packets to
 // deliver, and through next_deadline() with when it next wants tick(). Not thread-safe: one
-// thread drives an engine.
+// thread drives an engine. Its code is in engine.cpp (state, configuration, sessions, timers),
+// send.cpp and receive.cpp, as the kernel module splits it.
 #pragma once
 
 #include <array>
@@ -22,6 +23,7 @@
 #include "daemon/core/noise.hpp"
 #include "daemon/core/peer.hpp"
 #include "daemon/core/ratelimiter.hpp"
+#include "value/result.hpp"
 
 namespace tulle::core {
 
@@ -89,6 +91,8 @@ struct EngineConfig {
     // Handshake messages per second above which the engine counts as under load and asks for
     // cookies (the daemon may also report its queue with report_handshake_backlog()).
     std::size_t under_load_handshakes_per_second = impl::kUnderLoadQueueLength;
+    // add_peer() refuses a peer beyond this many (lower only in tests).
+    std::size_t max_peers = impl::kMaxPeers;
 };
 
 // Why packets were dropped, and a few events worth counting. Each a running total.
@@ -131,8 +135,9 @@ class Engine {
     [[nodiscard]] std::optional<PrivateKey> private_key() const;
     [[nodiscard]] bool has_private_key() const { return has_identity_; }
 
-    // Adds a peer, or returns the existing one with that key.
-    Peer& add_peer(const PublicKey& public_key);
+    // Adds a peer, or returns the existing one with that key. Fails, changing nothing, when the
+    // interface holds config().max_peers peers already.
+    [[nodiscard]] value::Result<Peer*> add_peer(const PublicKey& public_key);
     bool remove_peer(const PublicKey& public_key);
     void remove_all_peers();
     [[nodiscard]] Peer* find_peer(const PublicKey& public_key);
@@ -142,7 +147,9 @@ class Engine {
 
     // A changed preshared key applies from the next handshake; sessions are kept.
     void set_preshared_key(Peer& peer, const SymmetricKey& preshared_key);
-    void set_endpoint(Peer& peer, const value::SocketAddress& endpoint);
+    // nullopt forgets the endpoint: nothing goes to the peer (its packets are dropped and counted
+    // as no_endpoint) until one is set again or the peer sends an authenticated packet.
+    void set_endpoint(Peer& peer, const std::optional<value::SocketAddress>& endpoint);
     // Turning the keepalive on sends one at once (starting a handshake if needed).
     void set_persistent_keepalive(Peer& peer, std::chrono::seconds interval, TimePoint now,
                                   PacketSink& sink);
@@ -185,6 +192,7 @@ class Engine {
         std::size_t operator()(const PublicKey& key) const noexcept;
     };
 
+    // --- receive.cpp ---
     void receive_initiation(const value::SocketAddress& from,
                             std::span<const std::uint8_t> datagram, TimePoint now,
                             PacketSink& sink);
@@ -200,6 +208,7 @@ class Engine {
     };
     [[nodiscard]] bool prepare_transport(std::span<const std::uint8_t> datagram, TimePoint now,
                                          OpenJob& job);
+    static bool open_transport(std::span<std::uint8_t> datagram, const OpenJob& job);
     void finish_transport(const value::SocketAddress& from, std::span<std::uint8_t> datagram,
                           OpenJob& job, TimePoint now, PacketSink& sink);
     // Decrypts the transport messages gathered in open_jobs_ (in parallel) and takes them in order.
@@ -211,23 +220,25 @@ class Engine {
     bool admit_handshake(const value::SocketAddress& from, std::span<const std::uint8_t> datagram,
                          std::size_t mac1_offset, std::uint32_t sender_index, TimePoint now,
                          PacketSink& sink);
+    void note_handshake(TimePoint now);
+    void keep_key_fresh_after_receive(Peer& peer, TimePoint now, PacketSink& sink);
 
+    // --- send.cpp ---
     void send_initiation(Peer& peer, bool is_retry, TimePoint now, PacketSink& sink);
     void send_response(Peer& peer, TimePoint now, PacketSink& sink);
     void send_staged(Peer& peer, TimePoint now, PacketSink& sink);
     void send_keepalive(Peer& peer, TimePoint now, PacketSink& sink);
     void encrypt_and_send(Peer& peer, Keypair& keypair, std::span<const std::uint8_t> packet,
                           TimePoint now, PacketSink& sink);
-    static bool open_transport(std::span<std::uint8_t> datagram, const OpenJob& job);
     void send_to_peer(Peer& peer, std::span<const std::uint8_t> datagram, PacketSink& sink);
     void stage(Peer& peer, std::span<const std::uint8_t> packet);
-    void begin_session(Peer& peer, TimePoint now);
     void keep_key_fresh_after_send(Peer& peer, TimePoint now, PacketSink& sink);
-    void keep_key_fresh_after_receive(Peer& peer, TimePoint now, PacketSink& sink);
+
+    // --- engine.cpp: sessions ---
+    void begin_session(Peer& peer, TimePoint now);
     void clear_handshake(Peer& peer);
     void clear_keypairs(Peer& peer);
     void forget_keypair(const KeypairPtr& keypair);
-    void note_handshake(TimePoint now);
 
     [[nodiscard]] Duration jitter();
     [[nodiscard]] std::uint32_t random_index();

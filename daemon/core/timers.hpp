@@ -1,6 +1,9 @@
 // Every timer policy of a peer lives here (whitepaper 6.2-6.5; the kernel's timers.c has the same
 // shape). The engine calls the event hooks below where the events happen and asks expire() which
-// actions are due; nothing else decides when a handshake or keepalive goes out.
+// timed actions are due. Handshakes that traffic calls for are the engine's to start: for a packet
+// with no usable session, and when a session gets old (REKEY_AFTER_MESSAGES or REKEY_AFTER_TIME
+// on sending, REJECT_AFTER_TIME less 15 s on receiving; see send.cpp and receive.cpp), at most
+// one initiation per REKEY_TIMEOUT.
 #pragma once
 
 #include <cstdint>

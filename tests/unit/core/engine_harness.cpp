@@ -40,8 +40,8 @@ Node& Network::add_node(const std::string& name, value::SocketAddress address,
 
 void Network::pair(Node& a, std::array<std::uint8_t, 4> a_ip, Node& b,
                    std::array<std::uint8_t, 4> b_ip, bool endpoints) {
-    Peer& b_at_a = a.engine.add_peer(b.public_key);
-    Peer& a_at_b = b.engine.add_peer(a.public_key);
+    Peer& b_at_a = *a.engine.add_peer(b.public_key).value();
+    Peer& a_at_b = *b.engine.add_peer(a.public_key).value();
     a.engine.add_allowed_ip(b_at_a, value::IpPrefix(value::IpAddress::v4(b_ip)));
     b.engine.add_allowed_ip(a_at_b, value::IpPrefix(value::IpAddress::v4(a_ip)));
     if (endpoints) {

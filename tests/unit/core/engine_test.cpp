@@ -465,10 +465,10 @@ TEST_F(EngineTest, WrongPeerKeyMeansNoSession) {
     Node& stranger =
         net.add_node("c", value::SocketAddress{value::IpAddress::v4({192, 0, 2, 3}), 51822});
     // a believes b has the stranger's key: b cannot even check mac1.
-    Peer& peer = a.engine.add_peer(stranger.public_key);
+    Peer& peer = *a.engine.add_peer(stranger.public_key).value();
     a.engine.add_allowed_ip(peer, value::IpPrefix(value::IpAddress::v4(kIpB)));
     a.engine.set_endpoint(peer, b.address);
-    b.engine.add_peer(a.public_key);
+    ASSERT_TRUE(b.engine.add_peer(a.public_key).ok());
     send(a, kIpA, kIpB);
     net.flush();
     EXPECT_EQ(b.engine.counters().invalid_mac, 1U);
@@ -480,7 +480,7 @@ TEST_F(EngineTest, UnknownInitiatorIsRefused) {
     Node& a = make_a();
     Node& b = make_b();
     // a knows b, b does not know a.
-    Peer& peer = a.engine.add_peer(b.public_key);
+    Peer& peer = *a.engine.add_peer(b.public_key).value();
     a.engine.add_allowed_ip(peer, value::IpPrefix(value::IpAddress::v4(kIpB)));
     a.engine.set_endpoint(peer, b.address);
     send(a, kIpA, kIpB);
@@ -606,6 +606,54 @@ TEST_F(EngineTest, ALearntIpv6EndpointPrintsCompressed) {
     net.flush();
     ASSERT_TRUE(peer_of(b, a).endpoint());
     EXPECT_EQ(peer_of(b, a).endpoint()->to_string(), "[2001:db8::1]:51822");
+}
+
+// A peer whose endpoint is forgotten gets nothing: no datagram, no bytes counted, only the drop
+// counter. (The device used to forget an endpoint by storing 0.0.0.0:0, and the engine then
+// "sent" packets there and counted their bytes as sent.)
+TEST_F(EngineTest, APeerWithoutAnEndpointGetsNothing) {
+    Node& a = make_a();
+    Node& b = make_b();
+    net.pair(a, kIpA, b, kIpB);
+    send(a, kIpA, kIpB);
+    net.flush();
+    ASSERT_EQ(b.delivered.size(), 1U);
+    Peer& b_at_a = peer_of(a, b);
+    const std::uint64_t tx_before = b_at_a.stats().tx_bytes;
+    const std::size_t sent_before = net.log.size();
+
+    a.engine.set_endpoint(b_at_a, std::nullopt);
+    send(a, kIpA, kIpB);
+
+    EXPECT_TRUE(net.in_flight.empty());
+    EXPECT_EQ(net.log.size(), sent_before);
+    EXPECT_EQ(b_at_a.stats().tx_bytes, tx_before);
+    EXPECT_EQ(a.engine.counters().no_endpoint, 1U);
+    EXPECT_FALSE(b_at_a.endpoint());
+}
+
+TEST_F(EngineTest, PeersBeyondTheLimitAreRefused) {
+    EXPECT_EQ(EngineConfig{}.max_peers, impl::kMaxPeers);
+    EngineConfig config;
+    config.max_peers = 2;
+    Node& a = make_a(config);
+    PublicKey key{};
+    for (std::uint8_t i = 1; i <= 2; ++i) {
+        key[0] = i;
+        ASSERT_TRUE(a.engine.add_peer(key).ok());
+    }
+    key[0] = 3;
+    const auto refused = a.engine.add_peer(key);
+    ASSERT_FALSE(refused.ok());
+    EXPECT_EQ(refused.error(), "too many peers: an interface holds at most 2");
+    EXPECT_EQ(a.engine.peer_count(), 2U);
+    EXPECT_EQ(a.engine.find_peer(key), nullptr);
+    // A peer that exists is still found, and a place freed can be taken.
+    key[0] = 1;
+    EXPECT_TRUE(a.engine.add_peer(key).ok());
+    EXPECT_TRUE(a.engine.remove_peer(key));
+    key[0] = 3;
+    EXPECT_TRUE(a.engine.add_peer(key).ok());
 }
 
 TEST_F(EngineTest, InnerSourceMustBelongToTheSendingPeer) {  // [4 cryptokey routing]
