@@ -1,0 +1,201 @@
+// Two whole Devices, each with a fake TUN and a socket on the in-memory UDP network, handshake and
+// carry packets inside one process, as wireguard-go's device tests do.
+#include "daemon/device.hpp"
+
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <boost/asio/io_context.hpp>
+#include <gtest/gtest.h>
+#include <spdlog/logger.h>
+
+#include "daemon/core/crypto.hpp"
+#include "daemon/core/environment.hpp"
+#include "platform/fake_tun.hpp"
+#include "platform/fake_udp.hpp"
+#include "tests/unit/core/engine_harness.hpp"
+
+namespace tulle::daemon {
+namespace {
+
+using namespace std::chrono_literals;
+using core::testing::ipv4_packet;
+using Ip4 = std::array<std::uint8_t, 4>;
+
+constexpr std::uint16_t kPort = 51820;
+constexpr Ip4 kTunnelA{10, 0, 0, 1};
+constexpr Ip4 kTunnelB{10, 0, 0, 2};
+constexpr Ip4 kUnderlayA{192, 0, 2, 1};
+constexpr Ip4 kUnderlayB{192, 0, 2, 2};
+
+std::string prefix_of(const Ip4& ip) {
+    return value::IpAddress::v4(ip).to_string() + "/32";
+}
+
+// One machine: a Device with its fake TUN, on its own address of the fake network.
+struct Host {
+    Host(boost::asio::io_context& io, platform::FakeNetwork& network, const std::string& name,
+         const Ip4& underlay)
+        : address(value::IpAddress::v4(underlay)),
+          tun(std::make_shared<platform::FakeTunDevice>(name)),
+          sockets(network.host(address)),
+          private_key(core::crypto::generate_private_key()),
+          public_key(core::crypto::public_key(private_key)) {
+        device = std::make_unique<Device>(io, std::make_unique<platform::FakeTun>(tun), *sockets,
+                                          environment, std::make_shared<spdlog::logger>(name), 0);
+        device->start();
+        UapiSet set;
+        set.private_key = std::optional<core::PrivateKey>(private_key);
+        set.listen_port = kPort;
+        EXPECT_EQ(device->apply(set), 0);
+    }
+
+    // Makes `other` a peer that owns `other_ip`, reached at its underlay address.
+    void add_peer(const Host& other, const Ip4& other_ip) const {
+        UapiPeer peer;
+        peer.public_key = other.public_key;
+        const auto bytes = other.address.bytes();
+        peer.endpoint = core::Endpoint::ipv4({bytes[0], bytes[1], bytes[2], bytes[3]}, kPort);
+        peer.allowed_ips.push_back(value::IpPrefix::parse(prefix_of(other_ip)).value());
+        UapiSet set;
+        set.peers.push_back(peer);
+        EXPECT_EQ(device->apply(set), 0);
+    }
+
+    [[nodiscard]] platform::SocketAddress socket_address() const {
+        return platform::fake_address(address, kPort);
+    }
+
+    value::IpAddress address;
+    std::shared_ptr<platform::FakeTunDevice> tun;
+    std::unique_ptr<platform::UdpSocketFactory> sockets;
+    core::SystemEnvironment environment;
+    core::PrivateKey private_key;
+    core::PublicKey public_key;
+    std::unique_ptr<Device> device;
+};
+
+class DeviceTest : public ::testing::Test {
+  protected:
+    void SetUp() override {
+        ASSERT_TRUE(core::crypto::init());
+        a_ = std::make_unique<Host>(io_, network_, "tulle-a", kUnderlayA);
+        b_ = std::make_unique<Host>(io_, network_, "tulle-b", kUnderlayB);
+        a_->add_peer(*b_, kTunnelB);
+        b_->add_peer(*a_, kTunnelA);
+    }
+
+    void TearDown() override {
+        a_.reset();
+        b_.reset();
+    }
+
+    // Runs the devices' loop until `done` holds; false if it does not within `limit`.
+    bool run_until(const std::function<bool()>& done, std::chrono::milliseconds limit = 5s) {
+        const auto deadline = std::chrono::steady_clock::now() + limit;
+        while (!done()) {
+            if (std::chrono::steady_clock::now() > deadline) {
+                return false;
+            }
+            io_.restart();
+            io_.run_for(2ms);
+        }
+        return true;
+    }
+
+    // Sends `packet` into from's TUN and returns what to's TUN wrote, if anything in `limit`.
+    std::optional<std::vector<std::uint8_t>> carry(Host& from, Host& to,
+                                                   const std::vector<std::uint8_t>& packet,
+                                                   std::chrono::milliseconds limit = 5s) {
+        from.tun->inject(packet);
+        if (!run_until([&] { return to.tun->pending_writes() > 0; }, limit)) {
+            return std::nullopt;
+        }
+        return to.tun->take_written();
+    }
+
+    boost::asio::io_context io_;
+    platform::FakeNetwork network_;
+    std::unique_ptr<Host> a_;
+    std::unique_ptr<Host> b_;
+};
+
+TEST_F(DeviceTest, TwoDevicesHandshakeAndPingEachOther) {
+    const auto ping = ipv4_packet(kTunnelA, kTunnelB, 56, 0x11);
+    EXPECT_EQ(carry(*a_, *b_, ping), ping);
+    const auto pong = ipv4_packet(kTunnelB, kTunnelA, 56, 0x22);
+    EXPECT_EQ(carry(*b_, *a_, pong), pong);
+    EXPECT_EQ(a_->device->engine().counters().sessions_established, 1U);
+    EXPECT_EQ(b_->device->engine().counters().sessions_established, 1U);
+    // Many packets in one batch keep their order.
+    std::vector<std::vector<std::uint8_t>> burst;
+    for (std::uint8_t i = 0; i < 100; ++i) {
+        burst.push_back(ipv4_packet(kTunnelA, kTunnelB, 200 + i, i));
+        a_->tun->inject(burst.back());
+    }
+    ASSERT_TRUE(run_until([&] { return b_->tun->pending_writes() == burst.size(); }));
+    for (const auto& packet : burst) {
+        EXPECT_EQ(b_->tun->take_written(), packet);
+    }
+}
+
+TEST_F(DeviceTest, APacketToAnUnknownDestinationIsDropped) {
+    ASSERT_TRUE(carry(*a_, *b_, ipv4_packet(kTunnelA, kTunnelB, 20)));
+    const std::size_t sent = network_.sent();
+    a_->tun->inject(ipv4_packet(kTunnelA, {10, 9, 9, 9}, 20));
+    ASSERT_TRUE(run_until([&] { return a_->device->engine().counters().no_route == 1; }));
+    EXPECT_EQ(network_.sent(), sent);
+    EXPECT_EQ(b_->tun->pending_writes(), 0U);
+}
+
+TEST_F(DeviceTest, APeerRemovedLiveGetsNoMoreTraffic) {
+    ASSERT_TRUE(carry(*a_, *b_, ipv4_packet(kTunnelA, kTunnelB, 20)));
+    UapiPeer remove;
+    remove.public_key = b_->public_key;
+    remove.remove = true;
+    UapiSet set;
+    set.peers.push_back(remove);
+    ASSERT_EQ(a_->device->apply(set), 0);
+    EXPECT_EQ(a_->device->snapshot().peers.size(), 0U);
+
+    // A has no route to B any more: nothing goes out.
+    const std::size_t sent = network_.sent();
+    a_->tun->inject(ipv4_packet(kTunnelA, kTunnelB, 20));
+    ASSERT_TRUE(run_until([&] { return a_->device->engine().counters().no_route == 1; }));
+    EXPECT_EQ(network_.sent(), sent);
+    // B still has its session, but A takes nothing from it: the session went with the peer.
+    b_->tun->inject(ipv4_packet(kTunnelB, kTunnelA, 20));
+    ASSERT_TRUE(run_until([&] { return a_->device->engine().counters().unknown_receiver == 1; }));
+    EXPECT_EQ(a_->tun->pending_writes(), 0U);
+}
+
+TEST_F(DeviceTest, StatsCountTheBytesEachWay) {
+    ASSERT_TRUE(carry(*a_, *b_, ipv4_packet(kTunnelA, kTunnelB, 100)));
+    ASSERT_TRUE(carry(*b_, *a_, ipv4_packet(kTunnelB, kTunnelA, 1000)));
+    const UapiDevice a = a_->device->snapshot();
+    const UapiDevice b = b_->device->snapshot();
+    ASSERT_EQ(a.peers.size(), 1U);
+    ASSERT_EQ(b.peers.size(), 1U);
+    // What one side sent is what the other received: nothing was lost.
+    EXPECT_EQ(a.peers[0].tx_bytes, b.peers[0].rx_bytes);
+    EXPECT_EQ(b.peers[0].tx_bytes, a.peers[0].rx_bytes);
+    // Each packet travels padded, with a 16-byte header and a 16-byte tag.
+    EXPECT_GE(b.peers[0].tx_bytes, 1000U + 32U);
+    EXPECT_LT(a.peers[0].tx_bytes, b.peers[0].tx_bytes);
+    EXPECT_TRUE(a.peers[0].last_handshake.has_value());
+}
+
+TEST_F(DeviceTest, NothingArrivesWhileTheNetworkDropsEverything) {
+    network_.set_drop_all(true);
+    EXPECT_FALSE(carry(*a_, *b_, ipv4_packet(kTunnelA, kTunnelB, 20), 300ms));
+    EXPECT_GT(network_.dropped(), 0U);
+    EXPECT_EQ(network_.dropped(), network_.sent());
+    EXPECT_EQ(b_->device->engine().counters().sessions_established, 0U);
+}
+
+}  // namespace
+}  // namespace tulle::daemon
