@@ -39,7 +39,7 @@ value::IpPrefix to_ipc(const core::IpPrefix& prefix) {
 
 Device::Device(asio::io_context& io, std::unique_ptr<platform::Tun> tun,
                platform::UdpSocketFactory& sockets, core::Environment& environment,
-               std::shared_ptr<spdlog::logger> log, unsigned crypto_workers)
+               std::shared_ptr<spdlog::logger> log, WorkerPool& workers)
     : io_(io),
       tun_(std::move(tun)),
       sockets_(sockets),
@@ -50,7 +50,7 @@ Device::Device(asio::io_context& io, std::unique_ptr<platform::Tun> tun,
       in_buffers_(kBatch, std::vector<std::uint8_t>(kMaxDatagram)),
       in_sizes_(kBatch),
       in_senders_(kBatch),
-      workers_(crypto_workers) {
+      workers_(workers) {
     for (auto& buffer : in_buffers_) {
         in_spans_.emplace_back(buffer);
     }
@@ -68,8 +68,8 @@ void Device::start() {
     open_socket(0);
     running_ = true;
     wait_tun();
-    log_->info("{}: up, listening on UDP port {}, {} crypto worker thread(s)", name(), udp_->port(),
-               workers_.workers());
+    log_->info("{}: up, listening on UDP port {}, {} shared crypto worker thread(s)", name(),
+               udp_->port(), workers_.workers());
 }
 
 void Device::stop() {
@@ -160,11 +160,12 @@ void Device::on_udp_readable() {
             log_->warn("{}: {}", name(), error.what());
             break;
         }
-        const auto now = core::Clock::now();
+        in_batch_.clear();
         for (std::size_t i = 0; i < received; ++i) {
-            engine_.receive_datagram(to_core(in_senders_[i]), in_spans_[i].first(in_sizes_[i]), now,
-                                     *this);
+            in_batch_.push_back({to_core(in_senders_[i]), in_spans_[i].first(in_sizes_[i])});
         }
+        // Decryption of the batch's transport data is shared with the worker threads.
+        engine_.receive_batch(in_batch_, core::Clock::now(), *this, workers_);
         flush_sends();
         if (received < kBatch) {
             break;

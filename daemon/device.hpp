@@ -1,6 +1,7 @@
 // One WireGuard interface of tulled: its TUN device, its UDP socket and the protocol engine
 // between them, driven by a Boost.Asio io_context on one thread. Configured through the UAPI
-// (wg set / wg setconf); reports its state for wg show.
+// (wg set / wg setconf); reports its state for wg show. The AEAD work of its batches goes to
+// the process's WorkerPool, which every device shares.
 #pragma once
 
 #include <cstdint>
@@ -32,8 +33,7 @@ class Device final : public core::PacketSink {
   public:
     Device(boost::asio::io_context& io, std::unique_ptr<platform::Tun> tun,
            platform::UdpSocketFactory& sockets, core::Environment& environment,
-           std::shared_ptr<spdlog::logger> log,
-           unsigned crypto_workers = WorkerPool::default_workers());
+           std::shared_ptr<spdlog::logger> log, WorkerPool& workers);
     ~Device() override;
     Device(const Device&) = delete;
     Device& operator=(const Device&) = delete;
@@ -98,7 +98,7 @@ class Device final : public core::PacketSink {
     std::vector<std::vector<std::uint8_t>> out_buffers_;
     std::vector<platform::OutgoingDatagram> out_;
     std::vector<std::shared_ptr<const core::Keypair>> seal_with_;
-    WorkerPool workers_;
+    WorkerPool& workers_;  // the process's, shared with every other device
     DeviceCounters counters_;
 };
 

@@ -115,8 +115,8 @@ int run_interface(const std::string& interface_name, int ready_fd, const Lifecyc
     auto sockets = tulle::platform::make_system_udp_socket_factory();
     try {
         auto tun = tulle::platform::make_system_tun_factory()->create(interface_name);
-        tulle::daemon::Device device(io, std::move(tun), *sockets, environment, log,
-                                     crypto_workers());
+        tulle::daemon::WorkerPool workers(crypto_workers());
+        tulle::daemon::Device device(io, std::move(tun), *sockets, environment, log, workers);
         tulle::daemon::UapiServer uapi(io, tulle::daemon::UapiServer::path_for(device.name()),
                                        device, log);
         device.start();
@@ -207,10 +207,11 @@ int run_service(tulle::daemon::Service::Options options) {
         auto tuns = tulle::platform::make_system_tun_factory();
         auto sockets = tulle::platform::make_system_udp_socket_factory();
         auto net = tulle::platform::make_system_net_config();
-        options.crypto_workers = crypto_workers();
+        // One pool of crypto threads for every tunnel the service runs.
+        tulle::daemon::WorkerPool workers(crypto_workers());
         tulle::daemon::Service service(
             io, options, logs, log,
-            tulle::daemon::TunnelDeps{io, environment, *tuns, *sockets, *net, {}, 0});
+            tulle::daemon::TunnelDeps{io, environment, *tuns, *sockets, *net, {}, workers});
         service.start();
         asio::signal_set signals(io, SIGTERM, SIGINT);
         signals.async_wait([&](const boost::system::error_code& error, int signal) {

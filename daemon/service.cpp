@@ -101,7 +101,6 @@ Service::Service(boost::asio::io_context& io, Options options, LogHub& logs,
       deps_(std::move(deps)),
       ticker_(io) {
     deps_.uapi_directory = options_.uapi_directory;
-    deps_.crypto_workers = options_.crypto_workers;
 }
 
 Service::~Service() {

@@ -46,7 +46,7 @@ void Tunnel::start() {
         throw std::runtime_error(name_ + ": PreUp failed (see the log)");
     }
     device_ = std::make_unique<Device>(deps_.io, deps_.tuns.create(name_), deps_.sockets,
-                                       deps_.environment, log_, deps_.crypto_workers);
+                                       deps_.environment, log_, deps_.workers);
     uapi_ = std::make_unique<UapiServer>(deps_.io, deps_.uapi_directory + "/" + name_ + ".sock",
                                          *device_, log_);
     started_ = true;

@@ -14,6 +14,7 @@
 #include "daemon/standalone.hpp"
 #include "daemon/stats_history.hpp"
 #include "daemon/uapi_server.hpp"
+#include "daemon/worker_pool.hpp"
 #include "ipc/messages.hpp"
 #include "ipc/wg_config.hpp"
 #include "platform/net_config.hpp"
@@ -29,7 +30,7 @@ struct TunnelDeps {
     platform::UdpSocketFactory& sockets;
     platform::NetConfig& net;
     std::string uapi_directory;  // where the wg(8) socket goes
-    unsigned crypto_workers = 0;
+    WorkerPool& workers;         // the process's crypto threads, shared by every tunnel
 };
 
 class Tunnel {

@@ -3,7 +3,9 @@
 #include "daemon/device.hpp"
 
 #include <chrono>
+#include <filesystem>
 #include <functional>
+#include <iterator>
 #include <memory>
 #include <optional>
 #include <string>
@@ -39,14 +41,15 @@ std::string prefix_of(const Ip4& ip) {
 // One machine: a Device with its fake TUN, on its own address of the fake network.
 struct Host {
     Host(boost::asio::io_context& io, platform::FakeNetwork& network, const std::string& name,
-         const Ip4& underlay)
+         const Ip4& underlay, WorkerPool& workers)
         : address(value::IpAddress::v4(underlay)),
           tun(std::make_shared<platform::FakeTunDevice>(name)),
           sockets(network.host(address)),
           private_key(core::crypto::generate_private_key()),
           public_key(core::crypto::public_key(private_key)) {
-        device = std::make_unique<Device>(io, std::make_unique<platform::FakeTun>(tun), *sockets,
-                                          environment, std::make_shared<spdlog::logger>(name), 0);
+        device =
+            std::make_unique<Device>(io, std::make_unique<platform::FakeTun>(tun), *sockets,
+                                     environment, std::make_shared<spdlog::logger>(name), workers);
         device->start();
         UapiSet set;
         set.private_key = std::optional<core::PrivateKey>(private_key);
@@ -83,8 +86,8 @@ class DeviceTest : public ::testing::Test {
   protected:
     void SetUp() override {
         ASSERT_TRUE(core::crypto::init());
-        a_ = std::make_unique<Host>(io_, network_, "tulle-a", kUnderlayA);
-        b_ = std::make_unique<Host>(io_, network_, "tulle-b", kUnderlayB);
+        a_ = std::make_unique<Host>(io_, network_, "tulle-a", kUnderlayA, workers_);
+        b_ = std::make_unique<Host>(io_, network_, "tulle-b", kUnderlayB, workers_);
         a_->add_peer(*b_, kTunnelB);
         b_->add_peer(*a_, kTunnelA);
     }
@@ -120,6 +123,7 @@ class DeviceTest : public ::testing::Test {
 
     boost::asio::io_context io_;
     platform::FakeNetwork network_;
+    WorkerPool workers_{2};  // shared by every device, as in tulled
     std::unique_ptr<Host> a_;
     std::unique_ptr<Host> b_;
 };
@@ -141,6 +145,44 @@ TEST_F(DeviceTest, TwoDevicesHandshakeAndPingEachOther) {
     for (const auto& packet : burst) {
         EXPECT_EQ(b_->tun->take_written(), packet);
     }
+}
+
+// Threads of this process, from /proc/self/task.
+std::size_t thread_count() {
+    return static_cast<std::size_t>(
+        std::distance(std::filesystem::directory_iterator("/proc/self/task"),
+                      std::filesystem::directory_iterator{}));
+}
+
+TEST_F(DeviceTest, DevicesSharingOnePoolCarryTrafficBothWaysAtOnce) {
+    ASSERT_TRUE(carry(*a_, *b_, ipv4_packet(kTunnelA, kTunnelB, 20)));
+    // Bursts over WorkerPool::kMinParallelJobs, so both devices' batches go to the shared pool.
+    std::vector<std::vector<std::uint8_t>> to_b;
+    std::vector<std::vector<std::uint8_t>> to_a;
+    for (std::uint8_t i = 0; i < 64; ++i) {
+        to_b.push_back(ipv4_packet(kTunnelA, kTunnelB, 300 + i, i));
+        to_a.push_back(ipv4_packet(kTunnelB, kTunnelA, 400 + i, i));
+        a_->tun->inject(to_b.back());
+        b_->tun->inject(to_a.back());
+    }
+    ASSERT_TRUE(run_until([&] {
+        return b_->tun->pending_writes() == to_b.size() && a_->tun->pending_writes() == to_a.size();
+    }));
+    for (std::size_t i = 0; i < to_b.size(); ++i) {
+        EXPECT_EQ(b_->tun->take_written(), to_b[i]);
+        EXPECT_EQ(a_->tun->take_written(), to_a[i]);
+    }
+}
+
+TEST_F(DeviceTest, MoreDevicesMakeNoMoreThreads) {
+    const std::size_t before = thread_count();
+    std::vector<std::unique_ptr<Host>> more;
+    for (std::uint8_t i = 0; i < 4; ++i) {
+        more.push_back(std::make_unique<Host>(io_, network_, "tulle-m" + std::to_string(i),
+                                              Ip4{192, 0, 2, static_cast<std::uint8_t>(10 + i)},
+                                              workers_));
+    }
+    EXPECT_EQ(thread_count(), before);
 }
 
 TEST_F(DeviceTest, APacketToAnUnknownDestinationIsDropped) {

@@ -170,7 +170,7 @@ class ServiceTest : public ::testing::Test {
     void start() {
         service_ = std::make_unique<Service>(
             io_, options_, logs_, logs_.make_logger("test", spdlog::level::info),
-            TunnelDeps{io_, environment_, tuns_, *sockets_, net_, {}, 0});
+            TunnelDeps{io_, environment_, tuns_, *sockets_, net_, {}, workers_});
         service_->start();
         thread_ = std::thread([this] { io_.run(); });
     }
@@ -219,6 +219,7 @@ class ServiceTest : public ::testing::Test {
     std::unique_ptr<platform::UdpSocketFactory> sockets_ =
         platform::make_system_udp_socket_factory();
     testing::FakeNetConfig net_;
+    WorkerPool workers_{1};
     LogHub logs_{4000};
     std::unique_ptr<Service> service_;
     std::thread thread_;
@@ -539,7 +540,7 @@ TEST_F(ServiceTest, ASecondServiceOnTheSameSocketIsRefused) {
     start();
     boost::asio::io_context other_io;
     Service second(other_io, options_, logs_, logs_.make_logger("second", spdlog::level::info),
-                   TunnelDeps{other_io, environment_, tuns_, *sockets_, net_, {}, 0});
+                   TunnelDeps{other_io, environment_, tuns_, *sockets_, net_, {}, workers_});
     try {
         second.start();
         ADD_FAILURE() << "a second service started on a live socket";
