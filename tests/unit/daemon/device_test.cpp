@@ -135,6 +135,7 @@ TEST_F(DeviceTest, TwoDevicesHandshakeAndPingEachOther) {
     EXPECT_EQ(carry(*b_, *a_, pong), pong);
     EXPECT_EQ(a_->device->engine().counters().sessions_established, 1U);
     EXPECT_EQ(b_->device->engine().counters().sessions_established, 1U);
+    EXPECT_FALSE(b_->device->engine().under_load(core::Clock::now()));
     // Many packets in one batch keep their order.
     std::vector<std::vector<std::uint8_t>> burst;
     for (std::uint8_t i = 0; i < 100; ++i) {
@@ -237,6 +238,46 @@ TEST_F(DeviceTest, NothingArrivesWhileTheNetworkDropsEverything) {
     EXPECT_GT(network_.dropped(), 0U);
     EXPECT_EQ(network_.dropped(), network_.sent());
     EXPECT_EQ(b_->device->engine().counters().sessions_established, 0U);
+}
+
+// Keeps what an engine sends: here, a handshake initiation.
+struct Capture final : core::PacketSink {
+    void send_datagram(const core::Endpoint& /*to*/,
+                       std::span<const std::uint8_t> datagram) override {
+        sent.emplace_back(datagram.begin(), datagram.end());
+    }
+    void deliver_packet(const core::Peer& /*peer*/,
+                        std::span<const std::uint8_t> /*packet*/) override {}
+    std::vector<std::vector<std::uint8_t>> sent;
+};
+
+// A valid initiation to `to` (a correct mac1) from a stranger with a key of its own.
+std::vector<std::uint8_t> initiation_to(const Host& to) {
+    core::SystemEnvironment environment;
+    core::Engine stranger(environment);
+    stranger.set_private_key(core::crypto::generate_private_key());
+    core::Peer& peer = stranger.add_peer(to.public_key);
+    stranger.set_endpoint(peer, core::Endpoint::ipv4(kUnderlayB, kPort));
+    EXPECT_TRUE(stranger.add_allowed_ip(peer, kTunnelB, 32));
+    Capture capture;
+    stranger.send_packet(ipv4_packet({10, 0, 0, 99}, kTunnelB, 20), core::Clock::now(), capture);
+    EXPECT_EQ(capture.sent.size(), 1U);
+    return capture.sent.empty() ? std::vector<std::uint8_t>{} : capture.sent.front();
+}
+
+TEST_F(DeviceTest, ManyQueuedHandshakeInitiationsPutTheDeviceUnderLoad) {
+    // Far fewer than the engine's own per-second threshold, but all waiting at once.
+    constexpr std::uint8_t kQueued = 64;
+    for (std::uint8_t i = 0; i < kQueued; ++i) {
+        network_.inject(platform::fake_address(value::IpAddress::v4({198, 51, 100, i}), 1000 + i),
+                        b_->socket_address(), initiation_to(*b_));
+    }
+    const auto& counters = b_->device->engine().counters();
+    ASSERT_TRUE(run_until([&] { return network_.pending(b_->socket_address()) == 0; }));
+    EXPECT_TRUE(b_->device->engine().under_load(core::Clock::now()));
+    // Under load, every initiation without a cookie gets a cookie reply and no work.
+    EXPECT_EQ(counters.cookie_replies_sent, std::uint64_t{kQueued});
+    EXPECT_EQ(counters.handshake_responses_sent, 0U);
 }
 
 }  // namespace
