@@ -330,13 +330,13 @@ void Device::forget_endpoint(const core::PublicKey& peer) {
     }
 }
 
-UapiDevice Device::snapshot() const {
-    UapiDevice device;
+DeviceStatus Device::snapshot() const {
+    DeviceStatus device;
     device.private_key = engine_.private_key();
     device.listen_port = udp_ ? udp_->port() : 0;
     device.fwmark = fwmark_;
     engine_.for_each_peer([&](const core::Peer& peer) {
-        UapiPeerInfo info;
+        PeerState info;
         info.public_key = peer.public_key();
         if (peer.has_preshared_key()) {
             info.preshared_key = peer.preshared_key();

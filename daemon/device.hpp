@@ -16,6 +16,7 @@
 #include <spdlog/logger.h>
 
 #include "daemon/core/engine.hpp"
+#include "daemon/device_status.hpp"
 #include "daemon/uapi.hpp"
 #include "daemon/worker_pool.hpp"
 #include "platform/tun.hpp"
@@ -45,7 +46,8 @@ class Device final : public core::PacketSink {
 
     // Applies a parsed `wg set` request. Returns 0 or the errno for the UAPI reply.
     [[nodiscard]] int apply(const UapiSet& set);
-    [[nodiscard]] UapiDevice snapshot() const;
+    // The interface and its peers now: what wg show and the service report.
+    [[nodiscard]] DeviceStatus snapshot() const;
     // The UAPI can set a peer's endpoint but not unset it; the control socket can.
     void forget_endpoint(const core::PublicKey& peer);
 

@@ -168,7 +168,7 @@ std::vector<ipc::PeerStatus> Tunnel::peers() const {
     return peers_of(device_->snapshot());
 }
 
-std::vector<ipc::PeerStatus> Tunnel::peers_of(const UapiDevice& snapshot) const {
+std::vector<ipc::PeerStatus> Tunnel::peers_of(const DeviceStatus& snapshot) const {
     std::vector<ipc::PeerStatus> out;
     for (const auto& info : snapshot.peers) {
         ipc::PeerStatus peer;
@@ -201,7 +201,7 @@ ipc::TunnelStatus Tunnel::status() const {
     if (!started_) {
         return status;
     }
-    const UapiDevice snapshot = device_->snapshot();
+    const DeviceStatus snapshot = device_->snapshot();
     if (auto key = device_->engine().public_key()) {
         status.public_key = to_ipc(*key).to_base64();
     }
@@ -226,7 +226,7 @@ ipc::TunnelConfig Tunnel::current_config(bool with_secrets) const {
         config.iface.pre_down.clear();
         config.iface.post_down.clear();
     }
-    const UapiDevice snapshot = device_->snapshot();
+    const DeviceStatus snapshot = device_->snapshot();
     if (with_secrets && snapshot.private_key) {
         config.iface.private_key = to_ipc(*snapshot.private_key);
     } else {
@@ -266,7 +266,7 @@ ipc::StatsEvent Tunnel::sample(std::int64_t now) {
     ipc::StatsEvent event;
     event.tunnel = name_;
     event.time = now;
-    const UapiDevice snapshot = device_->snapshot();
+    const DeviceStatus snapshot = device_->snapshot();
     std::vector<value::Key> present;
     for (const auto& info : snapshot.peers) {
         const value::Key key = to_ipc(info.public_key);

@@ -75,7 +75,7 @@ class Tunnel {
   private:
     // Routes for the allowed IPs of every peer, after a peer changed.
     void resync_routes();
-    [[nodiscard]] std::vector<ipc::PeerStatus> peers_of(const UapiDevice& snapshot) const;
+    [[nodiscard]] std::vector<ipc::PeerStatus> peers_of(const DeviceStatus& snapshot) const;
 
     TunnelDeps deps_;
     std::string name_;

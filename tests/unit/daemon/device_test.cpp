@@ -219,8 +219,8 @@ TEST_F(DeviceTest, APeerRemovedLiveGetsNoMoreTraffic) {
 TEST_F(DeviceTest, StatsCountTheBytesEachWay) {
     ASSERT_TRUE(carry(*a_, *b_, ipv4_packet(kTunnelA, kTunnelB, 100)));
     ASSERT_TRUE(carry(*b_, *a_, ipv4_packet(kTunnelB, kTunnelA, 1000)));
-    const UapiDevice a = a_->device->snapshot();
-    const UapiDevice b = b_->device->snapshot();
+    const DeviceStatus a = a_->device->snapshot();
+    const DeviceStatus b = b_->device->snapshot();
     ASSERT_EQ(a.peers.size(), 1U);
     ASSERT_EQ(b.peers.size(), 1U);
     // What one side sent is what the other received: nothing was lost.
