@@ -29,7 +29,7 @@ Tunnel::Tunnel(TunnelDeps deps, std::string name, ipc::TunnelConfig config,
     : deps_(std::move(deps)),
       name_(std::move(name)),
       log_(std::move(log)),
-      standalone_(std::move(config), deps_.net, log_) {
+      standalone_(std::move(config), deps_.net, deps_.resolver, log_) {
     for (const auto& peer : standalone_.config().peers) {
         if (!peer.name.empty()) {
             names_[peer.public_key] = peer.name;
@@ -110,12 +110,14 @@ std::string Tunnel::change_peer(const ipc::PeerChange& change, bool create) {
         peer.preshared_key =
             *change.preshared_key ? to_core(**change.preshared_key) : core::SymmetricKey{};
     }
+    std::optional<HostEndpoint> host;  // resolved once the change is applied
     if (change.endpoint && *change.endpoint) {
-        auto endpoint = to_core(**change.endpoint, resolve_with_system);
-        if (!endpoint.ok()) {
-            return "endpoint: " + endpoint.error();
+        const value::Endpoint& endpoint = **change.endpoint;
+        if (endpoint.is_address()) {
+            peer.endpoint = to_core(endpoint.address(), endpoint.port());
+        } else {
+            host = HostEndpoint{peer.public_key, {}, endpoint.host(), endpoint.port()};
         }
-        peer.endpoint = endpoint.value();
     }
     peer.persistent_keepalive = change.persistent_keepalive;
     if (change.allowed_ips) {
@@ -131,12 +133,20 @@ std::string Tunnel::change_peer(const ipc::PeerChange& change, bool create) {
         // The UAPI cannot unset an endpoint; the engine can.
         device_->forget_endpoint(to_core(change.public_key));
     }
+    if (change.endpoint) {
+        standalone_.forget_pending(peer.public_key);  // what was given now wins
+    }
     if (change.name) {
         if (change.name->empty()) {
             names_.erase(change.public_key);
         } else {
             names_[change.public_key] = *change.name;
         }
+    }
+    if (host) {
+        const auto name = names_.find(change.public_key);
+        host->who = name != names_.end() ? "'" + name->second + "'" : change.public_key.to_base64();
+        standalone_.resolve_endpoint(*host);
     }
     resync_routes();
     return {};

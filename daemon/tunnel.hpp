@@ -11,6 +11,7 @@
 #include <spdlog/logger.h>
 
 #include "daemon/device.hpp"
+#include "daemon/endpoint_resolver.hpp"
 #include "daemon/standalone.hpp"
 #include "daemon/stats_history.hpp"
 #include "daemon/uapi_server.hpp"
@@ -31,6 +32,7 @@ struct TunnelDeps {
     platform::NetConfig& net;
     std::string uapi_directory;  // where the wg(8) socket goes
     WorkerPool& workers;         // the process's crypto threads, shared by every tunnel
+    EndpointResolver& resolver;  // endpoint host names, answered on `io` later
 };
 
 class Tunnel {

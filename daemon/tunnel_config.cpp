@@ -81,7 +81,7 @@ value::Result<core::Endpoint> resolve_with_system(const std::string& host, std::
     return value::fail("'" + host + "' has no IPv4 or IPv6 address");
 }
 
-value::Result<UapiSet> to_uapi_set(const ipc::TunnelConfig& config, const Resolver& resolve) {
+UapiSet to_uapi_set(const ipc::TunnelConfig& config) {
     UapiSet set;
     core::PrivateKey key;
     std::copy(config.iface.private_key.bytes().begin(), config.iface.private_key.bytes().end(),
@@ -97,14 +97,8 @@ value::Result<UapiSet> to_uapi_set(const ipc::TunnelConfig& config, const Resolv
         if (peer.preshared_key) {
             change.preshared_key = to_core(*peer.preshared_key);
         }
-        if (peer.endpoint) {
-            auto endpoint = to_core(*peer.endpoint, resolve);
-            if (!endpoint.ok()) {
-                const std::string who =
-                    peer.name.empty() ? peer.public_key.to_base64() : "'" + peer.name + "'";
-                return value::fail("peer " + who + ": Endpoint: " + endpoint.error());
-            }
-            change.endpoint = endpoint.value();
+        if (peer.endpoint && peer.endpoint->is_address()) {
+            change.endpoint = to_core(peer.endpoint->address(), peer.endpoint->port());
         }
         change.persistent_keepalive = peer.persistent_keepalive;
         change.replace_allowed_ips = true;
@@ -112,6 +106,23 @@ value::Result<UapiSet> to_uapi_set(const ipc::TunnelConfig& config, const Resolv
         set.peers.push_back(std::move(change));
     }
     return set;
+}
+
+std::vector<HostEndpoint> host_endpoints(const ipc::TunnelConfig& config) {
+    std::vector<HostEndpoint> out;
+    for (const auto& peer : config.peers) {
+        if (!peer.endpoint || peer.endpoint->is_address()) {
+            continue;
+        }
+        HostEndpoint host;
+        std::copy(peer.public_key.bytes().begin(), peer.public_key.bytes().end(),
+                  host.peer.begin());
+        host.who = peer.name.empty() ? peer.public_key.to_base64() : "'" + peer.name + "'";
+        host.host = peer.endpoint->host();
+        host.port = peer.endpoint->port();
+        out.push_back(std::move(host));
+    }
+    return out;
 }
 
 std::vector<platform::RoutingRule> InterfacePlan::policy_rules() const {

@@ -16,7 +16,8 @@
 
 namespace tulle::daemon {
 
-// Turns an endpoint host name into an address, or says why it cannot.
+// Turns an endpoint host name into an address, or says why it cannot. Blocking: the daemon runs
+// it off the loop thread (ThreadResolver in endpoint_resolver.hpp).
 using Resolver =
     std::function<value::Result<core::Endpoint>(const std::string& host, std::uint16_t port)>;
 
@@ -32,10 +33,20 @@ using Resolver =
 [[nodiscard]] value::Result<core::Endpoint> to_core(const value::Endpoint& endpoint,
                                                     const Resolver& resolve);
 
-// The UAPI set that configures a fresh device as the file says (replacing all peers). Fails
-// with a message naming the peer whose endpoint does not resolve.
-[[nodiscard]] value::Result<UapiSet> to_uapi_set(const ipc::TunnelConfig& config,
-                                                 const Resolver& resolve);
+// The UAPI set that configures a fresh device as the file says (replacing all peers). An
+// Endpoint that is a host name is left out: host_endpoints() lists it, to resolve later.
+[[nodiscard]] UapiSet to_uapi_set(const ipc::TunnelConfig& config);
+
+// A peer whose Endpoint is a host name.
+struct HostEndpoint {
+    core::PublicKey peer{};
+    std::string who;  // for people: the peer's name in quotes, or its public key
+    std::string host;
+    std::uint16_t port = 0;
+
+    friend bool operator==(const HostEndpoint&, const HostEndpoint&) = default;
+};
+[[nodiscard]] std::vector<HostEndpoint> host_endpoints(const ipc::TunnelConfig& config);
 
 // wg-quick's choice: the table (and fwmark) of a tunnel that takes the default route.
 inline constexpr std::uint32_t kDefaultPolicyTable = 51820;
