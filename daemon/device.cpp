@@ -5,6 +5,8 @@
 #include <system_error>
 #include <unistd.h>
 
+#include "daemon/core/messages.hpp"
+
 namespace tulle::daemon {
 namespace {
 
@@ -26,7 +28,7 @@ core::EngineConfig engine_config(std::size_t mtu, std::size_t max_peers) {
 
 Device::Device(asio::io_context& io, std::unique_ptr<platform::Tun> tun,
                platform::UdpSocketFactory& sockets, core::Environment& environment,
-               std::shared_ptr<spdlog::logger> log, unsigned crypto_workers, std::size_t max_peers)
+               std::shared_ptr<spdlog::logger> log, WorkerPool& workers, std::size_t max_peers)
     : io_(io),
       tun_(std::move(tun)),
       sockets_(sockets),
@@ -37,7 +39,7 @@ Device::Device(asio::io_context& io, std::unique_ptr<platform::Tun> tun,
       in_buffers_(kBatch, std::vector<std::uint8_t>(kMaxDatagram)),
       in_sizes_(kBatch),
       in_senders_(kBatch),
-      workers_(crypto_workers) {
+      workers_(workers) {
     for (auto& buffer : in_buffers_) {
         in_spans_.emplace_back(buffer);
     }
@@ -55,8 +57,8 @@ void Device::start() {
     open_socket(0);
     running_ = true;
     wait_tun();
-    log_->info("{}: up, listening on UDP port {}, {} crypto worker thread(s)", name(), udp_->port(),
-               workers_.workers());
+    log_->info("{}: up, listening on UDP port {}, {} shared crypto worker thread(s)", name(),
+               udp_->port(), workers_.workers());
 }
 
 void Device::stop() {
@@ -147,10 +149,19 @@ void Device::on_udp_readable() {
             log_->warn("{}: {}", name(), error.what());
             break;
         }
-        const auto now = core::Clock::now();
+        in_batch_.clear();
+        std::size_t handshakes = 0;
         for (std::size_t i = 0; i < received; ++i) {
-            engine_.receive_datagram(in_senders_[i], in_spans_[i].first(in_sizes_[i]), now, *this);
+            in_batch_.push_back({in_senders_[i], in_spans_[i].first(in_sizes_[i])});
+            const auto type = core::classify(in_batch_.back().bytes);
+            handshakes += type && *type != core::MessageType::transport ? 1 : 0;
         }
+        const auto now = core::Clock::now();
+        // The handshake messages waiting in this batch are our handshake queue: as in
+        // wireguard-go and the kernel, a long one turns cookies on (Engine::under_load).
+        engine_.report_handshake_backlog(handshakes, now);
+        // Decryption of the batch's transport data is shared with the worker threads.
+        engine_.receive_batch(in_batch_, now, *this, workers_);
         flush_sends();
         if (received < kBatch) {
             break;
@@ -311,13 +322,13 @@ void Device::forget_endpoint(const core::PublicKey& peer) {
     }
 }
 
-UapiDevice Device::snapshot() const {
-    UapiDevice device;
+DeviceStatus Device::snapshot() const {
+    DeviceStatus device;
     device.private_key = engine_.private_key();
     device.listen_port = udp_ ? udp_->port() : 0;
     device.fwmark = fwmark_;
     engine_.for_each_peer([&](const core::Peer& peer) {
-        UapiPeerInfo info;
+        PeerState info;
         info.public_key = peer.public_key();
         if (peer.has_preshared_key()) {
             info.preshared_key = peer.preshared_key();

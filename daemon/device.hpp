@@ -1,6 +1,7 @@
 // One WireGuard interface of tulled: its TUN device, its UDP socket and the protocol engine
 // between them, driven by a Boost.Asio io_context on one thread. Configured through the UAPI
-// (wg set / wg setconf); reports its state for wg show.
+// (wg set / wg setconf); reports its state for wg show. The AEAD work of its batches goes to
+// the process's WorkerPool, which every device shares.
 #pragma once
 
 #include <cstdint>
@@ -15,6 +16,7 @@
 #include <spdlog/logger.h>
 
 #include "daemon/core/engine.hpp"
+#include "daemon/device_status.hpp"
 #include "daemon/uapi.hpp"
 #include "daemon/worker_pool.hpp"
 #include "platform/tun.hpp"
@@ -32,8 +34,7 @@ class Device final : public core::PacketSink {
   public:
     Device(boost::asio::io_context& io, std::unique_ptr<platform::Tun> tun,
            platform::UdpSocketFactory& sockets, core::Environment& environment,
-           std::shared_ptr<spdlog::logger> log,
-           unsigned crypto_workers = WorkerPool::default_workers(),
+           std::shared_ptr<spdlog::logger> log, WorkerPool& workers,
            std::size_t max_peers = core::impl::kMaxPeers);
     ~Device() override;
     Device(const Device&) = delete;
@@ -47,7 +48,8 @@ class Device final : public core::PacketSink {
     // Applies a parsed `wg set` request. Returns 0 or the errno for the UAPI reply: ENOSPC when a
     // new peer would pass max_peers (the peers before it are applied, as in wireguard-go).
     [[nodiscard]] int apply(const UapiSet& set);
-    [[nodiscard]] UapiDevice snapshot() const;
+    // The interface and its peers now: what wg show and the service report.
+    [[nodiscard]] DeviceStatus snapshot() const;
     // The UAPI can set a peer's endpoint but not unset it; the control socket can.
     void forget_endpoint(const core::PublicKey& peer);
 
@@ -101,7 +103,7 @@ class Device final : public core::PacketSink {
     std::vector<std::vector<std::uint8_t>> out_buffers_;
     std::vector<platform::OutgoingDatagram> out_;
     std::vector<std::shared_ptr<const core::Keypair>> seal_with_;
-    WorkerPool workers_;
+    WorkerPool& workers_;  // the process's, shared with every other device
     DeviceCounters counters_;
 };
 

@@ -104,20 +104,20 @@ struct Lifecycle {
     std::function<void()> before_stop;
 };
 
-int run_interface(const std::string& interface_name, int ready_fd, const Lifecycle& lifecycle) {
+int run_interface(boost::asio::io_context& io, const std::string& interface_name, int ready_fd,
+                  const Lifecycle& lifecycle) {
     namespace asio = boost::asio;
     auto log = make_log(interface_name);
     if (!tulle::core::crypto::init()) {
         log->error("libsodium failed to initialise");
         return kExitFailure;
     }
-    asio::io_context io;
     tulle::core::SystemEnvironment environment;
     auto sockets = tulle::platform::make_system_udp_socket_factory();
     try {
         auto tun = tulle::platform::make_system_tun_factory()->create(interface_name);
-        tulle::daemon::Device device(io, std::move(tun), *sockets, environment, log,
-                                     crypto_workers());
+        tulle::daemon::WorkerPool workers(crypto_workers());
+        tulle::daemon::Device device(io, std::move(tun), *sockets, environment, log, workers);
         tulle::daemon::UapiServer uapi(io, tulle::daemon::UapiServer::path_for(device.name()),
                                        device, log);
         device.start();
@@ -181,12 +181,15 @@ int run_standalone(const std::string& path) {
         return kExitFailure;
     }
     auto net = tulle::platform::make_system_net_config();
-    tulle::daemon::StandaloneTunnel tunnel(std::move(parsed).value(), *net, log);
+    boost::asio::io_context io;
+    // Endpoint host names are looked up on a thread of their own, so the loop never waits.
+    tulle::daemon::ThreadResolver resolver(io);
+    tulle::daemon::StandaloneTunnel tunnel(std::move(parsed).value(), *net, resolver, log);
     if (!tunnel.before_interface(name)) {
         return kExitFailure;
     }
     return run_interface(
-        name, -1,
+        io, name, -1,
         Lifecycle{[&tunnel](tulle::daemon::Device& device) { return tunnel.bring_up(device); },
                   [&tunnel] { tunnel.take_down(); }});
 }
@@ -206,10 +209,13 @@ int run_service(tulle::daemon::Service::Options options) {
         auto tuns = tulle::platform::make_system_tun_factory();
         auto sockets = tulle::platform::make_system_udp_socket_factory();
         auto net = tulle::platform::make_system_net_config();
-        options.crypto_workers = crypto_workers();
+        // One pool of crypto threads for every tunnel the service runs.
+        tulle::daemon::WorkerPool workers(crypto_workers());
+        tulle::daemon::ThreadResolver resolver(io);  // endpoint host names, off the loop
         tulle::daemon::Service service(
             io, options, logs, log,
-            tulle::daemon::TunnelDeps{io, environment, *tuns, *sockets, *net, {}, 0});
+            tulle::daemon::TunnelDeps{
+                io, environment, *tuns, *sockets, *net, {}, workers, resolver});
         service.start();
         asio::signal_set signals(io, SIGTERM, SIGINT);
         signals.async_wait([&](const boost::system::error_code& error, int signal) {
@@ -320,5 +326,6 @@ int main(int argc, char** argv) {
             return parent_result;
         }
     }
-    return run_interface(interface_name, ready_fd, Lifecycle{});
+    boost::asio::io_context io;
+    return run_interface(io, interface_name, ready_fd, Lifecycle{});
 }

@@ -65,7 +65,6 @@ Service::Service(boost::asio::io_context& io, Options options, LogHub& logs,
       systems_(options_.config_directory),
       ticker_(io) {
     deps_.uapi_directory = options_.uapi_directory;
-    deps_.crypto_workers = options_.crypto_workers;
 }
 
 Service::~Service() {

@@ -22,7 +22,7 @@ namespace tulle::daemon {
 
 class Service {
   public:
-    // Each tunnel costs a TUN device, a UDP socket, buffers and worker threads.
+    // Each tunnel costs a TUN device, a UDP socket and buffers (the crypto threads are shared).
     static constexpr std::size_t kMaxTunnels = 64;
 
     struct Options {
@@ -30,7 +30,6 @@ class Service {
         std::string config_directory = "/etc/tulle";
         std::string uapi_directory = "/var/run/wireguard";
         std::string group = "tulle";  // who besides root may use the control socket
-        unsigned crypto_workers = 0;
         std::size_t max_queued_bytes = ControlServer::kMaxQueuedBytes;  // per client
     };
 

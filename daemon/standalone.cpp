@@ -31,8 +31,8 @@ std::string interface_name_for(const std::string& config_path) {
 }
 
 StandaloneTunnel::StandaloneTunnel(ipc::TunnelConfig config, platform::NetConfig& net,
-                                   std::shared_ptr<spdlog::logger> log)
-    : config_(std::move(config)), net_(net), log_(std::move(log)) {}
+                                   EndpointResolver& resolver, std::shared_ptr<spdlog::logger> log)
+    : config_(std::move(config)), net_(net), resolver_(resolver), log_(std::move(log)) {}
 
 StandaloneTunnel::~StandaloneTunnel() {
     take_down();
@@ -116,19 +116,20 @@ bool StandaloneTunnel::bring_up(Device& device) {
             return false;
         }
     }
-    auto set = to_uapi_set(config_, resolve_with_system);
-    if (!set.ok()) {
-        log_->error("{}: {}", interface_, set.error());
-        return false;
-    }
+    UapiSet set = to_uapi_set(config_);
     if (!plan.default_routes.empty()) {
         // The tunnel's own UDP packets carry the mark, so they skip the tunnel's table.
-        set.value().fwmark = plan.policy_table;
+        set.fwmark = plan.policy_table;
     }
-    if (const int error = device.apply(set.value()); error != 0) {
+    if (const int error = device.apply(set); error != 0) {
         log_->error("{}: applying the configuration failed: {}", interface_,
                     apply_error_message(error, device.engine().config().max_peers));
         return false;
+    }
+    device_ = &device;
+    alive_ = std::make_shared<int>(0);
+    for (const auto& host : host_endpoints(config_)) {
+        resolve_endpoint(host);
     }
     try {
         net_.set_mtu(interface_, plan.mtu);
@@ -217,6 +218,9 @@ void StandaloneTunnel::take_down() {
         return;
     }
     up_ = false;
+    device_ = nullptr;
+    alive_.reset();
+    pending_.clear();
     (void)run_hooks(config_.iface.pre_down, "PreDown");
     for (const auto& rule : added_rules_) {
         try {
@@ -243,6 +247,52 @@ void StandaloneTunnel::take_down() {
     added_routes_.clear();
     added_addresses_.clear();
     (void)run_hooks(config_.iface.post_down, "PostDown");
+}
+
+void StandaloneTunnel::resolve_endpoint(const HostEndpoint& host) {
+    if (device_ == nullptr) {
+        return;
+    }
+    const std::uint64_t request = ++requests_;
+    pending_[host.peer] = request;
+    log_->info("{}: peer {}: resolving {}", interface_, host.who, host.host);
+    resolver_.resolve(host.host, host.port,
+                      [this, alive = std::weak_ptr<int>(alive_), host,
+                       request](const value::Result<value::SocketAddress>& answer) {
+                          if (!alive.expired()) {
+                              on_resolved(host, request, answer);
+                          }
+                      });
+}
+
+void StandaloneTunnel::forget_pending(const core::PublicKey& peer) {
+    pending_.erase(peer);
+}
+
+void StandaloneTunnel::on_resolved(const HostEndpoint& host, std::uint64_t request,
+                                   const value::Result<value::SocketAddress>& answer) {
+    const auto pending = pending_.find(host.peer);
+    if (pending == pending_.end() || pending->second != request || device_ == nullptr) {
+        return;  // an endpoint was set since, or a newer request is under way
+    }
+    pending_.erase(pending);
+    if (!answer.ok()) {
+        log_->error("{}: peer {}: Endpoint: {}", interface_, host.who, answer.error());
+        return;
+    }
+    UapiPeer peer;
+    peer.public_key = host.peer;
+    peer.update_only = true;  // a peer removed meanwhile stays removed
+    peer.endpoint = answer.value();
+    UapiSet set;
+    set.peers.push_back(peer);
+    if (const int error = device_->apply(set); error != 0) {
+        log_->error("{}: peer {}: Endpoint: {}", interface_, host.who,
+                    std::generic_category().message(error));
+        return;
+    }
+    log_->info("{}: peer {}: {} is {}", interface_, host.who, host.host,
+               answer.value().to_string());
 }
 
 }  // namespace tulle::daemon

@@ -3,12 +3,15 @@
 // rtnetlink on Linux), and takes it all down again on exit.
 #pragma once
 
+#include <cstdint>
+#include <map>
 #include <memory>
 #include <string>
 
 #include <spdlog/logger.h>
 
 #include "daemon/device.hpp"
+#include "daemon/endpoint_resolver.hpp"
 #include "daemon/tunnel_config.hpp"
 #include "ipc/wg_config.hpp"
 #include "platform/net_config.hpp"
@@ -30,7 +33,7 @@ std::size_t remove_stale_rules(platform::NetConfig& net);
 
 class StandaloneTunnel {
   public:
-    StandaloneTunnel(ipc::TunnelConfig config, platform::NetConfig& net,
+    StandaloneTunnel(ipc::TunnelConfig config, platform::NetConfig& net, EndpointResolver& resolver,
                      std::shared_ptr<spdlog::logger> log);
     ~StandaloneTunnel();
     StandaloneTunnel(const StandaloneTunnel&) = delete;
@@ -39,7 +42,8 @@ class StandaloneTunnel {
     // Runs PreUp. False when a hook failed.
     [[nodiscard]] bool before_interface(const std::string& interface_name);
     // Configures the started device and its interface, runs PostUp. False on failure (what was
-    // set is taken down again by take_down()).
+    // set is taken down again by take_down()). Peers whose Endpoint is a host name come up
+    // without one and get it when the resolver answers (see resolve_endpoint()).
     [[nodiscard]] bool bring_up(Device& device);
     // PreDown, removes routes and addresses, PostDown. Safe to call more than once.
     void take_down();
@@ -48,15 +52,29 @@ class StandaloneTunnel {
     // (default routes and Table = off excepted, as at bring-up). Failures are logged.
     void sync_routes(const std::vector<value::IpPrefix>& allowed_ips);
 
+    // While up: asks the resolver for the peer's host name and, when the answer comes, sets the
+    // peer's endpoint (if the peer still exists). A failure is logged naming the peer. The loop
+    // does not wait: other tunnels and clients are served meanwhile.
+    void resolve_endpoint(const HostEndpoint& host);
+    // An endpoint set for the peer since: an answer still to come for it is dropped.
+    void forget_pending(const core::PublicKey& peer);
     [[nodiscard]] const ipc::TunnelConfig& config() const { return config_; }
     [[nodiscard]] ipc::TunnelConfig& config() { return config_; }
 
   private:
     bool run_hooks(const std::vector<std::string>& hooks, const char* stage);
+    void on_resolved(const HostEndpoint& host, std::uint64_t request,
+                     const value::Result<value::SocketAddress>& answer);
 
     ipc::TunnelConfig config_;
     platform::NetConfig& net_;
+    EndpointResolver& resolver_;
     std::shared_ptr<spdlog::logger> log_;
+    Device* device_ = nullptr;  // while up
+    // Answers hold a weak_ptr to this: once it is gone (taken down, destroyed) they are dropped.
+    std::shared_ptr<int> alive_;
+    std::map<core::PublicKey, std::uint64_t> pending_;  // peer -> its latest request
+    std::uint64_t requests_ = 0;
     std::string interface_;
     std::vector<value::IpPrefix> added_addresses_;
     std::vector<std::pair<value::IpPrefix, std::uint32_t>> added_routes_;  // and the table

@@ -29,7 +29,7 @@ Tunnel::Tunnel(TunnelDeps deps, std::string name, ipc::TunnelConfig config,
     : deps_(std::move(deps)),
       name_(std::move(name)),
       log_(std::move(log)),
-      standalone_(std::move(config), deps_.net, log_) {
+      standalone_(std::move(config), deps_.net, deps_.resolver, log_) {
     for (const auto& peer : standalone_.config().peers) {
         if (!peer.name.empty()) {
             names_[peer.public_key] = peer.name;
@@ -46,7 +46,7 @@ void Tunnel::start() {
         throw std::runtime_error(name_ + ": PreUp failed (see the log)");
     }
     device_ = std::make_unique<Device>(deps_.io, deps_.tuns.create(name_), deps_.sockets,
-                                       deps_.environment, log_, deps_.crypto_workers);
+                                       deps_.environment, log_, deps_.workers);
     uapi_ = std::make_unique<UapiServer>(deps_.io, deps_.uapi_directory + "/" + name_ + ".sock",
                                          *device_, log_);
     started_ = true;
@@ -110,12 +110,14 @@ std::string Tunnel::change_peer(const ipc::PeerChange& change, bool create) {
         peer.preshared_key =
             *change.preshared_key ? to_core(**change.preshared_key) : core::SymmetricKey{};
     }
+    std::optional<HostEndpoint> host;  // resolved once the change is applied
     if (change.endpoint && *change.endpoint) {
-        auto endpoint = resolve_endpoint(**change.endpoint, resolve_with_system);
-        if (!endpoint.ok()) {
-            return "endpoint: " + endpoint.error();
+        const value::Endpoint& endpoint = **change.endpoint;
+        if (endpoint.is_address()) {
+            peer.endpoint = value::SocketAddress{endpoint.address(), endpoint.port()};
+        } else {
+            host = HostEndpoint{peer.public_key, {}, endpoint.host(), endpoint.port()};
         }
-        peer.endpoint = endpoint.value();
     }
     peer.persistent_keepalive = change.persistent_keepalive;
     if (change.allowed_ips) {
@@ -131,12 +133,20 @@ std::string Tunnel::change_peer(const ipc::PeerChange& change, bool create) {
         // The UAPI cannot unset an endpoint; the engine can.
         device_->forget_endpoint(to_core(change.public_key));
     }
+    if (change.endpoint) {
+        standalone_.forget_pending(peer.public_key);  // what was given now wins
+    }
     if (change.name) {
         if (change.name->empty()) {
             names_.erase(change.public_key);
         } else {
             names_[change.public_key] = *change.name;
         }
+    }
+    if (host) {
+        const auto name = names_.find(change.public_key);
+        host->who = name != names_.end() ? "'" + name->second + "'" : change.public_key.to_base64();
+        standalone_.resolve_endpoint(*host);
     }
     resync_routes();
     return {};
@@ -168,7 +178,7 @@ std::vector<ipc::PeerStatus> Tunnel::peers() const {
     return peers_of(device_->snapshot());
 }
 
-std::vector<ipc::PeerStatus> Tunnel::peers_of(const UapiDevice& snapshot) const {
+std::vector<ipc::PeerStatus> Tunnel::peers_of(const DeviceStatus& snapshot) const {
     std::vector<ipc::PeerStatus> out;
     for (const auto& info : snapshot.peers) {
         ipc::PeerStatus peer;
@@ -201,7 +211,7 @@ ipc::TunnelStatus Tunnel::status() const {
     if (!started_) {
         return status;
     }
-    const UapiDevice snapshot = device_->snapshot();
+    const DeviceStatus snapshot = device_->snapshot();
     if (auto key = device_->engine().public_key()) {
         status.public_key = to_ipc(*key).to_base64();
     }
@@ -226,7 +236,7 @@ ipc::TunnelConfig Tunnel::current_config(bool with_secrets) const {
         config.iface.pre_down.clear();
         config.iface.post_down.clear();
     }
-    const UapiDevice snapshot = device_->snapshot();
+    const DeviceStatus snapshot = device_->snapshot();
     if (with_secrets && snapshot.private_key) {
         config.iface.private_key = to_ipc(*snapshot.private_key);
     } else {
@@ -263,7 +273,7 @@ ipc::StatsEvent Tunnel::sample(std::int64_t now) {
     ipc::StatsEvent event;
     event.tunnel = name_;
     event.time = now;
-    const UapiDevice snapshot = device_->snapshot();
+    const DeviceStatus snapshot = device_->snapshot();
     std::vector<value::Key> present;
     for (const auto& info : snapshot.peers) {
         const value::Key key = to_ipc(info.public_key);

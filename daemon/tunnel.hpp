@@ -11,9 +11,11 @@
 #include <spdlog/logger.h>
 
 #include "daemon/device.hpp"
+#include "daemon/endpoint_resolver.hpp"
 #include "daemon/standalone.hpp"
 #include "daemon/stats_history.hpp"
 #include "daemon/uapi_server.hpp"
+#include "daemon/worker_pool.hpp"
 #include "ipc/messages.hpp"
 #include "ipc/wg_config.hpp"
 #include "platform/net_config.hpp"
@@ -29,7 +31,8 @@ struct TunnelDeps {
     platform::UdpSocketFactory& sockets;
     platform::NetConfig& net;
     std::string uapi_directory;  // where the wg(8) socket goes
-    unsigned crypto_workers = 0;
+    WorkerPool& workers;         // the process's crypto threads, shared by every tunnel
+    EndpointResolver& resolver;  // endpoint host names, answered on `io` later
 };
 
 class Tunnel {
@@ -74,7 +77,7 @@ class Tunnel {
   private:
     // Routes for the allowed IPs of every peer, after a peer changed.
     void resync_routes();
-    [[nodiscard]] std::vector<ipc::PeerStatus> peers_of(const UapiDevice& snapshot) const;
+    [[nodiscard]] std::vector<ipc::PeerStatus> peers_of(const DeviceStatus& snapshot) const;
 
     TunnelDeps deps_;
     std::string name_;

@@ -25,14 +25,6 @@ value::SecretKey to_ipc(const core::SymmetricKey& key) {
     return out;
 }
 
-value::Result<value::SocketAddress> resolve_endpoint(const value::Endpoint& endpoint,
-                                                     const Resolver& resolve) {
-    if (endpoint.is_address()) {
-        return value::SocketAddress{endpoint.address(), endpoint.port()};
-    }
-    return resolve(endpoint.host(), endpoint.port());
-}
-
 value::Result<value::SocketAddress> resolve_with_system(const std::string& host,
                                                         std::uint16_t port) {
     addrinfo hints{};
@@ -74,7 +66,7 @@ std::string apply_error_message(int error, std::size_t max_peers) {
     return std::generic_category().message(error);
 }
 
-value::Result<UapiSet> to_uapi_set(const ipc::TunnelConfig& config, const Resolver& resolve) {
+UapiSet to_uapi_set(const ipc::TunnelConfig& config) {
     UapiSet set;
     core::PrivateKey key;
     std::copy(config.iface.private_key.bytes().begin(), config.iface.private_key.bytes().end(),
@@ -90,14 +82,8 @@ value::Result<UapiSet> to_uapi_set(const ipc::TunnelConfig& config, const Resolv
         if (peer.preshared_key) {
             change.preshared_key = to_core(*peer.preshared_key);
         }
-        if (peer.endpoint) {
-            auto endpoint = resolve_endpoint(*peer.endpoint, resolve);
-            if (!endpoint.ok()) {
-                const std::string who =
-                    peer.name.empty() ? peer.public_key.to_base64() : "'" + peer.name + "'";
-                return value::fail("peer " + who + ": Endpoint: " + endpoint.error());
-            }
-            change.endpoint = endpoint.value();
+        if (peer.endpoint && peer.endpoint->is_address()) {
+            change.endpoint = value::SocketAddress{peer.endpoint->address(), peer.endpoint->port()};
         }
         change.persistent_keepalive = peer.persistent_keepalive;
         change.replace_allowed_ips = true;
@@ -105,6 +91,23 @@ value::Result<UapiSet> to_uapi_set(const ipc::TunnelConfig& config, const Resolv
         set.peers.push_back(std::move(change));
     }
     return set;
+}
+
+std::vector<HostEndpoint> host_endpoints(const ipc::TunnelConfig& config) {
+    std::vector<HostEndpoint> out;
+    for (const auto& peer : config.peers) {
+        if (!peer.endpoint || peer.endpoint->is_address()) {
+            continue;
+        }
+        HostEndpoint host;
+        std::copy(peer.public_key.bytes().begin(), peer.public_key.bytes().end(),
+                  host.peer.begin());
+        host.who = peer.name.empty() ? peer.public_key.to_base64() : "'" + peer.name + "'";
+        host.host = peer.endpoint->host();
+        host.port = peer.endpoint->port();
+        out.push_back(std::move(host));
+    }
+    return out;
 }
 
 std::vector<platform::RoutingRule> InterfacePlan::policy_rules() const {

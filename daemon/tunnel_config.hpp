@@ -15,7 +15,8 @@
 
 namespace tulle::daemon {
 
-// Turns an endpoint host name into an address, or says why it cannot.
+// Turns an endpoint host name into an address, or says why it cannot. Blocking: the daemon runs
+// it off the loop thread (ThreadResolver in endpoint_resolver.hpp).
 using Resolver =
     std::function<value::Result<value::SocketAddress>(const std::string& host, std::uint16_t port)>;
 
@@ -25,18 +26,25 @@ using Resolver =
 
 [[nodiscard]] core::SymmetricKey to_core(const value::SecretKey& key);
 [[nodiscard]] value::SecretKey to_ipc(const core::SymmetricKey& key);
-// Where an endpoint is: an address as is, a host name through `resolve`.
-[[nodiscard]] value::Result<value::SocketAddress> resolve_endpoint(const value::Endpoint& endpoint,
-                                                                   const Resolver& resolve);
 
 // Why Device::apply failed, for people: ENOSPC is the engine's peer limit, any other errno is
 // described by the system.
 [[nodiscard]] std::string apply_error_message(int error, std::size_t max_peers);
 
-// The UAPI set that configures a fresh device as the file says (replacing all peers). Fails
-// with a message naming the peer whose endpoint does not resolve.
-[[nodiscard]] value::Result<UapiSet> to_uapi_set(const ipc::TunnelConfig& config,
-                                                 const Resolver& resolve);
+// The UAPI set that configures a fresh device as the file says (replacing all peers). An
+// Endpoint that is a host name is left out: host_endpoints() lists it, to resolve later.
+[[nodiscard]] UapiSet to_uapi_set(const ipc::TunnelConfig& config);
+
+// A peer whose Endpoint is a host name.
+struct HostEndpoint {
+    core::PublicKey peer{};
+    std::string who;  // for people: the peer's name in quotes, or its public key
+    std::string host;
+    std::uint16_t port = 0;
+
+    friend bool operator==(const HostEndpoint&, const HostEndpoint&) = default;
+};
+[[nodiscard]] std::vector<HostEndpoint> host_endpoints(const ipc::TunnelConfig& config);
 
 // wg-quick's choice: the table (and fwmark) of a tunnel that takes the default route.
 inline constexpr std::uint32_t kDefaultPolicyTable = 51820;

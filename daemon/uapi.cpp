@@ -324,7 +324,7 @@ value::Result<UapiSet, UapiError> parse_set(std::string_view body) {
     return set;
 }
 
-std::string format_get(const UapiDevice& device) {
+std::string format_get(const DeviceStatus& device) {
     std::size_t size = 256;
     for (const auto& peer : device.peers) {
         size += 512 + 64 * peer.allowed_ips.size();

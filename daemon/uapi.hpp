@@ -23,6 +23,7 @@
 #include <vector>
 
 #include "daemon/core/crypto.hpp"
+#include "daemon/device_status.hpp"
 #include "value/ip.hpp"
 #include "value/key.hpp"
 #include "value/result.hpp"
@@ -91,26 +92,6 @@ struct UapiSet {
 // Keys are 64 hex digits, either case. A later line overrides an earlier one with the same key.
 [[nodiscard]] value::Result<UapiSet, UapiError> parse_set(std::string_view body);
 
-// A peer as the get reply shows it.
-struct UapiPeerInfo {
-    core::PublicKey public_key{};
-    std::optional<core::SymmetricKey> preshared_key;  // written as zeros when there is none
-    std::optional<value::SocketAddress> endpoint;     // not written when unset
-    std::uint16_t persistent_keepalive = 0;           // seconds; 0 = off
-    std::optional<std::chrono::system_clock::time_point> last_handshake;  // unset: never (0, 0)
-    std::uint64_t rx_bytes = 0;
-    std::uint64_t tx_bytes = 0;
-    std::vector<value::IpPrefix> allowed_ips;  // written with the host bits cleared
-};
-
-// A snapshot of the device for the get reply.
-struct UapiDevice {
-    std::optional<core::PrivateKey> private_key;  // not written when unset or all zeros
-    std::uint16_t listen_port = 0;                // not written when 0
-    std::uint32_t fwmark = 0;                     // not written when 0
-    std::vector<UapiPeerInfo> peers;              // written in this order
-};
-
 // The body of the reply to get=1, in wireguard-go's order: private_key, listen_port, fwmark, then
 // per peer public_key, preshared_key, protocol_version=1, endpoint, last_handshake_time_sec,
 // last_handshake_time_nsec, tx_bytes, rx_bytes, persistent_keepalive_interval and one allowed_ip
@@ -119,7 +100,12 @@ struct UapiDevice {
 //
 // It contains the private key: `wg showconf` needs it. The socket is for root alone (mode 0600),
 // which is the one way out for secrets the protocol has by design.
-[[nodiscard]] std::string format_get(const UapiDevice& device);
+//
+// From the device's own status: a private key unset or all zeros, a listen_port or fwmark of 0,
+// and an endpoint unset or empty() are not written; a missing preshared key is written as zeros,
+// a last handshake that never happened as 0 and 0; allowed IPs with their host bits cleared.
+// Whatever else DeviceStatus carries is not part of the UAPI and is left out.
+[[nodiscard]] std::string format_get(const DeviceStatus& device);
 
 // The line that ends every reply, and the empty line after it: "errno=0\n\n" for success, and for
 // a positive errno constant its negation, as wireguard-go sends it: EINVAL -> "errno=-22\n\n".

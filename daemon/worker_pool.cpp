@@ -37,7 +37,9 @@ std::size_t WorkerPool::take_jobs(const std::function<void(std::size_t)>& job, s
 }
 
 void WorkerPool::run(std::size_t count, const std::function<void(std::size_t)>& job) {
-    if (threads_.empty() || count < kMinParallelJobs) {
+    // The round state below is for one batch at a time; a second caller does its own work.
+    std::unique_lock turn(turn_, std::defer_lock);
+    if (threads_.empty() || count < kMinParallelJobs || !turn.try_lock()) {
         for (std::size_t i = 0; i < count; ++i) {
             job(i);
         }

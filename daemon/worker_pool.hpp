@@ -1,6 +1,12 @@
 // Threads that share the AEAD work of a batch with the event-loop thread (core::Parallel). The
 // caller takes part and run() returns when every job is done, so packets leave in the order the
 // engine gave them: per-peer order is kept without any reordering queue.
+//
+// One pool serves the whole process: whoever owns the devices (main, or the service's
+// TunnelDeps) makes it and hands every Device a reference, so N tunnels share one set of
+// threads. run() is safe to call from several threads at once: one caller's batch has the
+// workers at a time, and a caller that finds them busy runs its batch on its own thread rather
+// than wait (its loop thread is then no slower than with a pool of its own and no workers).
 #pragma once
 
 #include <atomic>
@@ -26,6 +32,7 @@ class WorkerPool final : public core::Parallel {
     WorkerPool(const WorkerPool&) = delete;
     WorkerPool& operator=(const WorkerPool&) = delete;
 
+    // Any thread; see above for several at once. Not from inside a job.
     void run(std::size_t count, const std::function<void(std::size_t)>& job) override;
     [[nodiscard]] std::size_t workers() const { return threads_.size(); }
 
@@ -37,6 +44,7 @@ class WorkerPool final : public core::Parallel {
     // Takes jobs of the current round until none are left; returns how many it ran.
     std::size_t take_jobs(const std::function<void(std::size_t)>& job, std::size_t count);
 
+    std::mutex turn_;  // held by the caller whose batch the workers share
     std::mutex mutex_;
     std::condition_variable wake_;      // workers wait here for a round
     std::condition_variable finished_;  // run() waits here for the round to end

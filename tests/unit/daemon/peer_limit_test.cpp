@@ -48,7 +48,8 @@ TEST(PeerLimit, AWgSetPastTheLimitIsAnsweredWithEnospc) {
     core::SystemEnvironment environment;
     auto log =
         std::make_shared<spdlog::logger>("test", std::make_shared<spdlog::sinks::null_sink_mt>());
-    Device device(io, tuns.create("tltest0"), sockets, environment, log, 1, /*max_peers=*/2);
+    WorkerPool workers(0);
+    Device device(io, tuns.create("tltest0"), sockets, environment, log, workers, /*max_peers=*/2);
 
     const auto set = parse_set(add_peers(3));
     ASSERT_TRUE(set.ok()) << set.error().message;

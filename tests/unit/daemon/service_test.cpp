@@ -7,9 +7,11 @@
 #include <array>
 #include <chrono>
 #include <cstdlib>
+#include <deque>
 #include <filesystem>
 #include <grp.h>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -18,6 +20,7 @@
 #include <unistd.h>
 #include <vector>
 
+#include <boost/asio/post.hpp>
 #include <gtest/gtest.h>
 
 #include "daemon/core/crypto.hpp"
@@ -149,6 +152,38 @@ std::string base64_key(std::uint8_t fill) {
     return value::Key(bytes).to_base64();
 }
 
+// A resolver that answers only when the test says so: until then names wait, as with a DNS
+// server that never replies.
+class HeldResolver final : public EndpointResolver {
+  public:
+    void resolve(std::string host, std::uint16_t /*port*/, Done done) override {
+        const std::lock_guard lock(mutex_);
+        asked_.push_back(std::move(host));
+        waiting_.push_back(std::move(done));
+    }
+    [[nodiscard]] std::vector<std::string> asked() const {
+        const std::lock_guard lock(mutex_);
+        return asked_;
+    }
+    // Answers the oldest question on the loop thread, as ThreadResolver does.
+    void answer(boost::asio::io_context& io, const value::Result<value::SocketAddress>& answer) {
+        boost::asio::post(io, [this, answer] {
+            Done done;
+            {
+                const std::lock_guard lock(mutex_);
+                done = std::move(waiting_.front());
+                waiting_.pop_front();
+            }
+            done(answer);
+        });
+    }
+
+  private:
+    mutable std::mutex mutex_;
+    std::vector<std::string> asked_;
+    std::deque<Done> waiting_;
+};
+
 class ServiceTest : public ::testing::Test {
   protected:
     void SetUp() override {
@@ -170,7 +205,7 @@ class ServiceTest : public ::testing::Test {
     void start() {
         service_ = std::make_unique<Service>(
             io_, options_, logs_, logs_.make_logger("test", spdlog::level::info),
-            TunnelDeps{io_, environment_, tuns_, *sockets_, net_, {}, 0});
+            TunnelDeps{io_, environment_, tuns_, *sockets_, net_, {}, workers_, resolver_});
         service_->start();
         thread_ = std::thread([this] { io_.run(); });
     }
@@ -211,6 +246,27 @@ class ServiceTest : public ::testing::Test {
         return client.call("tunnel.up", Json{{"name", name}, {"config", config_text()}});
     }
 
+    // A tunnel whose peer bob has a host name for its Endpoint.
+    ipc::Response up_with_host_name(Client& client) {
+        std::string text = config_text();
+        const std::string address = "127.0.0.1:9";
+        text.replace(text.find(address), address.size(), "vpn.never.test:51820");
+        return client.call("tunnel.up", Json{{"name", "tt0"}, {"config", text}});
+    }
+
+    // Calls `method` until its result, as text, contains `wanted`; false after five seconds.
+    static bool eventually_contains(Client& client, const std::string& method, const Json& params,
+                                    const std::string& wanted) {
+        const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds{5};
+        while (std::chrono::steady_clock::now() < deadline) {
+            // Each call is a round trip through the loop: the answer's handler runs in between.
+            if (result_of(client.call(method, params)).dump().find(wanted) != std::string::npos) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     std::string dir_;
     Service::Options options_;
     boost::asio::io_context io_;
@@ -219,6 +275,8 @@ class ServiceTest : public ::testing::Test {
     std::unique_ptr<platform::UdpSocketFactory> sockets_ =
         platform::make_system_udp_socket_factory();
     testing::FakeNetConfig net_;
+    WorkerPool workers_{1};
+    HeldResolver resolver_;
     LogHub logs_{4000};
     std::unique_ptr<Service> service_;
     std::thread thread_;
@@ -538,8 +596,9 @@ TEST_F(ServiceTest, AutostartBringsUpMarkedSystemTunnels) {
 TEST_F(ServiceTest, ASecondServiceOnTheSameSocketIsRefused) {
     start();
     boost::asio::io_context other_io;
-    Service second(other_io, options_, logs_, logs_.make_logger("second", spdlog::level::info),
-                   TunnelDeps{other_io, environment_, tuns_, *sockets_, net_, {}, 0});
+    Service second(
+        other_io, options_, logs_, logs_.make_logger("second", spdlog::level::info),
+        TunnelDeps{other_io, environment_, tuns_, *sockets_, net_, {}, workers_, resolver_});
     try {
         second.start();
         ADD_FAILURE() << "a second service started on a live socket";
@@ -548,6 +607,57 @@ TEST_F(ServiceTest, ASecondServiceOnTheSameSocketIsRefused) {
     }
     auto client = greeted_client();
     EXPECT_TRUE(client->call("tunnel.list").ok());
+}
+
+TEST_F(ServiceTest, AResolverThatNeverAnswersDelaysNoOtherClientOrTunnel) {
+    start();
+    auto client = greeted_client();
+    // The tunnel comes up at once; its peer waits for the name without an endpoint.
+    EXPECT_EQ(result_of(up_with_host_name(*client)).at("up"), true);
+    EXPECT_EQ(resolver_.asked(), std::vector<std::string>{"vpn.never.test"});
+    const auto waiting = result_of(client->call("tunnel.get", Json{{"name", "tt0"}})).dump();
+    EXPECT_EQ(waiting.find("192.0.2.7"), std::string::npos) << waiting;
+
+    // Meanwhile other calls, other clients and other tunnels are served.
+    EXPECT_TRUE(client->call("tunnel.list").ok());
+    auto other = greeted_client();
+    EXPECT_EQ(result_of(up(*other, "tt1")).at("up"), true);
+    EXPECT_TRUE(other->call("daemon.status").ok());
+
+    // When the answer comes, the peer gets its endpoint.
+    resolver_.answer(io_, value::SocketAddress{value::IpAddress::v4({192, 0, 2, 7}), 51820});
+    EXPECT_TRUE(
+        eventually_contains(*client, "tunnel.get", Json{{"name", "tt0"}}, "192.0.2.7:51820"));
+}
+
+TEST_F(ServiceTest, AnEndpointThatDoesNotResolveIsLoggedNamingThePeer) {
+    start();
+    auto client = greeted_client();
+    EXPECT_EQ(result_of(up_with_host_name(*client)).at("up"), true);
+    ASSERT_EQ(resolver_.asked().size(), 1U);
+    resolver_.answer(io_,
+                     value::fail("cannot resolve 'vpn.never.test': Name or service not known"));
+    EXPECT_TRUE(eventually_contains(*client, "log.tail", Json{{"lines", 100}},
+                                    "tt0: peer 'bob': Endpoint: cannot resolve 'vpn.never.test'"));
+    // The tunnel stays up, for its other peers and later answers.
+    EXPECT_TRUE(eventually_contains(*client, "tunnel.list", Json::object(), "\"up\":true"));
+}
+
+TEST_F(ServiceTest, APeerAddedWithAHostNameGetsItsEndpointWhenTheAnswerComes) {
+    start();
+    auto client = greeted_client();
+    ASSERT_TRUE(up(*client).ok());
+    const std::string carol = base64_key(3);
+    ASSERT_TRUE(client
+                    ->call("peer.add", Json{{"tunnel", "tt0"},
+                                            {"peer", Json{{"public_key", carol},
+                                                          {"name", "carol"},
+                                                          {"endpoint", "carol.never.test:4500"}}}})
+                    .ok());
+    EXPECT_EQ(resolver_.asked(), std::vector<std::string>{"carol.never.test"});
+    resolver_.answer(io_, value::SocketAddress{value::IpAddress::v4({192, 0, 2, 8}), 4500});
+    EXPECT_TRUE(
+        eventually_contains(*client, "tunnel.get", Json{{"name", "tt0"}}, "192.0.2.8:4500"));
 }
 
 }  // namespace

@@ -545,13 +545,13 @@ TEST(ParseSet, TakesABodyFromTheReader) {
 
 // --- format_get ---
 
-UapiDevice captured_device() {
-    UapiDevice device;
+DeviceStatus captured_device() {
+    DeviceStatus device;
     device.private_key = secret_from_hex(kPrivateHex);
     device.listen_port = 51820;
     device.fwmark = 4660;
 
-    UapiPeerInfo first;
+    PeerState first;
     first.public_key = key_from_hex(kPeer1Hex);
     first.preshared_key = secret_from_hex(kPresharedHex);
     first.endpoint = value::SocketAddress{value::IpAddress::v4({192, 0, 2, 7}), 51821};
@@ -559,7 +559,7 @@ UapiDevice captured_device() {
     first.allowed_ips = {prefix("10.0.0.2/32"), prefix("10.1.0.0/16"), prefix("fd00::2/128")};
     device.peers.push_back(first);
 
-    UapiPeerInfo second;
+    PeerState second;
     second.public_key = key_from_hex(kPeer2Hex);
     second.endpoint = value::SocketAddress{
         value::IpAddress::v6({0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1}), 51822};
@@ -574,23 +574,23 @@ TEST(FormatGet, MatchesWireguardGo) {
 }
 
 TEST(FormatGet, LeavesOutUnsetDeviceValues) {
-    EXPECT_EQ(format_get(UapiDevice{}), "");
+    EXPECT_EQ(format_get(DeviceStatus{}), "");
 
-    UapiDevice zero_key;
+    DeviceStatus zero_key;
     zero_key.private_key = core::PrivateKey{};
     EXPECT_EQ(format_get(zero_key), "");
 
-    UapiDevice port_only;
+    DeviceStatus port_only;
     port_only.listen_port = 1;
     EXPECT_EQ(format_get(port_only), "listen_port=1\n");
 
-    UapiDevice mark_only;
+    DeviceStatus mark_only;
     mark_only.fwmark = 4294967295U;
     EXPECT_EQ(format_get(mark_only), "fwmark=4294967295\n");
 }
 
-UapiDevice one_peer(const UapiPeerInfo& peer) {
-    UapiDevice device;
+DeviceStatus one_peer(const PeerState& peer) {
+    DeviceStatus device;
     device.peers.push_back(peer);
     return device;
 }
@@ -607,8 +607,8 @@ std::string peer_reply(std::string_view endpoint_line, std::string_view handshak
            std::string(allowed_ip_lines);
 }
 
-UapiPeerInfo peer2_info() {
-    UapiPeerInfo peer;
+PeerState peer2_info() {
+    PeerState peer;
     peer.public_key = key_from_hex(kPeer2Hex);
     return peer;
 }
@@ -620,7 +620,7 @@ TEST(FormatGet, WritesAPeerWithoutEndpointOrHandshake) {
 TEST(FormatGet, SplitsTheHandshakeTimeIntoSecondsAndNanoseconds) {
     using std::chrono::nanoseconds;
     using std::chrono::seconds;
-    UapiPeerInfo peer = peer2_info();
+    PeerState peer = peer2_info();
     // A whole number of microseconds, which every system_clock can hold.
     peer.last_handshake = std::chrono::system_clock::time_point(
         std::chrono::duration_cast<std::chrono::system_clock::duration>(seconds{1700000000} +
@@ -642,7 +642,7 @@ TEST(FormatGet, SplitsTheHandshakeTimeIntoSecondsAndNanoseconds) {
 }
 
 TEST(FormatGet, WritesAllowedIpsWithoutHostBitsInOrder) {
-    UapiPeerInfo peer = peer2_info();
+    PeerState peer = peer2_info();
     peer.allowed_ips = {prefix("192.0.2.77/24"), prefix("2001:db8::1/32"), prefix("10.0.0.1/32"),
                         prefix("::ffff:192.0.2.1/128")};
     EXPECT_EQ(format_get(one_peer(peer)),
@@ -652,7 +652,7 @@ TEST(FormatGet, WritesAllowedIpsWithoutHostBitsInOrder) {
 }
 
 TEST(FormatGet, WritesKeysInLowerCaseHex) {
-    UapiDevice device;
+    DeviceStatus device;
     device.private_key =
         secret_from_hex("ABCDEF0123456789abcdef0123456789ABCDEF0123456789abcdef0123456789");
     EXPECT_EQ(format_get(device),
@@ -672,7 +672,7 @@ void PrintTo(const EndpointText& e, std::ostream* os) {
 class FormatGetEndpoint : public ::testing::TestWithParam<EndpointText> {};
 
 TEST_P(FormatGetEndpoint, IsWrittenAsWireguardGoDoes) {
-    UapiPeerInfo peer = peer2_info();
+    PeerState peer = peer2_info();
     peer.endpoint = GetParam().endpoint;
     EXPECT_EQ(format_get(one_peer(peer)), peer_reply(GetParam().line, "0", "0", "0", "0", "0", ""));
 }
@@ -709,7 +709,7 @@ INSTANTIATE_TEST_SUITE_P(
 
 TEST(FormatGet, EndpointsAndAllowedIpsReadBackThroughParseSet) {
     // What get writes for these values, set reads as the same values.
-    const UapiDevice device = captured_device();
+    const DeviceStatus device = captured_device();
     std::string body;
     for (const auto& peer : device.peers) {
         body += "public_key=" + std::string(kPeer1Hex) + "\n";

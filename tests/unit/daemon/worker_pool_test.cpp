@@ -52,5 +52,33 @@ TEST(WorkerPool, ManyRoundsBackToBack) {
     EXPECT_EQ(total.load(), 2000U * 16U);
 }
 
+// Several devices' loops may share one pool from different threads: every batch still runs
+// each of its jobs exactly once and run() returns only when its own batch is done.
+TEST(WorkerPool, SeveralCallersAtOnceEachGetTheirWholeBatchDone) {
+    WorkerPool pool(2);
+    constexpr int kCallers = 4;
+    constexpr int kRounds = 300;
+    std::atomic<int> wrong{0};
+    std::vector<std::thread> callers;
+    for (int c = 0; c < kCallers; ++c) {
+        callers.emplace_back([&pool, &wrong, c] {
+            for (int round = 0; round < kRounds; ++round) {
+                const std::size_t count = 8 + static_cast<std::size_t>((c * 7 + round) % 60);
+                std::vector<std::atomic<int>> hits(count);
+                pool.run(count, [&](std::size_t i) { hits[i].fetch_add(1); });
+                for (const auto& hit : hits) {
+                    if (hit.load() != 1) {
+                        wrong.fetch_add(1);
+                    }
+                }
+            }
+        });
+    }
+    for (auto& caller : callers) {
+        caller.join();
+    }
+    EXPECT_EQ(wrong.load(), 0);
+}
+
 }  // namespace
 }  // namespace tulle::daemon

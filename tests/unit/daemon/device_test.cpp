@@ -1,0 +1,286 @@
+// Two whole Devices, each with a fake TUN and a socket on the in-memory UDP network, handshake and
+// carry packets inside one process, as wireguard-go's device tests do.
+#include "daemon/device.hpp"
+
+#include <chrono>
+#include <filesystem>
+#include <functional>
+#include <iterator>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <boost/asio/io_context.hpp>
+#include <gtest/gtest.h>
+#include <spdlog/logger.h>
+
+#include "daemon/core/crypto.hpp"
+#include "daemon/core/environment.hpp"
+#include "platform/fake_tun.hpp"
+#include "platform/fake_udp.hpp"
+#include "tests/unit/core/engine_harness.hpp"
+
+namespace tulle::daemon {
+namespace {
+
+using namespace std::chrono_literals;
+using core::testing::ipv4_packet;
+using Ip4 = std::array<std::uint8_t, 4>;
+
+constexpr std::uint16_t kPort = 51820;
+constexpr Ip4 kTunnelA{10, 0, 0, 1};
+constexpr Ip4 kTunnelB{10, 0, 0, 2};
+constexpr Ip4 kUnderlayA{192, 0, 2, 1};
+constexpr Ip4 kUnderlayB{192, 0, 2, 2};
+
+std::string prefix_of(const Ip4& ip) {
+    return value::IpAddress::v4(ip).to_string() + "/32";
+}
+
+// One machine: a Device with its fake TUN, on its own address of the fake network.
+struct Host {
+    Host(boost::asio::io_context& io, platform::FakeNetwork& network, const std::string& name,
+         const Ip4& underlay, WorkerPool& workers)
+        : address(value::IpAddress::v4(underlay)),
+          tun(std::make_shared<platform::FakeTunDevice>(name)),
+          sockets(network.host(address)),
+          private_key(core::crypto::generate_private_key()),
+          public_key(core::crypto::public_key(private_key)) {
+        device =
+            std::make_unique<Device>(io, std::make_unique<platform::FakeTun>(tun), *sockets,
+                                     environment, std::make_shared<spdlog::logger>(name), workers);
+        device->start();
+        UapiSet set;
+        set.private_key = std::optional<core::PrivateKey>(private_key);
+        set.listen_port = kPort;
+        EXPECT_EQ(device->apply(set), 0);
+    }
+
+    // Makes `other` a peer that owns `other_ip`, reached at its underlay address.
+    void add_peer(const Host& other, const Ip4& other_ip) const {
+        UapiPeer peer;
+        peer.public_key = other.public_key;
+        const auto bytes = other.address.bytes();
+        peer.endpoint = value::SocketAddress{
+            value::IpAddress::v4({bytes[0], bytes[1], bytes[2], bytes[3]}), kPort};
+        peer.allowed_ips.push_back(value::IpPrefix::parse(prefix_of(other_ip)).value());
+        UapiSet set;
+        set.peers.push_back(peer);
+        EXPECT_EQ(device->apply(set), 0);
+    }
+
+    [[nodiscard]] value::SocketAddress socket_address() const {
+        return value::SocketAddress{address, kPort};
+    }
+
+    value::IpAddress address;
+    std::shared_ptr<platform::FakeTunDevice> tun;
+    std::unique_ptr<platform::UdpSocketFactory> sockets;
+    core::SystemEnvironment environment;
+    core::PrivateKey private_key;
+    core::PublicKey public_key;
+    std::unique_ptr<Device> device;
+};
+
+class DeviceTest : public ::testing::Test {
+  protected:
+    void SetUp() override {
+        ASSERT_TRUE(core::crypto::init());
+        a_ = std::make_unique<Host>(io_, network_, "tulle-a", kUnderlayA, workers_);
+        b_ = std::make_unique<Host>(io_, network_, "tulle-b", kUnderlayB, workers_);
+        a_->add_peer(*b_, kTunnelB);
+        b_->add_peer(*a_, kTunnelA);
+    }
+
+    void TearDown() override {
+        a_.reset();
+        b_.reset();
+    }
+
+    // Runs the devices' loop until `done` holds; false if it does not within `limit`.
+    bool run_until(const std::function<bool()>& done, std::chrono::milliseconds limit = 5s) {
+        const auto deadline = std::chrono::steady_clock::now() + limit;
+        while (!done()) {
+            if (std::chrono::steady_clock::now() > deadline) {
+                return false;
+            }
+            io_.restart();
+            io_.run_for(2ms);
+        }
+        return true;
+    }
+
+    // Sends `packet` into from's TUN and returns what to's TUN wrote, if anything in `limit`.
+    std::optional<std::vector<std::uint8_t>> carry(Host& from, Host& to,
+                                                   const std::vector<std::uint8_t>& packet,
+                                                   std::chrono::milliseconds limit = 5s) {
+        from.tun->inject(packet);
+        if (!run_until([&] { return to.tun->pending_writes() > 0; }, limit)) {
+            return std::nullopt;
+        }
+        return to.tun->take_written();
+    }
+
+    boost::asio::io_context io_;
+    platform::FakeNetwork network_;
+    WorkerPool workers_{2};  // shared by every device, as in tulled
+    std::unique_ptr<Host> a_;
+    std::unique_ptr<Host> b_;
+};
+
+TEST_F(DeviceTest, TwoDevicesHandshakeAndPingEachOther) {
+    const auto ping = ipv4_packet(kTunnelA, kTunnelB, 56, 0x11);
+    EXPECT_EQ(carry(*a_, *b_, ping), ping);
+    const auto pong = ipv4_packet(kTunnelB, kTunnelA, 56, 0x22);
+    EXPECT_EQ(carry(*b_, *a_, pong), pong);
+    EXPECT_EQ(a_->device->engine().counters().sessions_established, 1U);
+    EXPECT_EQ(b_->device->engine().counters().sessions_established, 1U);
+    EXPECT_FALSE(b_->device->engine().under_load(core::Clock::now()));
+    // Many packets in one batch keep their order.
+    std::vector<std::vector<std::uint8_t>> burst;
+    for (std::uint8_t i = 0; i < 100; ++i) {
+        burst.push_back(ipv4_packet(kTunnelA, kTunnelB, 200 + i, i));
+        a_->tun->inject(burst.back());
+    }
+    ASSERT_TRUE(run_until([&] { return b_->tun->pending_writes() == burst.size(); }));
+    for (const auto& packet : burst) {
+        EXPECT_EQ(b_->tun->take_written(), packet);
+    }
+}
+
+// Threads of this process, from /proc/self/task.
+std::size_t thread_count() {
+    return static_cast<std::size_t>(
+        std::distance(std::filesystem::directory_iterator("/proc/self/task"),
+                      std::filesystem::directory_iterator{}));
+}
+
+TEST_F(DeviceTest, DevicesSharingOnePoolCarryTrafficBothWaysAtOnce) {
+    ASSERT_TRUE(carry(*a_, *b_, ipv4_packet(kTunnelA, kTunnelB, 20)));
+    // Bursts over WorkerPool::kMinParallelJobs, so both devices' batches go to the shared pool.
+    std::vector<std::vector<std::uint8_t>> to_b;
+    std::vector<std::vector<std::uint8_t>> to_a;
+    for (std::uint8_t i = 0; i < 64; ++i) {
+        to_b.push_back(ipv4_packet(kTunnelA, kTunnelB, 300 + i, i));
+        to_a.push_back(ipv4_packet(kTunnelB, kTunnelA, 400 + i, i));
+        a_->tun->inject(to_b.back());
+        b_->tun->inject(to_a.back());
+    }
+    ASSERT_TRUE(run_until([&] {
+        return b_->tun->pending_writes() == to_b.size() && a_->tun->pending_writes() == to_a.size();
+    }));
+    for (std::size_t i = 0; i < to_b.size(); ++i) {
+        EXPECT_EQ(b_->tun->take_written(), to_b[i]);
+        EXPECT_EQ(a_->tun->take_written(), to_a[i]);
+    }
+}
+
+TEST_F(DeviceTest, MoreDevicesMakeNoMoreThreads) {
+    const std::size_t before = thread_count();
+    std::vector<std::unique_ptr<Host>> more;
+    for (std::uint8_t i = 0; i < 4; ++i) {
+        more.push_back(std::make_unique<Host>(io_, network_, "tulle-m" + std::to_string(i),
+                                              Ip4{192, 0, 2, static_cast<std::uint8_t>(10 + i)},
+                                              workers_));
+    }
+    EXPECT_EQ(thread_count(), before);
+}
+
+TEST_F(DeviceTest, APacketToAnUnknownDestinationIsDropped) {
+    ASSERT_TRUE(carry(*a_, *b_, ipv4_packet(kTunnelA, kTunnelB, 20)));
+    const std::size_t sent = network_.sent();
+    a_->tun->inject(ipv4_packet(kTunnelA, {10, 9, 9, 9}, 20));
+    ASSERT_TRUE(run_until([&] { return a_->device->engine().counters().no_route == 1; }));
+    EXPECT_EQ(network_.sent(), sent);
+    EXPECT_EQ(b_->tun->pending_writes(), 0U);
+}
+
+TEST_F(DeviceTest, APeerRemovedLiveGetsNoMoreTraffic) {
+    ASSERT_TRUE(carry(*a_, *b_, ipv4_packet(kTunnelA, kTunnelB, 20)));
+    UapiPeer remove;
+    remove.public_key = b_->public_key;
+    remove.remove = true;
+    UapiSet set;
+    set.peers.push_back(remove);
+    ASSERT_EQ(a_->device->apply(set), 0);
+    EXPECT_EQ(a_->device->snapshot().peers.size(), 0U);
+
+    // A has no route to B any more: nothing goes out.
+    const std::size_t sent = network_.sent();
+    a_->tun->inject(ipv4_packet(kTunnelA, kTunnelB, 20));
+    ASSERT_TRUE(run_until([&] { return a_->device->engine().counters().no_route == 1; }));
+    EXPECT_EQ(network_.sent(), sent);
+    // B still has its session, but A takes nothing from it: the session went with the peer.
+    b_->tun->inject(ipv4_packet(kTunnelB, kTunnelA, 20));
+    ASSERT_TRUE(run_until([&] { return a_->device->engine().counters().unknown_receiver == 1; }));
+    EXPECT_EQ(a_->tun->pending_writes(), 0U);
+}
+
+TEST_F(DeviceTest, StatsCountTheBytesEachWay) {
+    ASSERT_TRUE(carry(*a_, *b_, ipv4_packet(kTunnelA, kTunnelB, 100)));
+    ASSERT_TRUE(carry(*b_, *a_, ipv4_packet(kTunnelB, kTunnelA, 1000)));
+    const DeviceStatus a = a_->device->snapshot();
+    const DeviceStatus b = b_->device->snapshot();
+    ASSERT_EQ(a.peers.size(), 1U);
+    ASSERT_EQ(b.peers.size(), 1U);
+    // What one side sent is what the other received: nothing was lost.
+    EXPECT_EQ(a.peers[0].tx_bytes, b.peers[0].rx_bytes);
+    EXPECT_EQ(b.peers[0].tx_bytes, a.peers[0].rx_bytes);
+    // Each packet travels padded, with a 16-byte header and a 16-byte tag.
+    EXPECT_GE(b.peers[0].tx_bytes, 1000U + 32U);
+    EXPECT_LT(a.peers[0].tx_bytes, b.peers[0].tx_bytes);
+    EXPECT_TRUE(a.peers[0].last_handshake.has_value());
+}
+
+TEST_F(DeviceTest, NothingArrivesWhileTheNetworkDropsEverything) {
+    network_.set_drop_all(true);
+    EXPECT_FALSE(carry(*a_, *b_, ipv4_packet(kTunnelA, kTunnelB, 20), 300ms));
+    EXPECT_GT(network_.dropped(), 0U);
+    EXPECT_EQ(network_.dropped(), network_.sent());
+    EXPECT_EQ(b_->device->engine().counters().sessions_established, 0U);
+}
+
+// Keeps what an engine sends: here, a handshake initiation.
+struct Capture final : core::PacketSink {
+    void send_datagram(const value::SocketAddress& /*to*/,
+                       std::span<const std::uint8_t> datagram) override {
+        sent.emplace_back(datagram.begin(), datagram.end());
+    }
+    void deliver_packet(const core::Peer& /*peer*/,
+                        std::span<const std::uint8_t> /*packet*/) override {}
+    std::vector<std::vector<std::uint8_t>> sent;
+};
+
+// A valid initiation to `to` (a correct mac1) from a stranger with a key of its own.
+std::vector<std::uint8_t> initiation_to(const Host& to) {
+    core::SystemEnvironment environment;
+    core::Engine stranger(environment);
+    stranger.set_private_key(core::crypto::generate_private_key());
+    core::Peer& peer = *stranger.add_peer(to.public_key).value();
+    stranger.set_endpoint(peer, value::SocketAddress{value::IpAddress::v4(kUnderlayB), kPort});
+    stranger.add_allowed_ip(peer, value::IpPrefix(value::IpAddress::v4(kTunnelB)));
+    Capture capture;
+    stranger.send_packet(ipv4_packet({10, 0, 0, 99}, kTunnelB, 20), core::Clock::now(), capture);
+    EXPECT_EQ(capture.sent.size(), 1U);
+    return capture.sent.empty() ? std::vector<std::uint8_t>{} : capture.sent.front();
+}
+
+TEST_F(DeviceTest, ManyQueuedHandshakeInitiationsPutTheDeviceUnderLoad) {
+    // Far fewer than the engine's own per-second threshold, but all waiting at once.
+    constexpr std::uint8_t kQueued = 64;
+    for (std::uint8_t i = 0; i < kQueued; ++i) {
+        network_.inject(value::SocketAddress{value::IpAddress::v4({198, 51, 100, i}),
+                                             static_cast<std::uint16_t>(1000 + i)},
+                        b_->socket_address(), initiation_to(*b_));
+    }
+    const auto& counters = b_->device->engine().counters();
+    ASSERT_TRUE(run_until([&] { return network_.pending(b_->socket_address()) == 0; }));
+    EXPECT_TRUE(b_->device->engine().under_load(core::Clock::now()));
+    // Under load, every initiation without a cookie gets a cookie reply and no work.
+    EXPECT_EQ(counters.cookie_replies_sent, std::uint64_t{kQueued});
+    EXPECT_EQ(counters.handshake_responses_sent, 0U);
+}
+
+}  // namespace
+}  // namespace tulle::daemon
