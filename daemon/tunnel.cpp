@@ -101,7 +101,7 @@ bool Tunnel::has_peer(const value::Key& public_key) const {
     return device_->engine().find_peer(to_core(public_key)) != nullptr;
 }
 
-std::string Tunnel::change_peer(const ipc::PeerChange& change, bool create) {
+ipc::Outcome<void> Tunnel::change_peer(const ipc::PeerChange& change, bool create) {
     UapiPeer peer;
     peer.public_key = to_core(change.public_key);
     peer.update_only = !create;
@@ -113,7 +113,8 @@ std::string Tunnel::change_peer(const ipc::PeerChange& change, bool create) {
     if (change.endpoint && *change.endpoint) {
         auto endpoint = to_core(**change.endpoint, resolve_with_system);
         if (!endpoint.ok()) {
-            return "endpoint: " + endpoint.error();
+            return ipc::refuse(ipc::ErrorCode::invalid_params,
+                               "params.peer.endpoint: " + endpoint.error());
         }
         peer.endpoint = endpoint.value();
     }
@@ -125,7 +126,8 @@ std::string Tunnel::change_peer(const ipc::PeerChange& change, bool create) {
     UapiSet set;
     set.peers.push_back(std::move(peer));
     if (const int error = device_->apply(set); error != 0) {
-        return std::generic_category().message(error);
+        return ipc::refuse(ipc::ErrorCode::invalid_params,
+                           "params.peer: " + std::generic_category().message(error));
     }
     if (change.endpoint && !*change.endpoint) {
         // The UAPI cannot unset an endpoint; the engine can.
@@ -142,14 +144,14 @@ std::string Tunnel::change_peer(const ipc::PeerChange& change, bool create) {
     return {};
 }
 
-std::string Tunnel::remove_peer(const value::Key& public_key) {
+ipc::Outcome<void> Tunnel::remove_peer(const value::Key& public_key) {
     UapiPeer peer;
     peer.public_key = to_core(public_key);
     peer.remove = true;
     UapiSet set;
     set.peers.push_back(peer);
     if (const int error = device_->apply(set); error != 0) {
-        return std::generic_category().message(error);
+        return ipc::refuse(ipc::ErrorCode::internal_error, std::generic_category().message(error));
     }
     names_.erase(public_key);
     resync_routes();
