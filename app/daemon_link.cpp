@@ -4,6 +4,7 @@
 #include <string>
 #include <utility>
 
+#include "ipc/methods.hpp"
 #include "ipc/version.hpp"
 
 namespace tulle::app {
@@ -11,12 +12,6 @@ namespace {
 constexpr int kFirstRetryMs = 500;
 constexpr int kMaxRetryMs = 10000;
 
-template <typename T>
-void emit_decoded(const ipc::Decoded<T>& decoded, const std::function<void(const T&)>& emit_fn) {
-    if (const auto* value = std::get_if<T>(&decoded)) {
-        emit_fn(*value);
-    }
-}
 }  // namespace
 
 DaemonLink::DaemonLink(QString socket_path, QObject* parent)
@@ -58,21 +53,26 @@ void DaemonLink::send(std::int64_t id, std::string_view method, ipc::Json params
     socket_.write(line.data(), static_cast<qint64>(line.size()));
 }
 
-void DaemonLink::call(std::string_view method, ipc::Json params, QObject* context,
-                      ReplyHandler handler) {
+void DaemonLink::answer_later(QObject* context, ReplyHandler handler, ipc::Error error) {
+    // A timer object rather than QTimer::singleShot(functor): the same, and clear to the
+    // static analyser, which misreads the functor overload's ownership.
+    auto* timer = new QTimer(context != nullptr ? context : this);
+    timer->setSingleShot(true);
+    connect(timer, &QTimer::timeout, timer,
+            [timer, handler = std::move(handler), error = std::move(error)] {
+                handler(ipc::refuse(error));
+                timer->deleteLater();
+            });
+    timer->start(0);
+}
+
+void DaemonLink::call_raw(std::string_view method, ipc::Json params, QObject* context,
+                          ReplyHandler handler) {
     if (state_ != State::connected) {
         // Answered on the next turn of the loop, as a reply would be, never inside the caller.
-        const ipc::Error error{ipc::ErrorCode::internal_error,
-                               tr("tulled is not connected.").toStdString()};
-        // A timer object rather than QTimer::singleShot(functor): the same, and clear to the
-        // static analyser, which misreads the functor overload's ownership.
-        auto* timer = new QTimer(context != nullptr ? context : this);
-        timer->setSingleShot(true);
-        connect(timer, &QTimer::timeout, timer, [timer, handler = std::move(handler), error] {
-            handler(error);
-            timer->deleteLater();
-        });
-        timer->start(0);
+        answer_later(context, std::move(handler),
+                     ipc::Error{ipc::ErrorCode::internal_error,
+                                tr("tulled is not connected.").toStdString()});
         return;
     }
     const std::int64_t id = next_id_++;
@@ -84,32 +84,35 @@ void DaemonLink::on_connected() {
     ipc::HelloParams hello;
     hello.client = std::string("tulle ") + kVersion;
     const std::int64_t id = next_id_++;
-    pending_.emplace(id, Pending{QPointer<QObject>(this),
-                                 [this](const Outcome& outcome) { on_hello(outcome); }});
-    send(id, ipc::method::kHello, ipc::to_json(hello));
+    pending_.emplace(
+        id, Pending{QPointer<QObject>(this), [this](const ipc::Outcome<ipc::Json>& outcome) {
+                        if (!outcome.ok()) {
+                            on_hello(ipc::refuse(outcome.error()));
+                        } else {
+                            on_hello(ipc::read_result<ipc::HelloMethod>(*outcome));
+                        }
+                    }});
+    send(id, ipc::HelloMethod::name, ipc::to_json(hello));
 }
 
-void DaemonLink::on_hello(const Outcome& outcome) {
-    if (const auto* error = std::get_if<ipc::Error>(&outcome)) {
-        refuse(QString::fromStdString(error->message));
+void DaemonLink::on_hello(const ipc::Outcome<ipc::HelloResult>& hello) {
+    if (!hello.ok()) {
+        refuse(QString::fromStdString(hello.error().message));
         return;
     }
-    auto hello = ipc::hello_result_from_json(std::get<ipc::Json>(outcome));
-    if (const auto* error = std::get_if<ipc::Error>(&hello)) {
-        refuse(QString::fromStdString(error->message));
-        return;
-    }
-    const auto& result = std::get<ipc::HelloResult>(hello);
+    const auto& result = *hello;
     const std::string mismatch = ipc::version_mismatch(ipc::kProtocolVersion, result.version);
     if (!mismatch.empty()) {
         refuse(QString::fromStdString(mismatch));
         return;
     }
     backoff_ms_ = kFirstRetryMs;
-    // Every event, so the app follows changes made by tullectl or wg(8) as well as its own.
+    daemon_version_ = result.version;
+    // Every event, so the app follows changes made by tullectl or wg(8) as well as its own;
+    // before the state changes, so no reply to a page's first call precedes it.
     const std::int64_t id = next_id_++;
-    pending_.emplace(id, Pending{QPointer<QObject>(this), [](const Outcome&) {}});
-    send(id, ipc::method::kSubscribe, ipc::to_json(ipc::Subscription{}));
+    pending_.emplace(id, Pending{QPointer<QObject>(this), [](const ipc::Outcome<ipc::Json>&) {}});
+    send(id, ipc::SubscribeMethod::name, ipc::to_json(ipc::Subscription{}));
     set_state(State::connected, QString::fromStdString(result.daemon));
 }
 
@@ -161,19 +164,30 @@ void DaemonLink::on_ready_read() {
 }
 
 void DaemonLink::on_event(const ipc::Request& event) {
-    if (event.method == ipc::event::kStats) {
-        emit_decoded<ipc::StatsEvent>(ipc::stats_event_from_json(event.params),
-                                      [this](const auto& value) { emit stats(value); });
-    } else if (event.method == ipc::event::kTunnelChanged) {
-        emit_decoded<ipc::TunnelChanged>(ipc::tunnel_changed_from_json(event.params),
-                                         [this](const auto& value) { emit tunnel_changed(value); });
-    } else if (event.method == ipc::event::kPeerChanged) {
-        emit_decoded<ipc::PeerChanged>(ipc::peer_changed_from_json(event.params),
-                                       [this](const auto& value) { emit peer_changed(value); });
-    } else if (event.method == ipc::event::kLog) {
-        emit_decoded<ipc::LogLine>(ipc::log_line_from_json(event.params),
-                                   [this](const auto& value) { emit log_line(value); });
-    }
+    // Each event of the table to its signal; malformed events are dropped.
+    ipc::Events::for_each([this, &event](auto type) {
+        using E = typename decltype(type)::type;
+        if (event.method != E::name) {
+            return;
+        }
+        auto decoded = ipc::read(event.params, ipc::As<typename E::Params>{});
+        if (decoded.ok()) {
+            announce(*decoded);
+        }
+    });
+}
+
+void DaemonLink::announce(const ipc::TunnelChanged& event) {
+    emit tunnel_changed(event);
+}
+void DaemonLink::announce(const ipc::PeerChanged& event) {
+    emit peer_changed(event);
+}
+void DaemonLink::announce(const ipc::StatsEvent& event) {
+    emit stats(event);
+}
+void DaemonLink::announce(const ipc::LogLine& line) {
+    emit log_line(line);
 }
 
 void DaemonLink::on_error(QLocalSocket::LocalSocketError error) {
@@ -215,7 +229,7 @@ void DaemonLink::fail_pending(const QString& why) {
     const ipc::Error error{ipc::ErrorCode::internal_error, why.toStdString()};
     for (auto& [id, call] : pending) {
         if (call.context != nullptr && call.context != this) {
-            call.handler(error);
+            call.handler(ipc::refuse(error));
         }
     }
 }

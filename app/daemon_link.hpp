@@ -6,7 +6,7 @@
 #include <functional>
 #include <map>
 #include <string_view>
-#include <variant>
+#include <utility>
 
 #include <QLocalSocket>
 #include <QObject>
@@ -17,12 +17,12 @@
 #include "ipc/framing.hpp"
 #include "ipc/jsonrpc.hpp"
 #include "ipc/messages.hpp"
+#include "ipc/methods.hpp"
 
 namespace tulle::app {
 
-// A call's outcome: the result, or the daemon's error (or the link's, when it is down).
-using Outcome = std::variant<ipc::Json, ipc::Error>;
-using ReplyHandler = std::function<void(const Outcome&)>;
+// A raw call's outcome: the result, or the daemon's error (or the link's, when it is down).
+using ReplyHandler = std::function<void(const ipc::Outcome<ipc::Json>&)>;
 
 class DaemonLink : public QObject {
     Q_OBJECT
@@ -41,9 +41,26 @@ class DaemonLink : public QObject {
     [[nodiscard]] QString detail() const { return detail_; }
     [[nodiscard]] QString socket_path() const { return socket_path_; }
 
-    // Sends a call. The handler runs once: with the reply, or with an error when the link is
-    // not connected or goes away first. It is skipped when `context` is destroyed before that.
-    void call(std::string_view method, ipc::Json params, QObject* context, ReplyHandler handler);
+    // Calls method M of ipc/methods.hpp. The handler runs once with an
+    // ipc::Outcome<M::Result>: the typed result, or the daemon's error (or the link's when it is
+    // not connected or goes away first; or a result that does not decode). It is skipped when
+    // `context` is destroyed before that.
+    template <typename M, typename F>
+    void call(const typename M::Params& params, QObject* context, F handler) {
+        ReplyHandler typed = [handler = std::move(handler)](const ipc::Outcome<ipc::Json>& reply) {
+            if (!reply.ok()) {
+                handler(ipc::Outcome<typename M::Result>(ipc::refuse(reply.error())));
+                return;
+            }
+            handler(ipc::read_result<M>(*reply));
+        };
+        if (auto why = ipc::unsupported<M>(daemon_version_); !why.empty()) {
+            answer_later(context, std::move(typed),
+                         ipc::Error{ipc::ErrorCode::version_mismatch, std::move(why)});
+            return;
+        }
+        call_raw(M::name, ipc::to_json(params), context, std::move(typed));
+    }
 
   signals:
     void state_changed(tulle::app::DaemonLink::State state, const QString& detail);
@@ -64,9 +81,19 @@ class DaemonLink : public QObject {
     void on_ready_read();
     void on_error(QLocalSocket::LocalSocketError error);
     void on_lost(const QString& why);
-    void on_hello(const Outcome& outcome);
+    // Sends a call; the handler runs once, as call<M>'s.
+    void call_raw(std::string_view method, ipc::Json params, QObject* context,
+                  ReplyHandler handler);
+    // Answers a call with `error` on the next turn of the loop, never inside the caller.
+    void answer_later(QObject* context, ReplyHandler handler, ipc::Error error);
+    void on_hello(const ipc::Outcome<ipc::HelloResult>& hello);
     void refuse(const QString& why);
     void on_event(const ipc::Request& event);
+    // The signal of each event type.
+    void announce(const ipc::TunnelChanged& event);
+    void announce(const ipc::PeerChanged& event);
+    void announce(const ipc::StatsEvent& event);
+    void announce(const ipc::LogLine& line);
     void send(std::int64_t id, std::string_view method, ipc::Json params);
     void fail_pending(const QString& why);
     void set_state(State state, const QString& detail);
@@ -82,6 +109,7 @@ class DaemonLink : public QObject {
     bool refusing_ = false;
     std::int64_t next_id_ = 1;
     std::map<std::int64_t, Pending> pending_;
+    ipc::ProtocolVersion daemon_version_ = ipc::kProtocolVersion;
 };
 
 }  // namespace tulle::app

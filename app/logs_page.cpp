@@ -109,14 +109,9 @@ void LogsPage::reload() {
     ipc::LogQuery query;
     query.lines = kTailLines;
     query.level = ipc::LogLevel::trace;  // the page filters; the choice stays the user's
-    link_.call(ipc::method::kLogTail, ipc::to_json(query), this, [this](const Outcome& outcome) {
-        const auto* json = std::get_if<ipc::Json>(&outcome);
-        if (json == nullptr) {
-            return;
-        }
-        auto lines = ipc::log_lines_from_json(*json);
-        if (const auto* value = std::get_if<std::vector<ipc::LogLine>>(&lines)) {
-            model_.assign(*value);
+    link_.call<ipc::LogTailMethod>(query, this, [this](const ipc::Outcome<ipc::LogTail>& tail) {
+        if (tail.ok()) {
+            model_.assign(tail->lines);
             if (follow_->isChecked()) {
                 list_->scrollToBottom();
             }

@@ -198,22 +198,25 @@ void PeerEditor::apply() {
     if (editing_ && remove_psk_->isChecked()) {
         edit.peer.preshared_key = std::optional<value::SecretKey>();
     }
-    ipc::Json params = ipc::to_json(edit);
     buttons_->button(QDialogButtonBox::Apply)->setEnabled(false);
     result_->setText(tr("Applying…"));
     const QString key = current.public_key.trimmed();
-    link_.call(editing_ ? ipc::method::kPeerUpdate : ipc::method::kPeerAdd, std::move(params), this,
-               [this, key](const Outcome& outcome) {
-                   check();
-                   if (const auto* error = std::get_if<ipc::Error>(&outcome)) {
-                       result_->setText(
-                           tr("tulled refused it: %1").arg(QString::fromStdString(error->message)));
-                       return;
-                   }
-                   result_->setText(tr("Applied to the running tunnel."));
-                   emit applied(tunnel_, key);
-                   accept();
-               });
+    auto answered = [this, key](const ipc::Outcome<ipc::PeerStatus>& outcome) {
+        check();
+        if (!outcome.ok()) {
+            result_->setText(
+                tr("tulled refused it: %1").arg(QString::fromStdString(outcome.error().message)));
+            return;
+        }
+        result_->setText(tr("Applied to the running tunnel."));
+        emit applied(tunnel_, key);
+        accept();
+    };
+    if (editing_) {
+        link_.call<ipc::PeerUpdateMethod>(edit, this, answered);
+    } else {
+        link_.call<ipc::PeerAddMethod>(edit, this, answered);
+    }
 }
 
 }  // namespace tulle::app

@@ -167,17 +167,17 @@ void PeersPage::remove_selected() {
         return;
     }
     ipc::PeerRef ref{tunnel.toStdString(), peer->status.public_key};
-    hub_.link().call(ipc::method::kPeerRemove, ipc::to_json(ref), this,
-                     [this, label, tunnel](const Outcome& outcome) {
-                         if (const auto* error = std::get_if<ipc::Error>(&outcome)) {
-                             QMessageBox::warning(
-                                 this, tr("Remove peer"),
-                                 tr("tulled refused to remove %1: %2")
-                                     .arg(label, QString::fromStdString(error->message)));
-                             return;
-                         }
-                         emit status_message(tr("Peer %1 removed from %2.").arg(label, tunnel));
-                     });
+    hub_.link().call<ipc::PeerRemoveMethod>(
+        ref, this, [this, label, tunnel](const ipc::Outcome<ipc::Done>& outcome) {
+            if (!outcome.ok()) {
+                QMessageBox::warning(
+                    this, tr("Remove peer"),
+                    tr("tulled refused to remove %1: %2")
+                        .arg(label, QString::fromStdString(outcome.error().message)));
+                return;
+            }
+            emit status_message(tr("Peer %1 removed from %2.").arg(label, tunnel));
+        });
 }
 
 }  // namespace tulle::app

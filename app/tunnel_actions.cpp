@@ -73,37 +73,39 @@ void TunnelActions::report(const QString& success, const QString& error, const D
     }
 }
 
-void TunnelActions::call_and_report(std::string_view method, ipc::Json params, const QString& name,
+template <typename M>
+void TunnelActions::call_and_report(const typename M::Params& params, const QString& name,
                                     const QString& success, const QString& failure,
                                     const Done& done, const std::function<void()>& on_success) {
-    hub_.link().call(method, std::move(params), this,
-                     [this, name, success, failure, done, on_success](const Outcome& outcome) {
-                         const auto* error = std::get_if<ipc::Error>(&outcome);
-                         if (error == nullptr && on_success) {
-                             on_success();
-                         }
-                         report(success.arg(name),
-                                error == nullptr
-                                    ? QString()
-                                    : failure.arg(name, QString::fromStdString(error->message)),
-                                done);
-                     });
+    hub_.link().call<M>(
+        params, this,
+        [this, name, success, failure, done,
+         on_success](const ipc::Outcome<typename M::Result>& outcome) {
+            if (outcome.ok() && on_success) {
+                on_success();
+            }
+            report(success.arg(name),
+                   outcome.ok()
+                       ? QString()
+                       : failure.arg(name, QString::fromStdString(outcome.error().message)),
+                   done);
+        });
 }
 
 void TunnelActions::set_up(const QString& name, bool up, const Done& done) {
     if (!up) {
-        call_and_report(ipc::method::kTunnelDown, ipc::to_json(ipc::TunnelRef{name.toStdString()}),
-                        name, tr("Tunnel %1 is down."), tr("Could not bring %1 down: %2"), done);
+        call_and_report<ipc::TunnelDownMethod>(ipc::TunnelRef{name.toStdString()}, name,
+                                               tr("Tunnel %1 is down."),
+                                               tr("Could not bring %1 down: %2"), done);
         return;
     }
     auto send_up = [this, name, done](std::optional<std::string> config) {
         ipc::TunnelUp params{name.toStdString(), std::move(config)};
-        ipc::Json json = ipc::to_json(params);
+        call_and_report<ipc::TunnelUpMethod>(params, name, tr("Tunnel %1 is up."),
+                                             tr("Could not bring %1 up: %2"), done);
         if (params.config) {
             wipe(*params.config);
         }
-        call_and_report(ipc::method::kTunnelUp, std::move(json), name, tr("Tunnel %1 is up."),
-                        tr("Could not bring %1 up: %2"), done);
     };
     if (!local_.exists(name)) {
         send_up(std::nullopt);  // a system tunnel: tulled reads its own file
@@ -198,11 +200,10 @@ void TunnelActions::save_system(const QString& name, const ipc::TunnelConfig& co
     ipc::TunnelSave params;
     params.name = name.toStdString();
     params.config = ipc::write_config(config, true);
-    ipc::Json json = ipc::to_json(params);
+    call_and_report<ipc::TunnelSaveMethod>(params, name, tr("Tunnel %1 saved as a system tunnel."),
+                                           tr("tulled did not save %1: %2"), done,
+                                           [this] { hub_.refresh(); });
     wipe(*params.config);
-    call_and_report(ipc::method::kTunnelSave, std::move(json), name,
-                    tr("Tunnel %1 saved as a system tunnel."), tr("tulled did not save %1: %2"),
-                    done, [this] { hub_.refresh(); });
 }
 
 void TunnelActions::export_to(const QString& name, const QString& path, bool include_secrets,

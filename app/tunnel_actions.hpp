@@ -62,7 +62,9 @@ class TunnelActions : public QObject {
     void report(const QString& success, const QString& error, const Done& done);
     // Calls `method` and reports the outcome: `success` with the name as %1, or `failure` with
     // the name and the daemon's message as %1 and %2; `on_success` runs first when it worked.
-    void call_and_report(std::string_view method, ipc::Json params, const QString& name,
+    // Calls method M (tunnel.up, tunnel.down, tunnel.save) and reports its outcome.
+    template <typename M>
+    void call_and_report(const typename M::Params& params, const QString& name,
                          const QString& success, const QString& failure, const Done& done,
                          const std::function<void()>& on_success = {});
 

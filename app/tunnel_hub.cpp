@@ -130,14 +130,9 @@ void TunnelHub::on_state(DaemonLink::State state) {
 }
 
 void TunnelHub::refresh() {
-    link_.call(ipc::method::kTunnelList, ipc::Json::object(), this, [this](const Outcome& outcome) {
-        const auto* json = std::get_if<ipc::Json>(&outcome);
-        if (json == nullptr) {
-            return;
-        }
-        auto list = ipc::tunnel_list_from_json(*json);
-        if (const auto* tunnels = std::get_if<std::vector<ipc::TunnelStatus>>(&list)) {
-            apply_list(*tunnels);
+    link_.call<ipc::TunnelListMethod>({}, this, [this](const ipc::Outcome<ipc::TunnelList>& list) {
+        if (list.ok()) {
+            apply_list(list->tunnels);
         }
     });
 }
@@ -171,18 +166,13 @@ void TunnelHub::apply_list(const std::vector<ipc::TunnelStatus>& list) {
 }
 
 void TunnelHub::refresh_tunnel(const QString& name) {
-    link_.call(ipc::method::kTunnelGet, ipc::to_json(ipc::TunnelRef{name.toStdString()}), this,
-               [this, name](const Outcome& outcome) {
-                   const auto* json = std::get_if<ipc::Json>(&outcome);
-                   if (json == nullptr) {
-                       return;
-                   }
-                   auto detail = ipc::tunnel_detail_from_json(*json);
-                   if (const auto* value = std::get_if<ipc::TunnelDetail>(&detail)) {
-                       apply_detail(*value);
-                       load_history(name);
-                   }
-               });
+    link_.call<ipc::TunnelGetMethod>(ipc::TunnelRef{name.toStdString()}, this,
+                                     [this, name](const ipc::Outcome<ipc::TunnelDetail>& detail) {
+                                         if (detail.ok()) {
+                                             apply_detail(*detail);
+                                             load_history(name);
+                                         }
+                                     });
 }
 
 void TunnelHub::apply_detail(const ipc::TunnelDetail& detail) {
@@ -209,28 +199,24 @@ void TunnelHub::apply_detail(const ipc::TunnelDetail& detail) {
 void TunnelHub::load_history(const QString& name) {
     ipc::StatsQuery query;
     query.tunnel = name.toStdString();
-    query.seconds = static_cast<int>(RateHistory::kCapacity) + 1;
-    link_.call(ipc::method::kStatsHistory, ipc::to_json(query), this,
-               [this, name](const Outcome& outcome) {
-                   const auto* json = std::get_if<ipc::Json>(&outcome);
-                   auto found = tunnels_.find(name);
-                   if (json == nullptr || found == tunnels_.end()) {
-                       return;
-                   }
-                   auto decoded = ipc::stats_history_from_json(*json);
-                   const auto* histories = std::get_if<std::vector<ipc::PeerHistory>>(&decoded);
-                   if (histories == nullptr) {
-                       return;
-                   }
-                   for (const auto& history : *histories) {
-                       for (auto& peer : found->second.peers) {
-                           if (peer.status.public_key == history.public_key) {
-                               peer.history.assign(history.samples);
-                           }
-                       }
-                   }
-                   emit history_loaded(name);
-               });
+    // As much as the chart holds and tulled keeps (asking for more is refused).
+    static_assert(RateHistory::kCapacity <= ipc::kMaxHistorySeconds);
+    query.seconds = static_cast<int>(RateHistory::kCapacity);
+    link_.call<ipc::StatsHistoryMethod>(
+        query, this, [this, name](const ipc::Outcome<ipc::StatsHistory>& histories) {
+            auto found = tunnels_.find(name);
+            if (!histories.ok() || found == tunnels_.end()) {
+                return;
+            }
+            for (const auto& history : histories->peers) {
+                for (auto& peer : found->second.peers) {
+                    if (peer.status.public_key == history.public_key) {
+                        peer.history.assign(history.samples);
+                    }
+                }
+            }
+            emit history_loaded(name);
+        });
 }
 
 void TunnelHub::on_tunnel_changed(const ipc::TunnelChanged& event) {

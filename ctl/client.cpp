@@ -11,6 +11,7 @@
 #include <variant>
 
 #include "ipc/messages.hpp"
+#include "ipc/methods.hpp"
 #include "ipc/protocol.hpp"
 
 namespace tulle::ctl {
@@ -88,17 +89,12 @@ Outcome<Client> Client::over(value::UniqueFd socket, std::string path,
 }
 
 std::optional<ClientError> Client::hello(const std::string& client_name) {
-    const std::string method(ipc::method::kHello);
-    auto reply = call(method, ipc::to_json(ipc::HelloParams{ipc::kProtocolVersion, client_name}));
-    if (!reply.ok()) {
-        return reply.error();
+    auto hello = call<ipc::HelloMethod>(ipc::HelloParams{ipc::kProtocolVersion, client_name});
+    if (!hello.ok()) {
+        return hello.error();
     }
-    auto hello = ipc::hello_result_from_json(*reply);
-    if (const auto* error = std::get_if<ipc::Error>(&hello)) {
-        return ClientError{ClientError::Kind::bad_reply, method, error->message,
-                           ipc::ErrorCode::internal_error};
-    }
-    hello_ = std::get<ipc::HelloResult>(std::move(hello));
+    hello_ = std::move(hello).value();
+    const std::string method(ipc::HelloMethod::name);
     // tulled refuses an older major version itself; a newer client checks the other way.
     if (auto mismatch = ipc::version_mismatch(ipc::kProtocolVersion, hello_.version);
         !mismatch.empty()) {
@@ -148,13 +144,14 @@ Outcome<ipc::Json> Client::call(std::string_view method, const ipc::Json& params
         if (!response.id.is_null() && response.id != id) {
             continue;
         }
-        if (auto* error = std::get_if<ipc::Error>(&response.outcome)) {
-            const auto kind = error->code == ipc::ErrorCode::version_mismatch
+        if (!response.outcome.ok()) {
+            const auto& error = response.outcome.error();
+            const auto kind = error.code == ipc::ErrorCode::version_mismatch
                                   ? ClientError::Kind::version_mismatch
                                   : ClientError::Kind::refused;
-            return failure(kind, method, std::move(error->message), error->code);
+            return failure(kind, method, error.message, error.code);
         }
-        return std::get<ipc::Json>(std::move(response.outcome));
+        return std::move(response.outcome).value();
     }
 }
 

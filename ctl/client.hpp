@@ -13,6 +13,7 @@
 
 #include "ipc/framing.hpp"
 #include "ipc/jsonrpc.hpp"
+#include "ipc/methods.hpp"
 #include "value/result.hpp"
 #include "value/unique_fd.hpp"
 
@@ -34,6 +35,10 @@ struct ClientError {
 template <typename T>
 using Outcome = value::Result<T, ClientError>;
 
+// Overwrites every string inside `json` with zeros (params that carried a key or a config).
+void wipe_strings(ipc::Json& json) noexcept;
+void wipe(std::string& text) noexcept;
+
 class Client {
   public:
     using EventHandler = std::function<void(const ipc::Request&)>;
@@ -51,7 +56,32 @@ class Client {
                                               const std::string& client_name,
                                               std::chrono::milliseconds timeout = kCallTimeout);
 
-    // Calls `method` and waits up to the timeout for the reply's result.
+    // Calls method M of ipc/methods.hpp and waits up to the timeout for its typed result. The
+    // encoded params are wiped after sending (they may carry a key or a whole config).
+    template <typename M>
+    [[nodiscard]] Outcome<typename M::Result> call(const typename M::Params& params) {
+        if (auto why = ipc::unsupported<M>(hello_.version); !why.empty()) {
+            return value::Unexpected<ClientError>{ClientError{ClientError::Kind::version_mismatch,
+                                                              std::string(M::name), why,
+                                                              ipc::ErrorCode::version_mismatch}};
+        }
+        ipc::Json json = ipc::to_json(params);
+        auto result = call(M::name, json);
+        wipe_strings(json);
+        if (!result.ok()) {
+            return value::Unexpected<ClientError>{result.error()};
+        }
+        auto decoded = ipc::read(*result, ipc::As<typename M::Result>{});
+        if (!decoded.ok()) {
+            return value::Unexpected<ClientError>{
+                ClientError{ClientError::Kind::bad_reply, std::string(M::name),
+                            "tulled sent a reply tullectl cannot read: " + decoded.error().message,
+                            ipc::ErrorCode::internal_error}};
+        }
+        return std::move(decoded).value();
+    }
+
+    // The untyped call underneath: `method` with any params (tests send malformed ones).
     [[nodiscard]] Outcome<ipc::Json> call(std::string_view method, const ipc::Json& params);
 
     // Events (notifications) that arrive while a call waits go here; without a handler they are
@@ -85,9 +115,5 @@ class Client {
     EventHandler on_event_;
     ipc::HelloResult hello_;
 };
-
-// Overwrites every string inside `json` with zeros (params that carried a key or a config).
-void wipe_strings(ipc::Json& json) noexcept;
-void wipe(std::string& text) noexcept;
 
 }  // namespace tulle::ctl

@@ -20,6 +20,7 @@
 #include "ctl/client.hpp"
 #include "ctl/format.hpp"
 #include "ipc/messages.hpp"
+#include "ipc/methods.hpp"
 #include "ipc/protocol.hpp"
 #include "ipc/version.hpp"
 #include "ipc/wg_config.hpp"
@@ -171,53 +172,21 @@ Outcome<Client> connect(const GlobalOptions& options) {
     return Client::connect(options.socket, std::string("tullectl ") + kVersion);
 }
 
-template <typename T>
-struct Reply {
-    ipc::Json json;  // as tulled sent it, for --json
-    T value;
-};
-
-// Calls `method` and reads its result with `decode` (one of the ipc::*_from_json).
-template <typename Decode, typename T = std::variant_alternative_t<
-                               0, std::invoke_result_t<Decode, const ipc::Json&>>>
-Outcome<Reply<T>> call_as(Client& client, std::string_view method, const ipc::Json& params,
-                          Decode decode) {
-    auto result = client.call(method, params);
-    if (!result.ok()) {
-        return value::Unexpected<ClientError>{result.error()};
-    }
-    auto decoded = decode(*result);
-    if (const auto* error = std::get_if<ipc::Error>(&decoded)) {
-        return value::Unexpected<ClientError>{
-            ClientError{ClientError::Kind::bad_reply, std::string(method),
-                        "tulled sent a reply tullectl cannot read: " + error->message,
-                        ipc::ErrorCode::internal_error}};
-    }
-    return Reply<T>{std::move(*result), std::get<T>(std::move(decoded))};
-}
-
-// The decoders of results, without their prefix argument, for call_as.
-ipc::Decoded<ipc::TunnelStatus> tunnel_status(const ipc::Json& json) {
-    return ipc::tunnel_status_from_json(json);
-}
-ipc::Decoded<ipc::PeerStatus> peer_status(const ipc::Json& json) {
-    return ipc::peer_status_from_json(json);
-}
-
 // tunnel.up or tunnel.down, then the tunnel's new state.
-int tunnel_call(const GlobalOptions& options, std::string_view method, const ipc::Json& params) {
+template <typename M>
+int tunnel_call(const GlobalOptions& options, const typename M::Params& params) {
     auto client = connect(options);
     if (!client.ok()) {
         return report(client.error());
     }
-    auto reply = call_as(*client, method, params, tunnel_status);
+    auto reply = client->call<M>(params);
     if (!reply.ok()) {
         return report(reply.error());
     }
     if (options.json) {
-        print_json(reply->json);
+        print_json(ipc::to_json(*reply));
     } else {
-        std::cout << tunnel_summary(reply->value) << '\n';
+        std::cout << tunnel_summary(*reply) << '\n';
     }
     return kExitOk;
 }
@@ -266,9 +235,9 @@ value::Result<ipc::PeerEdit> peer_edit(const PeerOptions& options) {
         // tulled's rules for names, applied to the name alone so the message can name the option.
         ipc::PeerEdit alone = edit;
         alone.peer.name = options.name;
-        auto checked = ipc::peer_edit_from_json(ipc::to_json(alone));
-        if (const auto* error = std::get_if<ipc::Error>(&checked)) {
-            return value::fail("--name: " + complaint(*error));
+        auto checked = ipc::read(ipc::to_json(alone), ipc::As<ipc::PeerAddMethod::Params>{});
+        if (!checked.ok()) {
+            return value::fail("--name: " + complaint(checked.error()));
         }
         edit.peer.name = options.name;
     }
@@ -329,31 +298,28 @@ value::Result<ipc::PeerEdit> peer_edit(const PeerOptions& options) {
     return edit;
 }
 
+// peer.add or peer.update; the client wipes the encoded params (they may hold a preshared key).
+template <typename M>
 int send_peer_edit(const GlobalOptions& options, const PeerOptions& peer, std::string_view command,
-                   std::string_view method, std::string_view done) {
+                   std::string_view done) {
     auto edit = peer_edit(peer);
     if (!edit.ok()) {
         return usage(command, edit.error());
     }
-    ipc::Json params = ipc::to_json(*edit);
-    const int code = [&] {
-        auto client = connect(options);
-        if (!client.ok()) {
-            return report(client.error());
-        }
-        auto reply = call_as(*client, method, params, peer_status);
-        if (!reply.ok()) {
-            return report(reply.error());
-        }
-        if (options.json) {
-            print_json(reply->json);
-        } else {
-            std::cout << peer.tunnel << ": " << done << " " << peer_summary(reply->value) << '\n';
-        }
-        return kExitOk;
-    }();
-    wipe_strings(params);  // it may hold the preshared key
-    return code;
+    auto client = connect(options);
+    if (!client.ok()) {
+        return report(client.error());
+    }
+    auto reply = client->call<M>(*edit);
+    if (!reply.ok()) {
+        return report(reply.error());
+    }
+    if (options.json) {
+        print_json(ipc::to_json(*reply));
+    } else {
+        std::cout << peer.tunnel << ": " << done << " " << peer_summary(*reply) << '\n';
+    }
+    return kExitOk;
 }
 
 void print_log_line(const ipc::LogLine& line, bool json) {
@@ -375,24 +341,19 @@ int status(const GlobalOptions& options) {
     if (!client.ok()) {
         return report(client.error());
     }
-    auto daemon =
-        call_as(*client, ipc::method::kStatus, ipc::Json::object(), ipc::daemon_status_from_json);
+    auto daemon = client->call<ipc::DaemonStatusMethod>({});
     if (!daemon.ok()) {
         return report(daemon.error());
     }
-    auto tunnels =
-        call_as(*client, ipc::method::kTunnelList, ipc::Json::object(), ipc::tunnel_list_from_json);
+    auto tunnels = client->call<ipc::TunnelListMethod>({});
     if (!tunnels.ok()) {
         return report(tunnels.error());
     }
     if (options.json) {
-        ipc::Json list = ipc::Json::array();
-        for (const auto& tunnel : tunnels->value) {
-            list.push_back(ipc::to_json(tunnel));
-        }
-        print_json(ipc::Json{{"daemon", daemon->json}, {"tunnels", list}});
+        print_json(ipc::Json{{"daemon", ipc::to_json(*daemon)},
+                             {"tunnels", ipc::to_json(*tunnels).at("tunnels")}});
     } else {
-        std::cout << status_report(daemon->value, tunnels->value);
+        std::cout << status_report(*daemon, tunnels->tunnels);
     }
     return kExitOk;
 }
@@ -406,8 +367,7 @@ int up(const GlobalOptions& options, const std::string& target) {
         if (!valid_name(kCommand, "NAME", target)) {
             return kExitUsage;
         }
-        return tunnel_call(options, ipc::method::kTunnelUp,
-                           ipc::to_json(ipc::TunnelUp{target, {}}));
+        return tunnel_call<ipc::TunnelUpMethod>(options, ipc::TunnelUp{target, {}});
     }
     auto file = load(target, ipc::kMaxMessageSize);
     if (!file.ok()) {
@@ -429,10 +389,8 @@ int up(const GlobalOptions& options, const std::string& target) {
         return kExitUsage;
     }
     ipc::TunnelUp request{name, file->text.get()};
-    ipc::Json params = ipc::to_json(request);
+    const int code = tunnel_call<ipc::TunnelUpMethod>(options, request);
     wipe(*request.config);
-    const int code = tunnel_call(options, ipc::method::kTunnelUp, params);
-    wipe_strings(params);
     return code;
 }
 
@@ -440,7 +398,7 @@ int down(const GlobalOptions& options, const std::string& name) {
     if (!valid_name("down", "NAME", name)) {
         return kExitUsage;
     }
-    return tunnel_call(options, ipc::method::kTunnelDown, ipc::to_json(ipc::TunnelRef{name}));
+    return tunnel_call<ipc::TunnelDownMethod>(options, ipc::TunnelRef{name});
 }
 
 int peers(const GlobalOptions& options, const std::string& name) {
@@ -451,22 +409,20 @@ int peers(const GlobalOptions& options, const std::string& name) {
     if (!client.ok()) {
         return report(client.error());
     }
-    auto detail = call_as(*client, ipc::method::kTunnelGet, ipc::to_json(ipc::TunnelRef{name}),
-                          ipc::tunnel_detail_from_json);
+    auto detail = client->call<ipc::TunnelGetMethod>(ipc::TunnelRef{name});
     if (!detail.ok()) {
         return report(detail.error());
     }
     if (options.json) {
-        print_json(detail->json);
+        print_json(ipc::to_json(*detail));
     } else {
-        std::cout << tunnel_summary(detail->value.status) << '\n'
-                  << peers_report(detail->value, now_seconds());
+        std::cout << tunnel_summary(detail->status) << '\n' << peers_report(*detail, now_seconds());
     }
     return kExitOk;
 }
 
 int peer_add(const GlobalOptions& options, const PeerOptions& peer) {
-    return send_peer_edit(options, peer, "peer add", ipc::method::kPeerAdd, "added");
+    return send_peer_edit<ipc::PeerAddMethod>(options, peer, "peer add", "added");
 }
 
 int peer_set(const GlobalOptions& options, const PeerOptions& peer) {
@@ -477,7 +433,7 @@ int peer_set(const GlobalOptions& options, const PeerOptions& peer) {
                      "--allowed-ips, --persistent-keepalive, --preshared-key-file, "
                      "--no-preshared-key");
     }
-    return send_peer_edit(options, peer, "peer set", ipc::method::kPeerUpdate, "updated");
+    return send_peer_edit<ipc::PeerUpdateMethod>(options, peer, "peer set", "updated");
 }
 
 int peer_remove(const GlobalOptions& options, const std::string& tunnel,
@@ -494,12 +450,12 @@ int peer_remove(const GlobalOptions& options, const std::string& tunnel,
     if (!client.ok()) {
         return report(client.error());
     }
-    auto reply = client->call(ipc::method::kPeerRemove, ipc::to_json(ipc::PeerRef{tunnel, *key}));
+    auto reply = client->call<ipc::PeerRemoveMethod>(ipc::PeerRef{tunnel, *key});
     if (!reply.ok()) {
         return report(reply.error());
     }
     if (options.json) {
-        print_json(*reply);
+        print_json(ipc::to_json(*reply));
     } else {
         std::cout << tunnel << ": removed peer " << key->to_base64() << '\n';
     }
@@ -515,29 +471,26 @@ int stats(const GlobalOptions& options, const std::string& name, bool follow) {
         return report(client.error());
     }
     // Names the peers, and says "no such tunnel" before a subscription would wait in vain.
-    auto detail = call_as(*client, ipc::method::kTunnelGet, ipc::to_json(ipc::TunnelRef{name}),
-                          ipc::tunnel_detail_from_json);
+    auto detail = client->call<ipc::TunnelGetMethod>(ipc::TunnelRef{name});
     if (!detail.ok()) {
         return report(detail.error());
     }
     if (!follow) {
-        auto history = call_as(*client, ipc::method::kStatsHistory,
-                               ipc::to_json(ipc::StatsQuery{name, std::nullopt, kHistorySeconds}),
-                               ipc::stats_history_from_json);
+        auto history = client->call<ipc::StatsHistoryMethod>(
+            ipc::StatsQuery{name, std::nullopt, kHistorySeconds});
         if (!history.ok()) {
             return report(history.error());
         }
         if (options.json) {
-            print_json(history->json);
+            print_json(ipc::to_json(*history));
         } else {
             std::cout << name << ": traffic over the last minute\n"
-                      << stats_report(history->value, detail->value.peers);
+                      << stats_report(history->peers, detail->peers);
         }
         return kExitOk;
     }
-    auto subscribed =
-        client->call(ipc::method::kSubscribe,
-                     ipc::to_json(ipc::Subscription{static_cast<unsigned>(ipc::Topic::stats)}));
+    auto subscribed = client->call<ipc::SubscribeMethod>(
+        ipc::Subscription{static_cast<unsigned>(ipc::StatsTickEvent::topic)});
     if (!subscribed.ok()) {
         return report(subscribed.error());
     }
@@ -546,16 +499,16 @@ int stats(const GlobalOptions& options, const std::string& name, bool follow) {
         if (!event.ok()) {
             return report(event.error());
         }
-        if (event->method != ipc::event::kStats) {
+        if (event->method != ipc::StatsTickEvent::name) {
             continue;
         }
-        auto decoded = ipc::stats_event_from_json(event->params);
-        if (const auto* error = std::get_if<ipc::Error>(&decoded)) {
+        auto decoded = ipc::read(event->params, ipc::As<ipc::StatsTickEvent::Params>{});
+        if (!decoded.ok()) {
             std::cerr << "tullectl: skipped a stats event tullectl cannot read: "
-                      << printable(error->message) << '\n';
+                      << printable(decoded.error().message) << '\n';
             continue;
         }
-        const auto& sample = std::get<ipc::StatsEvent>(decoded);
+        const auto& sample = *decoded;
         if (sample.tunnel != name) {
             continue;
         }
@@ -576,9 +529,9 @@ int logs(const GlobalOptions& options, const LogOptions& log) {
     }
     const ipc::LogQuery query{log.lines, *level};
     // The same limits as tulled's, so a wrong --lines is reported before connecting.
-    if (auto checked = ipc::log_query_from_json(ipc::to_json(query));
-        const auto* error = std::get_if<ipc::Error>(&checked)) {
-        return usage(kCommand, "--lines: " + complaint(*error));
+    if (auto checked = ipc::read(ipc::to_json(query), ipc::As<ipc::LogTailMethod::Params>{});
+        !checked.ok()) {
+        return usage(kCommand, "--lines: " + complaint(checked.error()));
     }
     auto client = connect(options);
     if (!client.ok()) {
@@ -588,43 +541,41 @@ int logs(const GlobalOptions& options, const LogOptions& log) {
     // arrive meanwhile wait here and are printed after the tail, less those it already holds.
     std::vector<ipc::LogLine> early;
     if (log.follow) {
-        auto subscribed =
-            client->call(ipc::method::kSubscribe,
-                         ipc::to_json(ipc::Subscription{static_cast<unsigned>(ipc::Topic::log)}));
+        auto subscribed = client->call<ipc::SubscribeMethod>(
+            ipc::Subscription{static_cast<unsigned>(ipc::LogEvent::topic)});
         if (!subscribed.ok()) {
             return report(subscribed.error());
         }
         client->on_event([&early](const ipc::Request& event) {
-            if (event.method != ipc::event::kLog) {
+            if (event.method != ipc::LogEvent::name) {
                 return;
             }
-            auto line = ipc::log_line_from_json(event.params);
-            if (auto* value = std::get_if<ipc::LogLine>(&line)) {
-                early.push_back(std::move(*value));
+            auto line = ipc::read(event.params, ipc::As<ipc::LogEvent::Params>{});
+            if (line.ok()) {
+                early.push_back(std::move(line).value());
             }
         });
     }
-    auto tail =
-        call_as(*client, ipc::method::kLogTail, ipc::to_json(query), ipc::log_lines_from_json);
+    auto tail = client->call<ipc::LogTailMethod>(query);
     client->on_event(nullptr);
     if (!tail.ok()) {
         return report(tail.error());
     }
     if (!log.follow) {
         if (options.json) {
-            print_json(tail->json);
+            print_json(ipc::to_json(*tail));
         } else {
-            for (const auto& line : tail->value) {
+            for (const auto& line : tail->lines) {
                 std::cout << log_line(line) << '\n';
             }
         }
         return kExitOk;
     }
-    for (const auto& line : tail->value) {
+    for (const auto& line : tail->lines) {
         print_log_line(line, options.json);
     }
     for (const auto& line : early) {
-        const bool seen = std::any_of(tail->value.begin(), tail->value.end(),
+        const bool seen = std::any_of(tail->lines.begin(), tail->lines.end(),
                                       [&line](const auto& old) { return same_line(old, line); });
         if (!seen && line.level >= *level) {
             print_log_line(line, options.json);
@@ -635,16 +586,16 @@ int logs(const GlobalOptions& options, const LogOptions& log) {
         if (!event.ok()) {
             return report(event.error());
         }
-        if (event->method != ipc::event::kLog) {
+        if (event->method != ipc::LogEvent::name) {
             continue;
         }
-        auto decoded = ipc::log_line_from_json(event->params);
-        if (const auto* error = std::get_if<ipc::Error>(&decoded)) {
+        auto decoded = ipc::read(event->params, ipc::As<ipc::LogEvent::Params>{});
+        if (!decoded.ok()) {
             std::cerr << "tullectl: skipped a log event tullectl cannot read: "
-                      << printable(error->message) << '\n';
+                      << printable(decoded.error().message) << '\n';
             continue;
         }
-        if (const auto& line = std::get<ipc::LogLine>(decoded); line.level >= *level) {
+        if (const auto& line = *decoded; line.level >= *level) {
             print_log_line(line, options.json);
         }
     }

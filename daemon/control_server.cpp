@@ -11,6 +11,7 @@
 
 #include "daemon/local_socket.hpp"
 #include "ipc/framing.hpp"
+#include "ipc/methods.hpp"
 
 namespace tulle::daemon {
 namespace {
@@ -21,7 +22,7 @@ using stream = asio::local::stream_protocol;
 constexpr std::size_t kReadChunk = 16384;
 
 ipc::Response failure(const ipc::Json& id, ipc::ErrorCode code, std::string message) {
-    return ipc::Response{id, ipc::Error{code, std::move(message)}};
+    return ipc::Response{id, ipc::refuse(code, std::move(message))};
 }
 
 }  // namespace
@@ -110,14 +111,14 @@ class ControlServer::Session : public std::enable_shared_from_this<Session> {
         }
         auto decoded = ipc::decode(line);
         if (auto* bad = std::get_if<ipc::DecodeFailure>(&decoded)) {
-            send(ipc::encode(ipc::Response{bad->id, bad->error}));
+            send(ipc::encode(ipc::Response{bad->id, ipc::refuse(bad->error)}));
             return;
         }
         auto* request = std::get_if<ipc::Request>(&std::get<ipc::Message>(decoded));
         if (request == nullptr || request->is_notification()) {
             return;  // clients have nothing to answer and no notifications to give
         }
-        if (request->method == ipc::method::kHello) {
+        if (request->method == ipc::HelloMethod::name) {
             hello(*request);
             return;
         }
@@ -130,12 +131,12 @@ class ControlServer::Session : public std::enable_shared_from_this<Session> {
     }
 
     void hello(const ipc::Request& request) {
-        auto params = ipc::hello_params_from_json(request.params);
-        if (auto* error = std::get_if<ipc::Error>(&params)) {
-            send(ipc::encode(ipc::Response{request.id, *error}));
+        auto params = ipc::read(request.params, ipc::As<ipc::HelloMethod::Params>{});
+        if (!params.ok()) {
+            send(ipc::encode(ipc::Response{request.id, ipc::refuse(params.error())}));
             return;
         }
-        const auto& hello = std::get<ipc::HelloParams>(params);
+        const auto& hello = *params;
         if (auto mismatch = ipc::version_mismatch(hello.version, ipc::kProtocolVersion);
             !mismatch.empty()) {
             server_.log_->info("control: refused {}: {}", value::quote(hello.client.substr(0, 64)),
@@ -145,7 +146,7 @@ class ControlServer::Session : public std::enable_shared_from_this<Session> {
         }
         greeted_ = true;
         client_.name = hello.client.substr(0, 64);
-        ipc::HelloResult result;
+        ipc::HelloMethod::Result result;
         result.daemon = ipc::version_text("tulled");
         send(ipc::encode(ipc::Response{request.id, ipc::to_json(result)}));
     }

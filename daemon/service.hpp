@@ -17,6 +17,7 @@
 #include "daemon/system_tunnels.hpp"
 #include "daemon/tunnel.hpp"
 #include "ipc/jsonrpc.hpp"
+#include "ipc/methods.hpp"
 
 namespace tulle::daemon {
 
@@ -49,22 +50,33 @@ class Service {
     [[nodiscard]] ipc::Response call(ControlClient& client, const ipc::Request& request);
 
   private:
-    using Outcome = std::variant<ipc::Json, ipc::Error>;
+    template <typename T>
+    using Outcome = ipc::Outcome<T>;
 
-    Outcome daemon_status();
-    Outcome tunnel_list();
-    Outcome tunnel_up(const ipc::Json& params);
-    Outcome tunnel_down(const ipc::Json& params);
-    Outcome tunnel_get(const ipc::Json& params);
-    Outcome tunnel_save(const ipc::Json& params);
-    Outcome peer_add_or_update(const ipc::Json& params, bool create);
-    Outcome peer_remove(const ipc::Json& params);
-    Outcome stats_history(const ipc::Json& params);
-    Outcome log_tail(const ipc::Json& params);
-    Outcome subscribe(ControlClient& client, const ipc::Json& params, bool on);
+    // One handler per method of ipc::Methods, found by the method's type (the dispatcher is
+    // built from the list, so a method without a handler does not compile).
+    Outcome<ipc::DaemonStatus> handle(ipc::DaemonStatusMethod, ControlClient&,
+                                      const ipc::NoParams&);
+    Outcome<ipc::TunnelList> handle(ipc::TunnelListMethod, ControlClient&, const ipc::NoParams&);
+    Outcome<ipc::TunnelStatus> handle(ipc::TunnelUpMethod, ControlClient&, const ipc::TunnelUp&);
+    Outcome<ipc::TunnelStatus> handle(ipc::TunnelDownMethod, ControlClient&, const ipc::TunnelRef&);
+    Outcome<ipc::TunnelDetail> handle(ipc::TunnelGetMethod, ControlClient&, const ipc::TunnelRef&);
+    Outcome<ipc::TunnelStatus> handle(ipc::TunnelSaveMethod, ControlClient&,
+                                      const ipc::TunnelSave&);
+    Outcome<ipc::PeerStatus> handle(ipc::PeerAddMethod, ControlClient&, const ipc::PeerEdit&);
+    Outcome<ipc::PeerStatus> handle(ipc::PeerUpdateMethod, ControlClient&, const ipc::PeerEdit&);
+    Outcome<ipc::Done> handle(ipc::PeerRemoveMethod, ControlClient&, const ipc::PeerRef&);
+    Outcome<ipc::StatsHistory> handle(ipc::StatsHistoryMethod, ControlClient&,
+                                      const ipc::StatsQuery&);
+    Outcome<ipc::LogTail> handle(ipc::LogTailMethod, ControlClient&, const ipc::LogQuery&);
+    Outcome<ipc::Subscription> handle(ipc::SubscribeMethod, ControlClient&,
+                                      const ipc::Subscription&);
+    Outcome<ipc::Subscription> handle(ipc::UnsubscribeMethod, ControlClient&,
+                                      const ipc::Subscription&);
+    Outcome<ipc::PeerStatus> edit_peer(const ipc::PeerEdit& edit, bool create);
 
     // Starts a tunnel from a parsed config; the error says why not.
-    Outcome bring_up(const std::string& name, ipc::TunnelConfig config);
+    Outcome<ipc::TunnelStatus> bring_up(const std::string& name, ipc::TunnelConfig config);
     void take_down(const std::string& which);
     // Frees a stopped tunnel once the handlers already queued for it have run.
     void retire(std::unique_ptr<Tunnel> tunnel);
@@ -81,6 +93,7 @@ class Service {
     std::shared_ptr<spdlog::logger> log_;
     TunnelDeps deps_;
     SystemTunnels systems_;
+    ipc::Dispatcher<ControlClient> methods_;
     std::unique_ptr<ControlServer> server_;
     std::map<std::string, std::unique_ptr<Tunnel>> tunnels_;
     boost::asio::steady_timer ticker_;

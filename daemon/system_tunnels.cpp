@@ -20,18 +20,6 @@ namespace {
 
 using ipc::ErrorCode;
 
-value::Unexpected<ipc::Error> error(ErrorCode code, std::string message) {
-    return value::Unexpected<ipc::Error>{ipc::Error{code, std::move(message)}};
-}
-
-std::string parse_errors(const std::vector<ipc::ParseError>& errors) {
-    std::string text;
-    for (const auto& e : errors) {
-        text += (text.empty() ? "" : "; ") + e.to_string();
-    }
-    return text;
-}
-
 // Writes all of `text` to `fd`; the errno of the failure, or 0.
 int write_all(int fd, const std::string& text) {
     std::size_t done = 0;
@@ -116,46 +104,46 @@ bool SystemTunnels::autostart(const std::string& name) const {
     return in.good() && first == kAutostartMarker;
 }
 
-value::Result<SystemTunnels::Entry, ipc::Error> SystemTunnels::read(const std::string& name) const {
+ipc::Outcome<SystemTunnels::Entry> SystemTunnels::read(const std::string& name) const {
     const std::string file_path = path(name);
     if (!exists(name)) {
-        return error(ErrorCode::not_found, "no system tunnel '" + name + "' (" + file_path + ")");
+        return ipc::refuse(ErrorCode::not_found,
+                           "no system tunnel '" + name + "' (" + file_path + ")");
     }
     auto file = read_config_file(file_path);
     if (!file) {
-        return error(ErrorCode::permission_denied, file.error());
+        return ipc::refuse(ErrorCode::permission_denied, file.error());
     }
     if (!file->owned_by_root || !file->private_to_owner) {
         sodium_memzero(file->text.data(), file->text.size());
-        return error(ErrorCode::permission_denied,
-                     file_path +
-                         ": a system tunnel must be a regular file owned by root with mode "
-                         "0600 (it holds a private key)");
+        return ipc::refuse(ErrorCode::permission_denied,
+                           file_path +
+                               ": a system tunnel must be a regular file owned by root with mode "
+                               "0600 (it holds a private key)");
     }
     Entry entry;
     entry.autostart = file->text.starts_with(kAutostartMarker);
     auto parsed = ipc::parse_config(file->text, file_path, hooks_allowed(*file).ok());
     sodium_memzero(file->text.data(), file->text.size());
     if (!parsed.ok()) {
-        return error(ErrorCode::invalid_params, parse_errors(parsed.error()));
+        return ipc::refuse(ErrorCode::invalid_params, ipc::to_one_line(parsed.error()));
     }
     entry.config = std::move(parsed).value();
     return entry;
 }
 
-value::Result<void, ipc::Error> SystemTunnels::save(const std::string& name,
-                                                    const ipc::TunnelConfig& config,
-                                                    bool autostart) const {
+ipc::Outcome<void> SystemTunnels::save(const std::string& name, const ipc::TunnelConfig& config,
+                                       bool autostart) const {
     if (::mkdir(directory_.c_str(), 0700) != 0 && errno != EEXIST) {
-        return error(ErrorCode::internal_error,
-                     "cannot create " + directory_ + ": " + std::generic_category().message(errno));
+        return ipc::refuse(ErrorCode::internal_error, "cannot create " + directory_ + ": " +
+                                                          std::generic_category().message(errno));
     }
     std::string text = autostart ? std::string(kAutostartMarker) + "\n" : std::string();
     text += ipc::write_config(config, /*include_secrets=*/true);
     auto written = write_private_file(path(name), text);
     sodium_memzero(text.data(), text.size());
     if (!written) {
-        return error(ErrorCode::internal_error, written.error());
+        return ipc::refuse(ErrorCode::internal_error, written.error());
     }
     return {};
 }

@@ -37,13 +37,12 @@ class SystemTunnels {
     [[nodiscard]] bool autostart(const std::string& name) const;
 
     // Reads and parses one; refused unless root's alone. Hooks are allowed (the file is root's).
-    [[nodiscard]] value::Result<Entry, ipc::Error> read(const std::string& name) const;
+    [[nodiscard]] ipc::Outcome<Entry> read(const std::string& name) const;
 
     // Writes the tunnel (with its secrets) as root's alone, all or nothing: a temporary file,
     // synced, renamed over the old one. Creates the folder (0700) when it is missing.
-    [[nodiscard]] value::Result<void, ipc::Error> save(const std::string& name,
-                                                       const ipc::TunnelConfig& config,
-                                                       bool autostart) const;
+    [[nodiscard]] ipc::Outcome<void> save(const std::string& name, const ipc::TunnelConfig& config,
+                                          bool autostart) const;
 
   private:
     std::string directory_;

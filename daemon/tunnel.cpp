@@ -101,7 +101,7 @@ bool Tunnel::has_peer(const value::Key& public_key) const {
     return device_->engine().find_peer(to_core(public_key)) != nullptr;
 }
 
-std::string Tunnel::change_peer(const ipc::PeerChange& change, bool create) {
+ipc::Outcome<void> Tunnel::change_peer(const ipc::PeerChange& change, bool create) {
     UapiPeer peer;
     peer.public_key = to_core(change.public_key);
     peer.update_only = !create;
@@ -127,7 +127,9 @@ std::string Tunnel::change_peer(const ipc::PeerChange& change, bool create) {
     UapiSet set;
     set.peers.push_back(std::move(peer));
     if (const int error = device_->apply(set); error != 0) {
-        return apply_error_message(error, device_->engine().config().max_peers);
+        return ipc::refuse(
+            error == ENOSPC ? ipc::ErrorCode::busy : ipc::ErrorCode::invalid_params,
+            "params.peer: " + apply_error_message(error, device_->engine().config().max_peers));
     }
     if (change.endpoint && !*change.endpoint) {
         // The UAPI cannot unset an endpoint; the engine can.
@@ -152,14 +154,15 @@ std::string Tunnel::change_peer(const ipc::PeerChange& change, bool create) {
     return {};
 }
 
-std::string Tunnel::remove_peer(const value::Key& public_key) {
+ipc::Outcome<void> Tunnel::remove_peer(const value::Key& public_key) {
     UapiPeer peer;
     peer.public_key = to_core(public_key);
     peer.remove = true;
     UapiSet set;
     set.peers.push_back(peer);
     if (const int error = device_->apply(set); error != 0) {
-        return apply_error_message(error, device_->engine().config().max_peers);
+        return ipc::refuse(ipc::ErrorCode::internal_error,
+                           apply_error_message(error, device_->engine().config().max_peers));
     }
     names_.erase(public_key);
     resync_routes();

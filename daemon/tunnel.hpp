@@ -58,9 +58,9 @@ class Tunnel {
     [[nodiscard]] const Device& device() const { return *device_; }
     [[nodiscard]] const ipc::TunnelConfig& config() const { return standalone_.config(); }
 
-    // Applies one peer's change live. Returns an error message, or empty on success.
-    [[nodiscard]] std::string change_peer(const ipc::PeerChange& change, bool create);
-    [[nodiscard]] std::string remove_peer(const value::Key& public_key);
+    // Applies one peer's change live; the error names the field at fault (params.peer.endpoint).
+    [[nodiscard]] ipc::Outcome<void> change_peer(const ipc::PeerChange& change, bool create);
+    [[nodiscard]] ipc::Outcome<void> remove_peer(const value::Key& public_key);
     [[nodiscard]] bool has_peer(const value::Key& public_key) const;
 
     [[nodiscard]] ipc::TunnelStatus status() const;

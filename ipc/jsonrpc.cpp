@@ -20,18 +20,18 @@ DecodeFailure invalid(std::string message, Json id = nullptr) {
     return DecodeFailure{Error{ErrorCode::invalid_request, std::move(message)}, std::move(id)};
 }
 
-std::variant<ProtocolVersion, Error> version_from_json(const Json& parent, std::string_view where) {
+Outcome<ProtocolVersion> version_from_json(const Json& parent, std::string_view where) {
     ParamReader reader(parent, std::string(where));
     const Json* version = reader.object("version");
     if (version == nullptr) {
-        return *reader.error();
+        return refuse(*reader.error());
     }
     ParamReader fields(*version, std::string(where) + ".version");
     ProtocolVersion v;
     v.major = static_cast<int>(fields.integer("major", 0, std::numeric_limits<int>::max()));
     v.minor = static_cast<int>(fields.integer("minor", 0, std::numeric_limits<int>::max()));
     if (auto error = fields.error()) {
-        return *error;
+        return refuse(*error);
     }
     return v;
 }
@@ -55,10 +55,10 @@ std::string encode(const Request& request) {
 
 std::string encode(const Response& response) {
     Json j{{"jsonrpc", kJsonRpcVersion}, {"id", response.id}};
-    if (const auto* result = std::get_if<Json>(&response.outcome)) {
-        j["result"] = *result;
+    if (response.outcome.ok()) {
+        j["result"] = *response.outcome;
     } else {
-        j["error"] = error_to_json(std::get<Error>(response.outcome));
+        j["error"] = error_to_json(response.outcome.error());
     }
     return j.dump(-1, ' ', false, Json::error_handler_t::replace) + "\n";
 }
@@ -137,7 +137,7 @@ std::variant<Message, DecodeFailure> decode(std::string_view line) {
         return invalid("a message needs a method, or exactly one of result and error", id);
     }
     if (result != j.end()) {
-        return Message{Response{id, *result}};
+        return Message{Response{id, Outcome<Json>(*result)}};
     }
     ParamReader reader(*error, "error");
     const auto code = reader.integer("code", std::numeric_limits<std::int32_t>::min(),
@@ -146,7 +146,7 @@ std::variant<Message, DecodeFailure> decode(std::string_view line) {
     if (auto failure = reader.error()) {
         return invalid(failure->message, id);
     }
-    return Message{Response{id, Error{static_cast<ErrorCode>(code), std::move(message)}}};
+    return Message{Response{id, refuse(static_cast<ErrorCode>(code), std::move(message))}};
 }
 
 ParamReader::ParamReader(const Json& params, std::string prefix)
@@ -275,28 +275,28 @@ Json to_json(const HelloResult& result) {
     return Json{{"version", version_to_json(result.version)}, {"daemon", result.daemon}};
 }
 
-std::variant<HelloParams, Error> hello_params_from_json(const Json& params) {
+Outcome<HelloParams> hello_params_from_json(const Json& params) {
     auto version = version_from_json(params, "params");
-    if (auto* error = std::get_if<Error>(&version)) {
-        return *error;
+    if (!version.ok()) {
+        return refuse(version.error());
     }
     ParamReader reader(params);
-    HelloParams out{std::get<ProtocolVersion>(version), reader.string("client")};
+    HelloParams out{*version, reader.string("client")};
     if (auto error = reader.error()) {
-        return *error;
+        return refuse(*error);
     }
     return out;
 }
 
-std::variant<HelloResult, Error> hello_result_from_json(const Json& result) {
+Outcome<HelloResult> hello_result_from_json(const Json& result) {
     auto version = version_from_json(result, "result");
-    if (auto* error = std::get_if<Error>(&version)) {
-        return *error;
+    if (!version.ok()) {
+        return refuse(version.error());
     }
     ParamReader reader(result, "result");
-    HelloResult out{std::get<ProtocolVersion>(version), reader.string("daemon")};
+    HelloResult out{*version, reader.string("daemon")};
     if (auto error = reader.error()) {
-        return *error;
+        return refuse(*error);
     }
     return out;
 }

@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include "ipc/protocol.hpp"
+#include "value/result.hpp"
 
 namespace tulle::ipc {
 
@@ -21,6 +22,18 @@ struct Error {
     friend bool operator==(const Error&, const Error&) = default;
 };
 
+// The one error idiom of ipc, the daemon's handlers, tullectl and the app: a value, or an Error
+// with a code and a message. `return value;` or `return refuse(code, "...");`.
+template <typename T>
+using Outcome = value::Result<T, Error>;
+
+[[nodiscard]] inline value::Unexpected<Error> refuse(Error error) {
+    return value::Unexpected<Error>{std::move(error)};
+}
+[[nodiscard]] inline value::Unexpected<Error> refuse(ErrorCode code, std::string message) {
+    return value::Unexpected<Error>{Error{code, std::move(message)}};
+}
+
 // A call; without an id it is a notification (an event when the daemon sends it).
 struct Request {
     Json id;  // null for notifications
@@ -31,8 +44,8 @@ struct Request {
 
 struct Response {
     Json id;
-    std::variant<Json, Error> outcome;  // the result, or the error
-    [[nodiscard]] bool ok() const { return outcome.index() == 0; }
+    Outcome<Json> outcome = Json::object();  // the result, or the error
+    [[nodiscard]] bool ok() const { return outcome.ok(); }
 };
 
 using Message = std::variant<Request, Response>;
@@ -94,7 +107,7 @@ struct HelloResult {
 
 [[nodiscard]] Json to_json(const HelloParams& params);
 [[nodiscard]] Json to_json(const HelloResult& result);
-[[nodiscard]] std::variant<HelloParams, Error> hello_params_from_json(const Json& params);
-[[nodiscard]] std::variant<HelloResult, Error> hello_result_from_json(const Json& result);
+[[nodiscard]] Outcome<HelloParams> hello_params_from_json(const Json& params);
+[[nodiscard]] Outcome<HelloResult> hello_result_from_json(const Json& result);
 
 }  // namespace tulle::ipc

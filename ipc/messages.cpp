@@ -9,7 +9,6 @@ namespace {
 
 constexpr std::int64_t kMaxU16 = std::numeric_limits<std::uint16_t>::max();
 constexpr std::int64_t kMaxI64 = std::numeric_limits<std::int64_t>::max();
-constexpr int kMaxHistorySeconds = 600;
 constexpr int kMaxLogLines = 10000;
 
 Json prefixes_to_json(const std::vector<value::IpPrefix>& prefixes) {
@@ -91,29 +90,29 @@ class Reader {
 };
 
 template <typename T>
-Decoded<T> finish(const Reader& reader, T value) {
+Outcome<T> finish(const Reader& reader, T value) {
     if (auto error = reader.error()) {
-        return *error;
+        return refuse(*error);
     }
     return value;
 }
 
 // Decodes each element of json[key] with `decode`, naming "prefix.key[i]" in errors.
 template <typename T, typename Decode>
-Decoded<std::vector<T>> decode_list(const Json& json, const std::string& prefix,
+Outcome<std::vector<T>> decode_list(const Json& json, const std::string& prefix,
                                     std::string_view key, Decode decode) {
     const std::string where = prefix + "." + std::string(key);
     if (!json.is_object() || !json.contains(key) || !json.at(key).is_array()) {
-        return Error{ErrorCode::invalid_params, where + ": expected an array"};
+        return refuse(ErrorCode::invalid_params, where + ": expected an array");
     }
     std::vector<T> out;
     const Json& list = json.at(key);
     for (std::size_t i = 0; i < list.size(); ++i) {
         auto item = decode(list[i], where + "[" + std::to_string(i) + "]");
-        if (auto* error = std::get_if<Error>(&item)) {
-            return *error;
+        if (!item.ok()) {
+            return refuse(item.error());
         }
-        out.push_back(std::move(std::get<T>(item)));
+        out.push_back(std::move(item).value());
     }
     return out;
 }
@@ -228,32 +227,32 @@ Json to_json(const Subscription& value) {
     return Json{{"topics", topics}};
 }
 
-Decoded<TunnelRef> tunnel_ref_from_json(const Json& json) {
+Outcome<TunnelRef> tunnel_ref_from_json(const Json& json) {
     Reader reader(json, "params");
     TunnelRef out{reader.name("name")};
     return finish(reader, std::move(out));
 }
 
-Decoded<TunnelUp> tunnel_up_from_json(const Json& json) {
+Outcome<TunnelUp> tunnel_up_from_json(const Json& json) {
     Reader reader(json, "params");
     TunnelUp out{reader.name("name"), reader.fields().optional_string("config")};
     return finish(reader, std::move(out));
 }
 
-Decoded<TunnelSave> tunnel_save_from_json(const Json& json) {
+Outcome<TunnelSave> tunnel_save_from_json(const Json& json) {
     Reader reader(json, "params");
     TunnelSave out{reader.name("name"), reader.fields().optional_string("config"),
                    reader.fields().boolean("autostart", false)};
     return finish(reader, std::move(out));
 }
 
-Decoded<PeerEdit> peer_edit_from_json(const Json& json) {
+Outcome<PeerEdit> peer_edit_from_json(const Json& json) {
     Reader outer(json, "params");
     PeerEdit out;
     out.tunnel = outer.name("tunnel");
     const Json* peer = outer.fields().object("peer");
     if (auto error = outer.error()) {
-        return *error;
+        return refuse(*error);
     }
     Reader reader(*peer, "params.peer");
     PeerChange& change = out.peer;
@@ -293,7 +292,7 @@ Decoded<PeerEdit> peer_edit_from_json(const Json& json) {
     return finish(reader, std::move(out));
 }
 
-Decoded<PeerRef> peer_ref_from_json(const Json& json) {
+Outcome<PeerRef> peer_ref_from_json(const Json& json) {
     Reader reader(json, "params");
     PeerRef out;
     out.tunnel = reader.name("tunnel");
@@ -301,7 +300,7 @@ Decoded<PeerRef> peer_ref_from_json(const Json& json) {
     return finish(reader, std::move(out));
 }
 
-Decoded<StatsQuery> stats_query_from_json(const Json& json) {
+Outcome<StatsQuery> stats_query_from_json(const Json& json) {
     Reader reader(json, "params");
     StatsQuery out;
     out.tunnel = reader.name("tunnel");
@@ -311,7 +310,7 @@ Decoded<StatsQuery> stats_query_from_json(const Json& json) {
     return finish(reader, std::move(out));
 }
 
-Decoded<LogQuery> log_query_from_json(const Json& json) {
+Outcome<LogQuery> log_query_from_json(const Json& json) {
     Reader reader(json, "params");
     LogQuery out;
     out.lines =
@@ -328,7 +327,7 @@ Decoded<LogQuery> log_query_from_json(const Json& json) {
     return finish(reader, out);
 }
 
-Decoded<Subscription> subscription_from_json(const Json& json) {
+Outcome<Subscription> subscription_from_json(const Json& json) {
     Reader reader(json, "params");
     Subscription out;
     if (auto topics = reader.fields().optional_strings("topics")) {
@@ -432,7 +431,39 @@ Json to_json(const PeerChanged& value) {
                 {"removed", value.removed}};
 }
 
-Decoded<PeerStatus> peer_status_from_json(const Json& json, const std::string& prefix) {
+Json to_json(const NoParams& /*value*/) {
+    return Json::object();
+}
+
+Json to_json(const Done& /*value*/) {
+    return Json::object();
+}
+
+Json to_json(const TunnelList& value) {
+    Json list = Json::array();
+    for (const auto& tunnel : value.tunnels) {
+        list.push_back(to_json(tunnel));
+    }
+    return Json{{"tunnels", list}};
+}
+
+Json to_json(const StatsHistory& value) {
+    Json peers = Json::array();
+    for (const auto& peer : value.peers) {
+        peers.push_back(to_json(peer));
+    }
+    return Json{{"peers", peers}};
+}
+
+Json to_json(const LogTail& value) {
+    Json lines = Json::array();
+    for (const auto& line : value.lines) {
+        lines.push_back(to_json(line));
+    }
+    return Json{{"lines", lines}};
+}
+
+Outcome<PeerStatus> peer_status_from_json(const Json& json, const std::string& prefix) {
     Reader reader(json, prefix);
     PeerStatus out;
     out.public_key = reader.key("public_key");
@@ -450,7 +481,7 @@ Decoded<PeerStatus> peer_status_from_json(const Json& json, const std::string& p
     return finish(reader, std::move(out));
 }
 
-Decoded<TunnelStatus> tunnel_status_from_json(const Json& json, const std::string& prefix) {
+Outcome<TunnelStatus> tunnel_status_from_json(const Json& json, const std::string& prefix) {
     Reader reader(json, prefix);
     TunnelStatus out;
     out.name = reader.name("name");
@@ -468,37 +499,37 @@ Decoded<TunnelStatus> tunnel_status_from_json(const Json& json, const std::strin
     return finish(reader, std::move(out));
 }
 
-Decoded<std::vector<TunnelStatus>> tunnel_list_from_json(const Json& json) {
+Outcome<std::vector<TunnelStatus>> tunnel_list_from_json(const Json& json) {
     return decode_list<TunnelStatus>(json, "result", "tunnels",
                                      [](const Json& item, const std::string& where) {
                                          return tunnel_status_from_json(item, where);
                                      });
 }
 
-Decoded<TunnelDetail> tunnel_detail_from_json(const Json& json) {
+Outcome<TunnelDetail> tunnel_detail_from_json(const Json& json) {
     TunnelDetail out;
     if (!json.is_object() || !json.contains("status")) {
-        return Error{ErrorCode::invalid_params, "result.status: missing"};
+        return refuse(ErrorCode::invalid_params, "result.status: missing");
     }
     auto status = tunnel_status_from_json(json.at("status"), "result.status");
-    if (auto* error = std::get_if<Error>(&status)) {
-        return *error;
+    if (!status.ok()) {
+        return refuse(status.error());
     }
-    out.status = std::get<TunnelStatus>(std::move(status));
+    out.status = std::move(status).value();
     auto peers = decode_list<PeerStatus>(json, "result", "peers",
                                          [](const Json& item, const std::string& where) {
                                              return peer_status_from_json(item, where);
                                          });
-    if (auto* error = std::get_if<Error>(&peers)) {
-        return *error;
+    if (!peers.ok()) {
+        return refuse(peers.error());
     }
-    out.peers = std::get<std::vector<PeerStatus>>(std::move(peers));
+    out.peers = std::move(peers).value();
     Reader reader(json, "result");
     out.config = reader.fields().string("config");
     return finish(reader, std::move(out));
 }
 
-Decoded<DaemonStatus> daemon_status_from_json(const Json& json) {
+Outcome<DaemonStatus> daemon_status_from_json(const Json& json) {
     Reader reader(json, "result");
     DaemonStatus out;
     out.daemon = reader.fields().string("daemon");
@@ -507,7 +538,7 @@ Decoded<DaemonStatus> daemon_status_from_json(const Json& json) {
         out.version.major = static_cast<int>(v.integer("major", 0, kMaxU16));
         out.version.minor = static_cast<int>(v.integer("minor", 0, kMaxU16));
         if (auto error = v.error()) {
-            return *error;
+            return refuse(*error);
         }
     }
     out.uptime = reader.fields().integer("uptime", 0, kMaxI64);
@@ -516,58 +547,58 @@ Decoded<DaemonStatus> daemon_status_from_json(const Json& json) {
     return finish(reader, std::move(out));
 }
 
-Decoded<std::vector<PeerHistory>> stats_history_from_json(const Json& json) {
+Outcome<std::vector<PeerHistory>> stats_history_from_json(const Json& json) {
     return decode_list<PeerHistory>(
         json, "result", "peers", [](const Json& item, const std::string& where) {
             Reader reader(item, where);
             PeerHistory out;
             out.public_key = reader.key("public_key");
             if (auto error = reader.error()) {
-                return Decoded<PeerHistory>(*error);
+                return Outcome<PeerHistory>(refuse(*error));
             }
             if (!item.contains("samples") || !item.at("samples").is_array()) {
-                return Decoded<PeerHistory>(
-                    Error{ErrorCode::invalid_params, where + ".samples: expected an array"});
+                return Outcome<PeerHistory>(
+                    refuse(ErrorCode::invalid_params, where + ".samples: expected an array"));
             }
             const Json& samples = item.at("samples");
             for (std::size_t i = 0; i < samples.size(); ++i) {
                 const Json& sample = samples[i];
                 if (!sample.is_array() || sample.size() != 3 || !sample[0].is_number_integer() ||
                     !sample[1].is_number_unsigned() || !sample[2].is_number_unsigned()) {
-                    return Decoded<PeerHistory>(
-                        Error{ErrorCode::invalid_params,
-                              where + ".samples[" + std::to_string(i) +
-                                  "]: expected [time, rx_bytes, tx_bytes] with bytes of at least "
-                                  "0"});
+                    return Outcome<PeerHistory>(
+                        refuse(ErrorCode::invalid_params,
+                               where + ".samples[" + std::to_string(i) +
+                                   "]: expected [time, rx_bytes, tx_bytes] with bytes of at least "
+                                   "0"));
                 }
                 out.samples.push_back(StatsSample{sample[0].get<std::int64_t>(),
                                                   sample[1].get<std::uint64_t>(),
                                                   sample[2].get<std::uint64_t>()});
             }
-            return Decoded<PeerHistory>(std::move(out));
+            return Outcome<PeerHistory>(std::move(out));
         });
 }
 
-Decoded<StatsEvent> stats_event_from_json(const Json& json) {
+Outcome<StatsEvent> stats_event_from_json(const Json& json) {
     Reader reader(json, "params");
     StatsEvent out;
     out.tunnel = reader.name("tunnel");
     out.time = reader.fields().integer("time", 0, kMaxI64);
     if (auto error = reader.error()) {
-        return *error;
+        return refuse(*error);
     }
     auto peers = decode_list<PeerStatus>(json, "params", "peers",
                                          [](const Json& item, const std::string& where) {
                                              return peer_status_from_json(item, where);
                                          });
-    if (auto* error = std::get_if<Error>(&peers)) {
-        return *error;
+    if (!peers.ok()) {
+        return refuse(peers.error());
     }
-    out.peers = std::get<std::vector<PeerStatus>>(std::move(peers));
+    out.peers = std::move(peers).value();
     return out;
 }
 
-Decoded<LogLine> log_line_from_json(const Json& json, const std::string& prefix) {
+Outcome<LogLine> log_line_from_json(const Json& json, const std::string& prefix) {
     Reader reader(json, prefix);
     LogLine out;
     out.time_ms = reader.fields().integer("time_ms", 0, kMaxI64);
@@ -583,27 +614,26 @@ Decoded<LogLine> log_line_from_json(const Json& json, const std::string& prefix)
     return finish(reader, std::move(out));
 }
 
-Decoded<std::vector<LogLine>> log_lines_from_json(const Json& json) {
+Outcome<std::vector<LogLine>> log_lines_from_json(const Json& json) {
     return decode_list<LogLine>(
         json, "result", "lines",
         [](const Json& item, const std::string& where) { return log_line_from_json(item, where); });
 }
 
-Decoded<TunnelChanged> tunnel_changed_from_json(const Json& json) {
+Outcome<TunnelChanged> tunnel_changed_from_json(const Json& json) {
     if (!json.is_object() || !json.contains("tunnel")) {
-        return Error{ErrorCode::invalid_params, "params.tunnel: missing"};
+        return refuse(ErrorCode::invalid_params, "params.tunnel: missing");
     }
     auto status = tunnel_status_from_json(json.at("tunnel"), "params.tunnel");
-    if (auto* error = std::get_if<Error>(&status)) {
-        return *error;
+    if (!status.ok()) {
+        return refuse(status.error());
     }
     Reader reader(json, "params");
-    TunnelChanged out{std::get<TunnelStatus>(std::move(status)),
-                      reader.fields().boolean("removed", false)};
+    TunnelChanged out{std::move(status).value(), reader.fields().boolean("removed", false)};
     return finish(reader, std::move(out));
 }
 
-Decoded<PeerChanged> peer_changed_from_json(const Json& json) {
+Outcome<PeerChanged> peer_changed_from_json(const Json& json) {
     Reader reader(json, "params");
     PeerChanged out;
     out.tunnel = reader.name("tunnel");

@@ -10,7 +10,6 @@
 #include <cstdint>
 #include <optional>
 #include <string>
-#include <variant>
 #include <vector>
 
 #include "ipc/jsonrpc.hpp"
@@ -19,9 +18,6 @@
 #include "value/text.hpp"
 
 namespace tulle::ipc {
-
-template <typename T>
-using Decoded = std::variant<T, Error>;
 
 // --- params -------------------------------------------------------------------------------------
 
@@ -67,11 +63,14 @@ struct PeerRef {
     value::Key public_key;
 };
 
+// How far back stats.history reaches (tulled keeps this many samples per peer).
+inline constexpr int kMaxHistorySeconds = 600;
+
 // stats.history: {"tunnel": "wg0", "public_key"?: "...", "seconds"?: 600}.
 struct StatsQuery {
     std::string tunnel;
     std::optional<value::Key> public_key;  // all peers when absent
-    int seconds = 600;
+    int seconds = kMaxHistorySeconds;
 };
 
 enum class LogLevel : std::uint8_t { trace, debug, info, warning, error, critical };
@@ -91,7 +90,13 @@ struct Subscription {
     unsigned topics = kAllTopics;  // bits of Topic
 };
 
+// daemon.status, tunnel.list: no params (whatever a caller sends is ignored).
+struct NoParams {};
+
 // --- results and events -------------------------------------------------------------------------
+
+// peer.remove: an empty object.
+struct Done {};
 
 struct PeerStatus {
     value::Key public_key;
@@ -127,6 +132,11 @@ struct TunnelDetail {
     std::string config;
 };
 
+// tunnel.list: {"tunnels": [TunnelStatus]}, running and system tunnels.
+struct TunnelList {
+    std::vector<TunnelStatus> tunnels;
+};
+
 struct DaemonStatus {
     std::string daemon;  // "tulled 0.1.0"
     ProtocolVersion version;
@@ -147,6 +157,11 @@ struct PeerHistory {
     std::vector<StatsSample> samples;  // oldest first, one a second
 };
 
+// stats.history: {"peers": [PeerHistory]}.
+struct StatsHistory {
+    std::vector<PeerHistory> peers;
+};
+
 // The `stats` event, once a second per tunnel that is up.
 struct StatsEvent {
     std::string tunnel;
@@ -158,6 +173,11 @@ struct LogLine {
     std::int64_t time_ms = 0;  // Unix milliseconds
     LogLevel level = LogLevel::info;
     std::string message;
+};
+
+// log.tail: {"lines": [LogLine]}, oldest first.
+struct LogTail {
+    std::vector<LogLine> lines;
 };
 
 // tunnel.changed: {"tunnel": TunnelStatus, "removed"?: true}; peer.changed:
@@ -193,31 +213,36 @@ struct PeerChanged {
 [[nodiscard]] Json to_json(const LogLine& value);
 [[nodiscard]] Json to_json(const TunnelChanged& value);
 [[nodiscard]] Json to_json(const PeerChanged& value);
+[[nodiscard]] Json to_json(const NoParams& value);
+[[nodiscard]] Json to_json(const Done& value);
+[[nodiscard]] Json to_json(const TunnelList& value);
+[[nodiscard]] Json to_json(const StatsHistory& value);
+[[nodiscard]] Json to_json(const LogTail& value);
 
 // Each reads `json` (params when prefix is "params", a result when "result").
-[[nodiscard]] Decoded<TunnelRef> tunnel_ref_from_json(const Json& json);
-[[nodiscard]] Decoded<TunnelUp> tunnel_up_from_json(const Json& json);
-[[nodiscard]] Decoded<TunnelSave> tunnel_save_from_json(const Json& json);
+[[nodiscard]] Outcome<TunnelRef> tunnel_ref_from_json(const Json& json);
+[[nodiscard]] Outcome<TunnelUp> tunnel_up_from_json(const Json& json);
+[[nodiscard]] Outcome<TunnelSave> tunnel_save_from_json(const Json& json);
 // peer.add requires nothing but the key; so does peer.update (it changes what is given).
-[[nodiscard]] Decoded<PeerEdit> peer_edit_from_json(const Json& json);
-[[nodiscard]] Decoded<PeerRef> peer_ref_from_json(const Json& json);
-[[nodiscard]] Decoded<StatsQuery> stats_query_from_json(const Json& json);
-[[nodiscard]] Decoded<LogQuery> log_query_from_json(const Json& json);
-[[nodiscard]] Decoded<Subscription> subscription_from_json(const Json& json);
+[[nodiscard]] Outcome<PeerEdit> peer_edit_from_json(const Json& json);
+[[nodiscard]] Outcome<PeerRef> peer_ref_from_json(const Json& json);
+[[nodiscard]] Outcome<StatsQuery> stats_query_from_json(const Json& json);
+[[nodiscard]] Outcome<LogQuery> log_query_from_json(const Json& json);
+[[nodiscard]] Outcome<Subscription> subscription_from_json(const Json& json);
 
-[[nodiscard]] Decoded<PeerStatus> peer_status_from_json(const Json& json,
+[[nodiscard]] Outcome<PeerStatus> peer_status_from_json(const Json& json,
                                                         const std::string& prefix = "result");
-[[nodiscard]] Decoded<TunnelStatus> tunnel_status_from_json(const Json& json,
+[[nodiscard]] Outcome<TunnelStatus> tunnel_status_from_json(const Json& json,
                                                             const std::string& prefix = "result");
-[[nodiscard]] Decoded<std::vector<TunnelStatus>> tunnel_list_from_json(const Json& json);
-[[nodiscard]] Decoded<TunnelDetail> tunnel_detail_from_json(const Json& json);
-[[nodiscard]] Decoded<DaemonStatus> daemon_status_from_json(const Json& json);
-[[nodiscard]] Decoded<std::vector<PeerHistory>> stats_history_from_json(const Json& json);
-[[nodiscard]] Decoded<StatsEvent> stats_event_from_json(const Json& json);
-[[nodiscard]] Decoded<std::vector<LogLine>> log_lines_from_json(const Json& json);
-[[nodiscard]] Decoded<LogLine> log_line_from_json(const Json& json,
+[[nodiscard]] Outcome<std::vector<TunnelStatus>> tunnel_list_from_json(const Json& json);
+[[nodiscard]] Outcome<TunnelDetail> tunnel_detail_from_json(const Json& json);
+[[nodiscard]] Outcome<DaemonStatus> daemon_status_from_json(const Json& json);
+[[nodiscard]] Outcome<std::vector<PeerHistory>> stats_history_from_json(const Json& json);
+[[nodiscard]] Outcome<StatsEvent> stats_event_from_json(const Json& json);
+[[nodiscard]] Outcome<std::vector<LogLine>> log_lines_from_json(const Json& json);
+[[nodiscard]] Outcome<LogLine> log_line_from_json(const Json& json,
                                                   const std::string& prefix = "params");
-[[nodiscard]] Decoded<TunnelChanged> tunnel_changed_from_json(const Json& json);
-[[nodiscard]] Decoded<PeerChanged> peer_changed_from_json(const Json& json);
+[[nodiscard]] Outcome<TunnelChanged> tunnel_changed_from_json(const Json& json);
+[[nodiscard]] Outcome<PeerChanged> peer_changed_from_json(const Json& json);
 
 }  // namespace tulle::ipc

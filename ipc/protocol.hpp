@@ -27,29 +27,7 @@ inline constexpr ProtocolVersion kProtocolVersion{1, 0};
 inline constexpr std::size_t kMaxMessageSize = 1U << 20U;  // 1 MiB, newline included
 inline constexpr std::string_view kDefaultSocketPath = "/run/tulle/tulled.sock";
 
-namespace method {
-inline constexpr std::string_view kHello = "daemon.hello";
-inline constexpr std::string_view kStatus = "daemon.status";
-inline constexpr std::string_view kTunnelList = "tunnel.list";
-inline constexpr std::string_view kTunnelUp = "tunnel.up";
-inline constexpr std::string_view kTunnelDown = "tunnel.down";
-inline constexpr std::string_view kTunnelGet = "tunnel.get";
-inline constexpr std::string_view kTunnelSave = "tunnel.save";
-inline constexpr std::string_view kPeerAdd = "peer.add";
-inline constexpr std::string_view kPeerUpdate = "peer.update";
-inline constexpr std::string_view kPeerRemove = "peer.remove";
-inline constexpr std::string_view kStatsHistory = "stats.history";
-inline constexpr std::string_view kLogTail = "log.tail";
-inline constexpr std::string_view kSubscribe = "subscribe";
-inline constexpr std::string_view kUnsubscribe = "unsubscribe";
-}  // namespace method
-
-namespace event {
-inline constexpr std::string_view kTunnelChanged = "tunnel.changed";
-inline constexpr std::string_view kPeerChanged = "peer.changed";
-inline constexpr std::string_view kStats = "stats";
-inline constexpr std::string_view kLog = "log";
-}  // namespace event
+// The methods and events: ipc/methods.hpp.
 
 // Stable error codes: the JSON-RPC 2.0 ones, then Tulle's own (-32000 and below).
 enum class ErrorCode : std::int32_t {

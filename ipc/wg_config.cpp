@@ -611,6 +611,14 @@ std::string ParseError::to_string() const {
     return out + message;
 }
 
+std::string to_one_line(const std::vector<ParseError>& errors) {
+    std::string out;
+    for (const auto& error : errors) {
+        out += (out.empty() ? "" : "; ") + error.to_string();
+    }
+    return out;
+}
+
 std::string to_string(const std::vector<ParseError>& errors) {
     std::string out;
     for (const auto& error : errors) {

@@ -31,6 +31,8 @@ struct ParseError {
 
 // Every error's to_string(), one per line, each ending in '\n'.
 [[nodiscard]] std::string to_string(const std::vector<ParseError>& errors);
+// The same on one line, separated by "; " (for a reply's error message).
+[[nodiscard]] std::string to_one_line(const std::vector<ParseError>& errors);
 
 // wg-quick's Table: where the routes for AllowedIPs go.
 struct RouteTable {

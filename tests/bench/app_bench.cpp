@@ -15,7 +15,6 @@
 
 #include <QApplication>
 #include <QElapsedTimer>
-#include <QLocalServer>
 #include <QLocalSocket>
 #include <QProcess>
 #include <QTemporaryDir>
@@ -27,6 +26,7 @@
 #include "app/tunnel_actions.hpp"
 #include "ipc/jsonrpc.hpp"
 #include "ipc/messages.hpp"
+#include "tests/unit/app/fake_daemon.hpp"
 
 namespace {
 
@@ -47,11 +47,11 @@ ipc::PeerStatus make_peer(int i) {
     return peer;
 }
 
-// The stand-in daemon: answers what the app asks and sends a stats event every second.
+// The stand-in daemon (the app tests' FakeDaemon): answers what the app asks and sends a stats
+// event every second.
 int serve(const QString& path, int peers) {
-    QLocalServer server;
-    QLocalServer::removeServer(path);
-    if (!server.listen(path)) {
+    app::test::FakeDaemon daemon(path);
+    if (!daemon.listening()) {
         std::fprintf(stderr, "app_bench: cannot listen on %s\n", qPrintable(path));
         return 1;
     }
@@ -64,32 +64,11 @@ int serve(const QString& path, int peers) {
     for (int i = 0; i < peers; ++i) {
         status.push_back(make_peer(i));
     }
-    std::vector<QLocalSocket*> clients;
     std::int64_t now = 1'800'000'000;
-    QObject::connect(&server, &QLocalServer::newConnection, [&] {
-        while (QLocalSocket* client = server.nextPendingConnection()) {
-            clients.push_back(client);
-            QObject::connect(client, &QLocalSocket::readyRead, [&, client] {
-                while (client->canReadLine()) {
-                    auto decoded = ipc::decode(client->readLine().trimmed().toStdString());
-                    const auto& request = std::get<ipc::Request>(std::get<ipc::Message>(decoded));
-                    ipc::Json result = ipc::Json::object();
-                    if (request.method == ipc::method::kHello) {
-                        result = ipc::to_json(ipc::HelloResult{});
-                    } else if (request.method == ipc::method::kTunnelList) {
-                        result = {{"tunnels", ipc::Json::array({ipc::to_json(tunnel)})}};
-                    } else if (request.method == ipc::method::kTunnelGet) {
-                        result = ipc::to_json(ipc::TunnelDetail{tunnel, status, "[Interface]\n"});
-                    } else if (request.method == ipc::method::kStatsHistory) {
-                        result = {{"peers", ipc::Json::array()}};
-                    } else if (request.method == ipc::method::kLogTail) {
-                        result = {{"lines", ipc::Json::array()}};
-                    }
-                    const std::string reply = ipc::encode(ipc::Response{request.id, result});
-                    client->write(reply.data(), static_cast<qint64>(reply.size()));
-                }
-            });
-        }
+    daemon.on<ipc::TunnelListMethod>(
+        [&tunnel](const ipc::NoParams&) { return ipc::TunnelList{{tunnel}}; });
+    daemon.on<ipc::TunnelGetMethod>([&tunnel, &status](const ipc::TunnelRef&) {
+        return ipc::TunnelDetail{tunnel, status, "[Interface]\n"};
     });
     QTimer tick;
     QObject::connect(&tick, &QTimer::timeout, [&] {
@@ -102,12 +81,7 @@ int serve(const QString& path, int peers) {
             peer.tx_bytes += static_cast<std::uint64_t>(peer.tx_rate);
             peer.last_handshake = now - static_cast<std::int64_t>(i % 120);
         }
-        const std::string line =
-            ipc::encode(ipc::Request{nullptr, std::string(ipc::event::kStats),
-                                     ipc::to_json(ipc::StatsEvent{"bench", now, status})});
-        for (QLocalSocket* client : clients) {
-            client->write(line.data(), static_cast<qint64>(line.size()));
-        }
+        daemon.push<ipc::StatsTickEvent>(ipc::StatsEvent{"bench", now, status});
     });
     tick.start(1000);
     return QCoreApplication::exec();

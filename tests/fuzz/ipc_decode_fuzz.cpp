@@ -8,6 +8,7 @@
 #include "ipc/framing.hpp"
 #include "ipc/jsonrpc.hpp"
 #include "ipc/messages.hpp"
+#include "ipc/methods.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
     tulle::ipc::LineFramer framer(4096);
@@ -19,33 +20,28 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     while (auto line = framer.next()) {
         auto decoded = tulle::ipc::decode(*line);
         if (auto* message = std::get_if<tulle::ipc::Message>(&decoded)) {
-            if (auto* request = std::get_if<tulle::ipc::Request>(message)) {
-                namespace ipc = tulle::ipc;
+            namespace ipc = tulle::ipc;
+            if (auto* request = std::get_if<ipc::Request>(message)) {
+                // Every decoder of the method table, as tulled and the app use them.
                 const ipc::Json& p = request->params;
-                (void)ipc::hello_params_from_json(p);
-                (void)ipc::tunnel_ref_from_json(p);
-                (void)ipc::tunnel_up_from_json(p);
-                (void)ipc::tunnel_save_from_json(p);
-                (void)ipc::peer_edit_from_json(p);
-                (void)ipc::peer_ref_from_json(p);
-                (void)ipc::stats_query_from_json(p);
-                (void)ipc::log_query_from_json(p);
-                (void)ipc::subscription_from_json(p);
-                (void)ipc::stats_event_from_json(p);
-                (void)ipc::log_line_from_json(p);
-                (void)ipc::tunnel_changed_from_json(p);
-                (void)ipc::peer_changed_from_json(p);
+                (void)ipc::read(p, ipc::As<ipc::HelloMethod::Params>{});
+                ipc::Methods::for_each([&p](auto type) {
+                    using M = typename decltype(type)::type;
+                    (void)ipc::read(p, ipc::As<typename M::Params>{});
+                });
+                ipc::Events::for_each([&p](auto type) {
+                    using E = typename decltype(type)::type;
+                    (void)ipc::read(p, ipc::As<typename E::Params>{});
+                });
                 (void)ipc::encode(*request);
-            } else if (auto* response = std::get_if<tulle::ipc::Response>(message);
+            } else if (auto* response = std::get_if<ipc::Response>(message);
                        response != nullptr && response->ok()) {
-                namespace ipc = tulle::ipc;
-                const auto& r = std::get<ipc::Json>(response->outcome);
-                (void)ipc::tunnel_list_from_json(r);
-                (void)ipc::tunnel_detail_from_json(r);
-                (void)ipc::daemon_status_from_json(r);
-                (void)ipc::stats_history_from_json(r);
-                (void)ipc::log_lines_from_json(r);
-                (void)ipc::peer_status_from_json(r);
+                const ipc::Json& r = *response->outcome;
+                (void)ipc::read_result<ipc::HelloMethod>(r);
+                ipc::Methods::for_each([&r](auto type) {
+                    using M = typename decltype(type)::type;
+                    (void)ipc::read_result<M>(r);
+                });
             }
         }
     }

@@ -1,47 +1,18 @@
 // DaemonLink against an in-process QLocalServer that speaks the real protocol from ipc/.
 #include "app/daemon_link.hpp"
 
-#include <QLocalServer>
-#include <QLocalSocket>
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
 #include <gtest/gtest.h>
 
 #include "ipc/jsonrpc.hpp"
+#include "tests/unit/app/fake_daemon.hpp"
 
 namespace tulle::app {
 namespace {
 
-// Answers daemon.hello with a given protocol version.
-class FakeDaemon {
-  public:
-    FakeDaemon(const QString& path, ipc::ProtocolVersion version) : version_(version) {
-        QObject::connect(&server_, &QLocalServer::newConnection, [this] { accept(); });
-        server_.listen(path);
-    }
-    [[nodiscard]] bool listening() const { return server_.isListening(); }
-
-  private:
-    void accept() {
-        while (QLocalSocket* client = server_.nextPendingConnection()) {
-            QObject::connect(client, &QLocalSocket::readyRead, client, [this, client] {
-                while (client->canReadLine()) {
-                    const QByteArray line = client->readLine().trimmed();
-                    auto decoded = ipc::decode(line.toStdString());
-                    const auto& request = std::get<ipc::Request>(std::get<ipc::Message>(decoded));
-                    ipc::HelloResult result{version_, "tulled test"};
-                    const std::string reply =
-                        ipc::encode(ipc::Response{request.id, ipc::to_json(result)});
-                    client->write(reply.data(), static_cast<qint64>(reply.size()));
-                }
-            });
-        }
-    }
-
-    QLocalServer server_;
-    ipc::ProtocolVersion version_;
-};
+using test::FakeDaemon;
 
 class DaemonLinkTest : public ::testing::Test {
   protected:

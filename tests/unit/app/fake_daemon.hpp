@@ -1,27 +1,28 @@
-// An in-process stand-in for tulled's control socket: a QLocalServer that speaks the real
-// protocol from ipc/ (daemon.hello, then whatever handlers a test sets), records every call and
-// sends events to every client.
+// The one in-process stand-in for tulled's control socket (the app's tests and tests/bench): a
+// QLocalServer that speaks the real protocol from ipc/ (daemon.hello, then typed handlers a test
+// sets per method of ipc/methods.hpp), records every call and sends events to every client.
+// Params go through the same decoders (ipc::Dispatcher) as in tulled, so a call tulled would
+// refuse is refused here too; results are typed, so the fake cannot answer what tulled never
+// would.
 #pragma once
 
 #include <functional>
-#include <map>
 #include <string>
 #include <vector>
 
 #include <QLocalServer>
 #include <QLocalSocket>
 #include <QPointer>
-#include <QTest>
 
 #include "app/daemon_link.hpp"
 #include "ipc/jsonrpc.hpp"
 #include "ipc/messages.hpp"
+#include "ipc/methods.hpp"
 
 namespace tulle::app::test {
 
 class FakeDaemon {
   public:
-    using Handler = std::function<app::Outcome(const ipc::Json& params)>;
     struct Call {
         std::string method;
         ipc::Json params;
@@ -33,22 +34,23 @@ class FakeDaemon {
         QLocalServer::removeServer(path);
         server_.listen(path);
         // What an idle daemon answers.
-        on(ipc::method::kSubscribe, [](const ipc::Json&) { return ipc::Json::object(); });
-        on(ipc::method::kTunnelList, [](const ipc::Json&) {
-            return ipc::Json{{"tunnels", ipc::Json::array()}};
-        });
-        on(ipc::method::kLogTail, [](const ipc::Json&) {
-            return ipc::Json{{"lines", ipc::Json::array()}};
-        });
-        on(ipc::method::kStatsHistory, [](const ipc::Json&) {
-            return ipc::Json{{"peers", ipc::Json::array()}};
-        });
+        on<ipc::SubscribeMethod>([](const ipc::Subscription& topics) { return topics; });
+        on<ipc::TunnelListMethod>([](const ipc::NoParams&) { return ipc::TunnelList{}; });
+        on<ipc::LogTailMethod>([](const ipc::LogQuery&) { return ipc::LogTail{}; });
+        on<ipc::StatsHistoryMethod>([](const ipc::StatsQuery&) { return ipc::StatsHistory{}; });
     }
 
     [[nodiscard]] bool listening() const { return server_.isListening(); }
-    void on(std::string_view method, Handler handler) {
-        handlers_[std::string(method)] = std::move(handler);
+
+    // Answers method M with `handler`, after its params decoded as tulled decodes them.
+    template <typename M>
+    void on(std::function<ipc::Outcome<typename M::Result>(const typename M::Params&)> handler) {
+        methods_.on<M>(
+            [handler = std::move(handler)](FakeDaemon& /*self*/, const typename M::Params& params) {
+                return handler(params);
+            });
     }
+
     [[nodiscard]] const std::vector<Call>& calls() const { return calls_; }
     [[nodiscard]] int count(std::string_view method) const {
         int n = 0;
@@ -66,9 +68,10 @@ class FakeDaemon {
         }
         return nullptr;
     }
-    // Sends an event to every client.
-    void push(std::string_view method, const ipc::Json& params) {
-        const std::string line = ipc::encode(ipc::Request{nullptr, std::string(method), params});
+    // Sends event E to every client.
+    template <typename E>
+    void push(const typename E::Params& params) {
+        const std::string line = ipc::encode(ipc::notification<E>(params));
         for (const auto& client : clients_) {
             if (client) {
                 client->write(line.data(), static_cast<qint64>(line.size()));
@@ -103,22 +106,24 @@ class FakeDaemon {
             }
             const auto& request = std::get<ipc::Request>(*message);
             calls_.push_back({request.method, request.params});
-            std::variant<ipc::Json, ipc::Error> outcome;
-            if (request.method == ipc::method::kHello) {
-                outcome = ipc::to_json(ipc::HelloResult{version_, "tulled test"});
-            } else if (auto found = handlers_.find(request.method); found != handlers_.end()) {
-                outcome = found->second(request.params);
-            } else {
-                outcome = ipc::Error{ipc::ErrorCode::method_not_found, "no such method"};
-            }
-            const std::string reply = ipc::encode(ipc::Response{request.id, outcome});
+            const std::string reply = ipc::encode(ipc::Response{request.id, answer(request)});
             client->write(reply.data(), static_cast<qint64>(reply.size()));
         }
     }
 
+    ipc::Outcome<ipc::Json> answer(const ipc::Request& request) {
+        if (request.method == ipc::HelloMethod::name) {
+            return ipc::to_json(ipc::HelloResult{version_, "tulled test"});
+        }
+        if (const auto* method = methods_.find(request.method)) {
+            return method->handler(*this, request.params);
+        }
+        return ipc::refuse(ipc::ErrorCode::method_not_found, "no such method");
+    }
+
     QLocalServer server_;
     ipc::ProtocolVersion version_;
-    std::map<std::string, Handler> handlers_;
+    ipc::Dispatcher<FakeDaemon> methods_;
     std::vector<Call> calls_;
     std::vector<QPointer<QLocalSocket>> clients_;
 };
@@ -128,6 +133,12 @@ inline value::Key key_of(std::uint8_t byte) {
     std::array<std::uint8_t, value::kKeySize> bytes{};
     bytes.fill(byte);
     return value::Key(bytes);
+}
+
+inline ipc::PeerStatus peer_status_of(const value::Key& key) {
+    ipc::PeerStatus peer;
+    peer.public_key = key;
+    return peer;
 }
 
 inline ipc::PeerStatus peer_status(std::uint8_t byte, const std::string& name) {
@@ -147,23 +158,6 @@ inline ipc::TunnelStatus tunnel_status(const std::string& name, bool up) {
     status.listen_port = up ? 51820 : 0;
     status.addresses = {value::IpPrefix::parse("10.0.0.1/24").value()};
     return status;
-}
-
-// The results tulled gives, built from typed values.
-inline ipc::Json list_result(const std::vector<ipc::TunnelStatus>& tunnels) {
-    ipc::Json list = ipc::Json::array();
-    for (const auto& tunnel : tunnels) {
-        list.push_back(ipc::to_json(tunnel));
-    }
-    return ipc::Json{{"tunnels", list}};
-}
-
-inline ipc::Json history_result(const std::vector<ipc::PeerHistory>& peers) {
-    ipc::Json list = ipc::Json::array();
-    for (const auto& peer : peers) {
-        list.push_back(ipc::to_json(peer));
-    }
-    return ipc::Json{{"peers", list}};
 }
 
 }  // namespace tulle::app::test

@@ -51,14 +51,13 @@ class PagesTest : public ::testing::Test {
         peers_[0].last_handshake = kNow - 5;
         peers_[1].last_handshake = kNow - 20;
         wg0_.peers = peers_.size();
-        daemon_->on(ipc::method::kTunnelList, [this, office](const ipc::Json&) {
-            return test::list_result({wg0_, office});
+        daemon_->on<ipc::TunnelListMethod>([this, office](const ipc::NoParams&) {
+            return ipc::TunnelList{{wg0_, office}};
         });
-        daemon_->on(ipc::method::kTunnelGet, [this](const ipc::Json&) {
-            ipc::TunnelDetail detail{wg0_, peers_, "[Interface]\nListenPort = 51820\nMTU = 1380\n"};
-            return ipc::to_json(detail);
+        daemon_->on<ipc::TunnelGetMethod>([this](const ipc::TunnelRef&) {
+            return ipc::TunnelDetail{wg0_, peers_, "[Interface]\nListenPort = 51820\nMTU = 1380\n"};
         });
-        daemon_->on(ipc::method::kStatsHistory, [](const ipc::Json&) {
+        daemon_->on<ipc::StatsHistoryMethod>([](const ipc::StatsQuery&) {
             std::vector<ipc::PeerHistory> history(2);
             for (std::uint8_t i = 0; i < 2; ++i) {
                 history[i].public_key = test::key_of(i + 1);
@@ -69,7 +68,7 @@ class PagesTest : public ::testing::Test {
                                                   static_cast<std::uint64_t>(t) * 10});
                 }
             }
-            return test::history_result(history);
+            return ipc::StatsHistory{history};
         });
     }
 
@@ -81,7 +80,7 @@ class PagesTest : public ::testing::Test {
         event.peers[0].rx_rate = alpha_rx;
         event.peers[1].rx_rate = beta_rx;
         event.peers[0].rx_bytes = 5'000'000;
-        daemon_->push(ipc::event::kStats, ipc::to_json(event));
+        daemon_->push<ipc::StatsTickEvent>(event);
     }
 
     struct App {
@@ -111,7 +110,7 @@ class PagesTest : public ::testing::Test {
 
 TEST_F(PagesTest, TheHubSubscribesAndLoadsTunnelsPeersAndHistory) {
     auto app = start();
-    EXPECT_EQ(daemon_->count(ipc::method::kSubscribe), 1);
+    EXPECT_EQ(daemon_->count(ipc::SubscribeMethod::name), 1);
     ASSERT_NE(app->hub.find(QStringLiteral("office")), nullptr);
     EXPECT_FALSE(app->hub.find(QStringLiteral("office"))->status.up);
     const auto& history = app->hub.find(QStringLiteral("wg0"))->peers[0].history;
@@ -152,8 +151,7 @@ TEST_F(PagesTest, APeerAddedElsewhereAppearsAfterItsEvent) {
     PeersPage page(app->hub);
     ASSERT_EQ(page.model().rowCount(), 2);
     peers_.push_back(test::peer_status(3, "gamma"));
-    daemon_->push(ipc::event::kPeerChanged,
-                  ipc::to_json(ipc::PeerChanged{"wg0", test::key_of(3), false}));
+    daemon_->push<ipc::PeerChangedEvent>(ipc::PeerChanged{"wg0", test::key_of(3), false});
     EXPECT_TRUE(wait_until([&] { return page.model().rowCount() == 3; }));
 }
 
@@ -195,20 +193,21 @@ TEST_F(PagesTest, EditorChecksAsYouTypeAndSendsTheChange) {
     EXPECT_TRUE(editor.can_apply());
     EXPECT_TRUE(editor.message(QStringLiteral("endpoint")).isEmpty());
 
-    daemon_->on(ipc::method::kPeerAdd, [](const ipc::Json&) {
-        return ipc::Error{ipc::ErrorCode::invalid_params,
-                          "params.peer.allowed_ips[0]: 10.0.0.9/32 is routed to peer alpha"};
+    daemon_->on<ipc::PeerAddMethod>([](const ipc::PeerEdit&) -> ipc::Outcome<ipc::PeerStatus> {
+        return ipc::refuse(ipc::ErrorCode::invalid_params,
+                           "params.peer.allowed_ips[0]: 10.0.0.9/32 is routed to peer alpha");
     });
     editor.apply();
     ASSERT_TRUE(wait_until([&] { return editor.result_text().contains("refused"); }));
     EXPECT_TRUE(editor.result_text().contains(QStringLiteral("allowed_ips[0]")));
     EXPECT_NE(editor.result(), QDialog::Accepted) << "a refusal keeps what was typed";
 
-    daemon_->on(ipc::method::kPeerAdd, [](const ipc::Json&) { return ipc::Json::object(); });
+    daemon_->on<ipc::PeerAddMethod>(
+        [](const ipc::PeerEdit& edit) { return test::peer_status_of(edit.peer.public_key); });
     QSignalSpy applied(&editor, &PeerEditor::applied);
     editor.apply();
     ASSERT_TRUE(wait_until([&] { return !applied.isEmpty(); }));
-    const ipc::Json sent = daemon_->last(ipc::method::kPeerAdd);
+    const ipc::Json sent = daemon_->last(ipc::PeerAddMethod::name);
     EXPECT_EQ(sent["tunnel"], "wg0");
     EXPECT_EQ(sent["peer"]["public_key"], test::key_of(9).to_base64());
     EXPECT_EQ(sent["peer"]["endpoint"], "[2001:db8::1]:51820");
@@ -223,23 +222,21 @@ TEST_F(PagesTest, EditingAPeerKeepsItsKeyAndCanDropItsPresharedKey) {
     PeerEditor editor(app->link, QStringLiteral("wg0"), peers_[0]);
     EXPECT_TRUE(editor.can_apply());
     EXPECT_EQ(editor.form().allowed_ips, QStringLiteral("10.0.0.1/32"));
-    daemon_->on(ipc::method::kPeerUpdate, [](const ipc::Json&) { return ipc::Json::object(); });
+    daemon_->on<ipc::PeerUpdateMethod>(
+        [](const ipc::PeerEdit& edit) { return test::peer_status_of(edit.peer.public_key); });
     editor.findChild<QCheckBox*>(QStringLiteral("remove_psk"))->setChecked(true);
     editor.apply();
-    ASSERT_TRUE(wait_until([&] { return daemon_->count(ipc::method::kPeerUpdate) == 1; }));
-    const ipc::Json sent = daemon_->last(ipc::method::kPeerUpdate);
+    ASSERT_TRUE(wait_until([&] { return daemon_->count(ipc::PeerUpdateMethod::name) == 1; }));
+    const ipc::Json sent = daemon_->last(ipc::PeerUpdateMethod::name);
     EXPECT_EQ(sent["peer"]["public_key"], test::key_of(1).to_base64());
     EXPECT_EQ(sent["peer"]["preshared_key"], "");
 }
 
 TEST_F(PagesTest, LogsTailFilterSearchFollowAndSave) {
-    daemon_->on(ipc::method::kLogTail, [](const ipc::Json&) {
-        ipc::Json lines = ipc::Json::array();
-        lines.push_back(ipc::to_json(ipc::LogLine{1000, ipc::LogLevel::debug, "debug detail"}));
-        lines.push_back(ipc::to_json(ipc::LogLine{2000, ipc::LogLevel::info, "wg0: up"}));
-        lines.push_back(
-            ipc::to_json(ipc::LogLine{3000, ipc::LogLevel::warning, "wg0: handshake lost"}));
-        return ipc::Json{{"lines", lines}};
+    daemon_->on<ipc::LogTailMethod>([](const ipc::LogQuery&) {
+        return ipc::LogTail{{{1000, ipc::LogLevel::debug, "debug detail"},
+                             {2000, ipc::LogLevel::info, "wg0: up"},
+                             {3000, ipc::LogLevel::warning, "wg0: handshake lost"}}};
     });
     auto app = start();
     LogsPage page(app->link);
@@ -250,8 +247,7 @@ TEST_F(PagesTest, LogsTailFilterSearchFollowAndSave) {
     page.set_level(ipc::LogLevel::trace);
     page.set_search(QStringLiteral("WG0"));
     EXPECT_EQ(page.filter().rowCount(), 2);
-    daemon_->push(ipc::event::kLog,
-                  ipc::to_json(ipc::LogLine{4000, ipc::LogLevel::error, "wg0: gone"}));
+    daemon_->push<ipc::LogEvent>(ipc::LogLine{4000, ipc::LogLevel::error, "wg0: gone"});
     ASSERT_TRUE(wait_until([&] { return page.filter().rowCount() == 3; }));
     const QString path = dir_.filePath(QStringLiteral("saved.log"));
     ASSERT_TRUE(page.save_to(path).isEmpty());
@@ -277,18 +273,20 @@ TEST_F(PagesTest, TrayTogglesTunnelsAndShowsState) {
     EXPECT_TRUE(tray.icon().toolTip().contains(QStringLiteral("1 tunnel")))
         << tray.icon().toolTip().toStdString();
 
-    daemon_->on(ipc::method::kTunnelUp, [](const ipc::Json&) { return ipc::Json::object(); });
-    daemon_->on(ipc::method::kTunnelDown, [](const ipc::Json&) { return ipc::Json::object(); });
+    daemon_->on<ipc::TunnelUpMethod>(
+        [](const ipc::TunnelUp& up) { return test::tunnel_status(up.name, true); });
+    daemon_->on<ipc::TunnelDownMethod>(
+        [](const ipc::TunnelRef& ref) { return test::tunnel_status(ref.name, false); });
     action(QStringLiteral("office"))->trigger();
-    ASSERT_TRUE(wait_until([&] { return daemon_->count(ipc::method::kTunnelUp) == 1; }));
-    EXPECT_EQ(daemon_->last(ipc::method::kTunnelUp), (ipc::Json{{"name", "office"}}))
+    ASSERT_TRUE(wait_until([&] { return daemon_->count(ipc::TunnelUpMethod::name) == 1; }));
+    EXPECT_EQ(daemon_->last(ipc::TunnelUpMethod::name), (ipc::Json{{"name", "office"}}))
         << "a system tunnel is started by name; its keys stay with root";
     action(QStringLiteral("wg0"))->trigger();
-    ASSERT_TRUE(wait_until([&] { return daemon_->count(ipc::method::kTunnelDown) == 1; }));
+    ASSERT_TRUE(wait_until([&] { return daemon_->count(ipc::TunnelDownMethod::name) == 1; }));
 
     // The daemon reports wg0 down: the tray says so.
     wg0_.up = false;
-    daemon_->push(ipc::event::kTunnelChanged, ipc::to_json(ipc::TunnelChanged{wg0_, false}));
+    daemon_->push<ipc::TunnelChangedEvent>(ipc::TunnelChanged{wg0_, false});
     ASSERT_TRUE(wait_until([&] { return tray.shown_state() == TunnelState::off; }));
     EXPECT_TRUE(tray.last_notification().contains(QStringLiteral("wg0 is down")));
     EXPECT_FALSE(action(QStringLiteral("wg0"))->isChecked());

@@ -14,6 +14,7 @@
 #include <gtest/gtest.h>
 
 #include "ipc/messages.hpp"
+#include "ipc/methods.hpp"
 #include "ipc/protocol.hpp"
 
 namespace tulle::ctl {
@@ -98,7 +99,7 @@ class FakeDaemon {
 // Answers hello as a compatible tulled, then hands other calls to `calls`.
 FakeDaemon::Script after_hello(std::function<FakeDaemon::Answer(const ipc::Request&)> calls) {
     return [calls = std::move(calls)](const ipc::Request& request) -> FakeDaemon::Answer {
-        if (request.method == ipc::method::kHello) {
+        if (request.method == ipc::HelloMethod::name) {
             return {{hello_reply(request, ipc::kProtocolVersion)}};
         }
         return calls(request);
@@ -118,17 +119,17 @@ TEST(Client, SaysHelloFirstWithItsNameAndVersion) {
     }
     const auto requests = daemon.requests();
     ASSERT_EQ(requests.size(), 1U);
-    EXPECT_EQ(requests[0].method, ipc::method::kHello);
+    EXPECT_EQ(requests[0].method, ipc::HelloMethod::name);
     auto hello = ipc::hello_params_from_json(requests[0].params);
-    ASSERT_TRUE(std::holds_alternative<ipc::HelloParams>(hello));
-    EXPECT_EQ(std::get<ipc::HelloParams>(hello).client, "tullectl test");
-    EXPECT_EQ(std::get<ipc::HelloParams>(hello).version, ipc::kProtocolVersion);
+    ASSERT_TRUE(hello.ok());
+    EXPECT_EQ(hello->client, "tullectl test");
+    EXPECT_EQ(hello->version, ipc::kProtocolVersion);
 }
 
 TEST(Client, ReturnsTheResultAndHandsEventsOnTheWay) {
     FakeDaemon daemon(after_hello([](const ipc::Request& request) {
         const std::string event = ipc::encode(
-            ipc::Request{nullptr, std::string(ipc::event::kLog),
+            ipc::Request{nullptr, std::string(ipc::LogEvent::name),
                          ipc::to_json(ipc::LogLine{1, ipc::LogLevel::info, "meanwhile"})});
         // A reply to another id first: not ours, skipped.
         return FakeDaemon::Answer{
@@ -139,7 +140,7 @@ TEST(Client, ReturnsTheResultAndHandsEventsOnTheWay) {
     ASSERT_TRUE(client.ok()) << client.error().message;
     std::vector<std::string> seen;
     client->on_event([&seen](const ipc::Request& event) { seen.push_back(event.method); });
-    auto result = client->call(ipc::method::kSubscribe, ipc::Json::object());
+    auto result = client->call(ipc::SubscribeMethod::name, ipc::Json::object());
     ASSERT_TRUE(result.ok()) << result.error().message;
     EXPECT_EQ(*result, (ipc::Json{{"topics", {"log"}}}));
     EXPECT_EQ(seen, (std::vector<std::string>{"log", "log"}));
@@ -147,12 +148,12 @@ TEST(Client, ReturnsTheResultAndHandsEventsOnTheWay) {
 
 TEST(Client, ErrorRepliesAreRefusalsWithMethodCodeAndMessage) {
     FakeDaemon daemon(after_hello([](const ipc::Request& request) {
-        return FakeDaemon::Answer{{ipc::encode(
-            ipc::Response{request.id, ipc::Error{ipc::ErrorCode::not_found, "no tunnel 'x'"}})}};
+        return FakeDaemon::Answer{{ipc::encode(ipc::Response{
+            request.id, ipc::refuse(ipc::Error{ipc::ErrorCode::not_found, "no tunnel 'x'"})})}};
     }));
     auto client = connect(daemon);
     ASSERT_TRUE(client.ok());
-    auto result = client->call(ipc::method::kTunnelDown, ipc::Json::object());
+    auto result = client->call(ipc::TunnelDownMethod::name, ipc::Json::object());
     ASSERT_FALSE(result.ok());
     EXPECT_EQ(result.error().kind, ClientError::Kind::refused);
     EXPECT_EQ(result.error().method, "tunnel.down");
@@ -162,12 +163,13 @@ TEST(Client, ErrorRepliesAreRefusalsWithMethodCodeAndMessage) {
 
 TEST(Client, AnErrorWithoutIdAnswersTheCallInFlight) {
     FakeDaemon daemon(after_hello([](const ipc::Request&) {
-        return FakeDaemon::Answer{{ipc::encode(ipc::Response{
-            nullptr, ipc::Error{ipc::ErrorCode::parse_error, "the message is not valid JSON"}})}};
+        return FakeDaemon::Answer{{ipc::encode(
+            ipc::Response{nullptr, ipc::refuse(ipc::Error{ipc::ErrorCode::parse_error,
+                                                          "the message is not valid JSON"})})}};
     }));
     auto client = connect(daemon);
     ASSERT_TRUE(client.ok());
-    auto result = client->call(ipc::method::kStatus, ipc::Json::object());
+    auto result = client->call(ipc::DaemonStatusMethod::name, ipc::Json::object());
     ASSERT_FALSE(result.ok());
     EXPECT_EQ(result.error().kind, ClientError::Kind::refused);
     EXPECT_EQ(result.error().code, ipc::ErrorCode::parse_error);
@@ -179,8 +181,8 @@ TEST(Client, AVersionMismatchFromTulledIsPassedOnAsItIs) {
         "update the client so both run the same Tulle release";
     FakeDaemon daemon([&why](const ipc::Request& request) {
         return FakeDaemon::Answer{
-            {ipc::encode(
-                ipc::Response{request.id, ipc::Error{ipc::ErrorCode::version_mismatch, why}})},
+            {ipc::encode(ipc::Response{
+                request.id, ipc::refuse(ipc::Error{ipc::ErrorCode::version_mismatch, why})})},
             true};
     });
     auto client = connect(daemon);
@@ -215,7 +217,7 @@ TEST(Client, NoAnswerInTimeIsUnreachable) {
     auto client = connect(daemon, 100ms);
     ASSERT_TRUE(client.ok());
     const auto start = std::chrono::steady_clock::now();
-    auto result = client->call(ipc::method::kStatus, ipc::Json::object());
+    auto result = client->call(ipc::DaemonStatusMethod::name, ipc::Json::object());
     EXPECT_GE(std::chrono::steady_clock::now() - start, 100ms);
     ASSERT_FALSE(result.ok());
     EXPECT_EQ(result.error().kind, ClientError::Kind::unreachable);
@@ -234,7 +236,7 @@ TEST(Client, EventsDoNotExtendTheTimeout) {
     }));
     auto client = connect(daemon, 100ms);
     ASSERT_TRUE(client.ok());
-    auto result = client->call(ipc::method::kStatus, ipc::Json::object());
+    auto result = client->call(ipc::DaemonStatusMethod::name, ipc::Json::object());
     ASSERT_FALSE(result.ok());
     EXPECT_EQ(result.error().kind, ClientError::Kind::unreachable);
 }
@@ -245,7 +247,7 @@ TEST(Client, AClosedConnectionIsUnreachable) {
     }));
     auto client = connect(daemon);
     ASSERT_TRUE(client.ok());
-    auto result = client->call(ipc::method::kStatus, ipc::Json::object());
+    auto result = client->call(ipc::DaemonStatusMethod::name, ipc::Json::object());
     ASSERT_FALSE(result.ok());
     EXPECT_EQ(result.error().kind, ClientError::Kind::unreachable);
     EXPECT_EQ(result.error().message, "tulled at /test.sock closed the connection");
@@ -256,7 +258,7 @@ TEST(Client, GarbageAndOversizedRepliesAreBadReplies) {
         after_hello([](const ipc::Request&) { return FakeDaemon::Answer{{"{not json\n"}}; }));
     auto client = connect(garbage);
     ASSERT_TRUE(client.ok());
-    auto result = client->call(ipc::method::kStatus, ipc::Json::object());
+    auto result = client->call(ipc::DaemonStatusMethod::name, ipc::Json::object());
     ASSERT_FALSE(result.ok());
     EXPECT_EQ(result.error().kind, ClientError::Kind::bad_reply);
 
@@ -265,7 +267,7 @@ TEST(Client, GarbageAndOversizedRepliesAreBadReplies) {
     }));
     auto second = connect(huge);
     ASSERT_TRUE(second.ok());
-    result = second->call(ipc::method::kStatus, ipc::Json::object());
+    result = second->call(ipc::DaemonStatusMethod::name, ipc::Json::object());
     ASSERT_FALSE(result.ok());
     EXPECT_EQ(result.error().kind, ClientError::Kind::bad_reply);
     EXPECT_NE(result.error().message.find("larger than"), std::string::npos);
@@ -282,7 +284,7 @@ TEST(Client, NextEventSkipsRepliesAndEndsWhenTulledCloses) {
     }));
     auto client = connect(daemon);
     ASSERT_TRUE(client.ok());
-    ASSERT_TRUE(client->call(ipc::method::kSubscribe, ipc::Json::object()).ok());
+    ASSERT_TRUE(client->call(ipc::SubscribeMethod::name, ipc::Json::object()).ok());
     auto first = client->next_event();
     ASSERT_TRUE(first.ok()) << first.error().message;
     EXPECT_EQ(first->params.at("n"), 1);
@@ -302,10 +304,10 @@ TEST(Client, RequestsCarryIncreasingIdsAndTheParams) {
         auto client = connect(daemon);
         ASSERT_TRUE(client.ok());
         const ipc::Json params = ipc::to_json(ipc::TunnelRef{"office"});
-        auto result = client->call(ipc::method::kTunnelGet, params);
+        auto result = client->call(ipc::TunnelGetMethod::name, params);
         ASSERT_TRUE(result.ok());
         EXPECT_EQ(*result, params);
-        ASSERT_TRUE(client->call(ipc::method::kTunnelDown, params).ok());
+        ASSERT_TRUE(client->call(ipc::TunnelDownMethod::name, params).ok());
     }
     const auto requests = daemon.requests();
     ASSERT_EQ(requests.size(), 3U);

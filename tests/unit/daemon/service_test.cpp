@@ -28,6 +28,7 @@
 #include "daemon/log_hub.hpp"
 #include "ipc/jsonrpc.hpp"
 #include "ipc/messages.hpp"
+#include "ipc/methods.hpp"
 #include "platform/fake_tun.hpp"
 #include "platform/system.hpp"
 #include "tests/unit/daemon/fake_net_config.hpp"
@@ -104,14 +105,14 @@ class Client {
                 }
             }
         }
-        return ipc::Response{id, ipc::Error{ErrorCode::internal_error, "no answer"}};
+        return ipc::Response{id, ipc::refuse(ErrorCode::internal_error, "no answer")};
     }
 
     ipc::Response hello(int major = ipc::kProtocolVersion.major) {
         ipc::HelloParams params;
         params.version.major = major;
         params.client = "service_test";
-        return call(std::string(ipc::method::kHello), ipc::to_json(params));
+        return call(std::string(ipc::HelloMethod::name), ipc::to_json(params));
     }
 
     std::vector<ipc::Request> events;
@@ -126,18 +127,17 @@ class Client {
 };
 
 ipc::Error error_of(const ipc::Response& response) {
-    if (const auto* error = std::get_if<ipc::Error>(&response.outcome)) {
-        return *error;
+    if (!response.outcome.ok()) {
+        return response.outcome.error();
     }
-    return ipc::Error{ErrorCode::internal_error,
-                      "(no error: " + std::get<Json>(response.outcome).dump() + ")"};
+    return ipc::Error{ErrorCode::internal_error, "(no error: " + response.outcome->dump() + ")"};
 }
 
 Json result_of(const ipc::Response& response) {
-    if (const auto* result = std::get_if<Json>(&response.outcome)) {
-        return *result;
+    if (response.outcome.ok()) {
+        return *response.outcome;
     }
-    ADD_FAILURE() << "error: " << std::get<ipc::Error>(response.outcome).message;
+    ADD_FAILURE() << "error: " << response.outcome.error().message;
     return Json();
 }
 
@@ -469,11 +469,11 @@ TEST_F(ServiceTest, StatsHistoryFillsEverySecondAndStatsEventsFollow) {
     EXPECT_EQ(history.at("peers")[0].at("public_key"), base64_key(1));
     EXPECT_GE(history.at("peers")[0].at("samples").size(), 2U);
     auto decoded = ipc::stats_history_from_json(history);
-    ASSERT_TRUE(std::holds_alternative<std::vector<ipc::PeerHistory>>(decoded));
+    ASSERT_TRUE(decoded.ok());
     ASSERT_GE(client->events.size(), 2U);
     auto event = ipc::stats_event_from_json(client->events.back().params);
-    ASSERT_TRUE(std::holds_alternative<ipc::StatsEvent>(event));
-    EXPECT_EQ(std::get<ipc::StatsEvent>(event).tunnel, "tt0");
+    ASSERT_TRUE(event.ok());
+    EXPECT_EQ(event->tunnel, "tt0");
 }
 
 TEST_F(ServiceTest, AClientThatSendsHalfALineDoesNotStallTheOthers) {

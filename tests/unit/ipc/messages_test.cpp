@@ -3,11 +3,14 @@
 #include <functional>
 #include <optional>
 #include <ostream>
+#include <set>
 #include <string>
 #include <utility>
 #include <vector>
 
 #include <gtest/gtest.h>
+
+#include "ipc/methods.hpp"
 
 namespace tulle::ipc {
 namespace {
@@ -32,12 +35,12 @@ Json wire(const Json& json) {
 }
 
 template <typename T>
-T decoded(const Decoded<T>& result) {
-    if (const auto* error = std::get_if<Error>(&result)) {
-        ADD_FAILURE() << "refused: " << error->message;
+T decoded(const Outcome<T>& result) {
+    if (!result.ok()) {
+        ADD_FAILURE() << "refused: " << result.error().message;
         return T{};
     }
-    return std::get<T>(result);
+    return *result;
 }
 
 // Encodes, sends through text, decodes, encodes again: the two encodings must be equal.
@@ -324,9 +327,9 @@ TEST(MessagesRoundTrip, PeerChanged) {
 using Decoder = std::function<std::optional<Error>(const Json&)>;
 
 template <typename T>
-std::optional<Error> error_of(const Decoded<T>& result) {
-    if (const auto* error = std::get_if<Error>(&result)) {
-        return *error;
+std::optional<Error> error_of(const Outcome<T>& result) {
+    if (!result.ok()) {
+        return result.error();
     }
     return std::nullopt;
 }
@@ -609,6 +612,58 @@ TEST(MessagesSecrets, ABadPresharedKeyIsNotQuoted) {
         peer_edit_from_json(Json::parse(peer_edit_json("\"preshared_key\":\"" + almost + "\""))));
     ASSERT_TRUE(error);
     EXPECT_EQ(error->message.find(almost.substr(0, 20)), std::string::npos) << error->message;
+}
+
+// --- the method table ---------------------------------------------------------------------------
+
+TEST(MethodTable, NamesAreUniqueAndEveryMethodIsListedOnce) {
+    std::set<std::string_view> names{HelloMethod::name};
+    Methods::for_each([&names](auto type) {
+        using M = typename decltype(type)::type;
+        EXPECT_TRUE(names.insert(M::name).second) << M::name;
+    });
+    EXPECT_EQ(names.size(), Methods::size + 1);
+    EXPECT_TRUE(TunnelUpMethod::mutates);
+    EXPECT_FALSE(TunnelGetMethod::mutates);
+    EXPECT_EQ(TunnelUpMethod::name, "tunnel.up");
+}
+
+TEST(MethodTable, TheDispatcherDecodesParamsBeforeTheHandlerRuns) {
+    struct Nothing {};
+    Dispatcher<Nothing> dispatcher;
+    int ran = 0;
+    dispatcher.on<StatsHistoryMethod>([&ran](Nothing&, const StatsQuery& query) {
+        ++ran;
+        return StatsHistory{{PeerHistory{query.public_key.value_or(value::Key{}), {}}}};
+    });
+    Nothing context;
+    const auto* method = dispatcher.find("stats.history");
+    ASSERT_NE(method, nullptr);
+    EXPECT_EQ(dispatcher.find("stats.nothing"), nullptr);
+    // The app once asked for 601 s; tulled keeps 600 and says so.
+    auto refused = method->handler(context, Json{{"tunnel", "wg0"}, {"seconds", 601}});
+    ASSERT_FALSE(refused.ok());
+    EXPECT_EQ(refused.error().code, ErrorCode::invalid_params);
+    EXPECT_NE(refused.error().message.find("params.seconds"), std::string::npos)
+        << refused.error().message;
+    EXPECT_EQ(ran, 0);
+    auto answered = method->handler(context, Json{{"tunnel", "wg0"}, {"seconds", 600}});
+    ASSERT_TRUE(answered.ok());
+    EXPECT_EQ(ran, 1);
+    EXPECT_TRUE(read_result<StatsHistoryMethod>(*answered).ok());
+}
+
+TEST(MethodTable, AResultThatDoesNotDecodeIsTheDaemonsFault) {
+    auto bad = read_result<TunnelGetMethod>(Json{{"status", 1}});
+    ASSERT_FALSE(bad.ok());
+    EXPECT_EQ(bad.error().code, ErrorCode::internal_error);
+    EXPECT_NE(bad.error().message.find("tunnel.get"), std::string::npos) << bad.error().message;
+}
+
+TEST(MethodTable, AMethodNewerThanTheDaemonIsNamed) {
+    EXPECT_EQ(unsupported<TunnelUpMethod>(kProtocolVersion), "");
+    struct Future : Method<"future.thing", NoParams, Done, kReads, ProtocolVersion{1, 99}> {};
+    EXPECT_NE(unsupported<Future>(ProtocolVersion{1, 0}).find("update tulled"), std::string::npos);
 }
 
 }  // namespace
