@@ -213,7 +213,7 @@ int run_service(tulle::daemon::Service::Options options) {
         tulle::daemon::WorkerPool workers(crypto_workers());
         tulle::daemon::ThreadResolver resolver(io);  // endpoint host names, off the loop
         tulle::daemon::Service service(
-            io, options, logs, log,
+            io, std::move(options), logs, log,
             tulle::daemon::TunnelDeps{
                 io, environment, *tuns, *sockets, *net, {}, workers, resolver});
         service.start();

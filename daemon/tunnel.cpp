@@ -136,7 +136,7 @@ ipc::Outcome<void> Tunnel::change_peer(const ipc::PeerChange& change, bool creat
         device_->forget_endpoint(to_core(change.public_key));
     }
     if (change.endpoint) {
-        standalone_.forget_pending(peer.public_key);  // what was given now wins
+        standalone_.forget_pending(to_core(change.public_key));  // what was given now wins
     }
     if (change.name) {
         if (change.name->empty()) {
