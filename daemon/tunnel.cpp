@@ -16,6 +16,15 @@ std::int64_t unix_seconds(std::chrono::system_clock::time_point time) {
 
 }  // namespace
 
+// The engine's endpoint as the value every other layer uses; none when unknown (port 0).
+std::optional<value::Endpoint> to_value(const std::optional<core::Endpoint>& endpoint) {
+    if (!endpoint || endpoint->port == 0) {
+        return std::nullopt;
+    }
+    auto parsed = value::Endpoint::parse(endpoint->to_string());
+    return parsed.ok() ? std::optional(parsed.value()) : std::nullopt;
+}
+
 value::Key to_ipc(const core::PublicKey& key) {
     return value::Key(key);
 }
@@ -178,9 +187,7 @@ std::vector<ipc::PeerStatus> Tunnel::peers_of(const UapiDevice& snapshot) const 
         if (auto name = names_.find(peer.public_key); name != names_.end()) {
             peer.name = name->second;
         }
-        if (info.endpoint && info.endpoint->port != 0) {
-            peer.endpoint = info.endpoint->to_string();
-        }
+        peer.endpoint = to_value(info.endpoint);
         peer.allowed_ips = info.allowed_ips;
         peer.last_handshake = info.last_handshake ? unix_seconds(*info.last_handshake) : 0;
         peer.rx_bytes = info.rx_bytes;
@@ -205,7 +212,7 @@ ipc::TunnelStatus Tunnel::status() const {
     }
     const UapiDevice snapshot = device_->snapshot();
     if (auto key = device_->engine().public_key()) {
-        status.public_key = to_ipc(*key).to_base64();
+        status.public_key = to_ipc(*key);
     }
     status.listen_port = snapshot.listen_port;
     status.addresses = standalone_.config().iface.addresses;
@@ -251,11 +258,8 @@ ipc::TunnelConfig Tunnel::current_config(bool with_secrets) const {
         if (from_file != original.end() && from_file->endpoint &&
             !from_file->endpoint->is_address()) {
             peer.endpoint = from_file->endpoint;
-        } else if (info.endpoint && info.endpoint->port != 0) {
-            auto parsed = value::Endpoint::parse(info.endpoint->to_string());
-            if (parsed.ok()) {
-                peer.endpoint = parsed.value();
-            }
+        } else {
+            peer.endpoint = to_value(info.endpoint);
         }
         peer.allowed_ips = info.allowed_ips;
         peer.persistent_keepalive = info.persistent_keepalive;

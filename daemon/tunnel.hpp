@@ -89,6 +89,8 @@ class Tunnel {
 };
 
 [[nodiscard]] value::Key to_ipc(const core::PublicKey& key);
+[[nodiscard]] std::optional<value::Endpoint> to_value(
+    const std::optional<core::Endpoint>& endpoint);
 [[nodiscard]] core::PublicKey to_core(const value::Key& key);
 
 }  // namespace tulle::daemon
