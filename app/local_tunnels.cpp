@@ -38,10 +38,6 @@ constexpr qint64 kMaxFileSize = qint64{1} << 20;
 // Not a valid tunnel name (it has spaces), so it is never the key of a profile's entry.
 const QString kProbeKey = QStringLiteral("keychain probe");
 
-// What ipc::parse_config() says of an [Interface] without a PrivateKey: the one error a
-// profile file must give, since its private key is in the keychain.
-constexpr std::string_view kNoPrivateKey = "[Interface] has no PrivateKey";
-
 // Stands in for the private key while a file is parsed: not a secret, replaced at once.
 constexpr std::string_view kPlaceholderKey = "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=";
 
@@ -262,10 +258,12 @@ std::optional<ipc::TunnelConfig> LocalTunnels::read_file(const QString& name,
                    "remove the file and import it as a new tunnel.")
                     .arg(file.fileName());
     } else {
-        // The missing PrivateKey is expected; report every other error.
+        // The missing PrivateKey is expected (it is in the keychain); report every other error.
         std::vector<ipc::ParseError> errors = first.error();
-        const auto missing_key = std::find_if(
-            errors.begin(), errors.end(), [](const auto& e) { return e.message == kNoPrivateKey; });
+        const auto missing_key =
+            std::find_if(errors.begin(), errors.end(), [](const ipc::ParseError& e) {
+                return e.problem == ipc::ConfigProblem::missing_private_key;
+            });
         const int header = missing_key == errors.end() ? 0 : missing_key->line;
         if (missing_key != errors.end()) {
             errors.erase(missing_key);

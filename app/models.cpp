@@ -214,8 +214,8 @@ QVariant PeerTableModel::data(const QModelIndex& index, int role) const {
         case name:
             return peer_label(status);
         case endpoint:
-            return status.endpoint.empty() ? (sort ? QString() : tr("(unknown)"))
-                                           : QString::fromStdString(status.endpoint);
+            return !status.endpoint ? (sort ? QString() : tr("(unknown)"))
+                                    : QString::fromStdString(status.endpoint->to_string());
         case allowed_ips:
             return join(status.allowed_ips);
         case handshake:

@@ -183,7 +183,7 @@ PeerForm form_of(const ipc::PeerStatus& peer) {
     PeerForm form;
     form.name = QString::fromStdString(peer.name);
     form.public_key = QString::fromStdString(peer.public_key.to_base64());
-    form.endpoint = QString::fromStdString(peer.endpoint);
+    form.endpoint = peer.endpoint ? QString::fromStdString(peer.endpoint->to_string()) : QString();
     QStringList prefixes;
     for (const auto& prefix : peer.allowed_ips) {
         prefixes << QString::fromStdString(prefix.to_string());

@@ -131,7 +131,10 @@ void PeersPage::add_peer() {
         taken << QString::fromStdString(peer.status.public_key.to_base64());
     }
     auto* editor = new PeerEditor(hub_.link(), model_.tunnel(), taken,
-                                  QString::fromStdString(view->status.public_key), this);
+                                  view->status.public_key
+                                      ? QString::fromStdString(view->status.public_key->to_base64())
+                                      : QString(),
+                                  this);
     editor->setAttribute(Qt::WA_DeleteOnClose);
     connect(editor, &PeerEditor::applied, this, [this](const QString& tunnel, const QString&) {
         emit status_message(tr("Peer added to %1.").arg(tunnel));

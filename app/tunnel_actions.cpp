@@ -13,6 +13,29 @@
 namespace tulle::app {
 namespace {
 
+// A running tunnel's configuration, as far as tulled shows it (settings and peers, no secrets).
+ipc::TunnelConfig config_of(const ipc::TunnelSettings& settings,
+                            const std::vector<PeerView>& peers) {
+    ipc::TunnelConfig config;
+    config.iface.addresses = settings.addresses;
+    config.iface.listen_port = settings.listen_port;
+    config.iface.mtu = settings.mtu;
+    config.iface.dns_servers = settings.dns_servers;
+    config.iface.dns_search = settings.dns_search;
+    config.iface.table = settings.table;
+    config.iface.fwmark = settings.fwmark;
+    for (const auto& peer : peers) {
+        ipc::PeerConfig shown;
+        shown.name = peer.status.name;
+        shown.public_key = peer.status.public_key;
+        shown.allowed_ips = peer.status.allowed_ips;
+        shown.endpoint = peer.status.endpoint;
+        shown.persistent_keepalive = peer.status.persistent_keepalive;
+        config.peers.push_back(std::move(shown));
+    }
+    return config;
+}
+
 constexpr qint64 kMaxFileSize = 1 << 20;
 
 void wipe(std::string& text) {
@@ -235,7 +258,7 @@ void TunnelActions::export_to(const QString& name, const QString& path, bool inc
         return;
     }
     const TunnelView* view = hub_.find(name);
-    if (view == nullptr || view->config.empty()) {
+    if (view == nullptr || !view->settings) {
         report({},
                tr("Tunnel %1 is not running; tulled shows a system tunnel's settings only "
                   "while it is up.")
@@ -243,7 +266,8 @@ void TunnelActions::export_to(const QString& name, const QString& path, bool inc
                done);
         return;
     }
-    write(view->config);  // already without secrets: they stay with root
+    // Without secrets: tulled never sends them; they stay with root.
+    write(ipc::write_config(config_of(*view->settings, view->peers), false));
 }
 
 void TunnelActions::remove(const QString& name, const Done& done) {

@@ -38,7 +38,7 @@ HandshakeWatch::Change HandshakeWatch::update(std::int64_t now, const ipc::PeerS
     last_tx_ = peer.tx_bytes;
     seen_ = true;
     const bool session = peer.last_handshake != 0 && now - peer.last_handshake < kSessionLifetime;
-    if (session || peer.endpoint.empty()) {
+    if (session || !peer.endpoint) {
         trying_since_.reset();
         if (failing_) {
             failing_ = false;
@@ -180,7 +180,7 @@ void TunnelHub::apply_detail(const ipc::TunnelDetail& detail) {
     auto& view = tunnels_[name];
     view.status = detail.status;
     view.known_to_daemon = true;
-    view.config = detail.config;
+    view.settings = detail.settings;
     // Keep what the hub has gathered of peers that stay (history, watch); new ones start empty.
     std::vector<PeerView> peers;
     peers.reserve(detail.peers.size());
@@ -341,7 +341,7 @@ bool TunnelHub::all_connected() const {
             const bool session =
                 peer.status.last_handshake != 0 &&
                 view.time - peer.status.last_handshake < HandshakeWatch::kSessionLifetime;
-            if (!peer.status.endpoint.empty() && !session) {
+            if (peer.status.endpoint && !session) {
                 return false;
             }
         }

@@ -70,8 +70,8 @@ struct TunnelView {
     bool known_to_daemon = false;  // listed by tulled (running or a system tunnel)
     bool local = false;            // a profile of this user (the app's files and keychain)
     std::vector<PeerView> peers;   // of a running tunnel, in the daemon's order
-    std::string config;            // tunnel.get's wg-quick text without secrets
-    std::int64_t time = 0;         // of the newest stats event
+    std::optional<ipc::TunnelSettings> settings;  // tunnel.get's (no secrets); none before it
+    std::int64_t time = 0;                        // of the newest stats event
 };
 
 class TunnelHub : public QObject {

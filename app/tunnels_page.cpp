@@ -130,50 +130,26 @@ class CreateDialog : public QDialog {
 }  // namespace
 
 TunnelFacts facts_of(const ipc::TunnelConfig& config) {
-    TunnelFacts facts;
+    TunnelFacts facts = facts_of(ipc::settings_of(config.iface));
     const auto public_key = value::public_key_of(config.iface.private_key);
     facts.public_key = public_key ? QString::fromStdString(public_key->to_base64()) : QString();
-    facts.addresses = join_prefixes(config.iface.addresses);
-    facts.listen_port = config.iface.listen_port ? QString::number(*config.iface.listen_port)
-                                                 : TunnelsPage::tr("any");
-    QStringList dns;
-    for (const auto& server : config.iface.dns_servers) {
-        dns << QString::fromStdString(server.to_string());
-    }
-    for (const auto& domain : config.iface.dns_search) {
-        dns << QString::fromStdString(domain);
-    }
-    facts.dns = dns.join(QStringLiteral(", "));
-    facts.mtu =
-        config.iface.mtu ? QString::number(*config.iface.mtu) : TunnelsPage::tr("automatic");
     return facts;
 }
 
-TunnelFacts facts_of_text(const std::string& config) {
-    // tunnel.get's text is written by ipc::write_config: "Key = value" lines, [Interface] first.
+TunnelFacts facts_of(const ipc::TunnelSettings& settings) {
     TunnelFacts facts;
-    bool in_interface = false;
-    for (const QString& raw : QString::fromStdString(config).split(QLatin1Char('\n'))) {
-        const QString line = raw.trimmed();
-        if (line.startsWith(QLatin1Char('['))) {
-            in_interface = line.compare(QStringLiteral("[Interface]"), Qt::CaseInsensitive) == 0;
-            continue;
-        }
-        const auto equals = line.indexOf(QLatin1Char('='));
-        if (!in_interface || equals < 0 || line.startsWith(QLatin1Char('#'))) {
-            continue;
-        }
-        const QString key = line.left(equals).trimmed().toLower();
-        const QString value = line.mid(equals + 1).trimmed();
-        if (key == QStringLiteral("dns")) {
-            facts.dns = facts.dns.isEmpty() ? value : facts.dns + QStringLiteral(", ") + value;
-        } else if (key == QStringLiteral("mtu")) {
-            facts.mtu = value;
-        }
+    facts.addresses = join_prefixes(settings.addresses);
+    facts.listen_port =
+        settings.listen_port ? QString::number(*settings.listen_port) : TunnelsPage::tr("any");
+    QStringList dns;
+    for (const auto& server : settings.dns_servers) {
+        dns << QString::fromStdString(server.to_string());
     }
-    if (facts.mtu.isEmpty()) {
-        facts.mtu = TunnelsPage::tr("automatic");
+    for (const auto& domain : settings.dns_search) {
+        dns << QString::fromStdString(domain);
     }
+    facts.dns = dns.join(QStringLiteral(", "));
+    facts.mtu = settings.mtu ? QString::number(*settings.mtu) : TunnelsPage::tr("automatic");
     return facts;
 }
 
@@ -346,10 +322,14 @@ void TunnelsPage::show_details() {
             facts = found->second;
         }
     } else {
-        facts = facts_of_text(view->config);
+        facts = view->settings ? facts_of(*view->settings) : TunnelFacts{};
+        if (!view->settings) {
+            facts.mtu = tr("automatic");
+        }
     }
     if (status.up) {
-        facts.public_key = QString::fromStdString(status.public_key);
+        facts.public_key =
+            status.public_key ? QString::fromStdString(status.public_key->to_base64()) : QString();
         facts.addresses = join_prefixes(status.addresses);
         facts.listen_port = QString::number(status.listen_port);
     }

@@ -24,9 +24,9 @@ struct TunnelFacts {
     QString mtu;
 };
 
-// The facts in a configuration: from a full config (local profiles) or tunnel.get's text.
+// The facts in a configuration: from a full config (local profiles) or tunnel.get's settings.
 [[nodiscard]] TunnelFacts facts_of(const ipc::TunnelConfig& config);
-[[nodiscard]] TunnelFacts facts_of_text(const std::string& config);
+[[nodiscard]] TunnelFacts facts_of(const ipc::TunnelSettings& settings);
 
 class TunnelsPage : public QWidget {
     Q_OBJECT

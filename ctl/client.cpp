@@ -82,26 +82,26 @@ Outcome<Client> Client::connect(const std::string& path, const std::string& clie
 Outcome<Client> Client::over(value::UniqueFd socket, std::string path,
                              const std::string& client_name, std::chrono::milliseconds timeout) {
     Client client(std::move(socket), std::move(path), timeout);
-    if (auto error = client.hello(client_name)) {
-        return value::Unexpected<ClientError>{std::move(*error)};
+    if (auto greeted = client.hello(client_name); !greeted.ok()) {
+        return value::Unexpected<ClientError>{greeted.error()};
     }
     return client;
 }
 
-std::optional<ClientError> Client::hello(const std::string& client_name) {
+Outcome<void> Client::hello(const std::string& client_name) {
     auto hello = call<ipc::HelloMethod>(ipc::HelloParams{ipc::kProtocolVersion, client_name});
     if (!hello.ok()) {
-        return hello.error();
+        return value::Unexpected<ClientError>{hello.error()};
     }
     hello_ = std::move(hello).value();
     const std::string method(ipc::HelloMethod::name);
     // tulled refuses an older major version itself; a newer client checks the other way.
     if (auto mismatch = ipc::version_mismatch(ipc::kProtocolVersion, hello_.version);
         !mismatch.empty()) {
-        return ClientError{ClientError::Kind::version_mismatch, method, mismatch,
-                           ipc::ErrorCode::version_mismatch};
+        return failure(ClientError::Kind::version_mismatch, method, mismatch,
+                       ipc::ErrorCode::version_mismatch);
     }
-    return std::nullopt;
+    return {};
 }
 
 Outcome<ipc::Json> Client::call(std::string_view method, const ipc::Json& params) {
@@ -118,8 +118,8 @@ Outcome<ipc::Json> Client::call(std::string_view method, const ipc::Json& params
     auto sent = send(method, line);
     // The line may carry a preshared key or a whole config with its private key.
     wipe(line);
-    if (sent) {
-        return value::Unexpected<ClientError>{std::move(*sent)};
+    if (!sent.ok()) {
+        return value::Unexpected<ClientError>{sent.error()};
     }
     const auto deadline = std::chrono::steady_clock::now() + timeout_;
     for (;;) {
@@ -174,7 +174,7 @@ Outcome<ipc::Request> Client::next_event() {
     }
 }
 
-std::optional<ClientError> Client::send(std::string_view method, const std::string& line) {
+Outcome<void> Client::send(std::string_view method, const std::string& line) {
     std::size_t sent = 0;
     while (sent < line.size()) {
         const ssize_t n =
@@ -188,13 +188,12 @@ std::optional<ClientError> Client::send(std::string_view method, const std::stri
                 error == EAGAIN || error == EWOULDBLOCK
                     ? "tulled did not take the request within " + duration_text(timeout_)
                     : errno_text(error);
-            return ClientError{ClientError::Kind::unreachable, std::string(method),
-                               "sending " + std::string(method) + " to " + path_ + ": " + why,
-                               ipc::ErrorCode::internal_error};
+            return failure(ClientError::Kind::unreachable, method,
+                           "sending " + std::string(method) + " to " + path_ + ": " + why);
         }
         sent += static_cast<std::size_t>(n);
     }
-    return std::nullopt;
+    return {};
 }
 
 Outcome<std::string> Client::read_line(

@@ -101,8 +101,8 @@ class Client {
   private:
     Client(value::UniqueFd socket, std::string path, std::chrono::milliseconds timeout);
 
-    [[nodiscard]] std::optional<ClientError> hello(const std::string& client_name);
-    [[nodiscard]] std::optional<ClientError> send(std::string_view method, const std::string& line);
+    [[nodiscard]] Outcome<void> hello(const std::string& client_name);
+    [[nodiscard]] Outcome<void> send(std::string_view method, const std::string& line);
     // The next line, waiting until `deadline` (none: forever).
     [[nodiscard]] Outcome<std::string> read_line(
         std::string_view method, std::optional<std::chrono::steady_clock::time_point> deadline);

@@ -56,6 +56,15 @@ std::string pad_left(std::string_view text, std::size_t width) {
     return std::string(width - std::min(width, display_width(text)), ' ') + std::string(text);
 }
 
+// A value that may be absent: its text, or "" (or_dash makes that "-").
+template <typename T>
+std::string text_of(const std::optional<T>& value) {
+    return value ? value->to_string() : std::string();
+}
+std::string text_of(const std::optional<value::Key>& key) {
+    return key ? key->to_base64() : std::string();
+}
+
 std::string or_dash(const std::string& text) {
     return text.empty() ? "-" : text;
 }
@@ -221,8 +230,8 @@ std::string peer_label(const ipc::PeerStatus& peer) {
 
 std::string tunnel_summary(const ipc::TunnelStatus& tunnel) {
     std::string out = tunnel.name + ": " + tunnel_state(tunnel);
-    if (!tunnel.public_key.empty()) {
-        out += "; public key " + printable(tunnel.public_key);
+    if (tunnel.public_key) {
+        out += "; public key " + tunnel.public_key->to_base64();
     }
     if (tunnel.listen_port != 0) {
         out += "; port " + std::to_string(tunnel.listen_port);
@@ -238,7 +247,7 @@ std::string peer_summary(const ipc::PeerStatus& peer) {
     if (!peer.name.empty()) {
         out = printable(peer.name) + " (" + out + ")";
     }
-    out += ": endpoint " + or_dash(printable(peer.endpoint)) + "; allowed ips " +
+    out += ": endpoint " + or_dash(text_of(peer.endpoint)) + "; allowed ips " +
            prefix_list(peer.allowed_ips) + "; keepalive " +
            (peer.persistent_keepalive == 0 ? std::string("off")
                                            : std::to_string(peer.persistent_keepalive) + " s");
@@ -261,7 +270,7 @@ std::string status_report(const ipc::DaemonStatus& daemon,
     Table table{{"TUNNEL", "STATE", "PUBLIC KEY", "PORT", "ADDRESSES", "PEERS", "RX", "TX"}, {}};
     for (const auto& tunnel : tunnels) {
         table.rows.push_back({tunnel.name, tunnel_state(tunnel),
-                              or_dash(printable(tunnel.public_key)),
+                              or_dash(text_of(tunnel.public_key)),
                               tunnel.listen_port == 0 ? "-" : std::to_string(tunnel.listen_port),
                               prefix_list(tunnel.addresses), std::to_string(tunnel.peers),
                               human_bytes(tunnel.rx_bytes), human_bytes(tunnel.tx_bytes)});
@@ -278,7 +287,7 @@ std::string peers_report(const ipc::TunnelDetail& detail, std::int64_t now) {
                 {}};
     for (const auto& peer : detail.peers) {
         table.rows.push_back({or_dash(printable(peer.name)), peer.public_key.to_base64(),
-                              or_dash(printable(peer.endpoint)), prefix_list(peer.allowed_ips),
+                              or_dash(text_of(peer.endpoint)), prefix_list(peer.allowed_ips),
                               human_age(peer.last_handshake, now), human_bytes(peer.rx_bytes),
                               human_bytes(peer.tx_bytes), human_rate(peer.rx_rate),
                               human_rate(peer.tx_rate)});

@@ -253,7 +253,9 @@ Service::Outcome<ipc::TunnelDetail> Service::handle(ipc::TunnelGetMethod /*metho
     detail.status = status_of(ref.name);
     if (Tunnel* tunnel = find(ref.name)) {
         detail.peers = tunnel->peers();
-        detail.config = ipc::write_config(tunnel->current_config(false), false);
+        const ipc::TunnelConfig config = tunnel->current_config(false);
+        detail.config = ipc::write_config(config, false);
+        detail.settings = ipc::settings_of(config.iface);
         return detail;
     }
     auto system = systems_.read(ref.name);
@@ -265,7 +267,7 @@ Service::Outcome<ipc::TunnelDetail> Service::handle(ipc::TunnelGetMethod /*metho
         ipc::PeerStatus status;
         status.public_key = peer.public_key;
         status.name = peer.name;
-        status.endpoint = peer.endpoint ? peer.endpoint->to_string() : "";
+        status.endpoint = peer.endpoint;
         status.allowed_ips = peer.allowed_ips;
         status.persistent_keepalive = peer.persistent_keepalive;
         status.has_preshared_key = peer.preshared_key.has_value();
@@ -279,6 +281,7 @@ Service::Outcome<ipc::TunnelDetail> Service::handle(ipc::TunnelGetMethod /*metho
     shown.iface.pre_down.clear();
     shown.iface.post_down.clear();
     detail.config = ipc::write_config(shown, false);
+    detail.settings = ipc::settings_of(config.iface);
     return detail;
 }
 

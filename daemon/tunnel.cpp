@@ -190,7 +190,7 @@ std::vector<ipc::PeerStatus> Tunnel::peers_of(const DeviceStatus& snapshot) cons
             peer.name = name->second;
         }
         if (info.endpoint) {
-            peer.endpoint = info.endpoint->to_string();
+            peer.endpoint = info.endpoint->endpoint();
         }
         peer.allowed_ips = info.allowed_ips;
         peer.last_handshake = info.last_handshake ? unix_seconds(*info.last_handshake) : 0;
@@ -216,7 +216,7 @@ ipc::TunnelStatus Tunnel::status() const {
     }
     const DeviceStatus snapshot = device_->snapshot();
     if (auto key = device_->engine().public_key()) {
-        status.public_key = to_ipc(*key).to_base64();
+        status.public_key = to_ipc(*key);
     }
     status.listen_port = snapshot.listen_port;
     status.addresses = standalone_.config().iface.addresses;

@@ -8,6 +8,7 @@ namespace tulle::ipc {
 namespace {
 
 constexpr std::int64_t kMaxU16 = std::numeric_limits<std::uint16_t>::max();
+constexpr std::int64_t kMaxU32 = std::numeric_limits<std::uint32_t>::max();
 constexpr std::int64_t kMaxI64 = std::numeric_limits<std::int64_t>::max();
 constexpr int kMaxLogLines = 10000;
 
@@ -63,6 +64,29 @@ class Reader {
             out.push_back(prefix.value());
         }
         return out;
+    }
+
+    // A key that may be "" (or absent) for none.
+    std::optional<value::Key> key_or_empty(std::string_view key) {
+        const auto text = reader_.optional_string(key);
+        if (!text || text->empty()) {
+            return std::nullopt;
+        }
+        return parse_key(key, *text);
+    }
+
+    // An endpoint that may be "" (or absent) for none.
+    std::optional<value::Endpoint> endpoint_or_empty(std::string_view key) {
+        const auto text = reader_.optional_string(key);
+        if (!text || text->empty()) {
+            return std::nullopt;
+        }
+        auto endpoint = value::Endpoint::parse(*text);
+        if (!endpoint.ok()) {
+            reader_.invalid(key, value::quote(*text) + ": " + endpoint.error());
+            return std::nullopt;
+        }
+        return endpoint.value();
     }
 
     [[nodiscard]] bool has(std::string_view key) const {
@@ -356,7 +380,7 @@ Outcome<Subscription> subscription_from_json(const Json& json) {
 Json to_json(const PeerStatus& value) {
     return Json{{"public_key", value.public_key.to_base64()},
                 {"name", value.name},
-                {"endpoint", value.endpoint},
+                {"endpoint", value.endpoint ? value.endpoint->to_string() : std::string()},
                 {"allowed_ips", prefixes_to_json(value.allowed_ips)},
                 {"last_handshake", value.last_handshake},
                 {"rx_bytes", value.rx_bytes},
@@ -372,7 +396,7 @@ Json to_json(const TunnelStatus& value) {
                 {"up", value.up},
                 {"system", value.system},
                 {"autostart", value.autostart},
-                {"public_key", value.public_key},
+                {"public_key", value.public_key ? value.public_key->to_base64() : std::string()},
                 {"listen_port", value.listen_port},
                 {"addresses", prefixes_to_json(value.addresses)},
                 {"peers", value.peers},
@@ -385,7 +409,34 @@ Json to_json(const TunnelDetail& value) {
     for (const auto& peer : value.peers) {
         peers.push_back(to_json(peer));
     }
-    return Json{{"status", to_json(value.status)}, {"peers", peers}, {"config", value.config}};
+    return Json{{"status", to_json(value.status)},
+                {"peers", peers},
+                {"config", value.config},
+                {"settings", to_json(value.settings)}};
+}
+
+Json to_json(const TunnelSettings& value) {
+    Json dns = Json::array();
+    for (const auto& server : value.dns_servers) {
+        dns.push_back(server.to_string());
+    }
+    Json out{{"addresses", prefixes_to_json(value.addresses)},
+             {"dns_servers", dns},
+             {"dns_search", value.dns_search},
+             {"table", value.table.to_string()},
+             {"fwmark", value.fwmark}};
+    if (value.listen_port) {
+        out["listen_port"] = *value.listen_port;
+    }
+    if (value.mtu) {
+        out["mtu"] = *value.mtu;
+    }
+    return out;
+}
+
+TunnelSettings settings_of(const InterfaceConfig& iface) {
+    return TunnelSettings{iface.addresses,  iface.listen_port, iface.mtu,   iface.dns_servers,
+                          iface.dns_search, iface.table,       iface.fwmark};
 }
 
 Json to_json(const DaemonStatus& value) {
@@ -468,7 +519,7 @@ Outcome<PeerStatus> peer_status_from_json(const Json& json, const std::string& p
     PeerStatus out;
     out.public_key = reader.key("public_key");
     out.name = reader.fields().optional_string("name").value_or("");
-    out.endpoint = reader.fields().optional_string("endpoint").value_or("");
+    out.endpoint = reader.endpoint_or_empty("endpoint");
     out.allowed_ips = reader.prefixes("allowed_ips");
     out.last_handshake = reader.fields().integer("last_handshake", 0, kMaxI64);
     out.rx_bytes = unsigned_field(reader.fields(), "rx_bytes");
@@ -488,7 +539,7 @@ Outcome<TunnelStatus> tunnel_status_from_json(const Json& json, const std::strin
     out.up = reader.fields().boolean("up", false);
     out.system = reader.fields().boolean("system", false);
     out.autostart = reader.fields().boolean("autostart", false);
-    out.public_key = reader.fields().optional_string("public_key").value_or("");
+    out.public_key = reader.key_or_empty("public_key");
     out.listen_port = static_cast<std::uint16_t>(
         reader.fields().optional_integer("listen_port", 0, kMaxU16).value_or(0));
     out.addresses = reader.prefixes("addresses");
@@ -504,6 +555,37 @@ Outcome<std::vector<TunnelStatus>> tunnel_list_from_json(const Json& json) {
                                      [](const Json& item, const std::string& where) {
                                          return tunnel_status_from_json(item, where);
                                      });
+}
+
+Outcome<TunnelSettings> settings_from_json(const Json& json, const std::string& prefix) {
+    Reader reader(json, prefix);
+    TunnelSettings out;
+    out.addresses = reader.prefixes("addresses");
+    const auto port = reader.fields().optional_integer("listen_port", 0, kMaxU16);
+    out.listen_port = port ? std::optional(static_cast<std::uint16_t>(*port)) : std::nullopt;
+    const auto mtu = reader.fields().optional_integer("mtu", kMinMtu, kMaxU16);
+    out.mtu = mtu ? std::optional(static_cast<std::uint16_t>(*mtu)) : std::nullopt;
+    const auto servers = reader.fields().optional_strings("dns_servers");
+    for (std::size_t i = 0; servers && i < servers->size(); ++i) {
+        auto address = value::IpAddress::parse((*servers)[i]);
+        if (!address.ok()) {
+            reader.fields().invalid("dns_servers[" + std::to_string(i) + "]",
+                                    value::quote((*servers)[i]) + ": " + address.error());
+            break;
+        }
+        out.dns_servers.push_back(address.value());
+    }
+    out.dns_search =
+        reader.fields().optional_strings("dns_search").value_or(std::vector<std::string>{});
+    const std::string table = reader.fields().optional_string("table").value_or("auto");
+    if (auto parsed = RouteTable::parse(table); parsed.ok()) {
+        out.table = parsed.value();
+    } else {
+        reader.fields().invalid("table", value::quote(table) + " " + parsed.error());
+    }
+    out.fwmark = static_cast<std::uint32_t>(
+        reader.fields().optional_integer("fwmark", 0, kMaxU32).value_or(0));
+    return finish(reader, std::move(out));
 }
 
 Outcome<TunnelDetail> tunnel_detail_from_json(const Json& json) {
@@ -526,6 +608,13 @@ Outcome<TunnelDetail> tunnel_detail_from_json(const Json& json) {
     out.peers = std::move(peers).value();
     Reader reader(json, "result");
     out.config = reader.fields().string("config");
+    if (reader.has("settings")) {
+        auto settings = settings_from_json(json.at("settings"), "result.settings");
+        if (!settings.ok()) {
+            return refuse(settings.error());
+        }
+        out.settings = std::move(settings).value();
+    }
     return finish(reader, std::move(out));
 }
 

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "ipc/jsonrpc.hpp"
+#include "ipc/wg_config.hpp"
 #include "value/ip.hpp"
 #include "value/key.hpp"
 #include "value/text.hpp"
@@ -101,7 +102,9 @@ struct Done {};
 struct PeerStatus {
     value::Key public_key;
     std::string name;
-    std::string endpoint;  // "192.0.2.1:51820", "[2001:db8::1]:51820"; empty when unknown
+    std::optional<value::Endpoint>
+        endpoint;  // on the wire "192.0.2.1:51820", "[2001:db8::1]:51820";
+                   // "" when unknown
     std::vector<value::IpPrefix> allowed_ips;
     std::int64_t last_handshake = 0;  // Unix seconds; 0: never
     std::uint64_t rx_bytes = 0;
@@ -117,7 +120,7 @@ struct TunnelStatus {
     bool up = false;
     bool system = false;  // saved in /etc/tulle
     bool autostart = false;
-    std::string public_key;  // empty when down
+    std::optional<value::Key> public_key;  // none when down (on the wire "")
     std::uint16_t listen_port = 0;
     std::vector<value::IpPrefix> addresses;
     std::size_t peers = 0;
@@ -125,11 +128,28 @@ struct TunnelStatus {
     std::uint64_t tx_bytes = 0;
 };
 
-// tunnel.get: the status, the peers and the configuration as a wg-quick file without secrets.
+// A tunnel's [Interface] settings without its secrets and hooks (since protocol 1.1).
+struct TunnelSettings {
+    std::vector<value::IpPrefix> addresses;
+    std::optional<std::uint16_t> listen_port;  // none: chosen at random
+    std::optional<std::uint16_t> mtu;          // none: worked out when the tunnel comes up
+    std::vector<value::IpAddress> dns_servers;
+    std::vector<std::string> dns_search;
+    RouteTable table;
+    std::uint32_t fwmark = 0;
+    friend bool operator==(const TunnelSettings&, const TunnelSettings&) = default;
+};
+
+// The settings of a parsed configuration (what may be shown to any caller).
+[[nodiscard]] TunnelSettings settings_of(const InterfaceConfig& iface);
+
+// tunnel.get: the status, the peers and the settings; and, for 1.0 clients, the configuration as
+// a wg-quick file without secrets. An older tulled sends no settings: they are left empty.
 struct TunnelDetail {
     TunnelStatus status;
     std::vector<PeerStatus> peers;
     std::string config;
+    TunnelSettings settings;
 };
 
 // tunnel.list: {"tunnels": [TunnelStatus]}, running and system tunnels.
@@ -206,6 +226,7 @@ struct PeerChanged {
 [[nodiscard]] Json to_json(const PeerStatus& value);
 [[nodiscard]] Json to_json(const TunnelStatus& value);
 [[nodiscard]] Json to_json(const TunnelDetail& value);
+[[nodiscard]] Json to_json(const TunnelSettings& value);
 [[nodiscard]] Json to_json(const DaemonStatus& value);
 [[nodiscard]] Json to_json(const StatsSample& value);
 [[nodiscard]] Json to_json(const PeerHistory& value);
@@ -236,6 +257,8 @@ struct PeerChanged {
                                                             const std::string& prefix = "result");
 [[nodiscard]] Outcome<std::vector<TunnelStatus>> tunnel_list_from_json(const Json& json);
 [[nodiscard]] Outcome<TunnelDetail> tunnel_detail_from_json(const Json& json);
+[[nodiscard]] Outcome<TunnelSettings> settings_from_json(const Json& json,
+                                                         const std::string& prefix = "result");
 [[nodiscard]] Outcome<DaemonStatus> daemon_status_from_json(const Json& json);
 [[nodiscard]] Outcome<std::vector<PeerHistory>> stats_history_from_json(const Json& json);
 [[nodiscard]] Outcome<StatsEvent> stats_event_from_json(const Json& json);

@@ -16,7 +16,8 @@ struct ProtocolVersion {
 };
 
 // Raise minor for additions a client may ignore; raise major for anything else.
-inline constexpr ProtocolVersion kProtocolVersion{1, 0};
+// 1.1: tunnel.get's settings; a peer's endpoint and a tunnel's public key are checked as typed.
+inline constexpr ProtocolVersion kProtocolVersion{1, 1};
 
 // Why two versions cannot talk, naming the side to update; empty when they can.
 [[nodiscard]] std::string version_mismatch(ProtocolVersion client, ProtocolVersion daemon);

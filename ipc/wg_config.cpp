@@ -158,9 +158,10 @@ class Parser {
         }
         finish_section();
         if (interface_seen_ == 0) {
-            error(0, "no [Interface] section");
+            error(0, "no [Interface] section", ConfigProblem::no_interface);
         } else if (!interface_.has_private_key) {
-            error(interface_seen_, "[Interface] has no PrivateKey");
+            error(interface_seen_, "[Interface] has no PrivateKey",
+                  ConfigProblem::missing_private_key);
         }
         if (!errors_.empty()) {
             return value::Unexpected{std::move(errors_)};
@@ -169,17 +170,18 @@ class Parser {
     }
 
   private:
-    void error(int line, std::string message) {
+    void error(int line, std::string message, ConfigProblem problem = ConfigProblem::invalid) {
         if (stopped_) {
             return;
         }
         if (errors_.size() == kMaxParseErrors) {
             errors_.push_back(ParseError{
-                file_, line, "too many errors; stopped after " + std::to_string(kMaxParseErrors)});
+                file_, line, "too many errors; stopped after " + std::to_string(kMaxParseErrors),
+                ConfigProblem::too_many_errors});
             stopped_ = true;
             return;
         }
-        errors_.push_back(ParseError{file_, line, std::move(message)});
+        errors_.push_back(ParseError{file_, line, std::move(message), problem});
     }
 
     void read_line(int number, std::string_view raw) {
@@ -294,7 +296,8 @@ class Parser {
     void finish_section() {
         if (section_ == Section::peer) {
             if (!peer_.has_public_key) {
-                error(peer_.header_line, "[Peer] has no PublicKey");
+                error(peer_.header_line, "[Peer] has no PublicKey",
+                      ConfigProblem::missing_public_key);
             }
             config_.peers.push_back(std::move(peer_.peer));
         }
@@ -308,9 +311,9 @@ class Parser {
     void read_field(int number, const FieldInfo& info, std::string_view value) {
         const std::string name(info.name);
         if (is_hook(info.field) && !allow_hooks_) {
-            error(number, name +
-                              ": hooks (PreUp, PostUp, PreDown, PostDown) are not allowed for "
-                              "this file");
+            error(number,
+                  name + ": hooks (PreUp, PostUp, PreDown, PostDown) are not allowed for this file",
+                  ConfigProblem::hooks_not_allowed);
             return;
         }
         if (!info.repeatable) {

@@ -17,12 +17,24 @@
 
 namespace tulle::ipc {
 
+// What kind of problem a ParseError is, for callers that act on one kind (the app's profiles
+// have no PrivateKey on purpose); the message says the rest, for people.
+enum class ConfigProblem : std::uint8_t {
+    invalid,              // a value, key or line that is wrong (the message says how)
+    no_interface,         // no [Interface] section
+    missing_private_key,  // [Interface] has no PrivateKey
+    missing_public_key,   // a [Peer] has no PublicKey
+    hooks_not_allowed,    // PreUp, PostUp, PreDown or PostDown where hooks may not run
+    too_many_errors,      // parsing stopped collecting
+};
+
 // One problem in a configuration file: "tunnel.conf:7: AllowedIPs: '10.0.0.0/33' prefix length 33
 // is larger than 32 for IPv4". Line 0 stands for the file as a whole ("no [Interface] section").
 struct ParseError {
     std::string file;
     int line = 0;  // 1-based
     std::string message;
+    ConfigProblem problem = ConfigProblem::invalid;
 
     // "file:line: message", "file: message" for line 0, "line 7: message" without a file name.
     [[nodiscard]] std::string to_string() const;

@@ -40,7 +40,9 @@ ipc::PeerStatus make_peer(int i) {
     ipc::PeerStatus peer;
     peer.public_key = value::Key(bytes);
     peer.name = "peer-" + std::to_string(i);
-    peer.endpoint = "198.51.100." + std::to_string(i % 250 + 1) + ":" + std::to_string(20000 + i);
+    peer.endpoint = value::Endpoint::parse("198.51.100." + std::to_string(i % 250 + 1) + ":" +
+                                           std::to_string(20000 + i))
+                        .value();
     peer.allowed_ips = {value::IpPrefix::parse("10.1." + std::to_string(i / 250) + "." +
                                                std::to_string(i % 250 + 1) + "/32")
                             .value()};
@@ -68,7 +70,7 @@ int serve(const QString& path, int peers) {
     daemon.on<ipc::TunnelListMethod>(
         [&tunnel](const ipc::NoParams&) { return ipc::TunnelList{{tunnel}}; });
     daemon.on<ipc::TunnelGetMethod>([&tunnel, &status](const ipc::TunnelRef&) {
-        return ipc::TunnelDetail{tunnel, status, "[Interface]\n"};
+        return ipc::TunnelDetail{tunnel, status, "[Interface]\n", ipc::TunnelSettings{}};
     });
     QTimer tick;
     QObject::connect(&tick, &QTimer::timeout, [&] {

@@ -145,7 +145,7 @@ inline ipc::PeerStatus peer_status(std::uint8_t byte, const std::string& name) {
     ipc::PeerStatus peer;
     peer.public_key = key_of(byte);
     peer.name = name;
-    peer.endpoint = "192.0.2." + std::to_string(byte) + ":51820";
+    peer.endpoint = value::Endpoint::parse("192.0.2." + std::to_string(byte) + ":51820").value();
     peer.allowed_ips = {value::IpPrefix::parse("10.0.0." + std::to_string(byte) + "/32").value()};
     return peer;
 }
@@ -154,7 +154,7 @@ inline ipc::TunnelStatus tunnel_status(const std::string& name, bool up) {
     ipc::TunnelStatus status;
     status.name = name;
     status.up = up;
-    status.public_key = up ? key_of(0xEE).to_base64() : std::string();
+    status.public_key = up ? std::optional(key_of(0xEE)) : std::nullopt;
     status.listen_port = up ? 51820 : 0;
     status.addresses = {value::IpPrefix::parse("10.0.0.1/24").value()};
     return status;

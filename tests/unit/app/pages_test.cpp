@@ -55,7 +55,11 @@ class PagesTest : public ::testing::Test {
             return ipc::TunnelList{{wg0_, office}};
         });
         daemon_->on<ipc::TunnelGetMethod>([this](const ipc::TunnelRef&) {
-            return ipc::TunnelDetail{wg0_, peers_, "[Interface]\nListenPort = 51820\nMTU = 1380\n"};
+            ipc::TunnelSettings settings;
+            settings.listen_port = 51820;
+            settings.mtu = 1380;
+            return ipc::TunnelDetail{wg0_, peers_, "[Interface]\nListenPort = 51820\nMTU = 1380\n",
+                                     settings};
         });
         daemon_->on<ipc::StatsHistoryMethod>([](const ipc::StatsQuery&) {
             std::vector<ipc::PeerHistory> history(2);
@@ -317,7 +321,7 @@ TEST(HandshakeWatch, IdlePeersAndPeersWithoutEndpointAreNotFailing) {
     }
     HandshakeWatch no_endpoint;
     ipc::PeerStatus roaming = test::peer_status(2, "roaming");
-    roaming.endpoint.clear();
+    roaming.endpoint.reset();
     for (std::int64_t t = 0; t < 100; ++t) {
         roaming.tx_bytes += 100;
         EXPECT_EQ(no_endpoint.update(kNow + t, roaming), HandshakeWatch::Change::none);

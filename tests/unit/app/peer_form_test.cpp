@@ -151,7 +151,7 @@ TEST(PeerForm, AnExistingPeerFillsTheFormWithoutItsSecret) {
     ipc::PeerStatus peer;
     peer.public_key = value::Key::from_base64(kKey.toStdString()).value();
     peer.name = "nas";
-    peer.endpoint = "192.0.2.7:51820";
+    peer.endpoint = value::Endpoint::parse("192.0.2.7:51820").value();
     peer.allowed_ips = {value::IpPrefix::parse("10.0.0.7/32").value()};
     peer.persistent_keepalive = 15;
     peer.has_preshared_key = true;

@@ -167,7 +167,7 @@ TEST(Describe, TunnelSummary) {
     tunnel.name = "home";
     EXPECT_EQ(tunnel_summary(tunnel), "home: down; 0 peers");
     tunnel.up = true;
-    tunnel.public_key = std::string(kKey1);
+    tunnel.public_key = key(kKey1);
     tunnel.listen_port = 51820;
     tunnel.addresses = {prefix("10.0.0.1/24")};
     tunnel.peers = 1;
@@ -177,7 +177,7 @@ TEST(Describe, TunnelSummary) {
 
 TEST(Describe, PeerSummaryNeverShowsAKey) {
     auto status = peer("laptop", kKey1);
-    status.endpoint = "192.0.2.1:51820";
+    status.endpoint = value::Endpoint::parse("192.0.2.1:51820").value();
     status.allowed_ips = {prefix("10.0.0.2/32")};
     status.persistent_keepalive = 25;
     status.has_preshared_key = true;
@@ -198,7 +198,7 @@ TEST(StatusReport, DaemonLineThenTunnels) {
     office.name = "office";
     office.up = true;
     office.system = true;
-    office.public_key = std::string(kKey1);
+    office.public_key = key(kKey1);
     office.listen_port = 51820;
     office.addresses = {prefix("10.0.0.1/24")};
     office.peers = 3;
@@ -223,7 +223,7 @@ TEST(PeersReport, HandshakeAgesTotalsAndRates) {
     detail.status.name = "office";
     EXPECT_EQ(peers_report(detail, 1000), "office has no peers\n");
     auto laptop = peer("laptop", kKey1);
-    laptop.endpoint = "192.0.2.1:51820";
+    laptop.endpoint = value::Endpoint::parse("192.0.2.1:51820").value();
     laptop.allowed_ips = {prefix("10.0.0.2/32")};
     laptop.last_handshake = 988;
     laptop.rx_bytes = 2048;

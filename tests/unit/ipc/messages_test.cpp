@@ -56,7 +56,7 @@ PeerStatus sample_peer() {
     PeerStatus peer;
     peer.public_key = key(kKey1);
     peer.name = "laptop";
-    peer.endpoint = "[2001:db8::1]:51820";
+    peer.endpoint = value::Endpoint::parse("[2001:db8::1]:51820").value();
     peer.allowed_ips = {prefix("10.0.0.2/32"), prefix("fd00::2/128")};
     peer.last_handshake = 1'700'000'000;
     peer.rx_bytes = 5'000'000'000ULL;
@@ -74,7 +74,7 @@ TunnelStatus sample_tunnel() {
     tunnel.up = true;
     tunnel.system = true;
     tunnel.autostart = true;
-    tunnel.public_key = std::string(kKey2);
+    tunnel.public_key = key(kKey2);
     tunnel.listen_port = 51820;
     tunnel.addresses = {prefix("10.0.0.1/24"), prefix("fd00::1/64")};
     tunnel.peers = 2;
@@ -240,7 +240,9 @@ TEST(MessagesRoundTrip, TunnelStatusUpAndDown) {
     const auto back =
         round_trip(down, [](const Json& json) { return tunnel_status_from_json(json); });
     EXPECT_FALSE(back.up);
-    EXPECT_EQ(back.public_key, "");
+    EXPECT_FALSE(back.public_key);
+    EXPECT_EQ(to_json(down).at("public_key"), "") << "1.0 clients read \"\" as none";
+    EXPECT_EQ(up.public_key, key(kKey2));
 }
 
 TEST(MessagesRoundTrip, TunnelList) {
@@ -255,13 +257,41 @@ TEST(MessagesRoundTrip, TunnelList) {
 }
 
 TEST(MessagesRoundTrip, TunnelDetail) {
-    TunnelDetail detail{sample_tunnel(), {sample_peer(), sample_peer()}, "[Interface]\n"};
+    TunnelSettings settings;
+    settings.addresses = {value::IpPrefix::parse("10.0.0.2/24").value()};
+    settings.listen_port = 51820;
+    settings.mtu = 1380;
+    settings.dns_servers = {value::IpAddress::parse("2001:db8::53").value()};
+    settings.dns_search = {"example.com"};
+    settings.table = RouteTable::parse("1234").value();
+    settings.fwmark = 7;
+    TunnelDetail detail{sample_tunnel(), {sample_peer(), sample_peer()}, "[Interface]\n", settings};
     detail.peers[1].public_key = key(kKey2);
+    detail.peers[1].endpoint.reset();
     const auto back = round_trip(detail, tunnel_detail_from_json);
     EXPECT_EQ(back.status.name, "office");
     ASSERT_EQ(back.peers.size(), 2U);
     EXPECT_EQ(back.peers[1].public_key, key(kKey2));
     EXPECT_EQ(back.config, "[Interface]\n");
+    EXPECT_TRUE(back.settings == settings);
+    EXPECT_EQ(back.peers[0].endpoint, sample_peer().endpoint);
+    EXPECT_FALSE(back.peers[1].endpoint);
+}
+
+TEST(MessagesRoundTrip, TunnelDetailFromA1_0DaemonHasNoSettings) {
+    Json json = to_json(TunnelDetail{sample_tunnel(), {}, "[Interface]\nMTU = 1380\n", {}});
+    json.erase("settings");
+    const auto back = decoded(tunnel_detail_from_json(json));
+    EXPECT_TRUE(back.settings == TunnelSettings{});
+}
+
+TEST(MessagesRoundTrip, AnEndpointThatIsNotOneIsRefused) {
+    Json json = to_json(sample_peer());
+    json["endpoint"] = "nowhere";
+    auto bad = peer_status_from_json(json);
+    ASSERT_FALSE(bad.ok());
+    EXPECT_NE(bad.error().message.find("result.endpoint"), std::string::npos)
+        << bad.error().message;
 }
 
 TEST(MessagesRoundTrip, DaemonStatus) {

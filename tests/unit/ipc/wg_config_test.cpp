@@ -681,6 +681,23 @@ TEST(WgConfig, WritingWithoutSecretsLeavesThemOut) {
               (std::vector<std::string>{"t.conf:1: [Interface] has no PrivateKey"}));
 }
 
+TEST(WgConfig, ErrorsCarryTheKindOfProblem) {
+    const TunnelConfig config = parse_ok(full_config(), /*allow_hooks=*/true);
+    auto without_key = parse_config(write_config(config, false), "t.conf", true);
+    ASSERT_FALSE(without_key.ok());
+    ASSERT_EQ(without_key.error().size(), 1U);
+    EXPECT_EQ(without_key.error()[0].problem, ConfigProblem::missing_private_key);
+    auto hooks = parse_config(full_config(), "t.conf", /*allow_hooks=*/false);
+    ASSERT_FALSE(hooks.ok());
+    EXPECT_EQ(hooks.error()[0].problem, ConfigProblem::hooks_not_allowed);
+    auto bad_mtu = parse_config("[Interface]\nMTU = x\n", "t.conf", false);
+    ASSERT_FALSE(bad_mtu.ok());
+    EXPECT_EQ(bad_mtu.error()[0].problem, ConfigProblem::invalid);
+    auto empty = parse_config("", "t.conf", false);
+    ASSERT_FALSE(empty.ok());
+    EXPECT_EQ(empty.error()[0].problem, ConfigProblem::no_interface);
+}
+
 TEST(WgConfig, WrittenNamesAndHooksCannotStartANewLine) {
     TunnelConfig config;
     config.iface.private_key = *value::SecretKey::from_base64(kKey1);
