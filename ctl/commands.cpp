@@ -520,6 +520,47 @@ int stats(const GlobalOptions& options, const std::string& name, bool follow) {
     }
 }
 
+namespace {
+
+// The tail, then the lines that came as events while it was read, less those it holds.
+void print_tail_then_early(const std::vector<ipc::LogLine>& tail,
+                           const std::vector<ipc::LogLine>& early, ipc::LogLevel level, bool json) {
+    for (const auto& line : tail) {
+        print_log_line(line, json);
+    }
+    for (const auto& line : early) {
+        const bool seen = std::any_of(tail.begin(), tail.end(),
+                                      [&line](const auto& old) { return same_line(old, line); });
+        if (!seen && line.level >= level) {
+            print_log_line(line, json);
+        }
+    }
+}
+
+// Prints each log event at or above `level` as it comes, until tulled goes away.
+int follow_log_events(Client& client, ipc::LogLevel level, bool json) {
+    for (;;) {
+        auto event = client.next_event();
+        if (!event.ok()) {
+            return report(event.error());
+        }
+        if (event->method != ipc::LogEvent::name) {
+            continue;
+        }
+        auto decoded = ipc::read(event->params, ipc::As<ipc::LogEvent::Params>{});
+        if (!decoded.ok()) {
+            std::cerr << "tullectl: skipped a log event tullectl cannot read: "
+                      << printable(decoded.error().message) << '\n';
+            continue;
+        }
+        if (const auto& line = *decoded; line.level >= level) {
+            print_log_line(line, json);
+        }
+    }
+}
+
+}  // namespace
+
 int logs(const GlobalOptions& options, const LogOptions& log) {
     constexpr std::string_view kCommand = "logs";
     const auto level = ipc::parse_log_level(log.level);
@@ -571,34 +612,8 @@ int logs(const GlobalOptions& options, const LogOptions& log) {
         }
         return kExitOk;
     }
-    for (const auto& line : tail->lines) {
-        print_log_line(line, options.json);
-    }
-    for (const auto& line : early) {
-        const bool seen = std::any_of(tail->lines.begin(), tail->lines.end(),
-                                      [&line](const auto& old) { return same_line(old, line); });
-        if (!seen && line.level >= *level) {
-            print_log_line(line, options.json);
-        }
-    }
-    for (;;) {
-        auto event = client->next_event();
-        if (!event.ok()) {
-            return report(event.error());
-        }
-        if (event->method != ipc::LogEvent::name) {
-            continue;
-        }
-        auto decoded = ipc::read(event->params, ipc::As<ipc::LogEvent::Params>{});
-        if (!decoded.ok()) {
-            std::cerr << "tullectl: skipped a log event tullectl cannot read: "
-                      << printable(decoded.error().message) << '\n';
-            continue;
-        }
-        if (const auto& line = *decoded; line.level >= *level) {
-            print_log_line(line, options.json);
-        }
-    }
+    print_tail_then_early(tail->lines, early, *level, options.json);
+    return follow_log_events(*client, *level, options.json);
 }
 
 int check(const std::string& file) {

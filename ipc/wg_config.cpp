@@ -331,9 +331,18 @@ class Parser {
         const auto bad = [&](std::string_view problem) {
             error(number, name + ": " + value::quote(value) + " " + std::string(problem));
         };
+        if (info.section == Section::peer) {
+            read_peer_field(number, info.field, name, value, bad);
+        } else {
+            read_interface_field(number, info.field, name, value, bad);
+        }
+    }
+
+    template <typename Bad>
+    void read_interface_field(int number, Field field, const std::string& name,
+                              std::string_view value, const Bad& bad) {
         InterfaceConfig& iface = *iface_;
-        PeerConfig& peer = peer_.peer;
-        switch (info.field) {
+        switch (field) {
             case Field::private_key: {
                 iface_state_->has_private_key = true;
                 auto key = value::SecretKey::from_base64(value);
@@ -403,6 +412,16 @@ class Parser {
                     bad("is neither 'true' nor 'false'");
                 }
                 break;
+            default:
+                break;
+        }
+    }
+
+    template <typename Bad>
+    void read_peer_field(int number, Field field, const std::string& name, std::string_view value,
+                         const Bad& bad) {
+        PeerConfig& peer = peer_.peer;
+        switch (field) {
             case Field::public_key:
                 read_public_key(number, name, value);
                 break;
@@ -442,6 +461,8 @@ class Parser {
                 } else {
                     bad("is neither 'off' nor a number of seconds from 0 to 65535");
                 }
+                break;
+            default:
                 break;
         }
     }
