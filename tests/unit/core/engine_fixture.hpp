@@ -47,6 +47,25 @@ class EngineTest : public ::testing::Test {
         net.flush();
     }
 
+    struct Nodes {
+        Node& a;
+        Node& b;
+    };
+    // Makes a and b and pairs them (a at kIpA, b at kIpB); no session yet.
+    Nodes make_paired() {
+        Node& a = make_a();
+        Node& b = make_b();
+        net.pair(a, kIpA, b, kIpB);
+        return {a, b};
+    }
+    // Makes a and b and connects them: a session, with a as initiator.
+    Nodes make_connected() {
+        Node& a = make_a();
+        Node& b = make_b();
+        connect(a, b);
+        return {a, b};
+    }
+
     // Datagrams of a type sent by `node` since `since` entries of the log.
     std::size_t count_sent(const Node& node, unsigned type, std::size_t since = 0) const {
         return static_cast<std::size_t>(std::count_if(

@@ -14,15 +14,7 @@ namespace tulle::core {
 namespace {
 
 using namespace std::chrono_literals;
-using testing::Datagram;
-using testing::EngineTest;
-using testing::kCookie;
-using testing::kInitiation;
-using testing::kIpA;
-using testing::kIpB;
-using testing::kResponse;
-using testing::kTransport;
-using testing::Node;
+using namespace testing;  // the engine fixture's nodes, addresses and message types
 
 TEST_F(EngineTest, CookieRoundTripUnderLoad) {  // [5.3, 5.4.7]
     Node& a = make_a();
@@ -57,9 +49,7 @@ TEST_F(EngineTest, UnderLoadACookieFromAnotherAddressDoesNotCount) {  // [5.4.7]
 }
 
 TEST_F(EngineTest, ReorderedPacketsAreAcceptedAndReplaysDropped) {  // [5.4.6], RFC 6479
-    Node& a = make_a();
-    Node& b = make_b();
-    connect(a, b);
+    auto [a, b] = make_connected();
     ASSERT_EQ(b.delivered.size(), 1U);
 
     std::vector<Datagram> held;
@@ -87,9 +77,7 @@ TEST_F(EngineTest, ReorderedPacketsAreAcceptedAndReplaysDropped) {  // [5.4.6], 
 }
 
 TEST_F(EngineTest, AReplayedInitiationIsRefused) {  // [5.1]
-    Node& a = make_a();
-    Node& b = make_b();
-    net.pair(a, kIpA, b, kIpB);
+    auto [a, b] = make_paired();
     send(a, kIpA, kIpB);
     const Datagram initiation = net.in_flight.front();
     net.flush();
@@ -136,9 +124,7 @@ TEST_F(EngineTest, UnknownInitiatorIsRefused) {
 }
 
 TEST_F(EngineTest, MismatchedPresharedKeysFailTheHandshake) {  // [5.4.3]
-    Node& a = make_a();
-    Node& b = make_b();
-    net.pair(a, kIpA, b, kIpB);
+    auto [a, b] = make_paired();
     SymmetricKey psk_a;
     SymmetricKey psk_b;
     psk_a.bytes()[0] = 1;
@@ -157,9 +143,7 @@ TEST_F(EngineTest, MismatchedPresharedKeysFailTheHandshake) {  // [5.4.3]
 }
 
 TEST_F(EngineTest, JunkTruncatedAndOversizedDatagramsAreCountedAndHarmless) {
-    Node& a = make_a();
-    Node& b = make_b();
-    connect(a, b);
+    auto [a, b] = make_connected();
     ASSERT_EQ(b.delivered.size(), 1U);
     const value::SocketAddress attacker =
         value::SocketAddress{value::IpAddress::v4({203, 0, 113, 9}), 9999};
@@ -221,9 +205,7 @@ TEST_F(EngineTest, JunkTruncatedAndOversizedDatagramsAreCountedAndHarmless) {
 }
 
 TEST_F(EngineTest, RoamingFollowsAuthenticatedPackets) {  // [6.5 roaming]
-    Node& a = make_a();
-    Node& b = make_b();
-    connect(a, b);
+    auto [a, b] = make_connected();
     const value::SocketAddress moved = value::SocketAddress{
         value::IpAddress::v6({0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x42}),
         60000};
@@ -240,9 +222,7 @@ TEST_F(EngineTest, RoamingFollowsAuthenticatedPackets) {  // [6.5 roaming]
 // An endpoint learnt from a packet prints in RFC 5952 form, as wg(8) and the app show it (it used
 // to print as [2001:db8:0:0:0:0:0:1]:51822).
 TEST_F(EngineTest, ALearntIpv6EndpointPrintsCompressed) {
-    Node& a = make_a();
-    Node& b = make_b();
-    net.pair(a, kIpA, b, kIpB);
+    auto [a, b] = make_paired();
     a.address = *value::SocketAddress::parse("[2001:db8::1]:51822");
     send(a, kIpA, kIpB);
     net.flush();
@@ -254,9 +234,7 @@ TEST_F(EngineTest, ALearntIpv6EndpointPrintsCompressed) {
 // counter. (The device used to forget an endpoint by storing 0.0.0.0:0, and the engine then
 // "sent" packets there and counted their bytes as sent.)
 TEST_F(EngineTest, APeerWithoutAnEndpointGetsNothing) {
-    Node& a = make_a();
-    Node& b = make_b();
-    connect(a, b);
+    auto [a, b] = make_connected();
     ASSERT_EQ(b.delivered.size(), 1U);
     Peer& b_at_a = peer_of(a, b);
     const std::uint64_t tx_before = b_at_a.stats().tx_bytes;
@@ -297,9 +275,7 @@ TEST_F(EngineTest, PeersBeyondTheLimitAreRefused) {
 }
 
 TEST_F(EngineTest, InnerSourceMustBelongToTheSendingPeer) {  // [4 cryptokey routing]
-    Node& a = make_a();
-    Node& b = make_b();
-    net.pair(a, kIpA, b, kIpB);
+    auto [a, b] = make_paired();
     send(a, {10, 0, 0, 99}, kIpB);  // a claims an address b gave to nobody
     net.flush();
     EXPECT_TRUE(b.delivered.empty());
@@ -307,18 +283,14 @@ TEST_F(EngineTest, InnerSourceMustBelongToTheSendingPeer) {  // [4 cryptokey rou
 }
 
 TEST_F(EngineTest, PacketsToNoPeerAreDroppedAndCounted) {
-    Node& a = make_a();
-    Node& b = make_b();
-    net.pair(a, kIpA, b, kIpB);
+    auto [a, b] = make_paired();
     send(a, kIpA, {10, 9, 9, 9});
     EXPECT_TRUE(net.in_flight.empty());
     EXPECT_EQ(a.engine.counters().no_route, 1U);
 }
 
 TEST_F(EngineTest, Ipv6InsideTheTunnel) {
-    Node& a = make_a();
-    Node& b = make_b();
-    net.pair(a, kIpA, b, kIpB);
+    auto [a, b] = make_paired();
     const std::array<std::uint8_t, 16> a6{0xfd, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1};
     const std::array<std::uint8_t, 16> b6{0xfd, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2};
     a.engine.add_allowed_ip(peer_of(a, b), value::IpPrefix(value::IpAddress::v6(b6)));
@@ -331,9 +303,7 @@ TEST_F(EngineTest, Ipv6InsideTheTunnel) {
 }
 
 TEST_F(EngineTest, BothSidesInitiatingAtOnceStillConnects) {
-    Node& a = make_a();
-    Node& b = make_b();
-    net.pair(a, kIpA, b, kIpB);
+    auto [a, b] = make_paired();
     send(a, kIpA, kIpB);
     send(b, kIpB, kIpA);
     net.flush();
@@ -343,9 +313,7 @@ TEST_F(EngineTest, BothSidesInitiatingAtOnceStillConnects) {
 }
 
 TEST_F(EngineTest, RemovingAPeerForgetsItsSessions) {
-    Node& a = make_a();
-    Node& b = make_b();
-    connect(a, b);
+    auto [a, b] = make_connected();
     ASSERT_TRUE(b.engine.remove_peer(a.public_key));
     EXPECT_EQ(b.engine.peer_count(), 0U);
     send(a, kIpA, kIpB);
@@ -356,9 +324,7 @@ TEST_F(EngineTest, RemovingAPeerForgetsItsSessions) {
 }
 
 TEST_F(EngineTest, ChangingTheLocalKeyForcesANewHandshake) {
-    Node& a = make_a();
-    Node& b = make_b();
-    connect(a, b);
+    auto [a, b] = make_connected();
     PrivateKey fresh;
     fresh.bytes()[0] = 7;
     crypto::clamp(fresh);
@@ -376,9 +342,7 @@ TEST_F(EngineTest, ChangingTheLocalKeyForcesANewHandshake) {
 }
 
 TEST_F(EngineTest, DeadlineSaysWhenToTickNext) {
-    Node& a = make_a();
-    Node& b = make_b();
-    net.pair(a, kIpA, b, kIpB);
+    auto [a, b] = make_paired();
     EXPECT_FALSE(a.engine.next_deadline().has_value());
     net.filter = [](Datagram&) { return false; };
     send(a, kIpA, kIpB);

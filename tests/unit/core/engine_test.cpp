@@ -15,19 +15,10 @@ namespace tulle::core {
 namespace {
 
 using namespace std::chrono_literals;
-using testing::Datagram;
-using testing::EngineTest;
-using testing::kInitiation;
-using testing::kIpA;
-using testing::kIpB;
-using testing::kResponse;
-using testing::kTransport;
-using testing::Node;
+using namespace testing;  // the engine fixture's nodes, addresses and message types
 
 TEST_F(EngineTest, HandshakeThenDataBothWays) {  // [5.4.2-5.4.6]
-    Node& a = make_a();
-    Node& b = make_b();
-    net.pair(a, kIpA, b, kIpB);
+    auto [a, b] = make_paired();
 
     const auto packet = testing::ipv4_packet(kIpA, kIpB, 100);
     a.engine.send_packet(packet, net.now(), a);
@@ -54,9 +45,7 @@ TEST_F(EngineTest, HandshakeThenDataBothWays) {  // [5.4.2-5.4.6]
 }
 
 TEST_F(EngineTest, TransferCountersMatchTheBytesOnTheWire) {
-    Node& a = make_a();
-    Node& b = make_b();
-    net.pair(a, kIpA, b, kIpB);
+    auto [a, b] = make_paired();
     // One handshake first: with both sides initiating at once, the losing handshake's messages
     // cross on the wire but authenticate nowhere, so they would count on one side only.
     send(a, kIpA, kIpB);
@@ -78,9 +67,7 @@ TEST_F(EngineTest, TransferCountersMatchTheBytesOnTheWire) {
 }
 
 TEST_F(EngineTest, TransportMessagesArePaddedToSixteen) {  // [5.4.6]
-    Node& a = make_a();
-    Node& b = make_b();
-    net.pair(a, kIpA, b, kIpB);
+    auto [a, b] = make_paired();
     send(a, kIpA, kIpB, 1);  // 29-byte packet
     net.flush();
     const auto& last = *std::find_if(net.log.begin(), net.log.end(), [&](const Datagram& d) {
@@ -92,9 +79,7 @@ TEST_F(EngineTest, TransportMessagesArePaddedToSixteen) {  // [5.4.6]
 }
 
 TEST_F(EngineTest, ResponderSendsNothingOnNewKeysUntilTheInitiatorUsesThem) {  // [5.4.5 note]
-    Node& a = make_a();
-    Node& b = make_b();
-    net.pair(a, kIpA, b, kIpB);
+    auto [a, b] = make_paired();
     // Lose the initiator's first transport message (its confirmation).
     net.filter = [&](Datagram& d) { return !(d.from == a.address && d.type() == kTransport); };
     send(a, kIpA, kIpB);
@@ -115,9 +100,7 @@ TEST_F(EngineTest, ResponderSendsNothingOnNewKeysUntilTheInitiatorUsesThem) {  /
 }
 
 TEST_F(EngineTest, ConfirmationByTheFirstPacketPromotesTheNextKeypair) {
-    Node& a = make_a();
-    Node& b = make_b();
-    connect(a, b);
+    auto [a, b] = make_connected();
     Peer& a_at_b = peer_of(b, a);
     ASSERT_NE(a_at_b.keypairs().current(), nullptr);
     EXPECT_EQ(a_at_b.keypairs().next(), nullptr);
@@ -125,9 +108,7 @@ TEST_F(EngineTest, ConfirmationByTheFirstPacketPromotesTheNextKeypair) {
 }
 
 TEST_F(EngineTest, RekeysAfterRekeyAfterTimeWithoutLosingAPacket) {  // [6.2]
-    Node& a = make_a();
-    Node& b = make_b();
-    net.pair(a, kIpA, b, kIpB);
+    auto [a, b] = make_paired();
     send(a, kIpA, kIpB);  // a is the initiator, so a owns the time-based rekeys
     net.flush();
     int sent = 1;
@@ -152,9 +133,7 @@ TEST_F(EngineTest, RekeysAfterRekeyAfterTimeWithoutLosingAPacket) {  // [6.2]
 }
 
 TEST_F(EngineTest, KeysAreNotUsedPastRejectAfterTime) {  // [6.1, 6.2]
-    Node& a = make_a();
-    Node& b = make_b();
-    net.pair(a, kIpA, b, kIpB);
+    auto [a, b] = make_paired();
     send(b, kIpB, kIpA);  // b initiates, so a (the responder) never rekeys on time alone
     net.flush();
     ASSERT_EQ(a.delivered.size(), 1U);
@@ -185,9 +164,7 @@ TEST_F(EngineTest, KeysAreNotUsedPastRejectAfterTime) {  // [6.1, 6.2]
 }
 
 TEST_F(EngineTest, PassiveKeepaliveAfterKeepaliveTimeout) {  // [6.5]
-    Node& a = make_a();
-    Node& b = make_b();
-    connect(a, b);
+    auto [a, b] = make_connected();
     const std::size_t mark = net.log.size();
     net.advance(9900ms, 100ms);
     EXPECT_EQ(count_sent(b, kTransport, mark), 0U);
@@ -201,9 +178,7 @@ TEST_F(EngineTest, PassiveKeepaliveAfterKeepaliveTimeout) {  // [6.5]
 }
 
 TEST_F(EngineTest, DataDuringAPendingKeepaliveGetsASecondKeepalive) {  // [6.5]
-    Node& a = make_a();
-    Node& b = make_b();
-    connect(a, b);
+    auto [a, b] = make_connected();
     net.advance(5s);
     send(a, kIpA, kIpB);  // b's keepalive timer already runs: it owes a second keepalive
     net.flush();
@@ -217,9 +192,7 @@ TEST_F(EngineTest, DataDuringAPendingKeepaliveGetsASecondKeepalive) {  // [6.5]
 }
 
 TEST_F(EngineTest, NoKeepaliveWhenDataWentBack) {  // [6.5]
-    Node& a = make_a();
-    Node& b = make_b();
-    connect(a, b);
+    auto [a, b] = make_connected();
     net.advance(2s);
     send(b, kIpB, kIpA);
     net.flush();
@@ -229,9 +202,7 @@ TEST_F(EngineTest, NoKeepaliveWhenDataWentBack) {  // [6.5]
 }
 
 TEST_F(EngineTest, PersistentKeepaliveBringsTheTunnelUpAndKeepsSending) {  // [6.5]
-    Node& a = make_a();
-    Node& b = make_b();
-    net.pair(a, kIpA, b, kIpB);
+    auto [a, b] = make_paired();
     a.engine.set_persistent_keepalive(peer_of(a, b), 25s, net.now(), a);
     net.flush();
     EXPECT_EQ(a.engine.counters().sessions_established, 1U);
@@ -244,9 +215,7 @@ TEST_F(EngineTest, PersistentKeepaliveBringsTheTunnelUpAndKeepsSending) {  // [6
 }
 
 TEST_F(EngineTest, HandshakeRetriesEveryRekeyTimeoutThenGivesUp) {  // [6.4]
-    Node& a = make_a();
-    Node& b = make_b();
-    net.pair(a, kIpA, b, kIpB);
+    auto [a, b] = make_paired();
     net.filter = [&](Datagram& d) { return !(d.to == b.address); };  // b is unreachable
     send(a, kIpA, kIpB);
     EXPECT_EQ(peer_of(a, b).staged_packets(), 1U);
@@ -261,9 +230,7 @@ TEST_F(EngineTest, HandshakeRetriesEveryRekeyTimeoutThenGivesUp) {  // [6.4]
 }
 
 TEST_F(EngineTest, RetriesAreSpacedByRekeyTimeoutPlusJitter) {  // [6.4]
-    Node& a = make_a();
-    Node& b = make_b();
-    net.pair(a, kIpA, b, kIpB);
+    auto [a, b] = make_paired();
     net.filter = [](Datagram&) { return false; };
     send(a, kIpA, kIpB);
     std::vector<TimePoint> times{net.now()};
@@ -284,9 +251,7 @@ TEST_F(EngineTest, RetriesAreSpacedByRekeyTimeoutPlusJitter) {  // [6.4]
 }
 
 TEST_F(EngineTest, NewHandshakeWhenSentDataGetsNoAnswer) {  // [6.2]
-    Node& a = make_a();
-    Node& b = make_b();
-    connect(a, b);
+    auto [a, b] = make_connected();
     // From now on b hears a but a never hears b.
     net.filter = [&](Datagram& d) { return !(d.from == b.address); };
     const std::size_t mark = net.log.size();
@@ -299,9 +264,7 @@ TEST_F(EngineTest, NewHandshakeWhenSentDataGetsNoAnswer) {  // [6.2]
 }
 
 TEST_F(EngineTest, KeyMaterialIsZeroedAfterThreeRejectAfterTimes) {  // [6.3]
-    Node& a = make_a();
-    Node& b = make_b();
-    connect(a, b);
+    auto [a, b] = make_connected();
     ASSERT_NE(peer_of(a, b).keypairs().current(), nullptr);
     net.advance(539s, 1s);
     EXPECT_NE(peer_of(a, b).keypairs().current(), nullptr);
@@ -330,9 +293,7 @@ class TwoThreads final : public Parallel {
 };
 
 TEST_F(EngineTest, BatchReceiveOnThreadsDeliversInOrderAndStillRefusesReplays) {
-    Node& a = make_a();
-    Node& b = make_b();
-    connect(a, b);
+    auto [a, b] = make_connected();
     std::vector<Datagram> held;
     net.filter = [&](Datagram& d) {
         held.push_back(d);
@@ -361,9 +322,7 @@ TEST_F(EngineTest, BatchReceiveOnThreadsDeliversInOrderAndStillRefusesReplays) {
 }
 
 TEST_F(EngineTest, HandshakeAndDataInOneBatchAreTakenInOrder) {
-    Node& a = make_a();
-    Node& b = make_b();
-    net.pair(a, kIpA, b, kIpB);
+    auto [a, b] = make_paired();
     // b takes the initiation alone, then a replay of it together with the first data.
     std::vector<Datagram> to_b;
     hold_initiation(a, b, to_b);
@@ -383,9 +342,7 @@ TEST_F(EngineTest, HandshakeAndDataInOneBatchAreTakenInOrder) {
 }
 
 TEST_F(EngineTest, DataBeforeANewInitiationInOneBatchIsNotLost) {
-    Node& a = make_a();
-    Node& b = make_b();
-    net.pair(a, kIpA, b, kIpB);
+    auto [a, b] = make_paired();
     std::vector<Datagram> to_b;
     hold_initiation(a, b, to_b);
     ASSERT_EQ(to_b.size(), 1U);
@@ -435,9 +392,7 @@ class DeferringSink final : public PacketSink {
 };
 
 TEST_F(EngineTest, DeferredSealingGivesMessagesThePeerAccepts) {
-    Node& a = make_a();
-    Node& b = make_b();
-    net.pair(a, kIpA, b, kIpB);
+    auto [a, b] = make_paired();
     DeferringSink sink(a);
     a.engine.send_packet(testing::ipv4_packet(kIpA, kIpB, 300), net.now(), sink);
     net.flush();  // handshake; the staged packet goes out through `a` itself
