@@ -127,6 +127,16 @@ class CookieTest : public ::testing::Test {
         ASSERT_TRUE(maker.consume_reply(reply, when));
     }
 
+    // A maker and a checker for the responder's key, the checker on counting_random().
+    struct Parties {
+        CookieMaker maker;
+        CookieChecker checker;
+    };
+    Parties parties() {
+        return {CookieMaker(responder_public_),
+                CookieChecker(responder_public_, counting_random())};
+    }
+
     // What the checker makes of an initiation from kSource at `when`.
     static MacState check(CookieChecker& checker, const Bytes& message, TimePoint when,
                           bool under_load) {
@@ -164,8 +174,7 @@ TEST_F(CookieTest, MakerWritesMac1AndZeroMac2WithoutACookie) {
 }
 
 TEST_F(CookieTest, CheckerOfTheRightKeyAcceptsMakersMacs) {
-    CookieMaker maker(responder_public_);
-    CookieChecker checker(responder_public_, counting_random());
+    auto [maker, checker] = parties();
 
     Bytes init = signed_initiation(maker, t0_);
     EXPECT_EQ(check(checker, init, t0_, false), MacState::valid_mac1);
@@ -187,8 +196,7 @@ TEST_F(CookieTest, CheckerOfAnotherKeyRefuses) {
 }
 
 TEST_F(CookieTest, AnyAlteredByteUnderMac1IsInvalid) {
-    CookieMaker maker(responder_public_);
-    CookieChecker checker(responder_public_, counting_random());
+    auto [maker, checker] = parties();
     Bytes message = signed_initiation(maker, t0_);
     for (std::size_t i = 0; i < kInitiationMac2Offset; ++i) {
         Bytes altered = message;
@@ -215,8 +223,7 @@ TEST_F(CookieTest, MessageWithoutRoomForBothMacsIsInvalid) {
 // The reply's bytes, and the mac2 that the cookie in it then yields, for fixed inputs: secret
 // 00 .. 1f, source 192.0.2.1:51820, nonce 40 .. 57, receiver index 0x12345678.
 TEST_F(CookieTest, ReplyAndMac2MatchIndependentComputation) {
-    CookieMaker maker(responder_public_);
-    CookieChecker checker(responder_public_, counting_random());
+    auto [maker, checker] = parties();
     Bytes message = signed_initiation(maker, t0_);
 
     const MessageCookieReply reply =
@@ -238,8 +245,7 @@ TEST_F(CookieTest, ReplyAndMac2MatchIndependentComputation) {
 }
 
 TEST_F(CookieTest, FullCookieRoundTrip) {
-    CookieMaker maker(responder_public_);
-    CookieChecker checker(responder_public_, counting_random());
+    auto [maker, checker] = parties();
 
     // Under load, the first initiation only proves mac1; the responder answers with a cookie.
     Bytes first = signed_initiation(maker, t0_, 1);
@@ -274,8 +280,7 @@ TEST_F(CookieTest, FullCookieRoundTrip) {
 }
 
 TEST_F(CookieTest, CookieIsBoundToTheSourceAddressAndPort) {
-    CookieMaker maker(responder_public_);
-    CookieChecker checker(responder_public_, counting_random());
+    auto [maker, checker] = parties();
     exchange_cookie(checker, maker, t0_);
     Bytes message = signed_initiation(maker, t0_ + seconds{1}, 9);
     const TimePoint now = t0_ + seconds{1};
@@ -302,8 +307,7 @@ TEST_F(CookieTest, CookieIsBoundToTheSourceAddressAndPort) {
 }
 
 TEST_F(CookieTest, CheckerSecretRotatesAfter120Seconds) {
-    CookieMaker maker(responder_public_);
-    CookieChecker checker(responder_public_, counting_random());
+    auto [maker, checker] = parties();
     exchange_cookie(checker, maker, t0_);  // the secret is born at t0
     ASSERT_EQ(random_calls_, 1);
 
@@ -329,8 +333,7 @@ TEST_F(CookieTest, CheckerSecretRotatesAfter120Seconds) {
 }
 
 TEST_F(CookieTest, MakerStopsSendingMac2After115Seconds) {
-    CookieMaker maker(responder_public_);
-    CookieChecker checker(responder_public_, counting_random());
+    auto [maker, checker] = parties();
     const TimePoint born = t0_ + seconds{3};
     exchange_cookie(checker, maker, born);
 
@@ -348,8 +351,7 @@ TEST_F(CookieTest, MakerStopsSendingMac2After115Seconds) {
 }
 
 TEST_F(CookieTest, ReplyBoundToAnotherMac1IsRejected) {
-    CookieMaker maker(responder_public_);
-    CookieChecker checker(responder_public_, counting_random());
+    auto [maker, checker] = parties();
     Bytes first = signed_initiation(maker, t0_, 1);
     const MessageCookieReply stale =
         checker.make_reply(first, kInitiationMac1Offset, 1, kSource, t0_, nonce());
@@ -367,8 +369,7 @@ TEST_F(CookieTest, ReplyBoundToAnotherMac1IsRejected) {
 }
 
 TEST_F(CookieTest, TamperedReplyIsRejectedAndChangesNothing) {
-    CookieMaker maker(responder_public_);
-    CookieChecker checker(responder_public_, counting_random());
+    auto [maker, checker] = parties();
     Bytes message = signed_initiation(maker, t0_);
     const MessageCookieReply reply =
         checker.make_reply(message, kInitiationMac1Offset, 1, kSource, t0_, nonce());
@@ -420,8 +421,7 @@ TEST_F(CookieTest, ReplyIsIgnoredWhenNoMac1IsOutstanding) {
 }
 
 TEST_F(CookieTest, FailedReplyKeepsTheCookieAlreadyHeld) {
-    CookieMaker maker(responder_public_);
-    CookieChecker checker(responder_public_, counting_random());
+    auto [maker, checker] = parties();
     exchange_cookie(checker, maker, t0_);
 
     Bytes message = signed_initiation(maker, t0_ + seconds{2}, 8);
