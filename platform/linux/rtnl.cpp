@@ -79,7 +79,7 @@ std::optional<value::IpPrefix> read_prefix(const NetlinkAttribute* attribute, bo
 // A message of one type, read: its fixed header and its attributes.
 template <typename Header>
 struct ReadMessage {
-    Header header;
+    Header header{};
     std::vector<NetlinkAttribute> attributes;
 };
 

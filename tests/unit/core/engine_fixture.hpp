@@ -47,23 +47,17 @@ class EngineTest : public ::testing::Test {
         net.flush();
     }
 
-    struct Nodes {
-        Node& a;
-        Node& b;
-    };
-    // Makes a and b and pairs them (a at kIpA, b at kIpB); no session yet.
-    Nodes make_paired() {
-        Node& a = make_a();
+    // Makes b and pairs it with `a` (a at kIpA, b at kIpB); no session yet.
+    Node& make_b_paired_with(Node& a) {
         Node& b = make_b();
         net.pair(a, kIpA, b, kIpB);
-        return {a, b};
+        return b;
     }
-    // Makes a and b and connects them: a session, with a as initiator.
-    Nodes make_connected() {
-        Node& a = make_a();
+    // Makes b and connects `a` to it: a session, with a as initiator.
+    Node& make_b_connected_to(Node& a) {
         Node& b = make_b();
         connect(a, b);
-        return {a, b};
+        return b;
     }
 
     // Datagrams of a type sent by `node` since `since` entries of the log.

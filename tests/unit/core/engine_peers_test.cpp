@@ -49,7 +49,8 @@ TEST_F(EngineTest, UnderLoadACookieFromAnotherAddressDoesNotCount) {  // [5.4.7]
 }
 
 TEST_F(EngineTest, ReorderedPacketsAreAcceptedAndReplaysDropped) {  // [5.4.6], RFC 6479
-    auto [a, b] = make_connected();
+    Node& a = make_a();
+    Node& b = make_b_connected_to(a);
     ASSERT_EQ(b.delivered.size(), 1U);
 
     std::vector<Datagram> held;
@@ -77,7 +78,8 @@ TEST_F(EngineTest, ReorderedPacketsAreAcceptedAndReplaysDropped) {  // [5.4.6], 
 }
 
 TEST_F(EngineTest, AReplayedInitiationIsRefused) {  // [5.1]
-    auto [a, b] = make_paired();
+    Node& a = make_a();
+    Node& b = make_b_paired_with(a);
     send(a, kIpA, kIpB);
     const Datagram initiation = net.in_flight.front();
     net.flush();
@@ -124,7 +126,8 @@ TEST_F(EngineTest, UnknownInitiatorIsRefused) {
 }
 
 TEST_F(EngineTest, MismatchedPresharedKeysFailTheHandshake) {  // [5.4.3]
-    auto [a, b] = make_paired();
+    Node& a = make_a();
+    Node& b = make_b_paired_with(a);
     SymmetricKey psk_a;
     SymmetricKey psk_b;
     psk_a.bytes()[0] = 1;
@@ -143,7 +146,8 @@ TEST_F(EngineTest, MismatchedPresharedKeysFailTheHandshake) {  // [5.4.3]
 }
 
 TEST_F(EngineTest, JunkTruncatedAndOversizedDatagramsAreCountedAndHarmless) {
-    auto [a, b] = make_connected();
+    Node& a = make_a();
+    Node& b = make_b_connected_to(a);
     ASSERT_EQ(b.delivered.size(), 1U);
     const value::SocketAddress attacker =
         value::SocketAddress{value::IpAddress::v4({203, 0, 113, 9}), 9999};
@@ -205,7 +209,8 @@ TEST_F(EngineTest, JunkTruncatedAndOversizedDatagramsAreCountedAndHarmless) {
 }
 
 TEST_F(EngineTest, RoamingFollowsAuthenticatedPackets) {  // [6.5 roaming]
-    auto [a, b] = make_connected();
+    Node& a = make_a();
+    Node& b = make_b_connected_to(a);
     const value::SocketAddress moved = value::SocketAddress{
         value::IpAddress::v6({0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x42}),
         60000};
@@ -222,7 +227,8 @@ TEST_F(EngineTest, RoamingFollowsAuthenticatedPackets) {  // [6.5 roaming]
 // An endpoint learnt from a packet prints in RFC 5952 form, as wg(8) and the app show it (it used
 // to print as [2001:db8:0:0:0:0:0:1]:51822).
 TEST_F(EngineTest, ALearntIpv6EndpointPrintsCompressed) {
-    auto [a, b] = make_paired();
+    Node& a = make_a();
+    Node& b = make_b_paired_with(a);
     a.address = *value::SocketAddress::parse("[2001:db8::1]:51822");
     send(a, kIpA, kIpB);
     net.flush();
@@ -234,7 +240,8 @@ TEST_F(EngineTest, ALearntIpv6EndpointPrintsCompressed) {
 // counter. (The device used to forget an endpoint by storing 0.0.0.0:0, and the engine then
 // "sent" packets there and counted their bytes as sent.)
 TEST_F(EngineTest, APeerWithoutAnEndpointGetsNothing) {
-    auto [a, b] = make_connected();
+    Node& a = make_a();
+    Node& b = make_b_connected_to(a);
     ASSERT_EQ(b.delivered.size(), 1U);
     Peer& b_at_a = peer_of(a, b);
     const std::uint64_t tx_before = b_at_a.stats().tx_bytes;
@@ -275,7 +282,8 @@ TEST_F(EngineTest, PeersBeyondTheLimitAreRefused) {
 }
 
 TEST_F(EngineTest, InnerSourceMustBelongToTheSendingPeer) {  // [4 cryptokey routing]
-    auto [a, b] = make_paired();
+    Node& a = make_a();
+    Node& b = make_b_paired_with(a);
     send(a, {10, 0, 0, 99}, kIpB);  // a claims an address b gave to nobody
     net.flush();
     EXPECT_TRUE(b.delivered.empty());
@@ -283,14 +291,16 @@ TEST_F(EngineTest, InnerSourceMustBelongToTheSendingPeer) {  // [4 cryptokey rou
 }
 
 TEST_F(EngineTest, PacketsToNoPeerAreDroppedAndCounted) {
-    auto [a, b] = make_paired();
+    Node& a = make_a();
+    make_b_paired_with(a);
     send(a, kIpA, {10, 9, 9, 9});
     EXPECT_TRUE(net.in_flight.empty());
     EXPECT_EQ(a.engine.counters().no_route, 1U);
 }
 
 TEST_F(EngineTest, Ipv6InsideTheTunnel) {
-    auto [a, b] = make_paired();
+    Node& a = make_a();
+    Node& b = make_b_paired_with(a);
     const std::array<std::uint8_t, 16> a6{0xfd, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1};
     const std::array<std::uint8_t, 16> b6{0xfd, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2};
     a.engine.add_allowed_ip(peer_of(a, b), value::IpPrefix(value::IpAddress::v6(b6)));
@@ -303,7 +313,8 @@ TEST_F(EngineTest, Ipv6InsideTheTunnel) {
 }
 
 TEST_F(EngineTest, BothSidesInitiatingAtOnceStillConnects) {
-    auto [a, b] = make_paired();
+    Node& a = make_a();
+    Node& b = make_b_paired_with(a);
     send(a, kIpA, kIpB);
     send(b, kIpB, kIpA);
     net.flush();
@@ -313,7 +324,8 @@ TEST_F(EngineTest, BothSidesInitiatingAtOnceStillConnects) {
 }
 
 TEST_F(EngineTest, RemovingAPeerForgetsItsSessions) {
-    auto [a, b] = make_connected();
+    Node& a = make_a();
+    Node& b = make_b_connected_to(a);
     ASSERT_TRUE(b.engine.remove_peer(a.public_key));
     EXPECT_EQ(b.engine.peer_count(), 0U);
     send(a, kIpA, kIpB);
@@ -324,7 +336,8 @@ TEST_F(EngineTest, RemovingAPeerForgetsItsSessions) {
 }
 
 TEST_F(EngineTest, ChangingTheLocalKeyForcesANewHandshake) {
-    auto [a, b] = make_connected();
+    Node& a = make_a();
+    Node& b = make_b_connected_to(a);
     PrivateKey fresh;
     fresh.bytes()[0] = 7;
     crypto::clamp(fresh);
@@ -342,7 +355,8 @@ TEST_F(EngineTest, ChangingTheLocalKeyForcesANewHandshake) {
 }
 
 TEST_F(EngineTest, DeadlineSaysWhenToTickNext) {
-    auto [a, b] = make_paired();
+    Node& a = make_a();
+    make_b_paired_with(a);
     EXPECT_FALSE(a.engine.next_deadline().has_value());
     net.filter = [](Datagram&) { return false; };
     send(a, kIpA, kIpB);

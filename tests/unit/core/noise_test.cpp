@@ -150,8 +150,9 @@ TEST_P(IkPsk2VectorTest, ReproducesHandshakeAndTransport) {
     Secret<kKeySize> responder_ss;
     ASSERT_TRUE(crypto::x25519(responder_ss, resp_static, init_static_public));
     const noise::ikpsk2::StaticStaticLookup lookup =
-        [&](const PublicKey& initiator_static) -> const Secret<kKeySize>* {
-        return initiator_static == init_static_public ? &responder_ss : nullptr;
+        [&responder_ss, &expected = init_static_public](
+            const PublicKey& initiator_static) -> const Secret<kKeySize>* {
+        return initiator_static == expected ? &responder_ss : nullptr;
     };
     std::vector<std::uint8_t> decrypted1(payload1.size());
     const auto read1 = noise::ikpsk2::read_message1(responder, resp_static, ephemeral1, static1,
