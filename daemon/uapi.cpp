@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <cerrno>
+#include <limits>
 #include <span>
 
 #include <sodium.h>
@@ -77,6 +78,19 @@ std::string not_a_number(std::string_view value, std::uint32_t max) {
     return quote_short(value) + " is not a number from 0 to " + std::to_string(max);
 }
 
+// Reads a decimal number from 0 to the largest T into `field`; what is wrong with the value when
+// it is not one.
+template <typename T>
+std::optional<std::string> read_number(std::string_view value, std::optional<T>& field) {
+    constexpr std::uint32_t kMax = std::numeric_limits<T>::max();
+    const auto number = parse_decimal(value, kMax);
+    if (!number) {
+        return not_a_number(value, kMax);
+    }
+    field = static_cast<T>(*number);
+    return std::nullopt;
+}
+
 // "true" is the one value of a flag: the flag is absent otherwise.
 std::optional<std::string> check_true(std::string_view value) {
     if (value == "true") {
@@ -136,21 +150,10 @@ std::optional<std::string> device_line(UapiSet& set, std::string_view key, std::
         return std::nullopt;
     }
     if (key == "listen_port") {
-        const auto port = parse_decimal(value, 65535);
-        if (!port) {
-            return not_a_number(value, 65535);
-        }
-        set.listen_port = static_cast<std::uint16_t>(*port);
-        return std::nullopt;
+        return read_number(value, set.listen_port);
     }
     if (key == "fwmark") {
-        constexpr std::uint32_t kMax = 0xffffffffU;
-        const auto mark = parse_decimal(value, kMax);
-        if (!mark) {
-            return not_a_number(value, kMax);
-        }
-        set.fwmark = *mark;
-        return std::nullopt;
+        return read_number(value, set.fwmark);
     }
     // replace_peers
     if (auto problem = check_true(value)) {
@@ -198,12 +201,7 @@ std::optional<std::string> peer_line(UapiPeer& peer, std::string_view key, std::
         return std::nullopt;
     }
     if (key == "persistent_keepalive_interval") {
-        const auto seconds = parse_decimal(value, 65535);
-        if (!seconds) {
-            return not_a_number(value, 65535);
-        }
-        peer.persistent_keepalive = static_cast<std::uint16_t>(*seconds);
-        return std::nullopt;
+        return read_number(value, peer.persistent_keepalive);
     }
     if (key == "replace_allowed_ips") {
         if (auto problem = check_true(value)) {

@@ -226,6 +226,9 @@ class Engine {
     // --- send.cpp ---
     void send_initiation(Peer& peer, bool is_retry, TimePoint now, PacketSink& sink);
     void send_response(Peer& peer, TimePoint now, PacketSink& sink);
+    template <typename Create>
+    auto make_handshake_message(Peer& peer, TimePoint now, std::size_t mac1_offset,
+                                const Create& create);
     void send_staged(Peer& peer, TimePoint now, PacketSink& sink);
     void send_keepalive(Peer& peer, TimePoint now, PacketSink& sink);
     void encrypt_and_send(Peer& peer, Keypair& keypair, std::span<const std::uint8_t> packet,

@@ -26,26 +26,26 @@ inline unsigned ip_version(std::span<const std::uint8_t> packet) {
     return 0;
 }
 
-inline std::span<const std::uint8_t> destination_of(std::span<const std::uint8_t> packet) {
+// The address field at `v4_offset` of an IPv4 header or `v6_offset` of an IPv6 one; empty for
+// anything else.
+inline std::span<const std::uint8_t> address_at(std::span<const std::uint8_t> packet,
+                                                std::size_t v4_offset, std::size_t v6_offset) {
     switch (ip_version(packet)) {
         case 4:
-            return packet.subspan(16, 4);
+            return packet.subspan(v4_offset, 4);
         case 6:
-            return packet.subspan(24, 16);
+            return packet.subspan(v6_offset, 16);
         default:
             return {};
     }
 }
 
+inline std::span<const std::uint8_t> destination_of(std::span<const std::uint8_t> packet) {
+    return address_at(packet, 16, 24);
+}
+
 inline std::span<const std::uint8_t> source_of(std::span<const std::uint8_t> packet) {
-    switch (ip_version(packet)) {
-        case 4:
-            return packet.subspan(12, 4);
-        case 6:
-            return packet.subspan(8, 16);
-        default:
-            return {};
-    }
+    return address_at(packet, 12, 8);
 }
 
 // The length the IP header claims, when it is consistent with what arrived; else 0. Whatever

@@ -159,6 +159,46 @@ void mix_ephemeral(SymmetricState& state, const PublicKey& ephemeral) {
     state.mix_key(ephemeral);
 }
 
+// The "e" token of a received message: the peer's ephemeral public key, mixed in.
+PublicKey read_ephemeral(SymmetricState& state, std::span<const std::uint8_t, kKeySize> ephemeral) {
+    PublicKey key{};
+    std::copy(ephemeral.begin(), ephemeral.end(), key.begin());
+    mix_ephemeral(state, key);
+    return key;
+}
+
+// Whether `payload_out` has room for exactly the plaintext of `encrypted_payload`; when it has
+// not, it is wiped.
+bool fits_payload(std::span<const std::uint8_t> encrypted_payload,
+                  std::span<std::uint8_t> payload_out) {
+    if (encrypted_payload.size() < kTagSize ||
+        payload_out.size() != encrypted_payload.size() - kTagSize) {
+        wipe(payload_out);
+        return false;
+    }
+    return true;
+}
+
+// The frame both written messages share: on a copy of `state`, the "e" token, then the message's
+// own tokens (`tokens`, false on failure), then the encrypted payload. Only when all of it works
+// are the ephemeral public key written out and `state` advanced; the caller wipes the outputs
+// when it does not.
+template <typename Tokens>
+[[nodiscard]] bool write_message(SymmetricState& state, const PrivateKey& ephemeral,
+                                 std::span<const std::uint8_t> payload,
+                                 std::span<std::uint8_t, kKeySize> ephemeral_out,
+                                 std::span<std::uint8_t> payload_out, const Tokens& tokens) {
+    SymmetricState next = state;
+    const PublicKey ephemeral_public = crypto::public_key(ephemeral);
+    mix_ephemeral(next, ephemeral_public);  // e
+    if (!tokens(next) || !next.encrypt_and_hash(payload, payload_out)) {
+        return false;
+    }
+    std::copy(ephemeral_public.begin(), ephemeral_public.end(), ephemeral_out.begin());
+    state = next;
+    return true;
+}
+
 }  // namespace
 
 void initialize(SymmetricState& state, std::string_view protocol_name,
@@ -183,20 +223,16 @@ bool write_message1(SymmetricState& state, const PrivateKey& initiator_ephemeral
     if (static_static.is_zero() || payload_out.size() != payload.size() + kTagSize) {
         return fail();
     }
-    SymmetricState next = state;
-    const PublicKey ephemeral_public = crypto::public_key(initiator_ephemeral);
-    mix_ephemeral(next, ephemeral_public);                       // e
-    if (!mix_dh(next, initiator_ephemeral, responder_static) ||  // es
-        !next.encrypt_and_hash(initiator_static, static_out)) {  // s
-        return fail();
-    }
-    next.mix_key(static_static.bytes());  // ss
-    if (!next.encrypt_and_hash(payload, payload_out)) {
-        return fail();
-    }
-    std::copy(ephemeral_public.begin(), ephemeral_public.end(), ephemeral_out.begin());
-    state = next;
-    return true;
+    const auto tokens = [&](SymmetricState& next) {
+        if (!mix_dh(next, initiator_ephemeral, responder_static) ||  // es
+            !next.encrypt_and_hash(initiator_static, static_out)) {  // s
+            return false;
+        }
+        next.mix_key(static_static.bytes());  // ss
+        return true;
+    };
+    return write_message(state, initiator_ephemeral, payload, ephemeral_out, payload_out, tokens) ||
+           fail();
 }
 
 std::optional<Message1> read_message1(
@@ -205,15 +241,12 @@ std::optional<Message1> read_message1(
     std::span<const std::uint8_t, kEncryptedStaticSize> encrypted_static,
     std::span<const std::uint8_t> encrypted_payload, const StaticStaticLookup& static_static_for,
     std::span<std::uint8_t> payload_out) {
-    if (encrypted_payload.size() < kTagSize ||
-        payload_out.size() != encrypted_payload.size() - kTagSize) {
-        wipe(payload_out);
+    if (!fits_payload(encrypted_payload, payload_out)) {
         return std::nullopt;
     }
     SymmetricState next = state;
     Message1 message{};
-    std::copy(ephemeral.begin(), ephemeral.end(), message.initiator_ephemeral.begin());
-    mix_ephemeral(next, message.initiator_ephemeral);                            // e
+    message.initiator_ephemeral = read_ephemeral(next, ephemeral);               // e
     if (!mix_dh(next, responder_static_private, message.initiator_ephemeral) ||  // es
         !next.decrypt_and_hash(encrypted_static, message.initiator_static)) {    // s
         wipe(payload_out);
@@ -246,20 +279,16 @@ bool write_message2(SymmetricState& state, const PrivateKey& responder_ephemeral
     if (payload_out.size() != payload.size() + kTagSize) {
         return fail();
     }
-    SymmetricState next = state;
-    const PublicKey ephemeral_public = crypto::public_key(responder_ephemeral);
-    mix_ephemeral(next, ephemeral_public);                          // e
-    if (!mix_dh(next, responder_ephemeral, initiator_ephemeral) ||  // ee
-        !mix_dh(next, responder_ephemeral, initiator_static)) {     // se
-        return fail();
-    }
-    next.mix_key_and_hash(psk.bytes());  // psk
-    if (!next.encrypt_and_hash(payload, payload_out)) {
-        return fail();
-    }
-    std::copy(ephemeral_public.begin(), ephemeral_public.end(), ephemeral_out.begin());
-    state = next;
-    return true;
+    const auto tokens = [&](SymmetricState& next) {
+        if (!mix_dh(next, responder_ephemeral, initiator_ephemeral) ||  // ee
+            !mix_dh(next, responder_ephemeral, initiator_static)) {     // se
+            return false;
+        }
+        next.mix_key_and_hash(psk.bytes());  // psk
+        return true;
+    };
+    return write_message(state, responder_ephemeral, payload, ephemeral_out, payload_out, tokens) ||
+           fail();
 }
 
 std::optional<PublicKey> read_message2(SymmetricState& state, const PrivateKey& initiator_ephemeral,
@@ -268,17 +297,13 @@ std::optional<PublicKey> read_message2(SymmetricState& state, const PrivateKey& 
                                        std::span<const std::uint8_t, kKeySize> ephemeral,
                                        std::span<const std::uint8_t> encrypted_payload,
                                        std::span<std::uint8_t> payload_out) {
-    if (encrypted_payload.size() < kTagSize ||
-        payload_out.size() != encrypted_payload.size() - kTagSize) {
-        wipe(payload_out);
+    if (!fits_payload(encrypted_payload, payload_out)) {
         return std::nullopt;
     }
     SymmetricState next = state;
-    PublicKey responder_ephemeral{};
-    std::copy(ephemeral.begin(), ephemeral.end(), responder_ephemeral.begin());
-    mix_ephemeral(next, responder_ephemeral);                            // e
-    if (!mix_dh(next, initiator_ephemeral, responder_ephemeral) ||       // ee
-        !mix_dh(next, initiator_static_private, responder_ephemeral)) {  // se
+    const PublicKey responder_ephemeral = read_ephemeral(next, ephemeral);  // e
+    if (!mix_dh(next, initiator_ephemeral, responder_ephemeral) ||          // ee
+        !mix_dh(next, initiator_static_private, responder_ephemeral)) {     // se
         wipe(payload_out);
         return std::nullopt;
     }

@@ -139,6 +139,26 @@ void Engine::keep_key_fresh_after_send(Peer& peer, TimePoint now, PacketSink& si
     }
 }
 
+// The steps both handshake messages share: a fresh index for the peer's handshake, a fresh
+// ephemeral key, the message `create` makes of them, its MACs, and the timers told a packet goes
+// out. None when the message cannot be made: the index is given back and the failure counted.
+template <typename Create>
+auto Engine::make_handshake_message(Peer& peer, TimePoint now, std::size_t mac1_offset,
+                                    const Create& create) {
+    const std::uint32_t index = indices_.add_handshake(&peer, [this] { return random_index(); });
+    const PrivateKey ephemeral = new_ephemeral();
+    auto message = create(ephemeral, index);
+    if (!message) {
+        indices_.remove(index);
+        ++counters_.handshake_failed;
+        return message;
+    }
+    peer.cookie_.add_macs(writable_bytes(*message), mac1_offset, now);
+    peer.timers_.any_authenticated_packet_traversal(now);
+    peer.timers_.any_authenticated_packet_sent();
+    return message;
+}
+
 void Engine::send_initiation(Peer& peer, bool is_retry, TimePoint now, PacketSink& sink) {
     if (!is_retry) {
         peer.timers_.handshake_started_afresh();
@@ -157,18 +177,14 @@ void Engine::send_initiation(Peer& peer, bool is_retry, TimePoint now, PacketSin
         return;
     }
     clear_handshake(peer);
-    const std::uint32_t index = indices_.add_handshake(&peer, [this] { return random_index(); });
-    const PrivateKey ephemeral = new_ephemeral();
-    auto message = create_initiation(peer.handshake_, identity_, peer.secrets_, ephemeral, index,
+    const auto message = make_handshake_message(
+        peer, now, kInitiationMac1Offset, [&](const PrivateKey& ephemeral, std::uint32_t index) {
+            return create_initiation(peer.handshake_, identity_, peer.secrets_, ephemeral, index,
                                      tai64n(env_.wall_now()));
+        });
     if (!message) {
-        indices_.remove(index);
-        ++counters_.handshake_failed;
         return;
     }
-    peer.cookie_.add_macs(writable_bytes(*message), kInitiationMac1Offset, now);
-    peer.timers_.any_authenticated_packet_traversal(now);
-    peer.timers_.any_authenticated_packet_sent();
     peer.last_sent_handshake_ = now;
     send_to_peer(peer, bytes_of(*message), sink);
     ++counters_.handshake_initiations_sent;
@@ -176,17 +192,13 @@ void Engine::send_initiation(Peer& peer, bool is_retry, TimePoint now, PacketSin
 }
 
 void Engine::send_response(Peer& peer, TimePoint now, PacketSink& sink) {
-    const std::uint32_t index = indices_.add_handshake(&peer, [this] { return random_index(); });
-    const PrivateKey ephemeral = new_ephemeral();
-    auto message = create_response(peer.handshake_, peer.secrets_, ephemeral, index);
+    const auto message = make_handshake_message(
+        peer, now, kResponseMac1Offset, [&](const PrivateKey& ephemeral, std::uint32_t index) {
+            return create_response(peer.handshake_, peer.secrets_, ephemeral, index);
+        });
     if (!message) {
-        indices_.remove(index);
-        ++counters_.handshake_failed;
         return;
     }
-    peer.cookie_.add_macs(writable_bytes(*message), kResponseMac1Offset, now);
-    peer.timers_.any_authenticated_packet_traversal(now);
-    peer.timers_.any_authenticated_packet_sent();
     begin_session(peer, now);
     send_to_peer(peer, bytes_of(*message), sink);
     ++counters_.handshake_responses_sent;

@@ -41,6 +41,25 @@ constexpr int kDumpAttempts = 5;
                             std::string(operation) + " (malformed netlink reply)");
 }
 
+// Walks records that each start with a `Header` whose length (`length_of`) covers that header
+// (`header_len` bytes) and the record's body, the next record starting 4-byte aligned after it
+// (the last may end unaligned). `take` is given each header and body. False when a record is
+// shorter than its header or runs past the end.
+template <typename Header, typename LengthOf, typename Take>
+bool walk_records(std::span<const std::uint8_t> bytes, std::size_t header_len,
+                  const LengthOf& length_of, const Take& take) {
+    std::size_t offset = 0;
+    while (offset < bytes.size()) {
+        const auto raw = read_struct<Header>(bytes.subspan(offset));
+        if (!raw || length_of(*raw) < header_len || length_of(*raw) > bytes.size() - offset) {
+            return false;
+        }
+        take(*raw, bytes.subspan(offset + header_len, length_of(*raw) - header_len));
+        offset += std::min<std::size_t>(align4(length_of(*raw)), bytes.size() - offset);
+    }
+    return true;
+}
+
 }  // namespace
 
 NetlinkMessage::NetlinkMessage(std::uint16_t type, std::uint16_t flags) {
@@ -138,33 +157,31 @@ std::uint32_t NetlinkMessage::sequence() const {
 std::optional<std::vector<NetlinkMessageView>> split_messages(
     std::span<const std::uint8_t> datagram) {
     std::vector<NetlinkMessageView> messages;
-    std::size_t offset = 0;
-    while (offset < datagram.size()) {
-        const auto raw = read_struct<nlmsghdr>(datagram.subspan(offset));
-        if (!raw || raw->nlmsg_len < NLMSG_HDRLEN || raw->nlmsg_len > datagram.size() - offset) {
-            return std::nullopt;
-        }
-        NetlinkMessageView view;
-        view.header = {raw->nlmsg_len, raw->nlmsg_type, raw->nlmsg_flags, raw->nlmsg_seq,
-                       raw->nlmsg_pid};
-        view.payload = datagram.subspan(offset + NLMSG_HDRLEN, raw->nlmsg_len - NLMSG_HDRLEN);
-        messages.push_back(view);
-        offset += std::min<std::size_t>(align4(raw->nlmsg_len), datagram.size() - offset);
+    const bool whole = walk_records<nlmsghdr>(
+        datagram, NLMSG_HDRLEN, [](const nlmsghdr& raw) { return std::size_t{raw.nlmsg_len}; },
+        [&](const nlmsghdr& raw, std::span<const std::uint8_t> payload) {
+            NetlinkMessageView view;
+            view.header = {raw.nlmsg_len, raw.nlmsg_type, raw.nlmsg_flags, raw.nlmsg_seq,
+                           raw.nlmsg_pid};
+            view.payload = payload;
+            messages.push_back(view);
+        });
+    if (!whole) {
+        return std::nullopt;
     }
     return messages;
 }
 
 std::optional<std::vector<NetlinkAttribute>> parse_attributes(std::span<const std::uint8_t> bytes) {
     std::vector<NetlinkAttribute> attributes;
-    std::size_t offset = 0;
-    while (offset < bytes.size()) {
-        const auto raw = read_struct<nlattr>(bytes.subspan(offset));
-        if (!raw || raw->nla_len < NLA_HDRLEN || raw->nla_len > bytes.size() - offset) {
-            return std::nullopt;
-        }
-        attributes.push_back({static_cast<std::uint16_t>(raw->nla_type & NLA_TYPE_MASK),
-                              bytes.subspan(offset + NLA_HDRLEN, raw->nla_len - NLA_HDRLEN)});
-        offset += std::min<std::size_t>(align4(raw->nla_len), bytes.size() - offset);
+    const bool whole = walk_records<nlattr>(
+        bytes, NLA_HDRLEN, [](const nlattr& raw) { return std::size_t{raw.nla_len}; },
+        [&](const nlattr& raw, std::span<const std::uint8_t> payload) {
+            attributes.push_back(
+                {static_cast<std::uint16_t>(raw.nla_type & NLA_TYPE_MASK), payload});
+        });
+    if (!whole) {
+        return std::nullopt;
     }
     return attributes;
 }

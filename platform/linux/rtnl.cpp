@@ -9,6 +9,8 @@
 #include <net/if.h>
 #include <span>
 #include <sys/socket.h>
+#include <utility>
+#include <vector>
 
 namespace tulle::platform::linux_impl {
 namespace {
@@ -74,13 +76,57 @@ std::optional<value::IpPrefix> read_prefix(const NetlinkAttribute* attribute, bo
     return prefix.value();
 }
 
+// A message of one type, read: its fixed header and its attributes.
+template <typename Header>
+struct ReadMessage {
+    Header header{};
+    std::vector<NetlinkAttribute> attributes;
+};
+
+// Reads a message of `type`; none for a message of another type, too short for its header or
+// with malformed attributes.
+template <typename Header>
+std::optional<ReadMessage<Header>> read_message(const NetlinkMessageView& message,
+                                                std::uint16_t type) {
+    if (message.header.type != type) {
+        return std::nullopt;
+    }
+    const auto header = read_struct<Header>(message.payload);
+    auto attributes = parse_message_attributes(message.payload, sizeof(Header));
+    if (!header || !attributes) {
+        return std::nullopt;
+    }
+    return ReadMessage<Header>{*header, std::move(*attributes)};
+}
+
+}  // namespace
+
+namespace {
+
+// The fixed header of a request about one link (or, with index 0, about a link named in an
+// attribute).
+ifinfomsg link_header(int ifindex) {
+    ifinfomsg header{};
+    header.ifi_family = AF_UNSPEC;
+    header.ifi_index = ifindex;
+    return header;
+}
+
+// A request to dump every object of one kind in all families: its fixed header all zeros, which
+// leaves the family AF_UNSPEC.
+template <typename Header>
+NetlinkMessage build_dump(std::uint16_t type) {
+    static_assert(AF_UNSPEC == 0);
+    NetlinkMessage message(type, 0);
+    message.append_struct(Header{});
+    return message;
+}
+
 }  // namespace
 
 NetlinkMessage build_get_link(std::string_view ifname) {
     NetlinkMessage message(RTM_GETLINK, 0);
-    ifinfomsg header{};
-    header.ifi_family = AF_UNSPEC;
-    message.append_struct(header);
+    message.append_struct(link_header(0));
     message.add_attr_string(IFLA_IFNAME, ifname);
     // Spare the kernel from sending per-VF details we never read.
     message.add_attr_u32(IFLA_EXT_MASK, RTEXT_FILTER_SKIP_STATS);
@@ -90,9 +136,7 @@ NetlinkMessage build_get_link(std::string_view ifname) {
 NetlinkMessage build_set_link(int ifindex, std::optional<bool> up,
                               std::optional<std::uint32_t> mtu) {
     NetlinkMessage message(RTM_NEWLINK, 0);
-    ifinfomsg header{};
-    header.ifi_family = AF_UNSPEC;
-    header.ifi_index = ifindex;
+    ifinfomsg header = link_header(ifindex);
     if (up) {
         header.ifi_flags = *up ? IFF_UP : 0;
         header.ifi_change = IFF_UP;
@@ -106,10 +150,7 @@ NetlinkMessage build_set_link(int ifindex, std::optional<bool> up,
 
 NetlinkMessage build_delete_link(int ifindex) {
     NetlinkMessage message(RTM_DELLINK, 0);
-    ifinfomsg header{};
-    header.ifi_family = AF_UNSPEC;
-    header.ifi_index = ifindex;
-    message.append_struct(header);
+    message.append_struct(link_header(ifindex));
     return message;
 }
 
@@ -170,42 +211,26 @@ NetlinkMessage build_delete_rule(const RoutingRule& rule) {
 }
 
 NetlinkMessage build_dump_rules() {
-    NetlinkMessage message(RTM_GETRULE, 0);
-    fib_rule_hdr header{};
-    header.family = AF_UNSPEC;
-    message.append_struct(header);
-    return message;
+    return build_dump<fib_rule_hdr>(RTM_GETRULE);
 }
 
 NetlinkMessage build_dump_addresses() {
-    NetlinkMessage message(RTM_GETADDR, 0);
-    ifaddrmsg header{};
-    header.ifa_family = AF_UNSPEC;
-    message.append_struct(header);
-    return message;
+    return build_dump<ifaddrmsg>(RTM_GETADDR);
 }
 
 NetlinkMessage build_dump_routes() {
-    NetlinkMessage message(RTM_GETROUTE, 0);
-    rtmsg header{};
-    header.rtm_family = AF_UNSPEC;
-    message.append_struct(header);
-    return message;
+    return build_dump<rtmsg>(RTM_GETROUTE);
 }
 
 std::optional<LinkInfo> parse_link(const NetlinkMessageView& message) {
-    if (message.header.type != RTM_NEWLINK) {
-        return std::nullopt;
-    }
-    const auto header = read_struct<ifinfomsg>(message.payload);
-    const auto attributes = parse_message_attributes(message.payload, sizeof(ifinfomsg));
-    if (!header || !attributes) {
+    const auto parsed = read_message<ifinfomsg>(message, RTM_NEWLINK);
+    if (!parsed) {
         return std::nullopt;
     }
     LinkInfo link;
-    link.ifindex = header->ifi_index;
-    link.flags = header->ifi_flags;
-    for (const auto& attribute : *attributes) {
+    link.ifindex = parsed->header.ifi_index;
+    link.flags = parsed->header.ifi_flags;
+    for (const auto& attribute : parsed->attributes) {
         if (attribute.type == IFLA_IFNAME) {
             link.name = attribute_string(attribute);
         } else if (attribute.type == IFLA_MTU) {
@@ -216,21 +241,17 @@ std::optional<LinkInfo> parse_link(const NetlinkMessageView& message) {
 }
 
 std::optional<AddressInfo> parse_address(const NetlinkMessageView& message) {
-    if (message.header.type != RTM_NEWADDR) {
-        return std::nullopt;
-    }
-    const auto header = read_struct<ifaddrmsg>(message.payload);
-    const auto attributes = parse_message_attributes(message.payload, sizeof(ifaddrmsg));
-    if (!header || !attributes ||
-        (header->ifa_family != AF_INET && header->ifa_family != AF_INET6)) {
+    const auto parsed = read_message<ifaddrmsg>(message, RTM_NEWADDR);
+    if (!parsed ||
+        (parsed->header.ifa_family != AF_INET && parsed->header.ifa_family != AF_INET6)) {
         return std::nullopt;
     }
     AddressInfo info;
-    info.ifindex = static_cast<int>(header->ifa_index);
-    info.scope = header->ifa_scope;
+    info.ifindex = static_cast<int>(parsed->header.ifa_index);
+    info.scope = parsed->header.ifa_scope;
     const NetlinkAttribute* local = nullptr;
     const NetlinkAttribute* address = nullptr;
-    for (const auto& attribute : *attributes) {
+    for (const auto& attribute : parsed->attributes) {
         if (attribute.type == IFA_LOCAL) {
             local = &attribute;
         } else if (attribute.type == IFA_ADDRESS) {
@@ -241,7 +262,8 @@ std::optional<AddressInfo> parse_address(const NetlinkMessageView& message) {
     if (chosen == nullptr) {
         return std::nullopt;
     }
-    const auto prefix = read_prefix(chosen, header->ifa_family == AF_INET6, header->ifa_prefixlen);
+    const auto prefix =
+        read_prefix(chosen, parsed->header.ifa_family == AF_INET6, parsed->header.ifa_prefixlen);
     if (!prefix) {
         return std::nullopt;
     }
@@ -250,22 +272,18 @@ std::optional<AddressInfo> parse_address(const NetlinkMessageView& message) {
 }
 
 std::optional<RouteInfo> parse_route(const NetlinkMessageView& message) {
-    if (message.header.type != RTM_NEWROUTE) {
-        return std::nullopt;
-    }
-    const auto header = read_struct<rtmsg>(message.payload);
-    const auto attributes = parse_message_attributes(message.payload, sizeof(rtmsg));
-    if (!header || !attributes ||
-        (header->rtm_family != AF_INET && header->rtm_family != AF_INET6)) {
+    const auto parsed = read_message<rtmsg>(message, RTM_NEWROUTE);
+    if (!parsed ||
+        (parsed->header.rtm_family != AF_INET && parsed->header.rtm_family != AF_INET6)) {
         return std::nullopt;
     }
     RouteInfo route;
-    route.table = header->rtm_table;
-    route.protocol = header->rtm_protocol;
-    route.scope = header->rtm_scope;
-    route.type = header->rtm_type;
+    route.table = parsed->header.rtm_table;
+    route.protocol = parsed->header.rtm_protocol;
+    route.scope = parsed->header.rtm_scope;
+    route.type = parsed->header.rtm_type;
     const NetlinkAttribute* destination = nullptr;
-    for (const auto& attribute : *attributes) {
+    for (const auto& attribute : parsed->attributes) {
         switch (attribute.type) {
             case RTA_DST:
                 destination = &attribute;
@@ -288,7 +306,7 @@ std::optional<RouteInfo> parse_route(const NetlinkMessageView& message) {
         }
     }
     const auto prefix =
-        read_prefix(destination, header->rtm_family == AF_INET6, header->rtm_dst_len);
+        read_prefix(destination, parsed->header.rtm_family == AF_INET6, parsed->header.rtm_dst_len);
     if (!prefix) {
         return std::nullopt;
     }
@@ -301,22 +319,19 @@ std::optional<RouteInfo> parse_route(const NetlinkMessageView& message) {
 namespace tulle::platform::linux_impl {
 
 std::optional<RoutingRule> parse_rule(const NetlinkMessageView& message) {
-    if (message.header.type != RTM_NEWRULE) {
-        return std::nullopt;
-    }
-    const auto header = read_struct<fib_rule_hdr>(message.payload);
-    const auto attributes = parse_message_attributes(message.payload, sizeof(fib_rule_hdr));
-    if (!header || !attributes || (header->family != AF_INET && header->family != AF_INET6) ||
-        header->action != FR_ACT_TO_TBL || header->src_len != 0 || header->dst_len != 0) {
+    const auto parsed = read_message<fib_rule_hdr>(message, RTM_NEWRULE);
+    if (!parsed || (parsed->header.family != AF_INET && parsed->header.family != AF_INET6) ||
+        parsed->header.action != FR_ACT_TO_TBL || parsed->header.src_len != 0 ||
+        parsed->header.dst_len != 0) {
         return std::nullopt;
     }
     RoutingRule rule;
-    rule.v6 = header->family == AF_INET6;
-    rule.table = header->table;
+    rule.v6 = parsed->header.family == AF_INET6;
+    rule.table = parsed->header.table;
     std::optional<std::uint32_t> mark;
     std::optional<std::uint32_t> mask;
     std::optional<std::uint32_t> suppress;
-    for (const auto& attribute : *attributes) {
+    for (const auto& attribute : parsed->attributes) {
         switch (attribute.type) {
             case FRA_TABLE:
                 rule.table = attribute_u32(attribute).value_or(rule.table);
@@ -350,7 +365,7 @@ std::optional<RoutingRule> parse_rule(const NetlinkMessageView& message) {
     if (suppress && *suppress <= 128) {
         rule.suppress_prefix_length = static_cast<std::uint8_t>(*suppress);
     }
-    const bool inverted = (header->flags & FIB_RULE_INVERT) != 0;
+    const bool inverted = (parsed->header.flags & FIB_RULE_INVERT) != 0;
     if (inverted && mark && mask.value_or(0xffffffffU) == 0xffffffffU &&
         !rule.suppress_prefix_length) {
         rule.not_fwmark = *mark;

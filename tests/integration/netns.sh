@@ -244,25 +244,25 @@ echo "# 2. handshakes: each side initiating, with a preshared key; wrong keys"
 
 # Both sides forget each other; only the initiator gets the other's endpoint, so the handshake can
 # only come from it, and the responder must learn the initiator's endpoint from it.
-forget "$if1" "$pub2" && forget "$if2" "$pub1"
-t0=$(date +%s)
-peer12 $out2:$port2 "$psk" && peer21 - "$psk"
-check "n1 initiates (n2 knows no endpoint), with a preshared key: ping n1 -> n2" \
-    ping_some "$ns1" -c 3 -i 0.2 -w 5 $in2
-check "n2 learned n1's endpoint from the handshake" endpoint_is "$if2" "$pub1" $out1:$port1
-check "n1 reports the handshake in latest-handshakes" handshake_after "$if1" "$pub2" "$t0"
-check "n2 reports the handshake in latest-handshakes" handshake_after "$if2" "$pub1" "$t0"
-check "then ping n2 -> n1 without loss" ping_all "$ns2" -c 3 -i 0.1 -W 2 $in1
-
-forget "$if1" "$pub2" && forget "$if2" "$pub1"
-t0=$(date +%s)
-peer12 - "$psk" && peer21 $out1:$port1 "$psk"
-check "n2 initiates (n1 knows no endpoint), with a preshared key: ping n2 -> n1" \
-    ping_some "$ns2" -c 3 -i 0.2 -w 5 $in1
-check "n1 learned n2's endpoint from the handshake" endpoint_is "$if1" "$pub2" $out2:$port2
-check "n1 reports the handshake in latest-handshakes" handshake_after "$if1" "$pub2" "$t0"
-check "n2 reports the handshake in latest-handshakes" handshake_after "$if2" "$pub1" "$t0"
-check "then ping n1 -> n2 without loss" ping_all "$ns1" -c 3 -i 0.1 -W 2 $in2
+# only_initiator I R ENDPOINT12 ENDPOINT21: nI initiates to nR; the endpoints (or -) for peer12 and
+# peer21, both with the preshared key.
+only_initiator() {
+    local i=$1 r=$2 t0
+    local ns_i="ns$i" ns_r="ns$r" in_i="in$i" in_r="in$r" if_r="if$r" pub_i="pub$i"
+    local out_i="out$i" port_i="port$i"
+    forget "$if1" "$pub2" && forget "$if2" "$pub1"
+    t0=$(date +%s)
+    peer12 "$3" "$psk" && peer21 "$4" "$psk"
+    check "n$i initiates (n$r knows no endpoint), with a preshared key: ping n$i -> n$r" \
+        ping_some "${!ns_i}" -c 3 -i 0.2 -w 5 "${!in_r}"
+    check "n$r learned n$i's endpoint from the handshake" \
+        endpoint_is "${!if_r}" "${!pub_i}" "${!out_i}:${!port_i}"
+    check "n1 reports the handshake in latest-handshakes" handshake_after "$if1" "$pub2" "$t0"
+    check "n2 reports the handshake in latest-handshakes" handshake_after "$if2" "$pub1" "$t0"
+    check "then ping n$r -> n$i without loss" ping_all "${!ns_r}" -c 3 -i 0.1 -W 2 "${!in_i}"
+}
+only_initiator 1 2 "$out2:$port2" -
+only_initiator 2 1 - "$out1:$port1"
 
 # Mismatched preshared keys: the handshake cannot complete.
 forget "$if1" "$pub2" && forget "$if2" "$pub1"

@@ -255,6 +255,21 @@ bool echo_through(Tun& tun, const std::vector<std::uint8_t>& request,
     return false;
 }
 
+// An echo request from `peer` to `local` (IPv4 or IPv6, host prefixes) written into the TUN:
+// whether the kernel's echo reply comes back out of it.
+bool kernel_answers_ping(Tun& tun, const value::IpPrefix& peer, const value::IpPrefix& local) {
+    if (local.address().is_v6()) {
+        return echo_through(tun, echo_request_v6(peer, local),
+                            [&](std::span<const std::uint8_t> packet) {
+                                return is_echo_reply_v6(packet, local, peer);
+                            });
+    }
+    return echo_through(tun, echo_request_v4(peer, local),
+                        [&](std::span<const std::uint8_t> packet) {
+                            return is_echo_reply_v4(packet, local, peer);
+                        });
+}
+
 template <typename T>
 bool contains(const std::vector<T>& values, const T& value) {
     return std::find(values.begin(), values.end(), value) != values.end();
@@ -326,19 +341,9 @@ TEST_F(PlatformLinuxNetns, TunCarriesPacketsAndNetConfigManagesAddressesAndRoute
                      {"add route 10.78.0.0/16 via tltest0"});
 
         // The device carries packets: the kernel answers pings written into it.
-        const auto peer4 = prefix("10.77.0.2/32");
-        const auto local4 = prefix("10.77.0.1/32");
-        EXPECT_TRUE(echo_through(*tun, echo_request_v4(peer4, local4),
-                                 [&](std::span<const std::uint8_t> packet) {
-                                     return is_echo_reply_v4(packet, local4, peer4);
-                                 }))
+        EXPECT_TRUE(kernel_answers_ping(*tun, prefix("10.77.0.2/32"), prefix("10.77.0.1/32")))
             << "no ICMP echo reply from 10.77.0.1";
-        const auto peer6 = prefix("fd77::2/128");
-        const auto local6 = prefix("fd77::1/128");
-        EXPECT_TRUE(echo_through(*tun, echo_request_v6(peer6, local6),
-                                 [&](std::span<const std::uint8_t> packet) {
-                                     return is_echo_reply_v6(packet, local6, peer6);
-                                 }))
+        EXPECT_TRUE(kernel_answers_ping(*tun, prefix("fd77::2/128"), prefix("fd77::1/128")))
             << "no ICMPv6 echo reply from fd77::1";
 
         net.remove_route(kTunName, route4);

@@ -78,6 +78,13 @@ bool all_zero(std::span<const std::uint8_t> bytes) {
     return std::all_of(bytes.begin(), bytes.end(), [](std::uint8_t b) { return b == 0; });
 }
 
+// An initiation (body bytes shifted by `salt`) with the maker's MACs added at `when`.
+Bytes signed_initiation(CookieMaker& maker, TimePoint when, std::uint8_t salt = 0) {
+    Bytes message = initiation(salt);
+    maker.add_macs(message, kInitiationMac1Offset, when);
+    return message;
+}
+
 // 192.0.2.1 port 51820, address bytes then the port in network order.
 constexpr std::array<std::uint8_t, 6> kSource{192, 0, 2, 1, 0xca, 0x6c};
 
@@ -112,13 +119,28 @@ class CookieTest : public ::testing::Test {
     // it with a cookie reply, the maker takes the cookie in.
     void exchange_cookie(CookieChecker& checker, CookieMaker& maker, TimePoint when,
                          std::span<const std::uint8_t> source = kSource) {
-        Bytes message = initiation(0x55);
-        maker.add_macs(message, kInitiationMac1Offset, when);
+        Bytes message = signed_initiation(maker, when, 0x55);
         ASSERT_EQ(checker.validate(message, kInitiationMac1Offset, source, when, true),
                   MacState::valid_mac1);
         const MessageCookieReply reply =
             checker.make_reply(message, kInitiationMac1Offset, 7, source, when, nonce());
         ASSERT_TRUE(maker.consume_reply(reply, when));
+    }
+
+    // A maker and a checker for the responder's key, the checker on counting_random().
+    struct Parties {
+        CookieMaker maker;
+        CookieChecker checker;
+    };
+    Parties parties() {
+        return {CookieMaker(responder_public_),
+                CookieChecker(responder_public_, counting_random())};
+    }
+
+    // What the checker makes of an initiation from kSource at `when`.
+    static MacState check(CookieChecker& checker, const Bytes& message, TimePoint when,
+                          bool under_load) {
+        return checker.validate(message, kInitiationMac1Offset, kSource, when, under_load);
     }
 
     PublicKey responder_public_{};
@@ -152,16 +174,12 @@ TEST_F(CookieTest, MakerWritesMac1AndZeroMac2WithoutACookie) {
 }
 
 TEST_F(CookieTest, CheckerOfTheRightKeyAcceptsMakersMacs) {
-    CookieMaker maker(responder_public_);
-    CookieChecker checker(responder_public_, counting_random());
+    auto [maker, checker] = parties();
 
-    Bytes init = initiation();
-    maker.add_macs(init, kInitiationMac1Offset, t0_);
-    EXPECT_EQ(checker.validate(init, kInitiationMac1Offset, kSource, t0_, false),
-              MacState::valid_mac1);
+    Bytes init = signed_initiation(maker, t0_);
+    EXPECT_EQ(check(checker, init, t0_, false), MacState::valid_mac1);
     // Under load, with no cookie yet, mac2 is zeros and only mac1 holds.
-    EXPECT_EQ(checker.validate(init, kInitiationMac1Offset, kSource, t0_, true),
-              MacState::valid_mac1);
+    EXPECT_EQ(check(checker, init, t0_, true), MacState::valid_mac1);
 
     Bytes resp = response();
     maker.add_macs(resp, kResponseMac1Offset, t0_);
@@ -172,31 +190,23 @@ TEST_F(CookieTest, CheckerOfTheRightKeyAcceptsMakersMacs) {
 TEST_F(CookieTest, CheckerOfAnotherKeyRefuses) {
     CookieMaker maker(responder_public_);
     CookieChecker other(other_public_, counting_random());
-    Bytes message = initiation();
-    maker.add_macs(message, kInitiationMac1Offset, t0_);
-    EXPECT_EQ(other.validate(message, kInitiationMac1Offset, kSource, t0_, false),
-              MacState::invalid);
-    EXPECT_EQ(other.validate(message, kInitiationMac1Offset, kSource, t0_, true),
-              MacState::invalid);
+    Bytes message = signed_initiation(maker, t0_);
+    EXPECT_EQ(check(other, message, t0_, false), MacState::invalid);
+    EXPECT_EQ(check(other, message, t0_, true), MacState::invalid);
 }
 
 TEST_F(CookieTest, AnyAlteredByteUnderMac1IsInvalid) {
-    CookieMaker maker(responder_public_);
-    CookieChecker checker(responder_public_, counting_random());
-    Bytes message = initiation();
-    maker.add_macs(message, kInitiationMac1Offset, t0_);
+    auto [maker, checker] = parties();
+    Bytes message = signed_initiation(maker, t0_);
     for (std::size_t i = 0; i < kInitiationMac2Offset; ++i) {
         Bytes altered = message;
         altered[i] ^= 0x20U;
-        EXPECT_EQ(checker.validate(altered, kInitiationMac1Offset, kSource, t0_, false),
-                  MacState::invalid)
-            << "byte " << i;
+        EXPECT_EQ(check(checker, altered, t0_, false), MacState::invalid) << "byte " << i;
     }
     // mac2 is not covered by mac1.
     Bytes altered = message;
     altered[kInitiationMac2Offset] ^= 0x01U;
-    EXPECT_EQ(checker.validate(altered, kInitiationMac1Offset, kSource, t0_, false),
-              MacState::valid_mac1);
+    EXPECT_EQ(check(checker, altered, t0_, false), MacState::valid_mac1);
 }
 
 TEST_F(CookieTest, MessageWithoutRoomForBothMacsIsInvalid) {
@@ -213,10 +223,8 @@ TEST_F(CookieTest, MessageWithoutRoomForBothMacsIsInvalid) {
 // The reply's bytes, and the mac2 that the cookie in it then yields, for fixed inputs: secret
 // 00 .. 1f, source 192.0.2.1:51820, nonce 40 .. 57, receiver index 0x12345678.
 TEST_F(CookieTest, ReplyAndMac2MatchIndependentComputation) {
-    CookieMaker maker(responder_public_);
-    CookieChecker checker(responder_public_, counting_random());
-    Bytes message = initiation();
-    maker.add_macs(message, kInitiationMac1Offset, t0_);
+    auto [maker, checker] = parties();
+    Bytes message = signed_initiation(maker, t0_);
 
     const MessageCookieReply reply =
         checker.make_reply(message, kInitiationMac1Offset, 0x12345678, kSource, t0_, nonce());
@@ -233,33 +241,26 @@ TEST_F(CookieTest, ReplyAndMac2MatchIndependentComputation) {
     maker.add_macs(message, kInitiationMac1Offset, t0_ + seconds{1});
     EXPECT_EQ(to_hex(mac1_of(message, kInitiationMac1Offset)), "1146c942f8999b4fd75f8fec915bb734");
     EXPECT_EQ(to_hex(mac2_of(message, kInitiationMac1Offset)), "d8f6b3e2e0569b48adff559916e7a96c");
-    EXPECT_EQ(checker.validate(message, kInitiationMac1Offset, kSource, t0_ + seconds{1}, true),
-              MacState::valid_mac1_and_mac2);
+    EXPECT_EQ(check(checker, message, t0_ + seconds{1}, true), MacState::valid_mac1_and_mac2);
 }
 
 TEST_F(CookieTest, FullCookieRoundTrip) {
-    CookieMaker maker(responder_public_);
-    CookieChecker checker(responder_public_, counting_random());
+    auto [maker, checker] = parties();
 
     // Under load, the first initiation only proves mac1; the responder answers with a cookie.
-    Bytes first = initiation(1);
-    maker.add_macs(first, kInitiationMac1Offset, t0_);
-    ASSERT_EQ(checker.validate(first, kInitiationMac1Offset, kSource, t0_, true),
-              MacState::valid_mac1);
+    Bytes first = signed_initiation(maker, t0_, 1);
+    ASSERT_EQ(check(checker, first, t0_, true), MacState::valid_mac1);
     const MessageCookieReply reply =
         checker.make_reply(first, kInitiationMac1Offset, 99, kSource, t0_, nonce());
     EXPECT_EQ(reply.receiver.get(), 99U);
     ASSERT_TRUE(maker.consume_reply(reply, t0_ + milliseconds{30}));
 
     // The retried initiation, and a response too, now carry a mac2 the checker accepts.
-    Bytes retry = initiation(2);
-    maker.add_macs(retry, kInitiationMac1Offset, t0_ + seconds{5});
+    Bytes retry = signed_initiation(maker, t0_ + seconds{5}, 2);
     EXPECT_FALSE(all_zero(mac2_of(retry, kInitiationMac1Offset)));
-    EXPECT_EQ(checker.validate(retry, kInitiationMac1Offset, kSource, t0_ + seconds{5}, true),
-              MacState::valid_mac1_and_mac2);
+    EXPECT_EQ(check(checker, retry, t0_ + seconds{5}, true), MacState::valid_mac1_and_mac2);
     // Not under load, mac2 is not looked at.
-    EXPECT_EQ(checker.validate(retry, kInitiationMac1Offset, kSource, t0_ + seconds{5}, false),
-              MacState::valid_mac1);
+    EXPECT_EQ(check(checker, retry, t0_ + seconds{5}, false), MacState::valid_mac1);
 
     Bytes resp = response(3);
     maker.add_macs(resp, kResponseMac1Offset, t0_ + seconds{6});
@@ -269,27 +270,21 @@ TEST_F(CookieTest, FullCookieRoundTrip) {
     // As in wireguard-go's TestCookieMAC1: a flipped body byte breaks mac1 (checked first), and
     // mac2 with it; flipping it back restores both.
     retry[5] ^= 0x20U;
-    EXPECT_EQ(checker.validate(retry, kInitiationMac1Offset, kSource, t0_ + seconds{5}, true),
-              MacState::invalid);
+    EXPECT_EQ(check(checker, retry, t0_ + seconds{5}, true), MacState::invalid);
     retry[5] ^= 0x20U;
-    EXPECT_EQ(checker.validate(retry, kInitiationMac1Offset, kSource, t0_ + seconds{5}, true),
-              MacState::valid_mac1_and_mac2);
+    EXPECT_EQ(check(checker, retry, t0_ + seconds{5}, true), MacState::valid_mac1_and_mac2);
 
     // A wrong mac2 with a right mac1 is only mac1.
     retry[kInitiationMac2Offset + 15] ^= 0x01U;
-    EXPECT_EQ(checker.validate(retry, kInitiationMac1Offset, kSource, t0_ + seconds{5}, true),
-              MacState::valid_mac1);
+    EXPECT_EQ(check(checker, retry, t0_ + seconds{5}, true), MacState::valid_mac1);
 }
 
 TEST_F(CookieTest, CookieIsBoundToTheSourceAddressAndPort) {
-    CookieMaker maker(responder_public_);
-    CookieChecker checker(responder_public_, counting_random());
+    auto [maker, checker] = parties();
     exchange_cookie(checker, maker, t0_);
-    Bytes message = initiation(9);
-    maker.add_macs(message, kInitiationMac1Offset, t0_ + seconds{1});
+    Bytes message = signed_initiation(maker, t0_ + seconds{1}, 9);
     const TimePoint now = t0_ + seconds{1};
-    ASSERT_EQ(checker.validate(message, kInitiationMac1Offset, kSource, now, true),
-              MacState::valid_mac1_and_mac2);
+    ASSERT_EQ(check(checker, message, now, true), MacState::valid_mac1_and_mac2);
 
     constexpr std::array<std::uint8_t, 6> kOtherAddress{192, 0, 2, 2, 0xca, 0x6c};
     constexpr std::array<std::uint8_t, 6> kOtherPort{192, 0, 2, 1, 0xca, 0x6d};
@@ -305,50 +300,40 @@ TEST_F(CookieTest, CookieIsBoundToTheSourceAddressAndPort) {
     // A cookie earned from the IPv6 address works from there and nowhere else.
     CookieMaker v6_maker(responder_public_);
     exchange_cookie(checker, v6_maker, now, kIpv6);
-    Bytes v6_message = initiation(10);
-    v6_maker.add_macs(v6_message, kInitiationMac1Offset, now);
+    Bytes v6_message = signed_initiation(v6_maker, now, 10);
     EXPECT_EQ(checker.validate(v6_message, kInitiationMac1Offset, kIpv6, now, true),
               MacState::valid_mac1_and_mac2);
-    EXPECT_EQ(checker.validate(v6_message, kInitiationMac1Offset, kSource, now, true),
-              MacState::valid_mac1);
+    EXPECT_EQ(check(checker, v6_message, now, true), MacState::valid_mac1);
 }
 
 TEST_F(CookieTest, CheckerSecretRotatesAfter120Seconds) {
-    CookieMaker maker(responder_public_);
-    CookieChecker checker(responder_public_, counting_random());
+    auto [maker, checker] = parties();
     exchange_cookie(checker, maker, t0_);  // the secret is born at t0
     ASSERT_EQ(random_calls_, 1);
 
     // A mac2 made while the maker still trusts its cookie...
-    Bytes message = initiation(4);
-    maker.add_macs(message, kInitiationMac1Offset, t0_ + seconds{100});
+    Bytes message = signed_initiation(maker, t0_ + seconds{100}, 4);
     ASSERT_FALSE(all_zero(mac2_of(message, kInitiationMac1Offset)));
     // ...holds while the secret is younger than 120 s...
-    EXPECT_EQ(checker.validate(message, kInitiationMac1Offset, kSource,
-                               t0_ + seconds{120} - milliseconds{1}, true),
+    EXPECT_EQ(check(checker, message, t0_ + seconds{120} - milliseconds{1}, true),
               MacState::valid_mac1_and_mac2);
     EXPECT_EQ(random_calls_, 1);
     // ...and not once it has been replaced.
-    EXPECT_EQ(checker.validate(message, kInitiationMac1Offset, kSource, t0_ + seconds{120}, true),
-              MacState::valid_mac1);
+    EXPECT_EQ(check(checker, message, t0_ + seconds{120}, true), MacState::valid_mac1);
     EXPECT_EQ(random_calls_, 2);
-    EXPECT_EQ(checker.validate(message, kInitiationMac1Offset, kSource, t0_ + seconds{121}, true),
-              MacState::valid_mac1);
+    EXPECT_EQ(check(checker, message, t0_ + seconds{121}, true), MacState::valid_mac1);
     EXPECT_EQ(random_calls_, 2);  // the new secret lives another 120 s
 
     // A fresh cookie under the new secret works again.
     CookieMaker fresh(responder_public_);
     exchange_cookie(checker, fresh, t0_ + seconds{125});
-    Bytes again = initiation(5);
-    fresh.add_macs(again, kInitiationMac1Offset, t0_ + seconds{126});
-    EXPECT_EQ(checker.validate(again, kInitiationMac1Offset, kSource, t0_ + seconds{126}, true),
-              MacState::valid_mac1_and_mac2);
+    Bytes again = signed_initiation(fresh, t0_ + seconds{126}, 5);
+    EXPECT_EQ(check(checker, again, t0_ + seconds{126}, true), MacState::valid_mac1_and_mac2);
     EXPECT_EQ(random_calls_, 2);
 }
 
 TEST_F(CookieTest, MakerStopsSendingMac2After115Seconds) {
-    CookieMaker maker(responder_public_);
-    CookieChecker checker(responder_public_, counting_random());
+    auto [maker, checker] = parties();
     const TimePoint born = t0_ + seconds{3};
     exchange_cookie(checker, maker, born);
 
@@ -357,8 +342,7 @@ TEST_F(CookieTest, MakerStopsSendingMac2After115Seconds) {
     EXPECT_TRUE(maker.has_cookie(last_use));
     maker.add_macs(message, kInitiationMac1Offset, last_use);
     EXPECT_FALSE(all_zero(mac2_of(message, kInitiationMac1Offset)));
-    EXPECT_EQ(checker.validate(message, kInitiationMac1Offset, kSource, last_use, true),
-              MacState::valid_mac1_and_mac2);
+    EXPECT_EQ(check(checker, message, last_use, true), MacState::valid_mac1_and_mac2);
 
     EXPECT_FALSE(maker.has_cookie(born + seconds{115}));
     maker.add_macs(message, kInitiationMac1Offset, born + seconds{115});
@@ -367,16 +351,13 @@ TEST_F(CookieTest, MakerStopsSendingMac2After115Seconds) {
 }
 
 TEST_F(CookieTest, ReplyBoundToAnotherMac1IsRejected) {
-    CookieMaker maker(responder_public_);
-    CookieChecker checker(responder_public_, counting_random());
-    Bytes first = initiation(1);
-    maker.add_macs(first, kInitiationMac1Offset, t0_);
+    auto [maker, checker] = parties();
+    Bytes first = signed_initiation(maker, t0_, 1);
     const MessageCookieReply stale =
         checker.make_reply(first, kInitiationMac1Offset, 1, kSource, t0_, nonce());
 
     // The maker has since sent another message: the reply's ad is no longer its last mac1.
-    Bytes second = initiation(2);
-    maker.add_macs(second, kInitiationMac1Offset, t0_ + seconds{1});
+    Bytes second = signed_initiation(maker, t0_ + seconds{1}, 2);
     EXPECT_FALSE(maker.consume_reply(stale, t0_ + seconds{1}));
     EXPECT_FALSE(maker.has_cookie(t0_ + seconds{1}));
 
@@ -388,10 +369,8 @@ TEST_F(CookieTest, ReplyBoundToAnotherMac1IsRejected) {
 }
 
 TEST_F(CookieTest, TamperedReplyIsRejectedAndChangesNothing) {
-    CookieMaker maker(responder_public_);
-    CookieChecker checker(responder_public_, counting_random());
-    Bytes message = initiation();
-    maker.add_macs(message, kInitiationMac1Offset, t0_);
+    auto [maker, checker] = parties();
+    Bytes message = signed_initiation(maker, t0_);
     const MessageCookieReply reply =
         checker.make_reply(message, kInitiationMac1Offset, 1, kSource, t0_, nonce());
 
@@ -417,8 +396,7 @@ TEST_F(CookieTest, TamperedReplyIsRejectedAndChangesNothing) {
 TEST_F(CookieTest, ReplyFromAnotherResponderIsRejected) {
     CookieMaker maker(responder_public_);
     CookieChecker impostor(other_public_, counting_random());
-    Bytes message = initiation();
-    maker.add_macs(message, kInitiationMac1Offset, t0_);
+    Bytes message = signed_initiation(maker, t0_);
     const MessageCookieReply reply =
         impostor.make_reply(message, kInitiationMac1Offset, 1, kSource, t0_, nonce());
     EXPECT_FALSE(maker.consume_reply(reply, t0_));
@@ -427,8 +405,7 @@ TEST_F(CookieTest, ReplyFromAnotherResponderIsRejected) {
 TEST_F(CookieTest, ReplyIsIgnoredWhenNoMac1IsOutstanding) {
     CookieChecker checker(responder_public_, counting_random());
     CookieMaker sender(responder_public_);
-    Bytes message = initiation();
-    sender.add_macs(message, kInitiationMac1Offset, t0_);
+    Bytes message = signed_initiation(sender, t0_);
     const MessageCookieReply reply =
         checker.make_reply(message, kInitiationMac1Offset, 1, kSource, t0_, nonce());
 
@@ -444,20 +421,17 @@ TEST_F(CookieTest, ReplyIsIgnoredWhenNoMac1IsOutstanding) {
 }
 
 TEST_F(CookieTest, FailedReplyKeepsTheCookieAlreadyHeld) {
-    CookieMaker maker(responder_public_);
-    CookieChecker checker(responder_public_, counting_random());
+    auto [maker, checker] = parties();
     exchange_cookie(checker, maker, t0_);
 
-    Bytes message = initiation(8);
-    maker.add_macs(message, kInitiationMac1Offset, t0_ + seconds{2});
+    Bytes message = signed_initiation(maker, t0_ + seconds{2}, 8);
     MessageCookieReply bad =
         checker.make_reply(message, kInitiationMac1Offset, 1, kSource, t0_ + seconds{2}, nonce());
     bad.encrypted_cookie[0] ^= 0x01U;
     EXPECT_FALSE(maker.consume_reply(bad, t0_ + seconds{2}));
 
     maker.add_macs(message, kInitiationMac1Offset, t0_ + seconds{3});
-    EXPECT_EQ(checker.validate(message, kInitiationMac1Offset, kSource, t0_ + seconds{3}, true),
-              MacState::valid_mac1_and_mac2);
+    EXPECT_EQ(check(checker, message, t0_ + seconds{3}, true), MacState::valid_mac1_and_mac2);
 }
 
 TEST_F(CookieTest, CheckerFollowsADeviceKeyChange) {
@@ -470,10 +444,8 @@ TEST_F(CookieTest, CheckerFollowsADeviceKeyChange) {
     to_new.add_macs(new_message, kInitiationMac1Offset, t0_);
 
     checker.set_public_key(other_public_);
-    EXPECT_EQ(checker.validate(old_message, kInitiationMac1Offset, kSource, t0_, false),
-              MacState::invalid);
-    EXPECT_EQ(checker.validate(new_message, kInitiationMac1Offset, kSource, t0_, false),
-              MacState::valid_mac1);
+    EXPECT_EQ(check(checker, old_message, t0_, false), MacState::invalid);
+    EXPECT_EQ(check(checker, new_message, t0_, false), MacState::valid_mac1);
     // Replies are now encrypted under the new key's cookie key.
     const MessageCookieReply reply =
         checker.make_reply(new_message, kInitiationMac1Offset, 1, kSource, t0_, nonce());

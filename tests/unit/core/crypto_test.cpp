@@ -19,15 +19,7 @@
 namespace tulle::core {
 namespace {
 
-using testing::array_from_hex;
-using testing::as_bytes;
-using testing::Bytes;
-using testing::counting;
-using testing::CryptoParamTest;
-using testing::CryptoTest;
-using testing::from_hex;
-using testing::secret_from_hex;
-using testing::to_hex;
+using namespace testing;  // the byte and key helpers of test_bytes.hpp
 
 // ---------------------------------------------------------------------------------------------
 // X25519

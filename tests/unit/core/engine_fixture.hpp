@@ -47,6 +47,19 @@ class EngineTest : public ::testing::Test {
         net.flush();
     }
 
+    // Makes b and pairs it with `a` (a at kIpA, b at kIpB); no session yet.
+    Node& make_b_paired_with(Node& a) {
+        Node& b = make_b();
+        net.pair(a, kIpA, b, kIpB);
+        return b;
+    }
+    // Makes b and connects `a` to it: a session, with a as initiator.
+    Node& make_b_connected_to(Node& a) {
+        Node& b = make_b();
+        connect(a, b);
+        return b;
+    }
+
     // Datagrams of a type sent by `node` since `since` entries of the log.
     std::size_t count_sent(const Node& node, unsigned type, std::size_t since = 0) const {
         return static_cast<std::size_t>(std::count_if(

@@ -14,15 +14,7 @@ namespace tulle::core {
 namespace {
 
 using namespace std::chrono_literals;
-using testing::Datagram;
-using testing::EngineTest;
-using testing::kCookie;
-using testing::kInitiation;
-using testing::kIpA;
-using testing::kIpB;
-using testing::kResponse;
-using testing::kTransport;
-using testing::Node;
+using namespace testing;  // the engine fixture's nodes, addresses and message types
 
 TEST_F(EngineTest, CookieRoundTripUnderLoad) {  // [5.3, 5.4.7]
     Node& a = make_a();
@@ -58,8 +50,7 @@ TEST_F(EngineTest, UnderLoadACookieFromAnotherAddressDoesNotCount) {  // [5.4.7]
 
 TEST_F(EngineTest, ReorderedPacketsAreAcceptedAndReplaysDropped) {  // [5.4.6], RFC 6479
     Node& a = make_a();
-    Node& b = make_b();
-    connect(a, b);
+    Node& b = make_b_connected_to(a);
     ASSERT_EQ(b.delivered.size(), 1U);
 
     std::vector<Datagram> held;
@@ -88,8 +79,7 @@ TEST_F(EngineTest, ReorderedPacketsAreAcceptedAndReplaysDropped) {  // [5.4.6], 
 
 TEST_F(EngineTest, AReplayedInitiationIsRefused) {  // [5.1]
     Node& a = make_a();
-    Node& b = make_b();
-    net.pair(a, kIpA, b, kIpB);
+    Node& b = make_b_paired_with(a);
     send(a, kIpA, kIpB);
     const Datagram initiation = net.in_flight.front();
     net.flush();
@@ -137,8 +127,7 @@ TEST_F(EngineTest, UnknownInitiatorIsRefused) {
 
 TEST_F(EngineTest, MismatchedPresharedKeysFailTheHandshake) {  // [5.4.3]
     Node& a = make_a();
-    Node& b = make_b();
-    net.pair(a, kIpA, b, kIpB);
+    Node& b = make_b_paired_with(a);
     SymmetricKey psk_a;
     SymmetricKey psk_b;
     psk_a.bytes()[0] = 1;
@@ -158,8 +147,7 @@ TEST_F(EngineTest, MismatchedPresharedKeysFailTheHandshake) {  // [5.4.3]
 
 TEST_F(EngineTest, JunkTruncatedAndOversizedDatagramsAreCountedAndHarmless) {
     Node& a = make_a();
-    Node& b = make_b();
-    connect(a, b);
+    Node& b = make_b_connected_to(a);
     ASSERT_EQ(b.delivered.size(), 1U);
     const value::SocketAddress attacker =
         value::SocketAddress{value::IpAddress::v4({203, 0, 113, 9}), 9999};
@@ -222,8 +210,7 @@ TEST_F(EngineTest, JunkTruncatedAndOversizedDatagramsAreCountedAndHarmless) {
 
 TEST_F(EngineTest, RoamingFollowsAuthenticatedPackets) {  // [6.5 roaming]
     Node& a = make_a();
-    Node& b = make_b();
-    connect(a, b);
+    Node& b = make_b_connected_to(a);
     const value::SocketAddress moved = value::SocketAddress{
         value::IpAddress::v6({0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x42}),
         60000};
@@ -241,8 +228,7 @@ TEST_F(EngineTest, RoamingFollowsAuthenticatedPackets) {  // [6.5 roaming]
 // to print as [2001:db8:0:0:0:0:0:1]:51822).
 TEST_F(EngineTest, ALearntIpv6EndpointPrintsCompressed) {
     Node& a = make_a();
-    Node& b = make_b();
-    net.pair(a, kIpA, b, kIpB);
+    Node& b = make_b_paired_with(a);
     a.address = *value::SocketAddress::parse("[2001:db8::1]:51822");
     send(a, kIpA, kIpB);
     net.flush();
@@ -255,8 +241,7 @@ TEST_F(EngineTest, ALearntIpv6EndpointPrintsCompressed) {
 // "sent" packets there and counted their bytes as sent.)
 TEST_F(EngineTest, APeerWithoutAnEndpointGetsNothing) {
     Node& a = make_a();
-    Node& b = make_b();
-    connect(a, b);
+    Node& b = make_b_connected_to(a);
     ASSERT_EQ(b.delivered.size(), 1U);
     Peer& b_at_a = peer_of(a, b);
     const std::uint64_t tx_before = b_at_a.stats().tx_bytes;
@@ -298,8 +283,7 @@ TEST_F(EngineTest, PeersBeyondTheLimitAreRefused) {
 
 TEST_F(EngineTest, InnerSourceMustBelongToTheSendingPeer) {  // [4 cryptokey routing]
     Node& a = make_a();
-    Node& b = make_b();
-    net.pair(a, kIpA, b, kIpB);
+    Node& b = make_b_paired_with(a);
     send(a, {10, 0, 0, 99}, kIpB);  // a claims an address b gave to nobody
     net.flush();
     EXPECT_TRUE(b.delivered.empty());
@@ -308,8 +292,7 @@ TEST_F(EngineTest, InnerSourceMustBelongToTheSendingPeer) {  // [4 cryptokey rou
 
 TEST_F(EngineTest, PacketsToNoPeerAreDroppedAndCounted) {
     Node& a = make_a();
-    Node& b = make_b();
-    net.pair(a, kIpA, b, kIpB);
+    make_b_paired_with(a);
     send(a, kIpA, {10, 9, 9, 9});
     EXPECT_TRUE(net.in_flight.empty());
     EXPECT_EQ(a.engine.counters().no_route, 1U);
@@ -317,8 +300,7 @@ TEST_F(EngineTest, PacketsToNoPeerAreDroppedAndCounted) {
 
 TEST_F(EngineTest, Ipv6InsideTheTunnel) {
     Node& a = make_a();
-    Node& b = make_b();
-    net.pair(a, kIpA, b, kIpB);
+    Node& b = make_b_paired_with(a);
     const std::array<std::uint8_t, 16> a6{0xfd, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1};
     const std::array<std::uint8_t, 16> b6{0xfd, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2};
     a.engine.add_allowed_ip(peer_of(a, b), value::IpPrefix(value::IpAddress::v6(b6)));
@@ -332,8 +314,7 @@ TEST_F(EngineTest, Ipv6InsideTheTunnel) {
 
 TEST_F(EngineTest, BothSidesInitiatingAtOnceStillConnects) {
     Node& a = make_a();
-    Node& b = make_b();
-    net.pair(a, kIpA, b, kIpB);
+    Node& b = make_b_paired_with(a);
     send(a, kIpA, kIpB);
     send(b, kIpB, kIpA);
     net.flush();
@@ -344,8 +325,7 @@ TEST_F(EngineTest, BothSidesInitiatingAtOnceStillConnects) {
 
 TEST_F(EngineTest, RemovingAPeerForgetsItsSessions) {
     Node& a = make_a();
-    Node& b = make_b();
-    connect(a, b);
+    Node& b = make_b_connected_to(a);
     ASSERT_TRUE(b.engine.remove_peer(a.public_key));
     EXPECT_EQ(b.engine.peer_count(), 0U);
     send(a, kIpA, kIpB);
@@ -357,8 +337,7 @@ TEST_F(EngineTest, RemovingAPeerForgetsItsSessions) {
 
 TEST_F(EngineTest, ChangingTheLocalKeyForcesANewHandshake) {
     Node& a = make_a();
-    Node& b = make_b();
-    connect(a, b);
+    Node& b = make_b_connected_to(a);
     PrivateKey fresh;
     fresh.bytes()[0] = 7;
     crypto::clamp(fresh);
@@ -377,8 +356,7 @@ TEST_F(EngineTest, ChangingTheLocalKeyForcesANewHandshake) {
 
 TEST_F(EngineTest, DeadlineSaysWhenToTickNext) {
     Node& a = make_a();
-    Node& b = make_b();
-    net.pair(a, kIpA, b, kIpB);
+    make_b_paired_with(a);
     EXPECT_FALSE(a.engine.next_deadline().has_value());
     net.filter = [](Datagram&) { return false; };
     send(a, kIpA, kIpB);

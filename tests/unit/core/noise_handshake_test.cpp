@@ -25,15 +25,7 @@ namespace tulle::core {
 namespace {
 
 using namespace std::chrono_literals;
-using testing::array_from_hex;
-using testing::concat;
-using testing::CryptoTest;
-using testing::fixed_key;
-using testing::fixed_private_key;
-using testing::from_hex;
-using testing::secret_from_hex;
-using testing::to_hex;
-using testing::unix_time;
+using namespace testing;  // the byte and key helpers of test_bytes.hpp
 
 class WireGuardHandshakeTest : public CryptoTest {};
 class WireGuardGoInteropTest : public CryptoTest {};
@@ -73,6 +65,12 @@ struct Peers {
         }
         return create_response(responder_handshake, responder_view, fixed_private_key(0x44),
                                0xa0b0c0d0);
+    }
+
+    // Messages 1 and 2: the responder's answer to a fresh initiation (none if either step fails).
+    [[nodiscard]] std::optional<MessageResponse> initiate_and_respond() {
+        const auto initiation = initiate();
+        return initiation ? respond(*initiation) : std::nullopt;
     }
 };
 
@@ -274,9 +272,7 @@ TEST_F(WireGuardHandshakeTest, TamperedInitiationFieldsFail) {
 
 TEST_F(WireGuardHandshakeTest, TamperedResponseFieldsFailAndLeaveHandshakeUnchanged) {
     Peers p;
-    const auto initiation = p.initiate();
-    ASSERT_TRUE(initiation.has_value());
-    const auto response = p.respond(*initiation);
+    const auto response = p.initiate_and_respond();
     ASSERT_TRUE(response.has_value());
     const HandshakeSnapshot before(p.initiator_handshake);
     const std::size_t offsets[] = {
@@ -349,9 +345,7 @@ TEST_F(WireGuardHandshakeTest, EmptyIdentityCannotHandshake) {
 
 TEST_F(WireGuardHandshakeTest, StateMachineMisuseFails) {
     Peers p;
-    const auto initiation = p.initiate();
-    ASSERT_TRUE(initiation.has_value());
-    const auto response = p.respond(*initiation);
+    const auto response = p.initiate_and_respond();
     ASSERT_TRUE(response.has_value());
 
     // A response for a handshake that never sent an initiation.

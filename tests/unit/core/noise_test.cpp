@@ -26,13 +26,7 @@ namespace tulle::core {
 namespace {
 
 using namespace std::chrono_literals;
-using testing::concat;
-using testing::CryptoTest;
-using testing::fixed_key;
-using testing::from_hex;
-using testing::secret_from_hex;
-using testing::to_hex;
-using testing::unix_time;
+using namespace testing;  // the byte and key helpers of test_bytes.hpp
 
 // libsodium is initialised first in every suite here.
 class SymmetricStateTest : public CryptoTest {};
@@ -102,6 +96,28 @@ void PrintTo(const IkPsk2Vector& vector, std::ostream* os) {
     *os << vector.source << " " << vector.protocol_name;
 }
 
+// A vector's keys and prologue, parsed, with the two static public keys derived from them.
+struct VectorKeys {
+    PrivateKey init_static;
+    PrivateKey init_ephemeral;
+    PrivateKey resp_static;
+    PrivateKey resp_ephemeral;
+    SymmetricKey psk;
+    Bytes prologue;
+    PublicKey init_static_public;
+    PublicKey resp_static_public;
+
+    explicit VectorKeys(const IkPsk2Vector& v)
+        : init_static(secret_from_hex(v.init_static)),
+          init_ephemeral(secret_from_hex(v.init_ephemeral)),
+          resp_static(secret_from_hex(v.resp_static)),
+          resp_ephemeral(secret_from_hex(v.resp_ephemeral)),
+          psk(secret_from_hex(v.psk)),
+          prologue(from_hex(v.prologue)),
+          init_static_public(crypto::public_key(init_static)),
+          resp_static_public(crypto::public_key(resp_static)) {}
+};
+
 class IkPsk2VectorTest : public ::testing::TestWithParam<IkPsk2Vector> {
   protected:
     void SetUp() override { ASSERT_TRUE(crypto::init()); }
@@ -110,14 +126,8 @@ class IkPsk2VectorTest : public ::testing::TestWithParam<IkPsk2Vector> {
 TEST_P(IkPsk2VectorTest, ReproducesHandshakeAndTransport) {
     const IkPsk2Vector& v = GetParam();
     ASSERT_GE(v.messages.size(), 2U);
-    const PrivateKey init_static = secret_from_hex(v.init_static);
-    const PrivateKey init_ephemeral = secret_from_hex(v.init_ephemeral);
-    const PrivateKey resp_static = secret_from_hex(v.resp_static);
-    const PrivateKey resp_ephemeral = secret_from_hex(v.resp_ephemeral);
-    const SymmetricKey psk = secret_from_hex(v.psk);
-    const auto prologue = from_hex(v.prologue);
-    const PublicKey init_static_public = crypto::public_key(init_static);
-    const PublicKey resp_static_public = crypto::public_key(resp_static);
+    const auto& [init_static, init_ephemeral, resp_static, resp_ephemeral, psk, prologue,
+                 init_static_public, resp_static_public] = VectorKeys(v);
     ASSERT_EQ(to_hex(resp_static_public), v.init_remote_static);
 
     noise::SymmetricState initiator;
@@ -140,8 +150,9 @@ TEST_P(IkPsk2VectorTest, ReproducesHandshakeAndTransport) {
     Secret<kKeySize> responder_ss;
     ASSERT_TRUE(crypto::x25519(responder_ss, resp_static, init_static_public));
     const noise::ikpsk2::StaticStaticLookup lookup =
-        [&](const PublicKey& initiator_static) -> const Secret<kKeySize>* {
-        return initiator_static == init_static_public ? &responder_ss : nullptr;
+        [&responder_ss, &expected = init_static_public](
+            const PublicKey& initiator_static) -> const Secret<kKeySize>* {
+        return initiator_static == expected ? &responder_ss : nullptr;
     };
     std::vector<std::uint8_t> decrypted1(payload1.size());
     const auto read1 = noise::ikpsk2::read_message1(responder, resp_static, ephemeral1, static1,
@@ -195,12 +206,8 @@ TEST_P(IkPsk2VectorTest, ReproducesHandshakeAndTransport) {
 // ciphertexts, not just the ones this implementation writes.
 TEST_P(IkPsk2VectorTest, ReadsPublishedCiphertexts) {
     const IkPsk2Vector& v = GetParam();
-    const PrivateKey init_static = secret_from_hex(v.init_static);
-    const PrivateKey init_ephemeral = secret_from_hex(v.init_ephemeral);
-    const PrivateKey resp_static = secret_from_hex(v.resp_static);
-    const SymmetricKey psk = secret_from_hex(v.psk);
-    const auto prologue = from_hex(v.prologue);
-    const PublicKey resp_static_public = crypto::public_key(resp_static);
+    const auto& [init_static, init_ephemeral, resp_static, resp_ephemeral, psk, prologue,
+                 init_static_public, resp_static_public] = VectorKeys(v);
 
     noise::SymmetricState responder;
     noise::ikpsk2::initialize(responder, v.protocol_name, prologue, resp_static_public);

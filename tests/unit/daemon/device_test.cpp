@@ -20,6 +20,7 @@
 #include "platform/fake_tun.hpp"
 #include "platform/fake_udp.hpp"
 #include "tests/unit/core/engine_harness.hpp"
+#include "tests/unit/daemon/run_loop.hpp"
 
 namespace tulle::daemon {
 namespace {
@@ -100,15 +101,7 @@ class DeviceTest : public ::testing::Test {
 
     // Runs the devices' loop until `done` holds; false if it does not within `limit`.
     bool run_until(const std::function<bool()>& done, std::chrono::milliseconds limit = 5s) {
-        const auto deadline = std::chrono::steady_clock::now() + limit;
-        while (!done()) {
-            if (std::chrono::steady_clock::now() > deadline) {
-                return false;
-            }
-            io_.restart();
-            io_.run_for(2ms);
-        }
-        return true;
+        return testing::run_until(io_, done, limit);
     }
 
     // Sends `packet` into from's TUN and returns what to's TUN wrote, if anything in `limit`.

@@ -8,23 +8,14 @@
 #include <boost/asio/io_context.hpp>
 #include <gtest/gtest.h>
 
+#include "tests/unit/daemon/run_loop.hpp"
+
 namespace tulle::daemon {
 namespace {
 
 using namespace std::chrono_literals;
 
-// Runs the loop until `done` holds; false if it does not within five seconds.
-bool run_until(boost::asio::io_context& io, const std::function<bool()>& done) {
-    const auto deadline = std::chrono::steady_clock::now() + 5s;
-    while (!done()) {
-        if (std::chrono::steady_clock::now() > deadline) {
-            return false;
-        }
-        io.restart();
-        io.run_for(2ms);
-    }
-    return true;
-}
+using testing::run_until;
 
 TEST(ThreadResolver, LooksUpOffTheLoopAndAnswersOnIt) {
     boost::asio::io_context io;

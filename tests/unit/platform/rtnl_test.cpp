@@ -6,6 +6,7 @@
 #include <linux/netlink.h>
 #include <linux/rtnetlink.h>
 #include <net/if.h>
+#include <optional>
 #include <sys/socket.h>
 #include <vector>
 
@@ -44,6 +45,15 @@ NetlinkMessageView view_of(const NetlinkMessage& message) {
     return (*messages)[0];
 }
 
+// The message's type and flags, checked, and its fixed header, read.
+template <typename Header>
+std::optional<Header> checked_header(const NetlinkMessageView& view, std::uint16_t type,
+                                     std::uint16_t flags) {
+    EXPECT_EQ(view.header.type, type);
+    EXPECT_EQ(view.header.flags, flags);
+    return read_struct<Header>(view.payload);
+}
+
 const NetlinkAttribute* find(const std::vector<NetlinkAttribute>& attributes, std::uint16_t type) {
     for (const auto& attribute : attributes) {
         if (attribute.type == type) {
@@ -57,10 +67,8 @@ TEST(Rtnl, NewAddressIpv4) {
     const auto address = prefix("10.77.0.1/24");
     const auto message = build_new_address(7, address);
     const auto view = view_of(message);
-    EXPECT_EQ(view.header.type, RTM_NEWADDR);
-    EXPECT_EQ(view.header.flags, NLM_F_CREATE | NLM_F_EXCL);
+    const auto header = checked_header<ifaddrmsg>(view, RTM_NEWADDR, NLM_F_CREATE | NLM_F_EXCL);
 
-    const auto header = read_struct<ifaddrmsg>(view.payload);
     ASSERT_TRUE(header);
     EXPECT_EQ(header->ifa_family, AF_INET);
     EXPECT_EQ(header->ifa_prefixlen, 24);
@@ -80,9 +88,7 @@ TEST(Rtnl, DeleteAddressIpv6) {
     const auto address = prefix("fd77::1/64");
     const auto request = build_delete_address(3, address);
     const auto view = view_of(request);
-    EXPECT_EQ(view.header.type, RTM_DELADDR);
-    EXPECT_EQ(view.header.flags, 0);
-    const auto header = read_struct<ifaddrmsg>(view.payload);
+    const auto header = checked_header<ifaddrmsg>(view, RTM_DELADDR, 0);
     EXPECT_EQ(header->ifa_family, AF_INET6);
     EXPECT_EQ(header->ifa_prefixlen, 64);
     const auto attributes = parse_message_attributes(view.payload, sizeof(ifaddrmsg));
@@ -96,9 +102,7 @@ TEST(Rtnl, NewRouteCarriesTableOifAndTulleProtocol) {
     const auto request =
         build_new_route(4, prefix("10.78.9.9/16"), kMainRouteTable, kTulleRouteProtocol);
     const auto view = view_of(request);
-    EXPECT_EQ(view.header.type, RTM_NEWROUTE);
-    EXPECT_EQ(view.header.flags, NLM_F_CREATE | NLM_F_EXCL);
-    const auto header = read_struct<rtmsg>(view.payload);
+    const auto header = checked_header<rtmsg>(view, RTM_NEWROUTE, NLM_F_CREATE | NLM_F_EXCL);
     ASSERT_TRUE(header);
     EXPECT_EQ(header->rtm_family, AF_INET);
     EXPECT_EQ(header->rtm_dst_len, 16);
@@ -125,9 +129,7 @@ TEST(Rtnl, NotFwmarkRuleIsInvertedWithAFullMask) {
     rule.not_fwmark = 51820;
     const auto request = build_new_rule(rule, kTulleRouteProtocol);
     const auto view = view_of(request);
-    EXPECT_EQ(view.header.type, RTM_NEWRULE);
-    EXPECT_EQ(view.header.flags, NLM_F_CREATE);
-    const auto header = read_struct<fib_rule_hdr>(view.payload);
+    const auto header = checked_header<fib_rule_hdr>(view, RTM_NEWRULE, NLM_F_CREATE);
     ASSERT_TRUE(header);
     EXPECT_EQ(header->family, AF_INET);
     EXPECT_EQ(header->action, FR_ACT_TO_TBL);
@@ -193,9 +195,7 @@ TEST(Rtnl, RouteInALargeTableUsesTheAttributeOnly) {
 TEST(Rtnl, DeleteRouteLeavesProtocolScopeAndTypeOpen) {
     const auto request = build_delete_route(4, prefix("10.78.0.0/16"), kMainRouteTable);
     const auto view = view_of(request);
-    EXPECT_EQ(view.header.type, RTM_DELROUTE);
-    EXPECT_EQ(view.header.flags, 0);
-    const auto header = read_struct<rtmsg>(view.payload);
+    const auto header = checked_header<rtmsg>(view, RTM_DELROUTE, 0);
     EXPECT_EQ(header->rtm_protocol, RTPROT_UNSPEC);
     EXPECT_EQ(header->rtm_scope, RT_SCOPE_NOWHERE);
     EXPECT_EQ(header->rtm_type, RTN_UNSPEC);
@@ -216,9 +216,8 @@ TEST(Rtnl, LinkRequests) {
     {
         const auto request = build_set_link(9, true, 1380U);
         const auto view = view_of(request);
-        EXPECT_EQ(view.header.type, RTM_NEWLINK);
-        EXPECT_EQ(view.header.flags, 0);  // no NLM_F_CREATE: only an existing link is changed
-        const auto header = read_struct<ifinfomsg>(view.payload);
+        // no NLM_F_CREATE: only an existing link is changed
+        const auto header = checked_header<ifinfomsg>(view, RTM_NEWLINK, 0);
         EXPECT_EQ(header->ifi_index, 9);
         EXPECT_EQ(header->ifi_flags, static_cast<unsigned>(IFF_UP));
         EXPECT_EQ(header->ifi_change, static_cast<unsigned>(IFF_UP));
