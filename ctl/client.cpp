@@ -123,16 +123,11 @@ Outcome<ipc::Json> Client::call(std::string_view method, const ipc::Json& params
     }
     const auto deadline = std::chrono::steady_clock::now() + timeout_;
     for (;;) {
-        auto next = read_line(method, deadline);
+        auto next = read_message(method, deadline);
         if (!next.ok()) {
             return value::Unexpected<ClientError>{next.error()};
         }
-        auto decoded = ipc::decode(*next);
-        if (const auto* bad = std::get_if<ipc::DecodeFailure>(&decoded)) {
-            return failure(ClientError::Kind::bad_reply, method,
-                           "tulled sent a message tullectl cannot read: " + bad->error.message);
-        }
-        auto& message = std::get<ipc::Message>(decoded);
+        auto& message = *next;
         if (auto* request = std::get_if<ipc::Request>(&message)) {
             if (request->is_notification() && on_event_) {
                 on_event_(*request);
@@ -155,19 +150,28 @@ Outcome<ipc::Json> Client::call(std::string_view method, const ipc::Json& params
     }
 }
 
+Outcome<ipc::Message> Client::read_message(
+    std::string_view method, std::optional<std::chrono::steady_clock::time_point> deadline) {
+    auto next = read_line(method, deadline);
+    if (!next.ok()) {
+        return value::Unexpected<ClientError>{next.error()};
+    }
+    auto decoded = ipc::decode(*next);
+    if (const auto* bad = std::get_if<ipc::DecodeFailure>(&decoded)) {
+        return failure(ClientError::Kind::bad_reply, method,
+                       "tulled sent a message tullectl cannot read: " + bad->error.message);
+    }
+    return std::move(std::get<ipc::Message>(decoded));
+}
+
 Outcome<ipc::Request> Client::next_event() {
     const std::string_view method = "waiting for events";
     for (;;) {
-        auto next = read_line(method, std::nullopt);
+        auto next = read_message(method, std::nullopt);
         if (!next.ok()) {
             return value::Unexpected<ClientError>{next.error()};
         }
-        auto decoded = ipc::decode(*next);
-        if (const auto* bad = std::get_if<ipc::DecodeFailure>(&decoded)) {
-            return failure(ClientError::Kind::bad_reply, method,
-                           "tulled sent a message tullectl cannot read: " + bad->error.message);
-        }
-        if (auto* request = std::get_if<ipc::Request>(&std::get<ipc::Message>(decoded));
+        if (auto* request = std::get_if<ipc::Request>(&*next);
             request != nullptr && request->is_notification()) {
             return std::move(*request);
         }

@@ -106,6 +106,9 @@ class Client {
     // The next line, waiting until `deadline` (none: forever).
     [[nodiscard]] Outcome<std::string> read_line(
         std::string_view method, std::optional<std::chrono::steady_clock::time_point> deadline);
+    // The next line, decoded.
+    [[nodiscard]] Outcome<ipc::Message> read_message(
+        std::string_view method, std::optional<std::chrono::steady_clock::time_point> deadline);
 
     value::UniqueFd socket_;
     std::string path_;

@@ -334,6 +334,29 @@ bool same_line(const ipc::LogLine& a, const ipc::LogLine& b) {
     return a.time_ms == b.time_ms && a.level == b.level && a.message == b.message;
 }
 
+// Hands each event E, decoded, with its params as sent, to `on` until tulled goes away; an event
+// tullectl cannot read is skipped with a note on stderr.
+template <typename E, typename On>
+int follow_events(Client& client, std::string_view what, const On& on) {
+    for (;;) {
+        auto event = client.next_event();
+        if (!event.ok()) {
+            return report(event.error());
+        }
+        if (event->method != E::name) {
+            continue;
+        }
+        auto decoded = ipc::read(event->params, ipc::As<typename E::Params>{});
+        if (!decoded.ok()) {
+            std::cerr << "tullectl: skipped a " << what
+                      << " event tullectl cannot read: " << printable(decoded.error().message)
+                      << '\n';
+            continue;
+        }
+        on(*decoded, event->params);
+    }
+}
+
 }  // namespace
 
 int status(const GlobalOptions& options) {
@@ -494,30 +517,17 @@ int stats(const GlobalOptions& options, const std::string& name, bool follow) {
     if (!subscribed.ok()) {
         return report(subscribed.error());
     }
-    for (;;) {
-        auto event = client->next_event();
-        if (!event.ok()) {
-            return report(event.error());
-        }
-        if (event->method != ipc::StatsTickEvent::name) {
-            continue;
-        }
-        auto decoded = ipc::read(event->params, ipc::As<ipc::StatsTickEvent::Params>{});
-        if (!decoded.ok()) {
-            std::cerr << "tullectl: skipped a stats event tullectl cannot read: "
-                      << printable(decoded.error().message) << '\n';
-            continue;
-        }
-        const auto& sample = *decoded;
-        if (sample.tunnel != name) {
-            continue;
-        }
-        if (options.json) {
-            print_json_line(event->params);
-        } else {
-            std::cout << stats_lines(sample) << std::flush;
-        }
-    }
+    return follow_events<ipc::StatsTickEvent>(
+        *client, "stats", [&](const ipc::StatsEvent& sample, const ipc::Json& params) {
+            if (sample.tunnel != name) {
+                return;
+            }
+            if (options.json) {
+                print_json_line(params);
+            } else {
+                std::cout << stats_lines(sample) << std::flush;
+            }
+        });
 }
 
 namespace {
@@ -539,24 +549,12 @@ void print_tail_then_early(const std::vector<ipc::LogLine>& tail,
 
 // Prints each log event at or above `level` as it comes, until tulled goes away.
 int follow_log_events(Client& client, ipc::LogLevel level, bool json) {
-    for (;;) {
-        auto event = client.next_event();
-        if (!event.ok()) {
-            return report(event.error());
-        }
-        if (event->method != ipc::LogEvent::name) {
-            continue;
-        }
-        auto decoded = ipc::read(event->params, ipc::As<ipc::LogEvent::Params>{});
-        if (!decoded.ok()) {
-            std::cerr << "tullectl: skipped a log event tullectl cannot read: "
-                      << printable(decoded.error().message) << '\n';
-            continue;
-        }
-        if (const auto& line = *decoded; line.level >= level) {
-            print_log_line(line, json);
-        }
-    }
+    return follow_events<ipc::LogEvent>(client, "log",
+                                        [&](const ipc::LogLine& line, const ipc::Json& /*params*/) {
+                                            if (line.level >= level) {
+                                                print_log_line(line, json);
+                                            }
+                                        });
 }
 
 }  // namespace

@@ -386,16 +386,16 @@ TEST_F(PlatformLinuxNetns, ErrorsNameTheOperationAndTheInterface) {
                      {"list routes of nosuch0"});
 
         expect_error([&] { net.add_route("bad/name", route); }, std::errc::invalid_argument,
-                     {"add route 10.78.0.0/16", "invalid interface name \"bad/name\""});
+                     {"add route 10.78.0.0/16", "invalid interface name 'bad/name'"});
         expect_error([&] { (void)net.link_exists("sixteen-chars-xx"); },
                      std::errc::invalid_argument, {"invalid interface name"});
         TunLinuxFactory factory;
         expect_error([&] { (void)factory.create("bad name"); }, std::errc::invalid_argument,
-                     {"open TUN \"bad name\"", "invalid interface name"});
+                     {"open TUN 'bad name'", "invalid interface name"});
 
         const auto tun = factory.create(kTunName);
         expect_error([&] { (void)factory.create(kTunName); }, std::errc::device_or_resource_busy,
-                     {"open TUN \"tltest0\"", "exists already"});
+                     {"open TUN 'tltest0'", "exists already"});
         expect_error([&] { tun->set_mtu(20); }, std::errc::invalid_argument,
                      {"set MTU 20 on tltest0"});
         expect_error([&] { net.set_mtu(kTunName, 20); }, std::errc::invalid_argument,
