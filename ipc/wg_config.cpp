@@ -6,6 +6,8 @@
 #include <type_traits>
 #include <utility>
 
+#include "value/text.hpp"
+
 namespace tulle::ipc {
 namespace {
 
@@ -37,17 +39,7 @@ bool all_digits(std::string_view text) {
 
 // A decimal number no larger than max; nullopt for anything else.
 std::optional<std::uint64_t> decimal(std::string_view text, std::uint64_t max) {
-    if (!all_digits(text)) {
-        return std::nullopt;
-    }
-    std::uint64_t value = 0;
-    for (const char c : text) {
-        value = value * 10 + static_cast<std::uint64_t>(c - '0');
-        if (value > max) {
-            return std::nullopt;
-        }
-    }
-    return value;
+    return value::parse_decimal(text, max);
 }
 
 enum class Section : std::uint8_t { none, interface, peer, skipped };

@@ -37,17 +37,8 @@ int hex_value(char c) {
 
 // Decimal digits only, with a value of at most max; nullopt otherwise.
 std::optional<std::uint32_t> decimal_at_most(std::string_view text, std::uint32_t max) {
-    if (!all_digits(text)) {
-        return std::nullopt;
-    }
-    std::uint32_t value = 0;
-    for (const char c : text) {
-        value = value * 10 + static_cast<std::uint32_t>(c - '0');
-        if (value > max) {
-            return std::nullopt;
-        }
-    }
-    return value;
+    const auto value = parse_decimal(text, max);
+    return value ? std::optional(static_cast<std::uint32_t>(*value)) : std::nullopt;
 }
 
 Result<std::array<std::uint8_t, 4>> parse_v4(std::string_view text) {

@@ -46,6 +46,23 @@ std::optional<std::pair<std::uint32_t, std::size_t>> decode_utf8(std::string_vie
 
 }  // namespace
 
+std::optional<std::uint64_t> parse_decimal(std::string_view text, std::uint64_t max) {
+    if (text.empty()) {
+        return std::nullopt;
+    }
+    std::uint64_t value = 0;
+    for (const char c : text) {
+        if (c < '0' || c > '9') {
+            return std::nullopt;
+        }
+        value = value * 10 + static_cast<std::uint64_t>(c - '0');
+        if (value > max) {
+            return std::nullopt;
+        }
+    }
+    return value;
+}
+
 std::string quote(std::string_view text) {
     std::string out = "'";
     for (const char c : text) {

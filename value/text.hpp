@@ -5,6 +5,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -19,6 +20,9 @@ namespace tulle::value {
 // Text a caller chose, fit for one log line: control characters escaped, at most `max` bytes
 // (then "..."), without quotes.
 [[nodiscard]] std::string for_log(std::string_view text, std::size_t max = 300);
+
+// Decimal digits only (no sign, no space), with a value of at most `max`; nothing otherwise.
+[[nodiscard]] std::optional<std::uint64_t> parse_decimal(std::string_view text, std::uint64_t max);
 
 // An interface name the kernel takes: 1 to 15 bytes (IFNAMSIZ less the NUL), not "." or "..",
 // without '/', ':', white space or other control characters.
