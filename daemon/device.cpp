@@ -150,20 +150,16 @@ void Device::on_udp_readable() {
             break;
         }
         in_batch_.clear();
-        std::size_t handshakes = 0;
         for (std::size_t i = 0; i < received; ++i) {
             in_batch_.push_back({in_senders_[i], in_spans_[i].first(in_sizes_[i])});
-            const auto type = core::classify(in_batch_.back().bytes);
-            handshakes += type && *type != core::MessageType::transport ? 1 : 0;
         }
-        const auto now = core::Clock::now();
-        // The handshake messages waiting in this batch are our handshake queue: as in
-        // wireguard-go and the kernel, a long one turns cookies on (Engine::under_load).
-        engine_.report_handshake_backlog(handshakes, now);
         // Decryption of the batch's transport data is shared with the worker threads.
-        engine_.receive_batch(in_batch_, now, *this, workers_);
+        engine_.receive_batch(in_batch_, core::Clock::now(), *this, workers_);
         flush_sends();
         if (received < kBatch) {
+            // The socket is empty: what queued up while we worked is done (as in wireguard-go
+            // and the kernel, a long handshake queue turns cookies on: Engine::under_load).
+            engine_.queue_drained();
             break;
         }
     }

@@ -70,14 +70,19 @@ Secret<kCookieLen> CookieChecker::make_cookie(std::span<const std::uint8_t> sour
     return cookie;
 }
 
+bool CookieChecker::mac1_valid(std::span<const std::uint8_t> message,
+                               std::size_t mac1_offset) const {
+    if (!has_macs(message.size(), mac1_offset)) {
+        return false;
+    }
+    const Mac expected_mac1 = mac(mac1_key_, message.first(mac1_offset));
+    return crypto::equal(expected_mac1, message.subspan(mac1_offset, kMacLen));
+}
+
 MacState CookieChecker::validate(std::span<const std::uint8_t> message, std::size_t mac1_offset,
                                  std::span<const std::uint8_t> source, TimePoint now,
                                  bool check_mac2) {
-    if (!has_macs(message.size(), mac1_offset)) {
-        return MacState::invalid;
-    }
-    const Mac expected_mac1 = mac(mac1_key_, message.first(mac1_offset));
-    if (!crypto::equal(expected_mac1, message.subspan(mac1_offset, kMacLen))) {
+    if (!mac1_valid(message, mac1_offset)) {
         return MacState::invalid;
     }
     if (!check_mac2) {

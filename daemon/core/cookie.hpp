@@ -66,6 +66,11 @@ class CookieChecker {
     // For when the device's key changes. The cookie secret is kept.
     void set_public_key(const PublicKey& local_public);
 
+    // Whether a whole handshake datagram whose mac1 starts at mac1_offset carries a right mac1
+    // (which anyone who knows this device's public key can make, but junk can't).
+    [[nodiscard]] bool mac1_valid(std::span<const std::uint8_t> message,
+                                  std::size_t mac1_offset) const;
+
     // Checks the MACs of a whole handshake datagram whose mac1 starts at mac1_offset (mac2
     // follows it). mac1 is always checked first; mac2 only when check_mac2 (the device is under
     // load). source is the sender's address: the IP address bytes followed by the UDP port (any

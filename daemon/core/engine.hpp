@@ -88,9 +88,12 @@ struct IncomingDatagram {
 
 struct EngineConfig {
     std::size_t mtu = impl::kDefaultMtu;
-    // Handshake messages per second above which the engine counts as under load and asks for
-    // cookies (the daemon may also report its queue with report_handshake_backlog()).
-    std::size_t under_load_handshakes_per_second = impl::kUnderLoadQueueLength;
+    // The handshake backlog at or above which the engine counts as under load (for a second)
+    // and answers initiations without a cookie with a cookie reply. The backlog is the handshake
+    // messages with a right mac1 received since the socket was last drained (queue_drained()):
+    // messages that queued up while earlier ones were being worked on. Junk and wrong-mac1
+    // messages never count, so strangers can't make real peers wait. wireguard-go's threshold.
+    std::size_t under_load_backlog = impl::kUnderLoadQueueLength;
     // add_peer() refuses a peer beyond this many (lower only in tests).
     std::size_t max_peers = impl::kMaxPeers;
 };
@@ -178,9 +181,9 @@ class Engine {
     void tick(TimePoint now, PacketSink& sink);
     [[nodiscard]] std::optional<TimePoint> next_deadline() const;
 
-    // The daemon's handshake queue length; at or over the load threshold the engine asks for
-    // cookies for the next second.
-    void report_handshake_backlog(std::size_t queued, TimePoint now);
+    // The caller read everything the socket held: the handshake backlog starts again from zero.
+    // receive_datagram() counts as a batch that drained the socket.
+    void queue_drained() { handshake_backlog_ = 0; }
     [[nodiscard]] bool under_load(TimePoint now) const;
 
     [[nodiscard]] const EngineCounters& counters() const { return counters_; }
@@ -220,7 +223,8 @@ class Engine {
     bool admit_handshake(const value::SocketAddress& from, std::span<const std::uint8_t> datagram,
                          std::size_t mac1_offset, std::uint32_t sender_index, TimePoint now,
                          PacketSink& sink);
-    void note_handshake(TimePoint now);
+    // Adds the batch's handshake messages that carry a right mac1 to the backlog.
+    void count_backlog(std::span<const IncomingDatagram> batch, TimePoint now);
     void keep_key_fresh_after_receive(Peer& peer, TimePoint now, PacketSink& sink);
 
     // --- send.cpp ---
@@ -257,8 +261,7 @@ class Engine {
     CookieChecker cookie_checker_;
     Ratelimiter ratelimiter_;
     std::optional<TimePoint> last_under_load_;
-    TimePoint load_window_start_{};
-    std::size_t load_window_count_ = 0;
+    std::size_t handshake_backlog_ = 0;
     std::vector<std::uint8_t> scratch_;  // one outgoing transport message
     std::vector<OpenJob> open_jobs_;     // the transport messages of the batch in hand
     Serial serial_;

@@ -13,6 +13,7 @@ void Engine::receive_datagram(const value::SocketAddress& from, std::span<std::u
                               TimePoint now, PacketSink& sink) {
     const IncomingDatagram one{from, datagram};
     receive_batch({&one, 1}, now, sink, serial_);
+    queue_drained();
 }
 
 void Engine::receive_batch(std::span<const IncomingDatagram> batch, TimePoint now, PacketSink& sink,
@@ -21,6 +22,7 @@ void Engine::receive_batch(std::span<const IncomingDatagram> batch, TimePoint no
     // data is checked in order up to the point of decryption, and a handshake message first
     // finishes the data before it (a handshake may retire the keypair that data was sealed with,
     // or create the one the data after it needs). Handshakes are rare, so runs stay long.
+    count_backlog(batch, now);
     open_jobs_.clear();
     for (std::size_t i = 0; i < batch.size(); ++i) {
         const auto datagram = batch[i].bytes;
@@ -78,18 +80,16 @@ void Engine::receive_handshake(MessageType type, const value::SocketAddress& fro
     }
 }
 
-void Engine::note_handshake(TimePoint now) {
-    if (now - load_window_start_ >= std::chrono::seconds{1}) {
-        load_window_start_ = now;
-        load_window_count_ = 0;
+void Engine::count_backlog(std::span<const IncomingDatagram> batch, TimePoint now) {
+    for (const auto& datagram : batch) {
+        const auto type = classify(datagram.bytes);
+        const bool counts = (type == MessageType::initiation &&
+                             cookie_checker_.mac1_valid(datagram.bytes, kInitiationMac1Offset)) ||
+                            (type == MessageType::response &&
+                             cookie_checker_.mac1_valid(datagram.bytes, kResponseMac1Offset));
+        handshake_backlog_ += counts ? 1 : 0;
     }
-    if (++load_window_count_ >= config_.under_load_handshakes_per_second) {
-        last_under_load_ = now;
-    }
-}
-
-void Engine::report_handshake_backlog(std::size_t queued, TimePoint now) {
-    if (queued >= config_.under_load_handshakes_per_second / 8) {
+    if (handshake_backlog_ >= config_.under_load_backlog) {
         last_under_load_ = now;
     }
 }
@@ -101,7 +101,6 @@ bool Engine::under_load(TimePoint now) const {
 bool Engine::admit_handshake(const value::SocketAddress& from,
                              std::span<const std::uint8_t> datagram, std::size_t mac1_offset,
                              std::uint32_t sender_index, TimePoint now, PacketSink& sink) {
-    note_handshake(now);
     const bool load = under_load(now);
     std::array<std::uint8_t, 18> source_buffer{};
     const auto source = cookie_source(from, source_buffer);

@@ -19,7 +19,7 @@ using namespace testing;  // the engine fixture's nodes, addresses and message t
 TEST_F(EngineTest, CookieRoundTripUnderLoad) {  // [5.3, 5.4.7]
     Node& a = make_a();
     EngineConfig loaded;
-    loaded.under_load_handshakes_per_second = 1;  // every handshake message means load
+    loaded.under_load_backlog = 1;  // every handshake message means load
     Node& b = make_b(loaded);
     connect(a, b);
     EXPECT_EQ(b.engine.counters().cookie_replies_sent, 1U);
@@ -37,7 +37,7 @@ TEST_F(EngineTest, CookieRoundTripUnderLoad) {  // [5.3, 5.4.7]
 TEST_F(EngineTest, UnderLoadACookieFromAnotherAddressDoesNotCount) {  // [5.4.7]
     Node& a = make_a();
     EngineConfig loaded;
-    loaded.under_load_handshakes_per_second = 1;
+    loaded.under_load_backlog = 1;
     Node& b = make_b(loaded);
     connect(a, b);
     ASSERT_EQ(a.engine.counters().cookie_replies_taken, 1U);

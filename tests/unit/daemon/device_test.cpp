@@ -15,8 +15,10 @@
 #include <gtest/gtest.h>
 #include <spdlog/logger.h>
 
+#include "daemon/core/constants.hpp"
 #include "daemon/core/crypto.hpp"
 #include "daemon/core/environment.hpp"
+#include "daemon/core/messages.hpp"
 #include "platform/fake_tun.hpp"
 #include "platform/fake_udp.hpp"
 #include "tests/unit/core/engine_harness.hpp"
@@ -259,20 +261,41 @@ std::vector<std::uint8_t> initiation_to(const Host& to) {
     return capture.sent.empty() ? std::vector<std::uint8_t>{} : capture.sent.front();
 }
 
-TEST_F(DeviceTest, ManyQueuedHandshakeInitiationsPutTheDeviceUnderLoad) {
-    // Far fewer than the engine's own per-second threshold, but all waiting at once.
-    constexpr std::uint8_t kQueued = 64;
-    for (std::uint8_t i = 0; i < kQueued; ++i) {
-        network_.inject(value::SocketAddress{value::IpAddress::v4({198, 51, 100, i}),
-                                             static_cast<std::uint16_t>(1000 + i)},
-                        b_->socket_address(), initiation_to(*b_));
+value::SocketAddress flood_source(int i) {
+    return {value::IpAddress::v4({198, 51, 100, static_cast<std::uint8_t>(i % 256)}),
+            static_cast<std::uint16_t>(1000 + i)};
+}
+
+TEST_F(DeviceTest, AQueueOfValidInitiationsPutsTheDeviceUnderLoad) {
+    // All waiting in the socket at once: more than wireguard-go's queue threshold (128).
+    constexpr int kQueued = 200;
+    const auto initiation = initiation_to(*b_);
+    for (int i = 0; i < kQueued; ++i) {
+        network_.inject(flood_source(i), b_->socket_address(), initiation);
     }
     const auto& counters = b_->device->engine().counters();
     ASSERT_TRUE(run_until([&] { return network_.pending(b_->socket_address()) == 0; }));
     EXPECT_TRUE(b_->device->engine().under_load(core::Clock::now()));
-    // Under load, every initiation without a cookie gets a cookie reply and no work.
-    EXPECT_EQ(counters.cookie_replies_sent, std::uint64_t{kQueued});
+    // Once the backlog is long, every initiation without a cookie gets a cookie reply, no work.
+    EXPECT_GE(counters.cookie_replies_sent,
+              std::uint64_t{kQueued - core::impl::kUnderLoadQueueLength});
     EXPECT_EQ(counters.handshake_responses_sent, 0U);
+}
+
+TEST_F(DeviceTest, AQueueOfJunkDoesNotDelayARealHandshake) {
+    // Initiation-sized datagrams with a wrong mac1 from many addresses, waiting in the socket.
+    std::vector<std::uint8_t> junk(sizeof(core::MessageInitiation), 0x5a);
+    junk[0] = 1;
+    junk[1] = junk[2] = junk[3] = 0;
+    for (int i = 0; i < 500; ++i) {
+        network_.inject(flood_source(i), b_->socket_address(), junk);
+    }
+    const auto ping = ipv4_packet(kTunnelA, kTunnelB, 56, 0x33);
+    EXPECT_EQ(carry(*a_, *b_, ping), ping);
+    const auto& counters = b_->device->engine().counters();
+    EXPECT_EQ(counters.invalid_mac, 500U);
+    EXPECT_EQ(counters.cookie_replies_sent, 0U);
+    EXPECT_FALSE(b_->device->engine().under_load(core::Clock::now()));
 }
 
 }  // namespace
