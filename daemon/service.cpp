@@ -162,7 +162,7 @@ Service::Outcome<ipc::TunnelList> Service::handle(ipc::TunnelListMethod /*method
 }
 
 Service::Outcome<ipc::TunnelStatus> Service::handle(ipc::TunnelUpMethod /*method*/,
-                                                    ControlClient& /*client*/,
+                                                    ControlClient& client,
                                                     const ipc::TunnelUp& up) {
     if (find(up.name) != nullptr) {
         return refuse(ErrorCode::already_exists, "tunnel '" + up.name + "' is up already");
@@ -178,6 +178,9 @@ Service::Outcome<ipc::TunnelStatus> Service::handle(ipc::TunnelUpMethod /*method
     auto parsed = ipc::parse_config(*up.config, "params.config", /*allow_hooks=*/false);
     if (!parsed.ok()) {
         return refuse(ErrorCode::invalid_params, ipc::to_one_line(parsed.error()));
+    }
+    if (auto port = check_port(client, parsed.value()); !port) {
+        return refuse(port.error());
     }
     return bring_up(up.name, std::move(parsed).value());
 }
@@ -285,8 +288,40 @@ Service::Outcome<ipc::TunnelDetail> Service::handle(ipc::TunnelGetMethod /*metho
     return detail;
 }
 
+// What group members may not do (#15 item 9; docs/attack-surface.md, "Who may do what"): listen
+// below 1024, where only root's services listen, ...
+ipc::Outcome<void> Service::check_port(const ControlClient& client,
+                                       const ipc::TunnelConfig& config) {
+    if (client.peer.uid == 0 || !config.iface.listen_port || *config.iface.listen_port == 0 ||
+        *config.iface.listen_port >= kFirstUnprivilegedPort) {
+        return {};
+    }
+    return ipc::refuse(ErrorCode::permission_denied,
+                       "params.config: ListenPort " + std::to_string(*config.iface.listen_port) +
+                           " is below " + std::to_string(kFirstUnprivilegedPort) +
+                           "; only root may listen there");
+}
+
+// ... and replace a system tunnel someone else saved (root's, with its hooks, above all).
+ipc::Outcome<void> Service::check_replace(const ControlClient& client,
+                                          const std::string& name) const {
+    if (client.peer.uid == 0 || !systems_.exists(name)) {
+        return {};
+    }
+    const auto existing = systems_.read(name);
+    const std::uint32_t owner = existing ? existing->saved_by : 0;
+    if (existing && owner == client.peer.uid) {
+        return {};
+    }
+    return ipc::refuse(ErrorCode::permission_denied,
+                       "system tunnel '" + name + "' was saved by " +
+                           (owner == 0 ? std::string("root") : "uid " + std::to_string(owner)) +
+                           "; only root" + (owner == 0 ? "" : " or uid " + std::to_string(owner)) +
+                           " may replace it");
+}
+
 Service::Outcome<ipc::TunnelStatus> Service::handle(ipc::TunnelSaveMethod /*method*/,
-                                                    ControlClient& /*client*/,
+                                                    ControlClient& client,
                                                     const ipc::TunnelSave& save) {
     ipc::TunnelConfig config;
     if (save.config) {
@@ -301,7 +336,13 @@ Service::Outcome<ipc::TunnelStatus> Service::handle(ipc::TunnelSaveMethod /*meth
         return refuse(ErrorCode::not_found,
                       "no tunnel '" + save.name + "' is up; give params.config to save a new one");
     }
-    if (auto saved = systems_.save(save.name, config, save.autostart); !saved) {
+    if (auto allowed = check_port(client, config); !allowed) {
+        return refuse(allowed.error());
+    }
+    if (auto allowed = check_replace(client, save.name); !allowed) {
+        return refuse(allowed.error());
+    }
+    if (auto saved = systems_.save(save.name, config, save.autostart, client.peer.uid); !saved) {
         return refuse(saved.error());
     }
     log_->info("{}: saved as a system tunnel{}", save.name, save.autostart ? " (autostart)" : "");

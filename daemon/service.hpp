@@ -25,6 +25,8 @@ class Service {
   public:
     // Each tunnel costs a TUN device, a UDP socket and buffers (the crypto threads are shared).
     static constexpr std::size_t kMaxTunnels = 64;
+    // Group members may not listen below this port (root's services listen there).
+    static constexpr std::uint16_t kFirstUnprivilegedPort = 1024;
 
     struct Options {
         std::string socket_path = "/run/tulle/tulled.sock";
@@ -68,6 +70,10 @@ class Service {
     Outcome<ipc::Done> handle(ipc::PeerRemoveMethod, ControlClient&, const ipc::PeerRef&);
     Outcome<ipc::StatsHistory> handle(ipc::StatsHistoryMethod, ControlClient&,
                                       const ipc::StatsQuery&);
+    [[nodiscard]] static ipc::Outcome<void> check_port(const ControlClient& client,
+                                                       const ipc::TunnelConfig& config);
+    [[nodiscard]] ipc::Outcome<void> check_replace(const ControlClient& client,
+                                                   const std::string& name) const;
     Outcome<ipc::LogTail> handle(ipc::LogTailMethod, ControlClient&, const ipc::LogQuery&);
     Outcome<ipc::Subscription> handle(ipc::SubscribeMethod, ControlClient&,
                                       const ipc::Subscription&);

@@ -65,6 +65,22 @@ value::Result<void> write_private_file(const std::string& path, const std::strin
     return {};
 }
 
+// The uid in the saved-by line among the comment lines the file starts with; root when there
+// is none (a file written by hand) or it does not parse.
+std::uint32_t saved_by(std::string_view text) {
+    std::size_t start = 0;
+    while (start < text.size() && text[start] == '#') {
+        const auto end = std::min(text.find('\n', start), text.size());
+        const auto line = text.substr(start, end - start);
+        if (line.starts_with(kSavedByMarker)) {
+            const auto uid = value::parse_decimal(line.substr(kSavedByMarker.size()), UINT32_MAX);
+            return uid ? static_cast<std::uint32_t>(*uid) : 0;
+        }
+        start = end + 1;
+    }
+    return 0;
+}
+
 }  // namespace
 
 std::string SystemTunnels::path(const std::string& name) const {
@@ -123,22 +139,29 @@ ipc::Outcome<SystemTunnels::Entry> SystemTunnels::read(const std::string& name) 
     }
     Entry entry;
     entry.autostart = file->text.starts_with(kAutostartMarker);
-    auto parsed = ipc::parse_config(file->text, file_path, hooks_allowed(*file).ok());
+    entry.saved_by = saved_by(file->text);
+    const auto hooks = hooks_allowed(*file);
+    auto parsed = ipc::parse_config(file->text, file_path, hooks.ok());
     sodium_memzero(file->text.data(), file->text.size());
     if (!parsed.ok()) {
-        return ipc::refuse(ErrorCode::invalid_params, ipc::to_one_line(parsed.error()));
+        std::string message = ipc::to_one_line(parsed.error());
+        if (!hooks) {
+            message += " (hooks are refused because " + hooks.error() + ")";
+        }
+        return ipc::refuse(ErrorCode::invalid_params, message);
     }
     entry.config = std::move(parsed).value();
     return entry;
 }
 
 ipc::Outcome<void> SystemTunnels::save(const std::string& name, const ipc::TunnelConfig& config,
-                                       bool autostart) const {
+                                       bool autostart, std::uint32_t saved_by) const {
     if (::mkdir(directory_.c_str(), 0700) != 0 && errno != EEXIST) {
         return ipc::refuse(ErrorCode::internal_error, "cannot create " + directory_ + ": " +
                                                           std::generic_category().message(errno));
     }
     std::string text = autostart ? std::string(kAutostartMarker) + "\n" : std::string();
+    text += std::string(kSavedByMarker) + std::to_string(saved_by) + "\n";
     text += ipc::write_config(config, /*include_secrets=*/true);
     auto written = write_private_file(path(name), text);
     sodium_memzero(text.data(), text.size());

@@ -4,6 +4,7 @@
 // lists and writes them; the service's methods decide who may.
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -17,12 +18,16 @@ namespace tulle::daemon {
 // A system tunnel's file starts with this line to be started with the service. It is a comment,
 // so wg-quick and every other reader of the format ignore it.
 inline constexpr std::string_view kAutostartMarker = "# tulle: autostart";
+// Followed by a uid: who saved the file through the control socket. A file without it was
+// written by hand, so it is root's.
+inline constexpr std::string_view kSavedByMarker = "# tulle: saved by uid ";
 
 class SystemTunnels {
   public:
     struct Entry {
         ipc::TunnelConfig config;
-        bool autostart = false;  // read from the same bytes as the config
+        bool autostart = false;      // read from the same bytes as the config
+        std::uint32_t saved_by = 0;  // the uid that saved it (root for a file written by hand)
     };
 
     explicit SystemTunnels(std::string directory) : directory_(std::move(directory)) {}
@@ -40,9 +45,10 @@ class SystemTunnels {
     [[nodiscard]] ipc::Outcome<Entry> read(const std::string& name) const;
 
     // Writes the tunnel (with its secrets) as root's alone, all or nothing: a temporary file,
-    // synced, renamed over the old one. Creates the folder (0700) when it is missing.
+    // synced, renamed over the old one. Creates the folder (0700) when it is missing. saved_by
+    // is the caller's uid, kept in the file.
     [[nodiscard]] ipc::Outcome<void> save(const std::string& name, const ipc::TunnelConfig& config,
-                                          bool autostart) const;
+                                          bool autostart, std::uint32_t saved_by) const;
 
   private:
     std::string directory_;

@@ -7,6 +7,7 @@
 #include <array>
 #include <chrono>
 #include <cstdlib>
+#include <cstring>
 #include <deque>
 #include <filesystem>
 #include <grp.h>
@@ -16,6 +17,7 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
+#include <sys/wait.h>
 #include <thread>
 #include <unistd.h>
 #include <vector>
@@ -26,6 +28,7 @@
 #include "daemon/core/crypto.hpp"
 #include "daemon/core/environment.hpp"
 #include "daemon/log_hub.hpp"
+#include "daemon/system_tunnels.hpp"
 #include "ipc/jsonrpc.hpp"
 #include "ipc/messages.hpp"
 #include "ipc/methods.hpp"
@@ -46,13 +49,17 @@ class Client {
   public:
     explicit Client(const std::string& path) {
         fd_ = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-        sockaddr_un address{};
-        address.sun_family = AF_UNIX;
-        path.copy(address.sun_path, sizeof(address.sun_path) - 1);
+        const sockaddr_un address = address_of(path);
         timeval timeout{5, 0};
         ::setsockopt(fd_, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof(timeout));
         connected_ =
             ::connect(fd_, reinterpret_cast<const sockaddr*>(&address), sizeof(address)) == 0;
+    }
+    // A client whose socket was connected by another user (the server sees that user: the
+    // kernel records the credentials at connect). Made in a child that drops to uid/gid and
+    // hands the connected socket back.
+    static std::unique_ptr<Client> connected_as(const std::string& path, uid_t uid, gid_t gid) {
+        return std::unique_ptr<Client>(new Client(connect_as(path, uid, gid)));
     }
     ~Client() { ::close(fd_); }
     Client(const Client&) = delete;
@@ -119,6 +126,80 @@ class Client {
     [[nodiscard]] const std::string& everything_received() const { return seen_; }
 
   private:
+    explicit Client(int fd) : fd_(fd), connected_(fd >= 0) {
+        timeval timeout{5, 0};
+        ::setsockopt(fd_, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof(timeout));
+    }
+
+    static sockaddr_un address_of(const std::string& path) {
+        sockaddr_un address{};
+        address.sun_family = AF_UNIX;
+        path.copy(address.sun_path, sizeof(address.sun_path) - 1);
+        return address;
+    }
+
+    static int connect_as(const std::string& path, uid_t uid, gid_t gid) {
+        const sockaddr_un address = address_of(path);
+        std::array<int, 2> pair{};
+        if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, pair.data()) != 0) {
+            return -1;
+        }
+        const pid_t child = ::fork();
+        if (child == 0) {  // only system calls from here on: the parent has threads
+            const gid_t groups[] = {gid};
+            const int fd = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+            if (::setgroups(1, groups) != 0 || ::setgid(gid) != 0 || ::setuid(uid) != 0 ||
+                ::connect(fd, reinterpret_cast<const sockaddr*>(&address), sizeof(address)) != 0) {
+                ::_exit(1);
+            }
+            send_fd(pair[1], fd);
+            ::_exit(0);
+        }
+        ::close(pair[1]);
+        const int fd = child > 0 ? receive_fd(pair[0]) : -1;
+        ::close(pair[0]);
+        int status = 0;
+        ::waitpid(child, &status, 0);
+        return fd;
+    }
+
+    static void send_fd(int over, int fd) {
+        char byte = 'f';
+        iovec data{&byte, 1};
+        alignas(cmsghdr) std::array<char, CMSG_SPACE(sizeof(int))> control{};
+        msghdr message{};
+        message.msg_iov = &data;
+        message.msg_iovlen = 1;
+        message.msg_control = control.data();
+        message.msg_controllen = control.size();
+        cmsghdr* header = CMSG_FIRSTHDR(&message);
+        header->cmsg_level = SOL_SOCKET;
+        header->cmsg_type = SCM_RIGHTS;
+        header->cmsg_len = CMSG_LEN(sizeof(int));
+        std::memcpy(CMSG_DATA(header), &fd, sizeof(int));
+        (void)::sendmsg(over, &message, 0);
+    }
+
+    static int receive_fd(int over) {
+        char byte = 0;
+        iovec data{&byte, 1};
+        alignas(cmsghdr) std::array<char, CMSG_SPACE(sizeof(int))> control{};
+        msghdr message{};
+        message.msg_iov = &data;
+        message.msg_iovlen = 1;
+        message.msg_control = control.data();
+        message.msg_controllen = control.size();
+        if (::recvmsg(over, &message, MSG_CMSG_CLOEXEC) != 1) {
+            return -1;
+        }
+        const cmsghdr* header = CMSG_FIRSTHDR(&message);
+        int fd = -1;
+        if (header != nullptr && header->cmsg_type == SCM_RIGHTS) {
+            std::memcpy(&fd, CMSG_DATA(header), sizeof(int));
+        }
+        return fd;
+    }
+
     int fd_ = -1;
     bool connected_ = false;
     std::string buffer_;
@@ -565,6 +646,56 @@ TEST_F(ServiceTest, SavedTunnelsAreRootsAloneAndAutostart) {
     const auto refused = error_of(client->call("tunnel.up", Json{{"name", "tt0"}}));
     EXPECT_EQ(refused.code, ErrorCode::permission_denied);
     EXPECT_NE(refused.message.find("0600"), std::string::npos);
+}
+
+// #15 item 9: group members toggle every tunnel and manage their own, but replacing a system
+// tunnel someone else saved (root's above all: it may carry hooks) and listening below 1024
+// need root.
+TEST_F(ServiceTest, GroupMembersManageTheirOwnTunnelsOnly) {
+    if (::geteuid() != 0) {
+        GTEST_SKIP() << "needs root to connect as another user";
+    }
+    constexpr uid_t kMember = 65534;  // nobody, in group nogroup
+    options_.group = "nogroup";
+    start();
+    ::chmod(dir_.c_str(), 0755);
+    ::chmod((dir_ + "/run").c_str(), 0755);
+    auto root = greeted_client();
+    ASSERT_TRUE(root->call("tunnel.save", Json{{"name", "rt0"}, {"config", config_text()}}).ok());
+    auto member = Client::connected_as(options_.socket_path, kMember, kMember);
+    ASSERT_TRUE(member->connected());
+    ASSERT_TRUE(member->hello().ok());
+
+    // Their own: saved, replaced, toggled.
+    const Json own{{"name", "mt0"}, {"config", config_text()}};
+    EXPECT_TRUE(member->call("tunnel.save", own).ok());
+    EXPECT_TRUE(member->call("tunnel.save", own).ok());
+    // root's: toggled, not replaced (neither from params nor from the running tunnel).
+    EXPECT_TRUE(member->call("tunnel.up", Json{{"name", "rt0"}}).ok());
+    for (const Json& params : {Json{{"name", "rt0"}, {"config", config_text()}},
+                               Json{{"name", "rt0"}, {"autostart", true}}}) {
+        const auto refused = error_of(member->call("tunnel.save", params));
+        EXPECT_EQ(refused.code, ErrorCode::permission_denied);
+        EXPECT_NE(refused.message.find("'rt0' was saved by root; only root may replace it"),
+                  std::string::npos)
+            << refused.message;
+    }
+    EXPECT_TRUE(member->call("tunnel.down", Json{{"name", "rt0"}}).ok());
+    EXPECT_FALSE(SystemTunnels(options_.config_directory).autostart("rt0"));
+    // Once root replaces the member's tunnel, it is root's.
+    EXPECT_TRUE(root->call("tunnel.save", own).ok());
+    EXPECT_EQ(error_of(member->call("tunnel.save", own)).code, ErrorCode::permission_denied);
+
+    // Ports below 1024: refused to members, in tunnel.up and tunnel.save alike.
+    std::string low = config_text();
+    low.insert(low.find("\n\n[Peer]"), "\nListenPort = 80");
+    for (const char* method : {"tunnel.up", "tunnel.save"}) {
+        const auto refused = error_of(member->call(method, Json{{"name", "lp0"}, {"config", low}}));
+        EXPECT_EQ(refused.code, ErrorCode::permission_denied) << method;
+        EXPECT_NE(refused.message.find("ListenPort 80 is below 1024"), std::string::npos)
+            << refused.message;
+    }
+    EXPECT_TRUE(root->call("tunnel.save", Json{{"name", "lp0"}, {"config", low}}).ok());
 }
 
 TEST_F(ServiceTest, AutostartBringsUpMarkedSystemTunnels) {

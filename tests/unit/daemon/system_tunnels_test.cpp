@@ -73,6 +73,46 @@ TEST_F(SystemTunnelsTest, RefusesLinksFoldersDevicesAndLargeFiles) {
               std::string::npos);
 }
 
+// #15 item 1: whoever may change a folder above the file may swap a root-owned file for their
+// own between reads, so hooks are only taken when every folder from / down is root's alone.
+TEST_F(SystemTunnelsTest, HooksOnlyFromFoldersNobodyElseMayChange) {
+    if (!root()) {
+        GTEST_SKIP() << "needs root to make folders owned by others";
+    }
+    const auto hooks_in = [&](const std::string& folder, mode_t mode, uid_t owner) {
+        const std::string path = dir_ + "/" + folder;
+        fs::create_directory(path);
+        EXPECT_EQ(::chown(path.c_str(), owner, 0), 0);
+        EXPECT_EQ(::chmod(path.c_str(), mode), 0);
+        write(folder + "/wg0.conf", config_text());
+        auto file = read_config_file(path + "/wg0.conf");
+        EXPECT_TRUE(file.ok()) << file.error();
+        return file.ok() ? hooks_allowed(*file) : value::Result<void>(value::fail(file.error()));
+    };
+    EXPECT_TRUE(hooks_in("root-only", 0755, 0).ok());
+    EXPECT_TRUE(hooks_in("sticky", 01777, 0).ok());  // as /tmp: others can't swap root's file
+    const auto user_owned = hooks_in("user", 0755, 65534);
+    ASSERT_FALSE(user_owned.ok());
+    EXPECT_NE(user_owned.error().find(dir_ + "/user (owned by uid 65534)"), std::string::npos)
+        << user_owned.error();
+    const auto world = hooks_in("world", 0777, 0);
+    ASSERT_FALSE(world.ok());
+    EXPECT_NE(world.error().find("writable by everyone"), std::string::npos) << world.error();
+    // A folder deeper down does not make up for one above it.
+    fs::create_directory(dir_ + "/user/inner");
+    write("user/inner/wg1.conf", config_text());
+    const auto deep = read_config_file(dir_ + "/user/inner/wg1.conf");
+    ASSERT_TRUE(deep.ok()) << deep.error();
+    EXPECT_FALSE(hooks_allowed(*deep).ok());
+    // Relative paths are walked from / too.
+    const auto here = fs::current_path();
+    fs::current_path(dir_ + "/user");
+    const auto relative = read_config_file("wg0.conf");
+    fs::current_path(here);
+    ASSERT_TRUE(relative.ok()) << relative.error();
+    EXPECT_FALSE(relative->unsafe_folder.empty());
+}
+
 TEST_F(SystemTunnelsTest, ListsOnlyFilesNamedAsTunnels) {
     write("wg0.conf", "");
     write("office.conf", "");
@@ -90,7 +130,7 @@ TEST_F(SystemTunnelsTest, SavesRootsAloneAndReadsBackWithTheMarker) {
     const SystemTunnels systems(dir_ + "/etc");
     auto parsed = ipc::parse_config(config_text(), "t", true);
     ASSERT_TRUE(parsed.ok());
-    ASSERT_TRUE(systems.save("home", *parsed, true).ok());
+    ASSERT_TRUE(systems.save("home", *parsed, true, 1000).ok());
     struct stat info {};
     ASSERT_EQ(::stat(systems.path("home").c_str(), &info), 0);
     EXPECT_EQ(info.st_mode & 0777, 0600U);
@@ -100,11 +140,16 @@ TEST_F(SystemTunnelsTest, SavesRootsAloneAndReadsBackWithTheMarker) {
     const auto entry = systems.read("home");
     ASSERT_TRUE(entry.ok()) << entry.error().message;
     EXPECT_TRUE(entry->autostart);
+    EXPECT_EQ(entry->saved_by, 1000U);
     EXPECT_EQ(entry->config.iface.private_key, parsed->iface.private_key);
     EXPECT_EQ(entry->config.iface.post_up, std::vector<std::string>{"true"});  // root's: hooks
 
-    ASSERT_TRUE(systems.save("home", *parsed, false).ok());
+    ASSERT_TRUE(systems.save("home", *parsed, false, 0).ok());
     EXPECT_FALSE(systems.autostart("home"));
+    EXPECT_EQ(systems.read("home")->saved_by, 0U);
+    // A file written by hand has no saved-by line: it is root's.
+    write("etc/hand.conf", config_text());
+    EXPECT_EQ(systems.read("hand")->saved_by, 0U);
     EXPECT_FALSE(fs::exists(systems.path("home") + ".tmp"));
 }
 
