@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <array>
 #include <map>
+#include <optional>
+#include <string_view>
 #include <type_traits>
 #include <utility>
 
@@ -103,6 +105,18 @@ const FieldInfo* find_field(std::string_view key) {
 bool is_hook(Field field) {
     return field == Field::pre_up || field == Field::post_up || field == Field::pre_down ||
            field == Field::post_down;
+}
+
+// Where the first control character other than a tab is (a byte below 0x20, or 0x7f), if any.
+std::optional<std::size_t> control_character(std::string_view text) {
+    const auto* found = std::find_if(text.begin(), text.end(), [](char c) {
+        const auto byte = static_cast<unsigned char>(c);
+        return (byte < 0x20 && c != '\t') || byte == 0x7f;
+    });
+    if (found == text.end()) {
+        return std::nullopt;
+    }
+    return static_cast<std::size_t>(found - text.begin());
 }
 
 std::string_view section_name(Section section) {
@@ -242,7 +256,14 @@ class Parser {
             return;
         }
         peer_.name_line = number;
-        peer_.peer.name = std::string(trim(comment.substr(equals + 1)));
+        const std::string_view name = trim(comment.substr(equals + 1));
+        // The one rule for names, as the app's editor checks it: no escape sequences for a
+        // terminal, nothing write_config would have to change.
+        if (auto checked = value::check_peer_name(name); !checked) {
+            error(number, "Name: " + value::quote(name) + " " + value::to_string(checked.error()));
+            return;
+        }
+        peer_.peer.name = std::string(name);
     }
 
     void read_header(int number, std::string_view header) {
@@ -323,6 +344,15 @@ class Parser {
         const auto bad = [&](std::string_view problem) {
             error(number, name + ": " + value::quote(value) + " " + std::string(problem));
         };
+        if (is_hook(info.field)) {
+            // system() would run a hook only up to a NUL, and write_config could not write a
+            // line break back: a hook is one line of text (tabs included).
+            if (const auto at = control_character(value)) {
+                bad("holds a control character (byte " + std::to_string(*at + 1) +
+                    "): a hook is one line of text");
+                return;
+            }
+        }
         if (info.section == Section::peer) {
             read_peer_field(number, info.field, name, value, bad);
         } else {
@@ -573,12 +603,13 @@ class Parser {
     std::map<value::Key, int> public_keys_;  // each peer's key and the line it is on
 };
 
-// Text for one line of a file: control characters (which could start a new line) become spaces.
-std::string one_line(std::string_view text) {
+// Text for one line of a file: control characters (which could start a new line) become spaces;
+// tabs too, unless `keep_tabs` (hooks, where the parser keeps them).
+std::string one_line(std::string_view text, bool keep_tabs = false) {
     std::string out(trim(text));
     for (char& c : out) {
         const auto byte = static_cast<unsigned char>(c);
-        if (byte < 0x20 || byte == 0x7f) {
+        if ((byte < 0x20 && !(keep_tabs && c == '\t')) || byte == 0x7f) {
             c = ' ';
         }
     }
@@ -735,7 +766,7 @@ std::string write_config(const TunnelConfig& config, bool include_secrets) {
     };
     for (const auto& [key, commands] : hooks) {
         for (const auto& command : *commands) {
-            line(key, one_line(command));
+            line(key, one_line(command, /*keep_tabs=*/true));
         }
     }
     if (iface.save_config) {

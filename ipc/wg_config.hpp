@@ -112,8 +112,9 @@ using ConfigResult = value::Result<TunnelConfig, std::vector<ParseError>>;
 // Parses a wg-quick file's text, accepting what wg-quick accepts: keys and section names in any
 // case, spaces around '=' and ',', '#' comments (a hook keeps a '#' in its value, as wg-quick
 // does), CRLF line ends and a UTF-8 byte order mark. Stricter than wg-quick: unknown keys, a key
-// given twice where only one is allowed, a second [Interface] and duplicate peer keys are errors.
-// Every error is collected (up to kMaxParseErrors); any error means no config is returned.
+// given twice where only one is allowed, a second [Interface], duplicate peer keys, control
+// characters other than tabs in a hook and a "# Name =" that value::check_peer_name refuses are
+// errors. Every error is collected (up to kMaxParseErrors); any error means no config is returned.
 // `file_name` only labels the errors. Without `allow_hooks`, each PreUp, PostUp, PreDown and
 // PostDown line is an error.
 [[nodiscard]] ConfigResult parse_config(std::string_view text, std::string_view file_name,
@@ -122,8 +123,8 @@ using ConfigResult = value::Result<TunnelConfig, std::vector<ParseError>>;
 // The config in the format parse_config() reads, with each peer's name as a "# Name = ..."
 // comment. Without `include_secrets` the PrivateKey and PresharedKey lines are left out (so the
 // text no longer parses: it is for showing, not for saving). Control characters in names, search
-// domains and hooks, which the parser never returns, are written as spaces so that they cannot
-// start a new line.
+// domains and hooks, which the parser never returns (but for tabs in hooks, written as they are),
+// are written as spaces so that they cannot start a new line.
 [[nodiscard]] std::string write_config(const TunnelConfig& config, bool include_secrets);
 
 }  // namespace tulle::ipc

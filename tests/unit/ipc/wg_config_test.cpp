@@ -580,6 +580,39 @@ TEST(WgConfig, RefusesEveryHookLineWithoutPermission) {
     EXPECT_EQ(config.iface.post_down, (std::vector<std::string>{"echo 4"}));
 }
 
+// Found by wg_config_fuzz: a hook with a NUL byte was accepted, then cut short at the NUL by
+// system() and rewritten with a space by write_config (tunnel.save changed root's hook).
+TEST(WgConfig, RefusesControlCharactersInHooks) {
+    using namespace std::string_literals;
+    EXPECT_EQ(parse_errors(iface("PostUp = echo u\0 > /tmp/hook\n"s), /*allow_hooks=*/true),
+              (std::vector<std::string>{"t.conf:3: PostUp: 'echo u\\x00 > /tmp/hook' holds a "
+                                        "control character (byte 7): a hook is one line of text"}));
+    EXPECT_EQ(parse_errors(iface("PreDown = printf \x1b[2J\rdone\n"), /*allow_hooks=*/true),
+              (std::vector<std::string>{"t.conf:3: PreDown: 'printf \\x1b[2J\\x0ddone' holds a "
+                                        "control character (byte 8): a hook is one line of text"}));
+    // A tab is text, and is written back as it was read.
+    const TunnelConfig config = parse_ok(iface("PostUp = echo a\tb\n"), /*allow_hooks=*/true);
+    EXPECT_EQ(config.iface.post_up, (std::vector<std::string>{"echo a\tb"}));
+    EXPECT_EQ(parse_ok(write_config(config, true), /*allow_hooks=*/true), config);
+}
+
+// A peer's name follows the one rule of value::check_peer_name, from a file as from the app's
+// editor: control characters (escape sequences for a terminal), invalid UTF-8 and names over 64
+// characters are refused. Before, a file's "# Name =" took any bytes, and write_config changed
+// the control characters to spaces.
+TEST(WgConfig, PeerNamesFollowTheNameRule) {
+    EXPECT_EQ(parse_errors(peer("# Name = evil\x1b[2J\n")),
+              (std::vector<std::string>{
+                  "t.conf:5: Name: 'evil\\x1b[2J' a name may not hold control characters"}));
+    EXPECT_EQ(parse_errors(peer("# Name = caf\xe9\n")),
+              (std::vector<std::string>{"t.conf:5: Name: 'caf\xe9' a name must be UTF-8 text"}));
+    EXPECT_EQ(parse_errors(peer("# Name = " + std::string(65, 'x') + "\n")),
+              (std::vector<std::string>{"t.conf:5: Name: '" + std::string(65, 'x') +
+                                        "' a name has at most 64 characters"}));
+    EXPECT_EQ(parse_ok(peer("# Name = " + std::string(64, 'x') + "\n")).peers[0].name,
+              std::string(64, 'x'));
+}
+
 TEST(WgConfig, EmptyHookIsAnError) {
     EXPECT_EQ(parse_errors(iface("PostUp =\n"), /*allow_hooks=*/true),
               (std::vector<std::string>{"t.conf:3: PostUp: missing value"}));
