@@ -278,7 +278,7 @@ class ServiceTest : public ::testing::Test {
         options_.config_directory = dir_ + "/etc";
         options_.uapi_directory = dir_ + "/wg";
         options_.group = own_group_name();
-        options_.max_queued_bytes = 64 * 1024;
+        options_.max_queued_bytes = std::size_t{64} * 1024;
         private_key_ = base64_of(core::crypto::generate_private_key());
         psk_ = base64_key(0x5a);
     }
