@@ -1,7 +1,9 @@
 #include "daemon/control_server.hpp"
 
+#include <algorithm>
 #include <array>
 #include <cerrno>
+#include <chrono>
 #include <deque>
 #include <sys/stat.h>
 #include <system_error>
@@ -29,13 +31,22 @@ ipc::Response failure(const ipc::Json& id, ipc::ErrorCode code, std::string mess
 
 class ControlServer::Session : public std::enable_shared_from_this<Session> {
   public:
+    using Clock = std::chrono::steady_clock;
+
     Session(ControlServer& server, stream::socket socket, ControlClient client)
         : server_(server),
           socket_(std::move(socket)),
           client_(std::move(client)),
-          framer_(ipc::kMaxMessageSize) {}
+          framer_(ipc::kMaxMessageSize),
+          deadline_(server.io_) {}
 
-    void start() { read(); }
+    // Serves an admitted client: it has hello_timeout to say daemon.hello.
+    void start() {
+        admitted_ = true;
+        hello_due_ = Clock::now() + server_.options_.hello_timeout;
+        arm();
+        read();
+    }
 
     // Queues one line; drops the client when it does not read what it is sent.
     void send(std::string line) {
@@ -53,6 +64,7 @@ class ControlServer::Session : public std::enable_shared_from_this<Session> {
         if (queue_.size() == 1) {
             write_next();
         }
+        account();
     }
 
     // Sends `line` and closes once it is written.
@@ -67,13 +79,26 @@ class ControlServer::Session : public std::enable_shared_from_this<Session> {
         }
         closed_ = true;
         boost::system::error_code ignored;
+        deadline_.cancel();
         socket_.shutdown(stream::socket::shutdown_both, ignored);
         socket_.close(ignored);
+        // What the client held goes now; only a line being written waits for its handler.
+        while (queue_.size() > 1) {
+            queue_.pop_back();
+        }
+        queue_.shrink_to_fit();
+        queued_bytes_ = 0;
+        framer_ = ipc::LineFramer(ipc::kMaxMessageSize);
+        account();
         // The server lets go of us later, not from inside our own handler.
         asio::post(server_.io_, [self = shared_from_this()] { self->server_.closed(self.get()); });
     }
 
     [[nodiscard]] ControlClient& client() { return client_; }
+    [[nodiscard]] bool admitted() const { return admitted_ && !closed_; }
+    [[nodiscard]] bool is_closed() const { return closed_; }
+    // Bytes this client holds: unread replies and events, its unfinished line.
+    [[nodiscard]] std::size_t held() const { return held_; }
 
   private:
     void read() {
@@ -89,6 +114,10 @@ class ControlServer::Session : public std::enable_shared_from_this<Session> {
     }
 
     void received(std::size_t n) {
+        if (closed_ || close_after_write_) {
+            return;  // saying goodbye: nothing more is read
+        }
+        const bool had_partial_line = framer_.buffered() > 0;
         if (!framer_.feed({chunk_.data(), n})) {
             send_and_close(ipc::encode(failure(nullptr, ipc::ErrorCode::message_too_large,
                                                "a message is longer than " +
@@ -96,12 +125,23 @@ class ControlServer::Session : public std::enable_shared_from_this<Session> {
                                                    " bytes; closing the connection")));
             return;
         }
+        account();
+        bool finished_a_line = false;
         while (auto line = framer_.next()) {
+            finished_a_line = true;
             handle(*line);
             if (closed_ || close_after_write_) {
                 return;
             }
         }
+        framer_.compact();
+        account();
+        if (framer_.buffered() == 0) {
+            line_due_.reset();
+        } else if (!had_partial_line || finished_a_line) {
+            line_due_ = Clock::now() + server_.options_.line_timeout;  // a new line began
+        }
+        arm();
         read();
     }
 
@@ -151,6 +191,91 @@ class ControlServer::Session : public std::enable_shared_from_this<Session> {
         send(ipc::encode(ipc::Response{request.id, ipc::to_json(result)}));
     }
 
+    // Sets the timer to the earliest deadline that applies: daemon.hello until it is said, the
+    // end of an unfinished line.
+    void arm() {
+        std::optional<Clock::time_point> due;
+        if (!greeted_) {
+            due = hello_due_;
+        }
+        if (line_due_ && (!due || *line_due_ < *due)) {
+            due = line_due_;
+        }
+        if (due == armed_) {
+            return;
+        }
+        armed_ = due;
+        if (!due) {
+            deadline_.cancel();
+            return;
+        }
+        deadline_.expires_at(*due);
+        deadline_.async_wait([self = shared_from_this()](const boost::system::error_code& error) {
+            if (!error) {
+                self->deadline_passed();
+            }
+        });
+    }
+
+    void deadline_passed() {
+        if (closed_) {
+            return;
+        }
+        if (close_after_write_) {
+            close();  // the goodbye was not read in time either
+            return;
+        }
+        armed_.reset();
+        const auto now = Clock::now();
+        if (!greeted_ && now >= hello_due_) {
+            time_out("no daemon.hello within " + seconds(server_.options_.hello_timeout) +
+                     " of connecting");
+        } else if (line_due_ && now >= *line_due_) {
+            time_out("a line was not finished (with a newline) within " +
+                     seconds(server_.options_.line_timeout) + " of its first byte");
+        } else {
+            arm();
+        }
+    }
+
+    void time_out(const std::string& reason) {
+        server_.log_->info("control: client {} (uid {} pid {}): {}; closing the connection",
+                           client_.id, client_.peer.uid, client_.peer.pid, reason);
+        if (!queue_.empty()) {
+            close();  // it does not read what it was sent: a goodbye would wait there too
+            return;
+        }
+        send_and_close(ipc::encode(failure(nullptr, ipc::ErrorCode::invalid_request,
+                                           reason + "; closing the connection")));
+        // The goodbye gets as long as a line does to be taken.
+        armed_.reset();
+        deadline_.expires_after(server_.options_.line_timeout);
+        deadline_.async_wait([self = shared_from_this()](const boost::system::error_code& error) {
+            if (!error) {
+                self->deadline_passed();
+            }
+        });
+    }
+
+    static std::string seconds(std::chrono::milliseconds span) {
+        const auto ms = span.count();
+        if (ms % 1000 == 0) {
+            return std::to_string(ms / 1000) + " s";
+        }
+        return std::to_string(ms) + " ms";
+    }
+
+    // Tells the server what this client holds now.
+    void account() {
+        const std::size_t now = closed_ ? 0 : framer_.memory() + queued_bytes_;
+        if (now == held_) {
+            return;
+        }
+        const std::size_t before = held_;
+        held_ = now;
+        server_.held_changed(before, now);
+    }
+
     void write_next() {
         asio::async_write(socket_, asio::buffer(queue_.front()),
                           [self = shared_from_this()](const boost::system::error_code& error,
@@ -164,6 +289,7 @@ class ControlServer::Session : public std::enable_shared_from_this<Session> {
         }
         queued_bytes_ -= queue_.front().size();
         queue_.pop_front();
+        account();
         if (!queue_.empty()) {
             write_next();
         } else if (close_after_write_) {
@@ -178,6 +304,12 @@ class ControlServer::Session : public std::enable_shared_from_this<Session> {
     std::array<char, kReadChunk> chunk_{};
     std::deque<std::string> queue_;
     std::size_t queued_bytes_ = 0;
+    std::size_t held_ = 0;  // as last told to the server
+    asio::steady_timer deadline_;
+    Clock::time_point hello_due_{};
+    std::optional<Clock::time_point> line_due_;  // set while a line is unfinished
+    std::optional<Clock::time_point> armed_;     // what deadline_ waits for
+    bool admitted_ = false;
     bool greeted_ = false;
     bool closed_ = false;
     bool close_after_write_ = false;
@@ -237,6 +369,44 @@ bool ControlServer::allowed(const platform::LocalPeer& peer) const {
     return peer.uid == 0 || (options_.group && peer.in_group(*options_.group));
 }
 
+std::optional<ControlServer::Refusal> ControlServer::refusal_for(
+    const platform::LocalPeer& peer) const {
+    if (!allowed(peer)) {
+        return Refusal{ipc::ErrorCode::permission_denied,
+                       "permission denied: uid " + std::to_string(peer.uid) +
+                           " is neither root nor in group tulle"};
+    }
+    std::size_t clients = 0;
+    std::size_t theirs = 0;
+    for (const auto& session : sessions_) {
+        if (session->admitted()) {
+            ++clients;
+            theirs += session->client().peer.uid == peer.uid ? 1 : 0;
+        }
+    }
+    const std::size_t most = options_.max_clients;
+    if (peer.uid == 0) {
+        if (clients >= most) {
+            return Refusal{ipc::ErrorCode::busy,
+                           "too many clients (" + std::to_string(most) + "); try again later"};
+        }
+        return std::nullopt;
+    }
+    if (theirs >= options_.max_clients_per_user) {
+        return Refusal{ipc::ErrorCode::busy, "too many connections from uid " +
+                                                 std::to_string(peer.uid) + " (" +
+                                                 std::to_string(options_.max_clients_per_user) +
+                                                 " per user at most); close one and try again"};
+    }
+    const std::size_t reserve = std::min(options_.reserved_for_root, most);
+    if (clients >= most - reserve) {
+        return Refusal{ipc::ErrorCode::busy, "too many clients (" + std::to_string(most - reserve) +
+                                                 " at most besides the " + std::to_string(reserve) +
+                                                 " kept for root); try again later"};
+    }
+    return std::nullopt;
+}
+
 void ControlServer::accept() {
     acceptor_.async_accept([this](const boost::system::error_code& error, stream::socket socket) {
         if (error == boost::asio::error::operation_aborted || !bound_) {
@@ -255,28 +425,21 @@ void ControlServer::accept() {
         }
         ControlClient client;
         client.id = next_id_++;
-        std::optional<std::string> refusal;
+        std::optional<Refusal> refusal;
         try {
             client.peer = platform::local_peer_of(socket.native_handle());
-            if (!allowed(client.peer)) {
-                refusal = "permission denied: uid " + std::to_string(client.peer.uid) +
-                          " is neither root nor in group tulle";
-            }
+            refusal = refusal_for(client.peer);
         } catch (const std::system_error& failure_to_read) {
-            refusal = std::string("cannot tell who is calling: ") + failure_to_read.what();
-        }
-        if (!refusal && sessions_.size() >= kMaxClients) {
-            refusal = "too many clients (" + std::to_string(kMaxClients) + "); try again later";
+            refusal = Refusal{ipc::ErrorCode::permission_denied,
+                              std::string("cannot tell who is calling: ") + failure_to_read.what()};
         }
         auto session = std::make_shared<Session>(*this, std::move(socket), std::move(client));
         sessions_.push_back(session);
         if (refusal) {
             log_->info("control: refused uid {} pid {}: {}", session->client().peer.uid,
-                       session->client().peer.pid, *refusal);
+                       session->client().peer.pid, refusal->message);
             // Nothing the caller sent is read: one error and the door closes.
-            const auto code = refusal->starts_with("too many") ? ipc::ErrorCode::busy
-                                                               : ipc::ErrorCode::permission_denied;
-            session->send_and_close(ipc::encode(failure(nullptr, code, *refusal)));
+            session->send_and_close(ipc::encode(failure(nullptr, refusal->code, refusal->message)));
         } else {
             session->start();
         }
@@ -286,6 +449,63 @@ void ControlServer::accept() {
 
 void ControlServer::closed(Session* session) {
     sessions_.remove_if([session](const auto& s) { return s.get() == session; });
+}
+
+void ControlServer::held_changed(std::size_t before, std::size_t now) {
+    held_ -= before;
+    held_ += now;
+    high_water_ = std::max(high_water_, held_);
+    if (now < before) {
+        return_memory_if_worth_it();
+        return;
+    }
+    if (enforcing_ || held_ <= options_.memory_budget) {
+        return;
+    }
+    // Over the budget: drop the client that holds the most, root's clients last.
+    enforcing_ = true;
+    while (held_ > options_.memory_budget) {
+        Session* victim = nullptr;
+        for (const auto& session : sessions_) {
+            if (session->is_closed() || session->held() == 0) {
+                continue;
+            }
+            if (victim == nullptr) {
+                victim = session.get();
+                continue;
+            }
+            const bool root = session->client().peer.uid == 0;
+            const bool victim_root = victim->client().peer.uid == 0;
+            if (root != victim_root ? victim_root : session->held() > victim->held()) {
+                victim = session.get();
+            }
+        }
+        if (victim == nullptr) {
+            break;
+        }
+        log_->warn(
+            "control: clients hold {} bytes, over the budget of {}; dropped client {} (uid {} "
+            "pid {}), which held {} (unread replies and events, unfinished lines)",
+            held_, options_.memory_budget, victim->client().id, victim->client().peer.uid,
+            victim->client().peer.pid, victim->held());
+        victim->close();
+    }
+    enforcing_ = false;
+}
+
+void ControlServer::return_memory_if_worth_it() {
+    constexpr std::size_t kWorthIt = 1U << 20U;
+    if (!options_.return_memory || return_pending_ || high_water_ - held_ < kWorthIt ||
+        held_ > high_water_ / 2) {
+        return;
+    }
+    // After the handlers already queued, so the sessions that went are destroyed by then.
+    return_pending_ = true;
+    asio::post(io_, [this] {
+        return_pending_ = false;
+        high_water_ = held_;
+        options_.return_memory();
+    });
 }
 
 void ControlServer::publish(ipc::Topic topic, const ipc::Request& event) {

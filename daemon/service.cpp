@@ -61,6 +61,7 @@ void Service::start() {
     server_options.path = options_.socket_path;
     server_options.group = platform::group_id(options_.group);
     server_options.max_queued_bytes = options_.max_queued_bytes;
+    server_options.return_memory = options_.return_memory;
     if (!server_options.group) {
         log_->warn("no group '{}' on this system: only root may use {}", options_.group,
                    options_.socket_path);

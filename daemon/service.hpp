@@ -4,6 +4,7 @@
 #pragma once
 
 #include <chrono>
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -18,6 +19,7 @@
 #include "daemon/tunnel.hpp"
 #include "ipc/jsonrpc.hpp"
 #include "ipc/methods.hpp"
+#include "platform/memory.hpp"
 
 namespace tulle::daemon {
 
@@ -34,6 +36,8 @@ class Service {
         std::string uapi_directory = "/var/run/wireguard";
         std::string group = "tulle";  // who besides root may use the control socket
         std::size_t max_queued_bytes = ControlServer::kMaxQueuedBytes;  // per client
+        // Hands memory freed by clients that went back to the system (see ControlServer).
+        std::function<void()> return_memory = platform::return_free_memory;
     };
 
     Service(boost::asio::io_context& io, Options options, LogHub& logs,

@@ -1,8 +1,24 @@
 #include "ipc/framing.hpp"
 
 namespace tulle::ipc {
+namespace {
+
+constexpr std::size_t kKeptCapacity = 64U << 10U;
+
+}  // namespace
 
 LineFramer::LineFramer(std::size_t max_message_size) : max_(max_message_size) {}
+
+void LineFramer::compact() {
+    if (consumed_ > 0) {
+        buffer_.erase(0, consumed_);
+        scanned_ -= consumed_;
+        consumed_ = 0;
+    }
+    if (buffer_.capacity() > kKeptCapacity && buffer_.capacity() > 2 * buffer_.size()) {
+        buffer_.shrink_to_fit();
+    }
+}
 
 bool LineFramer::feed(std::span<const char> bytes) {
     if (overflowed_) {

@@ -20,8 +20,15 @@ class LineFramer {
     // The next complete message without its newline (a trailing '\r' is dropped too).
     [[nodiscard]] std::optional<std::string> next();
 
+    // Forgets the messages next() returned and gives back the memory a long message left behind
+    // (keeping up to 64 KiB), so a connection that once carried a big message does not go on
+    // holding a buffer of its size.
+    void compact();
+
     [[nodiscard]] bool overflowed() const { return overflowed_; }
     [[nodiscard]] std::size_t buffered() const { return buffer_.size() - consumed_; }
+    // Bytes of memory the framer holds (what it buffers and room kept for more).
+    [[nodiscard]] std::size_t memory() const { return buffer_.capacity(); }
 
   private:
     std::size_t max_;

@@ -222,7 +222,7 @@ verify_unit() {
 }
 check "systemd-analyze verify: no complaint about the unit" verify_unit
 for key in NoNewPrivileges=yes ProtectSystem=strict ProtectHome=yes PrivateTmp=yes \
-    RuntimeDirectory=tulle Group=tulle Restart=on-failure \
+    RuntimeDirectory=tulle Group=tulle Restart=on-failure MemoryMax=768M \
     "CapabilityBoundingSet=CAP_NET_ADMIN CAP_NET_BIND_SERVICE"; do
     check "the unit says $key" grep -qx "$key" "$unit"
 done

@@ -63,5 +63,20 @@ TEST(LineFramer, MessageExactlyAtTheLimitPasses) {
     EXPECT_FALSE(framer.overflowed());
 }
 
+TEST(LineFramer, CompactGivesBackWhatABigMessageLeftBehind) {
+    LineFramer framer(4U << 20U);
+    const std::string big(1U << 20U, 'x');
+    ASSERT_TRUE(feed(framer, big));
+    ASSERT_TRUE(feed(framer, "\nnext"));
+    EXPECT_GE(framer.memory(), big.size());
+    EXPECT_EQ(framer.next(), big);
+    EXPECT_EQ(framer.next(), std::nullopt);
+    framer.compact();
+    EXPECT_LE(framer.memory(), 64U << 10U);
+    EXPECT_EQ(framer.buffered(), 4U);  // the unfinished "next" stays
+    ASSERT_TRUE(feed(framer, "\n"));
+    EXPECT_EQ(framer.next(), "next");
+}
+
 }  // namespace
 }  // namespace tulle::ipc
