@@ -14,6 +14,7 @@
 #include <boost/asio/post.hpp>
 #include <sodium.h>
 
+#include "daemon/standalone.hpp"
 #include "daemon/tunnel_config.hpp"
 #include "ipc/methods.hpp"
 #include "ipc/wg_config.hpp"
@@ -84,6 +85,9 @@ void Service::start() {
         });
     });
     log_->info("serving the control socket at {}", options_.socket_path);
+    // A service that was killed (-9, a crash, the OOM killer) left the policy rules of its
+    // default-route tunnels behind; they go now, not when the next such tunnel comes up.
+    (void)clean_stale_rules(deps_.net, *log_, "");
     autostart();
     ticker_.expires_after(std::chrono::seconds(1));
     ticker_.async_wait([this](const boost::system::error_code& e) {

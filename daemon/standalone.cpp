@@ -87,6 +87,18 @@ std::size_t remove_stale_rules(platform::NetConfig& net) {
     return tunnels;
 }
 
+bool clean_stale_rules(platform::NetConfig& net, spdlog::logger& log, const std::string& who) {
+    try {
+        if (const std::size_t stale = remove_stale_rules(net); stale > 0) {
+            log.info("{}removed {} rule pair(s) of tunnels that are gone", who, stale);
+        }
+        return true;
+    } catch (const std::system_error& error) {
+        log.warn("{}removing the rules of tunnels that are gone: {}", who, error.what());
+        return false;
+    }
+}
+
 std::uint32_t free_policy_table(platform::NetConfig& net) {
     const auto rules = net.list_rules();
     std::uint32_t table = kDefaultPolicyTable;
@@ -102,15 +114,17 @@ std::uint32_t free_policy_table(platform::NetConfig& net) {
 bool StandaloneTunnel::bring_up(Device& device) {
     up_ = true;
     InterfacePlan plan = plan_interface(config_);
-    if (!plan.default_routes.empty()) {
+    // Every start cleans up after a killed run (its own, or another tunnel's), whether or not
+    // this tunnel takes the default route itself.
+    if (!clean_stale_rules(net_, *log_, interface_ + ": ") && !plan.default_routes.empty()) {
+        // The rules this tunnel needs could clash with the stale ones.
+        log_->error("{}: not taking the default route while stale rules may be in place",
+                    interface_);
+        return false;
+    }
+    if (!plan.default_routes.empty() && config_.iface.fwmark == 0) {
         try {
-            if (const std::size_t stale = remove_stale_rules(net_); stale > 0) {
-                log_->info("{}: removed {} rule pair(s) of tunnels that are gone", interface_,
-                           stale);
-            }
-            if (config_.iface.fwmark == 0) {
-                plan.policy_table = free_policy_table(net_);
-            }
+            plan.policy_table = free_policy_table(net_);
         } catch (const std::system_error& error) {
             log_->error("{}: {}", interface_, error.what());
             return false;

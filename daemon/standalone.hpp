@@ -26,6 +26,10 @@ namespace tulle::daemon {
 // its routes went with the process, the rules stayed): a tulle rule whose table holds no route,
 // and one tulle suppress rule of its family for each. Returns how many pairs went.
 std::size_t remove_stale_rules(platform::NetConfig& net);
+// remove_stale_rules(), logged (each line begins with `who`); false (and a warning) when the
+// system refused. tulled calls it at every start (the service's, each tunnel's), so a
+// `kill -9` leaves nothing behind for long.
+bool clean_stale_rules(platform::NetConfig& net, spdlog::logger& log, const std::string& who);
 
 // A table (and fwmark) for a tunnel's default routes that no rule or route uses yet, from 51820
 // up, as wg-quick picks it.

@@ -80,8 +80,10 @@ class NetConfig {
     // Adds a policy-routing rule tagged with kTulleRouteProtocol (the rule's `protocol` is
     // ignored); the kernel picks its priority, above the main table's.
     virtual void add_rule(const RoutingRule& rule) = 0;
-    // Removes one rule that matches family, table, fwmark and suppress_prefixlength. ENOENT when
-    // there is none.
+    // Removes one rule tagged kTulleRouteProtocol that matches family, table, fwmark and
+    // suppress_prefixlength (the rule's `protocol` is ignored): a rule of the same shape that
+    // someone else added (wg-quick's suppress rule, say) is never removed. ENOENT when there is
+    // none.
     virtual void remove_rule(const RoutingRule& rule) = 0;
     // Every rule of both families that has one of the two shapes above (others are left out).
     [[nodiscard]] virtual std::vector<RoutingRule> list_rules() = 0;

@@ -124,7 +124,7 @@ void NetConfigLinux::add_rule(const RoutingRule& rule) {
 
 void NetConfigLinux::remove_rule(const RoutingRule& rule) {
     const std::string operation = "remove " + rule_text(rule);
-    auto request = build_delete_rule(rule);
+    auto request = build_delete_rule(rule, kTulleRouteProtocol);
     try {
         socket_.request(request, operation);
     } catch (const std::system_error& error) {

@@ -206,8 +206,12 @@ NetlinkMessage build_new_rule(const RoutingRule& rule, std::uint8_t protocol) {
     return message;
 }
 
-NetlinkMessage build_delete_rule(const RoutingRule& rule) {
-    return build_rule(RTM_DELRULE, 0, rule);
+NetlinkMessage build_delete_rule(const RoutingRule& rule, std::uint8_t protocol) {
+    NetlinkMessage message = build_rule(RTM_DELRULE, 0, rule);
+    // The kernel then deletes only a rule with this origin tag: never someone else's rule of
+    // the same shape (wg-quick's suppress rule looks exactly like ours).
+    message.add_attr_u8(FRA_PROTOCOL, protocol);
+    return message;
 }
 
 NetlinkMessage build_dump_rules() {

@@ -48,9 +48,10 @@ namespace tulle::platform::linux_impl {
 // RTM_NEWRULE (with NLM_F_CREATE, so that two tunnels may each add the same suppress rule) or
 // RTM_DELRULE: a fib_rule_hdr of the rule's family with action FR_ACT_TO_TBL, FRA_TABLE, and
 // FRA_FWMARK + FRA_FWMASK (all ones) with FIB_RULE_INVERT for "not fwmark", or
-// FRA_SUPPRESS_PREFIXLEN; FRA_PROTOCOL = `protocol` on a new rule.
+// FRA_SUPPRESS_PREFIXLEN; FRA_PROTOCOL = `protocol` (on a delete, the kernel then removes only a
+// rule with that tag).
 [[nodiscard]] NetlinkMessage build_new_rule(const RoutingRule& rule, std::uint8_t protocol);
-[[nodiscard]] NetlinkMessage build_delete_rule(const RoutingRule& rule);
+[[nodiscard]] NetlinkMessage build_delete_rule(const RoutingRule& rule, std::uint8_t protocol);
 [[nodiscard]] NetlinkMessage build_dump_rules();
 
 // RTM_GETADDR or RTM_GETROUTE dump request for every family (AF_UNSPEC).

@@ -29,8 +29,10 @@ class FakeNetConfig final : public platform::NetConfig {
         rules.back().protocol = platform::kTulleRouteProtocol;
     }
     void remove_rule(const platform::RoutingRule& rule) override {
+        // As the kernel does with the tag NetConfigLinux sends: only a rule of ours goes.
         const auto same = [&rule](const platform::RoutingRule& r) {
-            return r.v6 == rule.v6 && r.table == rule.table && r.not_fwmark == rule.not_fwmark &&
+            return r.protocol == platform::kTulleRouteProtocol && r.v6 == rule.v6 &&
+                   r.table == rule.table && r.not_fwmark == rule.not_fwmark &&
                    r.suppress_prefix_length == rule.suppress_prefix_length;
         };
         if (auto it = std::find_if(rules.begin(), rules.end(), same); it != rules.end()) {

@@ -724,6 +724,47 @@ TEST_F(ServiceTest, AutostartBringsUpMarkedSystemTunnels) {
     EXPECT_EQ(list.at("tunnels")[1].at("system"), true);
 }
 
+// The rules of a default-route tunnel, as NetConfig tags them; `tag` 0 is someone else's.
+std::vector<platform::RoutingRule> rule_pair(std::uint32_t table, std::uint8_t tag) {
+    platform::RoutingRule tunnel;
+    tunnel.table = table;
+    tunnel.not_fwmark = table;
+    tunnel.protocol = tag;
+    platform::RoutingRule suppress;
+    suppress.suppress_prefix_length = 0;
+    suppress.protocol = tag;
+    return {tunnel, suppress};
+}
+
+TEST_F(ServiceTest, RulesLeftByAKilledServiceGoAtStartAndNobodyElsesDo) {
+    // wg-quick's pair (same shape, untagged), a live tulle tunnel's (its table has the default
+    // route) and the pair of a tunnel whose tulled was killed.
+    for (const auto& [table, tag] :
+         {std::pair{51820U, std::uint8_t{0}}, std::pair{51821U, platform::kTulleRouteProtocol},
+          std::pair{51822U, platform::kTulleRouteProtocol}}) {
+        const auto pair = rule_pair(table, tag);
+        net_.rules.insert(net_.rules.end(), pair.begin(), pair.end());
+    }
+    net_.tables_in_use = {51820, 51821};
+    start();  // no system tunnel to autostart
+    ASSERT_EQ(net_.rules.size(), 4U);
+    for (const auto& rule : net_.rules) {
+        EXPECT_NE(rule.table, 51822U);
+    }
+    EXPECT_EQ(std::count_if(net_.rules.begin(), net_.rules.end(),
+                            [](const auto& rule) { return rule.protocol == 0; }),
+              2);
+}
+
+TEST_F(ServiceTest, AnyTunnelThatComesUpRemovesRulesOfTunnelsThatAreGone) {
+    start();
+    auto client = greeted_client();
+    // A standalone tulled with a default route was killed while the service ran.
+    net_.rules = rule_pair(51820, platform::kTulleRouteProtocol);
+    ASSERT_TRUE(up(*client).ok());  // no default route of its own
+    EXPECT_TRUE(net_.rules.empty());
+}
+
 TEST_F(ServiceTest, ASecondServiceOnTheSameSocketIsRefused) {
     start();
     boost::asio::io_context other_io;

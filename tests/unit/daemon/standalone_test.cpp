@@ -63,5 +63,16 @@ TEST(PolicyTable, RulesOfOthersAreNeverTouched) {
     EXPECT_EQ(free_policy_table(net), 51821U);
 }
 
+TEST(PolicyTable, ASuppressRuleOfSomeoneElseStaysWhenOursGoes) {
+    testing::FakeNetConfig net;
+    // wg-quick's suppress rule came after ours, so the kernel lists it first.
+    auto foreign = suppress_rule();
+    foreign.protocol = 0;
+    net.rules = {foreign, tunnel_rule(51821), suppress_rule()};
+    EXPECT_EQ(remove_stale_rules(net), 1U);
+    ASSERT_EQ(net.rules.size(), 1U);
+    EXPECT_EQ(net.rules[0], foreign);
+}
+
 }  // namespace
 }  // namespace tulle::daemon

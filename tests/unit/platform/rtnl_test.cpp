@@ -153,7 +153,7 @@ TEST(Rtnl, SuppressRuleRoundTripsAndOtherRulesAreLeftOut) {
     RoutingRule rule;
     rule.v6 = true;
     rule.suppress_prefix_length = 0;
-    const auto request = build_delete_rule(rule);
+    const auto request = build_delete_rule(rule, kTulleRouteProtocol);
     const auto view = view_of(request);
     EXPECT_EQ(view.header.type, RTM_DELRULE);
     const auto header = read_struct<fib_rule_hdr>(view.payload);
@@ -161,6 +161,12 @@ TEST(Rtnl, SuppressRuleRoundTripsAndOtherRulesAreLeftOut) {
     EXPECT_EQ(header->family, AF_INET6);
     EXPECT_EQ(header->table, RT_TABLE_MAIN);
     EXPECT_EQ(header->flags & FIB_RULE_INVERT, 0U);
+    // The delete names our tag, so the kernel never takes wg-quick's rule of the same shape.
+    const auto attributes = parse_message_attributes(view.payload, sizeof(fib_rule_hdr));
+    ASSERT_TRUE(attributes);
+    ASSERT_TRUE(find(*attributes, FRA_PROTOCOL));
+    ASSERT_EQ(find(*attributes, FRA_PROTOCOL)->payload.size(), 1U);
+    EXPECT_EQ(find(*attributes, FRA_PROTOCOL)->payload[0], kTulleRouteProtocol);
 
     auto as_new = build_new_rule(rule, 0);
     const auto parsed = parse_rule(view_of(as_new));
