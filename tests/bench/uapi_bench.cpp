@@ -9,6 +9,7 @@
 // the memory that takes, and the time to refuse one more.
 // Figures, not assertions.
 #include <array>
+#include <cerrno>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -19,6 +20,7 @@
 #include <string>
 #include <sys/socket.h>
 #include <sys/un.h>
+#include <system_error>
 #include <thread>
 #include <unistd.h>
 
@@ -204,8 +206,7 @@ class NoNetConfig final : public platform::NetConfig {
 std::string temp_dir() {
     std::string pattern = (std::filesystem::temp_directory_path() / "tulle-bench-XXXXXX").string();
     if (::mkdtemp(pattern.data()) == nullptr) {
-        std::perror("mkdtemp");
-        std::exit(1);
+        throw std::system_error(errno, std::generic_category(), "mkdtemp " + pattern);
     }
     return pattern;
 }
@@ -380,7 +381,12 @@ int main(int argc, char** argv) {
         return 1;
     }
     std::setvbuf(stdout, nullptr, _IOLBF, 0);  // each figure as it comes, also into a file
-    through_uapi(peers, per_peer, limit);
-    through_control_socket(peers, per_peer);
+    try {
+        through_uapi(peers, per_peer, limit);
+        through_control_socket(peers, per_peer);
+    } catch (const std::exception& error) {
+        std::fprintf(stderr, "uapi_bench: %s\n", error.what());
+        return 1;
+    }
     return 0;
 }
