@@ -2,8 +2,10 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cstring>
 #include <system_error>
 #include <unistd.h>
+#include <unordered_map>
 
 #include "daemon/core/messages.hpp"
 
@@ -28,7 +30,8 @@ core::EngineConfig engine_config(std::size_t mtu, std::size_t max_peers) {
 
 Device::Device(asio::io_context& io, std::unique_ptr<platform::Tun> tun,
                platform::UdpSocketFactory& sockets, core::Environment& environment,
-               std::shared_ptr<spdlog::logger> log, WorkerPool& workers, std::size_t max_peers)
+               std::shared_ptr<spdlog::logger> log, WorkerPool& workers, std::size_t max_peers,
+               std::size_t max_allowed_ips)
     : io_(io),
       tun_(std::move(tun)),
       sockets_(sockets),
@@ -36,6 +39,7 @@ Device::Device(asio::io_context& io, std::unique_ptr<platform::Tun> tun,
       engine_(environment, engine_config(tun_->mtu(), max_peers)),
       tun_watch_(io, ::dup(tun_->fd())),
       timer_(io),
+      max_allowed_ips_(max_allowed_ips),
       in_buffers_(kBatch, std::vector<std::uint8_t>(kMaxDatagram)),
       in_sizes_(kBatch),
       in_senders_(kBatch),
@@ -241,7 +245,90 @@ void Device::rearm_timer() {
     });
 }
 
+UapiLimits Device::uapi_limits() const {
+    UapiLimits limits;
+    limits.max_peer_sections = 2 * engine_.config().max_peers;
+    limits.max_allowed_ips = max_allowed_ips_;
+    return limits;
+}
+
+int Device::check_capacity(const UapiSet& set) const {
+    struct KeyHash {
+        std::size_t operator()(const core::PublicKey& key) const noexcept {
+            std::size_t hash = 0;
+            std::memcpy(&hash, key.data(), sizeof(hash));
+            return hash;
+        }
+    };
+    // What the request does to the peers it names: present or not after each section, and
+    // whether their prefixes from before the request are gone.
+    struct Fate {
+        bool present = false;
+        bool cleared = false;
+    };
+    std::unordered_map<core::PublicKey, Fate, KeyHash> fates;
+    std::size_t peers = set.replace_peers ? 0 : engine_.peer_count();
+    std::size_t prefixes = set.replace_peers ? 0 : engine_.allowed_ip_count();
+    std::optional<core::PublicKey> own_key = engine_.public_key();  // as apply() will have it
+    if (set.private_key) {
+        own_key.reset();
+        if (*set.private_key) {
+            own_key = core::crypto::public_key(**set.private_key);
+        }
+    }
+    for (const UapiPeer& change : set.peers) {
+        if (own_key && change.public_key == *own_key) {
+            continue;
+        }
+        auto [it, fresh] = fates.try_emplace(change.public_key);
+        Fate& fate = it->second;
+        const core::Peer* existing = engine_.find_peer(change.public_key);
+        if (fresh) {
+            fate.present = existing != nullptr && !set.replace_peers;
+            fate.cleared = existing == nullptr || set.replace_peers;
+        }
+        const auto clear = [&] {
+            if (!fate.cleared) {
+                prefixes -= engine_.allowed_ip_count(*existing);
+                fate.cleared = true;
+            }
+        };
+        if (change.remove) {
+            if (fate.present) {
+                --peers;
+                fate.present = false;
+                clear();
+            }
+            continue;
+        }
+        if (!fate.present) {
+            if (change.update_only) {
+                continue;
+            }
+            fate.present = true;
+            if (++peers > engine_.config().max_peers) {
+                log_->warn("{}: too many peers: an interface holds at most {}", name(),
+                           engine_.config().max_peers);
+                return ENOSPC;
+            }
+        }
+        if (change.replace_allowed_ips) {
+            clear();
+        }
+        prefixes += change.allowed_ips.size();
+        if (prefixes > max_allowed_ips_) {
+            log_->warn("{}: too many allowed IPs: an interface holds at most {}", name(),
+                       max_allowed_ips_);
+            return E2BIG;
+        }
+    }
+    return 0;
+}
+
 int Device::apply(const UapiSet& set) {
+    if (const int error = check_capacity(set); error != 0) {
+        return error;
+    }
     const auto now = core::Clock::now();
     if (set.private_key) {
         engine_.set_private_key(*set.private_key);
@@ -318,26 +405,36 @@ void Device::forget_endpoint(const core::PublicKey& peer) {
     }
 }
 
+PeerState Device::state_of(const core::Peer& peer) const {
+    PeerState info;
+    info.public_key = peer.public_key();
+    if (peer.has_preshared_key()) {
+        info.preshared_key = peer.preshared_key();
+    }
+    info.endpoint = peer.endpoint();
+    info.persistent_keepalive = static_cast<std::uint16_t>(peer.persistent_keepalive().count());
+    info.last_handshake = peer.stats().last_handshake;
+    info.rx_bytes = peer.stats().rx_bytes;
+    info.tx_bytes = peer.stats().tx_bytes;
+    info.allowed_ips = engine_.allowed_ips(peer);
+    return info;
+}
+
 DeviceStatus Device::snapshot() const {
     DeviceStatus device;
     device.private_key = engine_.private_key();
     device.listen_port = udp_ ? udp_->port() : 0;
     device.fwmark = fwmark_;
-    engine_.for_each_peer([&](const core::Peer& peer) {
-        PeerState info;
-        info.public_key = peer.public_key();
-        if (peer.has_preshared_key()) {
-            info.preshared_key = peer.preshared_key();
-        }
-        info.endpoint = peer.endpoint();
-        info.persistent_keepalive = static_cast<std::uint16_t>(peer.persistent_keepalive().count());
-        info.last_handshake = peer.stats().last_handshake;
-        info.rx_bytes = peer.stats().rx_bytes;
-        info.tx_bytes = peer.stats().tx_bytes;
-        info.allowed_ips = engine_.allowed_ips(peer);
-        device.peers.push_back(std::move(info));
-    });
+    engine_.for_each_peer([&](const core::Peer& peer) { device.peers.push_back(state_of(peer)); });
     return device;
+}
+
+std::optional<PeerState> Device::snapshot_of(const core::PublicKey& key) const {
+    const core::Peer* peer = engine_.find_peer(key);
+    if (peer == nullptr) {
+        return std::nullopt;
+    }
+    return state_of(*peer);
 }
 
 }  // namespace tulle::daemon

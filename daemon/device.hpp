@@ -35,7 +35,8 @@ class Device final : public core::PacketSink {
     Device(boost::asio::io_context& io, std::unique_ptr<platform::Tun> tun,
            platform::UdpSocketFactory& sockets, core::Environment& environment,
            std::shared_ptr<spdlog::logger> log, WorkerPool& workers,
-           std::size_t max_peers = core::impl::kMaxPeers);
+           std::size_t max_peers = core::impl::kMaxPeers,
+           std::size_t max_allowed_ips = core::impl::kMaxAllowedIps);
     ~Device() override;
     Device(const Device&) = delete;
     Device& operator=(const Device&) = delete;
@@ -45,11 +46,22 @@ class Device final : public core::PacketSink {
     void start();
     void stop();
 
-    // Applies a parsed `wg set` request. Returns 0 or the errno for the UAPI reply: ENOSPC when a
-    // new peer would pass max_peers (the peers before it are applied, as in wireguard-go).
+    // Applies a parsed `wg set` request. Returns 0 or the errno for the UAPI reply, and then
+    // changes nothing: ENOSPC when the peers would pass max_peers, E2BIG when the allowed IPs
+    // could pass max_allowed_ips. The peers are counted exactly; the prefixes are counted as if
+    // each one the request adds were new (a peer's own are subtracted when the request removes
+    // the peer or replaces its allowed IPs), so an `addconf` of prefixes the interface holds
+    // already may be refused near the limit. (wireguard-go applies a request as it reads it and
+    // stops at the first error; here a request is whole or nothing, apart from a listen port or
+    // fwmark the system refuses, which ends it after the interface keys are set.)
     [[nodiscard]] int apply(const UapiSet& set);
+    // The limits a UAPI request to this device is read with.
+    [[nodiscard]] UapiLimits uapi_limits() const;
+    [[nodiscard]] std::size_t max_allowed_ips() const { return max_allowed_ips_; }
     // The interface and its peers now: what wg show and the service report.
     [[nodiscard]] DeviceStatus snapshot() const;
+    // One peer of snapshot(), without the cost of all the others; nullopt when there is none.
+    [[nodiscard]] std::optional<PeerState> snapshot_of(const core::PublicKey& key) const;
     // The UAPI can set a peer's endpoint but not unset it; the control socket can.
     void forget_endpoint(const core::PublicKey& peer);
 
@@ -68,6 +80,9 @@ class Device final : public core::PacketSink {
     void send_unsealed(const value::SocketAddress& to,
                        const std::shared_ptr<const core::Keypair>& keypair,
                        std::span<const std::uint8_t> datagram) override;
+    [[nodiscard]] PeerState state_of(const core::Peer& peer) const;
+    // Why `set` cannot be applied whole (an errno, logged), or 0.
+    [[nodiscard]] int check_capacity(const UapiSet& set) const;
     std::vector<std::uint8_t>& queue_datagram(const value::SocketAddress& to,
                                               std::span<const std::uint8_t> datagram);
 
@@ -90,6 +105,7 @@ class Device final : public core::PacketSink {
     boost::asio::steady_timer timer_;
     std::optional<core::TimePoint> armed_for_;
     std::uint32_t fwmark_ = 0;
+    std::size_t max_allowed_ips_;
     bool running_ = false;
 
     // Receive buffers for one batch of datagrams or packets.

@@ -389,10 +389,8 @@ Service::Outcome<ipc::PeerStatus> Service::edit_peer(const ipc::PeerEdit& edit, 
         return refuse(changed.error());
     }
     publish_peer(edit.tunnel, edit.peer.public_key, false);
-    for (auto& peer : tunnel->peers()) {
-        if (peer.public_key == edit.peer.public_key) {
-            return peer;
-        }
+    if (auto peer = tunnel->peer(edit.peer.public_key)) {
+        return std::move(*peer);
     }
     return refuse(ErrorCode::internal_error, "the peer vanished while it was being changed");
 }

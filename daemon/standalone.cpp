@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <set>
 #include <sys/stat.h>
 #include <system_error>
 
@@ -137,7 +138,8 @@ bool StandaloneTunnel::bring_up(Device& device) {
     }
     if (const int error = device.apply(set); error != 0) {
         log_->error("{}: applying the configuration failed: {}", interface_,
-                    apply_error_message(error, device.engine().config().max_peers));
+                    apply_error_message(error, device.engine().config().max_peers,
+                                        device.max_allowed_ips()));
         return false;
     }
     device_ = &device;
@@ -154,7 +156,7 @@ bool StandaloneTunnel::bring_up(Device& device) {
         net_.set_up(interface_, true);
         for (const auto& route : plan.routes) {
             net_.add_route(interface_, route, plan.table);
-            added_routes_.emplace_back(route, plan.table);
+            note_route(route, plan.table);
         }
         if (!plan.default_routes.empty()) {
             if (std::any_of(plan.default_routes.begin(), plan.default_routes.end(),
@@ -163,7 +165,7 @@ bool StandaloneTunnel::bring_up(Device& device) {
             }
             for (const auto& route : plan.default_routes) {
                 net_.add_route(interface_, route, plan.policy_table);
-                added_routes_.emplace_back(route, plan.policy_table);
+                note_route(route, plan.policy_table);
             }
             for (const auto& rule : plan.policy_rules()) {
                 net_.add_rule(rule);
@@ -187,6 +189,11 @@ bool StandaloneTunnel::bring_up(Device& device) {
     return run_hooks(config_.iface.post_up, "PostUp");
 }
 
+void StandaloneTunnel::note_route(const value::IpPrefix& route, std::uint32_t table) {
+    added_routes_.emplace_back(route, table);
+    route_index_.emplace(route, table);
+}
+
 void StandaloneTunnel::sync_routes(const std::vector<value::IpPrefix>& allowed_ips) {
     if (!up_) {
         return;
@@ -197,13 +204,15 @@ void StandaloneTunnel::sync_routes(const std::vector<value::IpPrefix>& allowed_i
     everyone.allowed_ips = allowed_ips;
     shape.peers.push_back(everyone);
     const InterfacePlan plan = plan_interface(shape);
+    // A set, not a search in the list: a wg set of 100,000 allowed IPs must not take n squared.
+    const std::set<value::IpPrefix> wanted(plan.routes.begin(), plan.routes.end());
     // Drop what is no longer wanted (the default routes stay as they were set up).
     std::erase_if(added_routes_, [&](const auto& added) {
         const auto& [route, table] = added;
-        if (table != plan.table ||
-            std::find(plan.routes.begin(), plan.routes.end(), route) != plan.routes.end()) {
+        if (table != plan.table || wanted.contains(route)) {
             return false;
         }
+        route_index_.erase(added);
         try {
             net_.remove_route(interface_, route, table);
         } catch (const std::system_error& error) {
@@ -211,16 +220,26 @@ void StandaloneTunnel::sync_routes(const std::vector<value::IpPrefix>& allowed_i
         }
         return true;
     });
+    add_routes(allowed_ips);
+}
+
+void StandaloneTunnel::add_routes(const std::vector<value::IpPrefix>& allowed_ips) {
+    if (!up_) {
+        return;
+    }
+    ipc::TunnelConfig shape;
+    shape.iface.table = config_.iface.table;
+    ipc::PeerConfig peer;
+    peer.allowed_ips = allowed_ips;
+    shape.peers.push_back(std::move(peer));
+    const InterfacePlan plan = plan_interface(shape);
     for (const auto& route : plan.routes) {
-        const bool present = std::any_of(
-            added_routes_.begin(), added_routes_.end(),
-            [&](const auto& added) { return added.first == route && added.second == plan.table; });
-        if (present) {
+        if (route_index_.contains({route, plan.table})) {
             continue;
         }
         try {
             net_.add_route(interface_, route, plan.table);
-            added_routes_.emplace_back(route, plan.table);
+            note_route(route, plan.table);
         } catch (const std::system_error& error) {
             log_->warn("{}", error.what());
         }
@@ -259,6 +278,7 @@ void StandaloneTunnel::take_down() {
     }
     added_rules_.clear();
     added_routes_.clear();
+    route_index_.clear();
     added_addresses_.clear();
     (void)run_hooks(config_.iface.post_down, "PostDown");
 }

@@ -124,12 +124,18 @@ ipc::Outcome<void> Tunnel::change_peer(const ipc::PeerChange& change, bool creat
         peer.replace_allowed_ips = true;
         peer.allowed_ips = *change.allowed_ips;
     }
+    std::optional<std::vector<value::IpPrefix>> new_routes;  // for a peer that is new
+    if (!has_peer(change.public_key)) {
+        new_routes = peer.allowed_ips;
+    }
     UapiSet set;
     set.peers.push_back(std::move(peer));
     if (const int error = device_->apply(set); error != 0) {
         return ipc::refuse(
-            error == ENOSPC ? ipc::ErrorCode::busy : ipc::ErrorCode::invalid_params,
-            "params.peer: " + apply_error_message(error, device_->engine().config().max_peers));
+            error == ENOSPC || error == E2BIG ? ipc::ErrorCode::busy
+                                              : ipc::ErrorCode::invalid_params,
+            "params.peer: " + apply_error_message(error, device_->engine().config().max_peers,
+                                                  device_->max_allowed_ips()));
     }
     if (change.endpoint && !*change.endpoint) {
         // The UAPI cannot unset an endpoint; the engine can.
@@ -150,7 +156,12 @@ ipc::Outcome<void> Tunnel::change_peer(const ipc::PeerChange& change, bool creat
         host->who = name != names_.end() ? "'" + name->second + "'" : change.public_key.to_base64();
         standalone_.resolve_endpoint(*host);
     }
-    resync_routes();
+    if (new_routes && has_peer(change.public_key)) {
+        // Nothing was removed: only the new peer's routes can be missing.
+        standalone_.add_routes(*new_routes);
+    } else {
+        resync_routes();
+    }
     return {};
 }
 
@@ -162,7 +173,8 @@ ipc::Outcome<void> Tunnel::remove_peer(const value::Key& public_key) {
     set.peers.push_back(peer);
     if (const int error = device_->apply(set); error != 0) {
         return ipc::refuse(ipc::ErrorCode::internal_error,
-                           apply_error_message(error, device_->engine().config().max_peers));
+                           apply_error_message(error, device_->engine().config().max_peers,
+                                               device_->max_allowed_ips()));
     }
     names_.erase(public_key);
     resync_routes();
@@ -179,6 +191,16 @@ void Tunnel::resync_routes() {
 
 std::vector<ipc::PeerStatus> Tunnel::peers() const {
     return peers_of(device_->snapshot());
+}
+
+std::optional<ipc::PeerStatus> Tunnel::peer(const value::Key& public_key) const {
+    auto state = device_->snapshot_of(to_core(public_key));
+    if (!state) {
+        return std::nullopt;
+    }
+    DeviceStatus one;
+    one.peers.push_back(std::move(*state));
+    return std::move(peers_of(one).front());
 }
 
 std::vector<ipc::PeerStatus> Tunnel::peers_of(const DeviceStatus& snapshot) const {

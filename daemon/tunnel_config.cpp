@@ -6,6 +6,7 @@
 #include <memory>
 #include <netdb.h>
 #include <netinet/in.h>
+#include <set>
 #include <sys/socket.h>
 #include <system_error>
 
@@ -59,9 +60,13 @@ value::Result<value::SocketAddress> resolve_with_system(const std::string& host,
     return value::fail("'" + host + "' has no IPv4 or IPv6 address");
 }
 
-std::string apply_error_message(int error, std::size_t max_peers) {
+std::string apply_error_message(int error, std::size_t max_peers, std::size_t max_allowed_ips) {
     if (error == ENOSPC) {
         return "too many peers: an interface holds at most " + std::to_string(max_peers);
+    }
+    if (error == E2BIG) {
+        return "too many allowed IPs: an interface holds at most " +
+               std::to_string(max_allowed_ips) + " (all peers together)";
     }
     return std::generic_category().message(error);
 }
@@ -160,11 +165,14 @@ InterfacePlan plan_interface(const ipc::TunnelConfig& config) {
     if (config.iface.fwmark != 0) {
         plan.policy_table = config.iface.fwmark;
     }
+    // Each route once, in the order of the file; a set makes that n log n (an interface may have
+    // a million prefixes).
+    std::set<value::IpPrefix> seen;
     for (const auto& peer : config.peers) {
         for (const auto& allowed : peer.allowed_ips) {
             const auto route = allowed.canonical();
             auto& into = automatic && route.length() == 0 ? plan.default_routes : plan.routes;
-            if (std::find(into.begin(), into.end(), route) == into.end()) {
+            if (seen.insert(route).second) {
                 into.push_back(route);
             }
         }

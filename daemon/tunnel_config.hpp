@@ -27,9 +27,10 @@ using Resolver =
 [[nodiscard]] core::SymmetricKey to_core(const value::SecretKey& key);
 [[nodiscard]] value::SecretKey to_ipc(const core::SymmetricKey& key);
 
-// Why Device::apply failed, for people: ENOSPC is the engine's peer limit, any other errno is
-// described by the system.
-[[nodiscard]] std::string apply_error_message(int error, std::size_t max_peers);
+// Why Device::apply failed, for people: ENOSPC is the peer limit, E2BIG the allowed-IP limit, any
+// other errno is described by the system.
+[[nodiscard]] std::string apply_error_message(int error, std::size_t max_peers,
+                                              std::size_t max_allowed_ips);
 
 // The UAPI set that configures a fresh device as the file says (replacing all peers). An
 // Endpoint that is a host name is left out: host_endpoints() lists it, to resolve later.

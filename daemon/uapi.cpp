@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <cerrno>
+#include <deque>
 #include <limits>
 #include <span>
 
@@ -255,71 +256,130 @@ void append_text(std::string& out, std::string_view name, std::string_view value
 
 }  // namespace
 
-value::Result<UapiSet, UapiError> parse_set(std::string_view body) {
-    UapiSet set;
-    bool in_peer = false;
+// --- UapiSetParser ---
+
+void UapiSetParser::refuse(int errno_value, std::string message) {
+    if (error_) {
+        return;
+    }
+    error_ = UapiError{errno_value, std::move(message)};
+    set_ = UapiSet{};  // its keys wipe themselves
+    allowed_ips_ = 0;
+}
+
+void UapiSetParser::line_too_long() {
+    ++line_number_;
+    refuse(EMSGSIZE, "line " + std::to_string(line_number_) + ": longer than " +
+                         std::to_string(limits_.max_line) + " bytes");
+}
+
+void UapiSetParser::line(std::string_view text) {
+    ++line_number_;
+    if (error_) {
+        return;
+    }
+    const std::string at = "line " + std::to_string(line_number_) + ": ";
+    const std::size_t equals = text.find('=');
+    if (equals == std::string_view::npos) {
+        // The line is not quoted: it may be a secret key that lost its "name=".
+        refuse(EPROTO, at + "not a key=value line");
+        return;
+    }
+    const std::string_view key = text.substr(0, equals);
+    const std::string_view value = text.substr(equals + 1);
+    const std::string key_text(key);
+
+    if (key == "public_key") {
+        if (set_.peers.size() >= limits_.max_peer_sections) {
+            refuse(ENOSPC, at + "a request holds at most " +
+                               std::to_string(limits_.max_peer_sections) + " peer sections");
+            return;
+        }
+        UapiPeer peer;
+        if (auto problem = decode_hex_key(value, peer.public_key)) {
+            refuse(EINVAL, at + "public_key: " + *problem);
+            return;
+        }
+        set_.peers.push_back(std::move(peer));
+        in_peer_ = true;
+        return;
+    }
+    if (is_device_key(key)) {
+        if (in_peer_) {
+            refuse(EINVAL,
+                   at + key_text + " is an interface key and cannot follow a public_key line");
+            return;
+        }
+        if (auto problem = device_line(set_, key, value)) {
+            refuse(EINVAL, at + key_text + ": " + *problem);
+        }
+        return;
+    }
+    if (is_peer_key(key)) {
+        if (!in_peer_) {
+            refuse(EINVAL, at + key_text + " is a peer key and needs a public_key line before it");
+            return;
+        }
+        // After remove=true the section's lines are still checked, but change nothing.
+        UapiPeer ignored;
+        UapiPeer& peer = set_.peers.back().remove ? ignored : set_.peers.back();
+        const std::size_t before = peer.allowed_ips.size();
+        if (auto problem = peer_line(peer, key, value)) {
+            refuse(EINVAL, at + key_text + ": " + *problem);
+            return;
+        }
+        // remove and replace_allowed_ips drop the section's prefixes; allowed_ip adds one.
+        allowed_ips_ = allowed_ips_ - before + set_.peers.back().allowed_ips.size();
+        if (allowed_ips_ > limits_.max_allowed_ips) {
+            refuse(E2BIG, at + "a request holds at most " +
+                              std::to_string(limits_.max_allowed_ips) + " allowed IPs");
+        }
+        return;
+    }
+    refuse(EINVAL, at + "unknown key " + quote_short(key));
+}
+
+value::Result<UapiSet, UapiError> UapiSetParser::finish() {
+    std::optional<UapiError> error = std::move(error_);
+    UapiSet set = std::move(set_);
+    set_ = UapiSet{};
+    error_.reset();
+    in_peer_ = false;
+    line_number_ = 0;
+    allowed_ips_ = 0;
+    if (error) {
+        return Failure{std::move(*error)};
+    }
+    return set;
+}
+
+value::Result<UapiSet, UapiError> parse_set(std::string_view body, const UapiLimits& limits) {
+    UapiSetParser parser(limits);
     std::size_t position = 0;
     int line_number = 0;
     while (position < body.size()) {
         const std::size_t newline = body.find('\n', position);
-        const std::size_t next = newline == std::string_view::npos ? body.size() : newline + 1;
-        const std::string_view line = body.substr(
-            position, (newline == std::string_view::npos ? body.size() : newline) - position);
-        position = next;
+        const std::size_t end = newline == std::string_view::npos ? body.size() : newline;
+        const std::string_view line = body.substr(position, end - position);
+        position = newline == std::string_view::npos ? body.size() : newline + 1;
         ++line_number;
-        const std::string at = "line " + std::to_string(line_number) + ": ";
         if (line.empty()) {
             if (position != body.size()) {
-                return Failure{{EPROTO, at + "the empty line ends the request, but more follows"}};
+                return Failure{{EPROTO, "line " + std::to_string(line_number) +
+                                            ": the empty line ends the request, but more follows"}};
             }
             break;
         }
-        const std::size_t equals = line.find('=');
-        if (equals == std::string_view::npos) {
-            // The line is not quoted: it may be a secret key that lost its "name=".
-            return Failure{{EPROTO, at + "not a key=value line"}};
+        if (line.size() > limits.max_line) {
+            parser.line_too_long();
+        } else {
+            parser.line(line);
         }
-        const std::string_view key = line.substr(0, equals);
-        const std::string_view value = line.substr(equals + 1);
-        const std::string key_text(key);
-
-        if (key == "public_key") {
-            UapiPeer peer;
-            if (auto problem = decode_hex_key(value, peer.public_key)) {
-                return Failure{{EINVAL, at + "public_key: " + *problem}};
-            }
-            set.peers.push_back(std::move(peer));
-            in_peer = true;
-            continue;
+        if (parser.refused()) {
+            break;
         }
-        if (is_device_key(key)) {
-            if (in_peer) {
-                return Failure{{EINVAL, at + key_text +
-                                            " is an interface key and cannot follow a "
-                                            "public_key line"}};
-            }
-            if (auto problem = device_line(set, key, value)) {
-                return Failure{{EINVAL, at + key_text + ": " + *problem}};
-            }
-            continue;
-        }
-        if (is_peer_key(key)) {
-            if (!in_peer) {
-                return Failure{
-                    {EINVAL,
-                     at + key_text + " is a peer key and needs a public_key line before it"}};
-            }
-            // After remove=true the section's lines are still checked, but change nothing.
-            UapiPeer ignored;
-            UapiPeer& peer = set.peers.back().remove ? ignored : set.peers.back();
-            if (auto problem = peer_line(peer, key, value)) {
-                return Failure{{EINVAL, at + key_text + ": " + *problem}};
-            }
-            continue;
-        }
-        return Failure{{EINVAL, at + "unknown key " + quote_short(key)}};
     }
-    return set;
+    return parser.finish();
 }
 
 std::string format_get(const DeviceStatus& device) {
@@ -378,114 +438,148 @@ std::string format_status(int errno_value) {
     return "errno=" + std::to_string(wire) + "\n\n";
 }
 
-// --- UapiRequest ---
-
-UapiRequest::~UapiRequest() {
-    wipe(body);
-}
-
 // --- UapiReader ---
 
-UapiReader::UapiReader(std::size_t max_request_size) : max_request_size_(max_request_size) {}
+UapiReader::UapiReader(UapiLimits limits) : parser_(limits) {}
 
 UapiReader::~UapiReader() {
-    wipe(buffer_);
+    wipe(line_);
 }
 
 void UapiReader::feed(std::string_view bytes) {
-    if (broken_ || bytes.empty()) {
+    while (!bytes.empty() && !broken_) {
+        const std::size_t newline = bytes.find('\n');
+        const bool ends_line = newline != std::string_view::npos;
+        const std::string_view piece = bytes.substr(0, newline);
+        bytes.remove_prefix(ends_line ? newline + 1 : bytes.size());
+        if (skipping_) {
+            skipping_ = !ends_line;
+            continue;
+        }
+        take(piece);
+        if (broken_) {
+            return;
+        }
+        if (skipping_) {
+            skipping_ = !ends_line;
+            continue;
+        }
+        if (check_partial_line() && ends_line) {
+            complete_line();
+        }
+    }
+}
+
+// Adds a piece of the line in hand, or drops the line when it grows past max_line.
+void UapiReader::take(std::string_view piece) {
+    const std::size_t max_line = parser_.limits().max_line;
+    if (line_.size() + piece.size() > max_line) {
+        if (state_ != State::set) {
+            break_with(EPROTO, state_ == State::operation
+                                   ? "unknown operation (a request starts with get=1 or set=1)"
+                                   : "get=1 must be followed by the empty line");
+            return;
+        }
+        parser_.line_too_long();
+        wipe(line_);
+        line_.clear();
+        skipping_ = true;  // up to the '\n' (the caller clears it when this piece had one)
         return;
     }
-    if (start_ > 0) {
-        // Move the unfinished request to the front, and wipe the bytes it leaves behind.
-        const std::size_t pending = buffer_.size() - start_;
-        std::copy(buffer_.begin() + static_cast<std::ptrdiff_t>(start_), buffer_.end(),
-                  buffer_.begin());
-        sodium_memzero(buffer_.data() + pending, buffer_.size() - pending);
-        buffer_.resize(pending);
-        scan_ -= std::min(scan_, start_);
-        start_ = 0;
-    }
-    if (buffer_.size() + bytes.size() > buffer_.capacity()) {
+    if (line_.size() + piece.size() > line_.capacity()) {
         // Grow by hand, so the old storage is wiped before it is freed.
         std::string bigger;
-        bigger.reserve(std::max(2 * buffer_.capacity(), buffer_.size() + bytes.size()));
-        bigger.append(buffer_);
-        wipe(buffer_);
-        buffer_.swap(bigger);
+        bigger.reserve(std::min(
+            max_line,
+            std::max({2 * line_.capacity(), line_.size() + piece.size(), std::size_t{128}})));
+        bigger.append(line_);
+        wipe(line_);
+        line_.swap(bigger);
     }
-    buffer_.append(bytes);
+    line_.append(piece);
+}
+
+// False (and the reader broken) when the line in hand cannot begin what must come here.
+bool UapiReader::check_partial_line() {
+    constexpr std::string_view kGet = "get=1";
+    constexpr std::string_view kSet = "set=1";
+    if (state_ == State::get && !line_.empty()) {
+        break_with(EINVAL, "get=1 must be followed by the empty line");
+        return false;
+    }
+    if (state_ != State::operation) {
+        return true;
+    }
+    const std::string_view line = line_;
+    if (line.size() <= kGet.size() && (kGet.starts_with(line) || kSet.starts_with(line))) {
+        return true;
+    }
+    // Only the part before '=' is quoted: a confused client might send a key line first.
+    const std::size_t equals = line.find('=');
+    std::string shown(line.substr(0, equals));
+    if (equals != std::string_view::npos) {
+        shown += "=...";
+    }
+    break_with(EPROTO, "unknown operation " + quote_short(shown, 32) +
+                           " (a request starts with get=1 or set=1)");
+    return false;
+}
+
+void UapiReader::complete_line() {
+    switch (state_) {
+        case State::operation:
+            if (line_ == "get=1") {
+                state_ = State::get;
+            } else if (line_ == "set=1") {
+                state_ = State::set;
+            } else {
+                break_with(EPROTO, "unknown operation " + quote_short(line_, 32) +
+                                       " (a request starts with get=1 or set=1)");
+                return;
+            }
+            break;
+        case State::get:
+            // check_partial_line() let only the empty line through.
+            ready_.emplace_back(UapiRequest{});
+            state_ = State::operation;
+            break;
+        case State::set:
+            if (line_.empty()) {
+                UapiRequest request;
+                request.op = UapiRequest::Op::set;
+                auto set = parser_.finish();
+                if (set) {
+                    request.set = std::move(set).value();
+                } else {
+                    request.refused = set.error();
+                }
+                ready_.emplace_back(std::move(request));
+                state_ = State::operation;
+            } else {
+                parser_.line(line_);
+            }
+            break;
+    }
+    wipe(line_);
+    line_.clear();
 }
 
 std::optional<value::Result<UapiRequest, UapiError>> UapiReader::next() {
-    if (broken_ || buffered() == 0) {
+    if (ready_.empty()) {
         return std::nullopt;
     }
-    constexpr std::string_view kGet = "get=1\n";
-    constexpr std::string_view kSet = "set=1\n";
-    const std::string_view pending = std::string_view(buffer_).substr(start_);
-    const std::string_view head = pending.substr(0, kGet.size());
-    if (kGet.substr(0, head.size()) != head && kSet.substr(0, head.size()) != head) {
-        // Only the part before '=' is quoted: a confused client might send a key line first.
-        const std::string_view line = pending.substr(0, pending.find('\n'));
-        const std::size_t equals = line.find('=');
-        std::string shown(line.substr(0, equals));
-        if (equals != std::string_view::npos) {
-            shown += "=...";
-        }
-        return break_with(EPROTO, "unknown operation " + quote_short(shown, 32) +
-                                      " (a request starts with get=1 or set=1)");
-    }
-    if (head.size() < kGet.size()) {
-        return std::nullopt;
-    }
-    const bool get = head == kGet;
-    // The newline of the first line may be the first of the two that end the request.
-    const std::size_t first_newline = start_ + kGet.size() - 1;
-    const std::size_t end_mark = buffer_.find("\n\n", std::max(scan_, first_newline));
-    if (end_mark == std::string::npos) {
-        if (buffered() >= max_request_size_) {
-            return break_with(EMSGSIZE, "a request is at most " +
-                                            std::to_string(max_request_size_) +
-                                            " bytes, and this one is longer");
-        }
-        scan_ = buffer_.size() - 1;
-        return std::nullopt;
-    }
-    const std::size_t end = end_mark + 2;
-    if (end - start_ > max_request_size_) {
-        return break_with(EMSGSIZE, "a request is at most " + std::to_string(max_request_size_) +
-                                        " bytes, and this one has " + std::to_string(end - start_));
-    }
-    if (get && end_mark != first_newline) {
-        return break_with(EINVAL, "get=1 must be followed by the empty line");
-    }
-    const std::size_t body_begin = first_newline + 1;
-    const std::size_t body_end = end_mark + 1;  // the last line keeps its '\n'
-    UapiRequest request(get ? UapiRequest::Op::get : UapiRequest::Op::set,
-                        buffer_.substr(body_begin, body_end - body_begin));
-    consume(end);
-    return value::Result<UapiRequest, UapiError>(std::move(request));
+    auto request = std::move(ready_.front());
+    ready_.pop_front();
+    return request;
 }
 
-value::Result<UapiRequest, UapiError> UapiReader::break_with(int errno_value, std::string message) {
+void UapiReader::break_with(int errno_value, std::string message) {
     broken_ = true;
-    wipe(buffer_);
-    buffer_.clear();
-    start_ = 0;
-    scan_ = 0;
-    return Failure{{errno_value, std::move(message)}};
-}
-
-void UapiReader::consume(std::size_t end) {
-    sodium_memzero(buffer_.data() + start_, end - start_);
-    start_ = end;
-    scan_ = end;
-    if (start_ == buffer_.size()) {
-        buffer_.clear();
-        start_ = 0;
-        scan_ = 0;
-    }
+    wipe(line_);
+    line_.clear();
+    skipping_ = false;
+    (void)parser_.finish();
+    ready_.emplace_back(Failure{{errno_value, std::move(message)}});
 }
 
 }  // namespace tulle::daemon

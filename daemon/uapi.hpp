@@ -16,12 +16,14 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <deque>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
 
+#include "daemon/core/constants.hpp"
 #include "daemon/core/crypto.hpp"
 #include "daemon/device_status.hpp"
 #include "value/ip.hpp"
@@ -33,8 +35,9 @@ namespace tulle::daemon {
 
 // Why a request was refused. errno_value is a positive errno constant: EINVAL for a bad value or
 // an unknown key, EPROTO for a line that is not key=value or an unknown operation, EMSGSIZE for a
-// request over the size limit. On the wire it goes negated ("errno=-22"), as wireguard-go and the
-// kernel report it; format_status() does that. The message names the line and the key ("line 3:
+// line over the length limit, ENOSPC for too many peer sections and E2BIG for too many allowed
+// IPs in one request (UapiLimits). On the wire it goes negated ("errno=-22"), as wireguard-go and
+// the kernel report it; format_status() does that. The message names the line and the key ("line 3:
 // listen_port: '70000' is not a number from 0 to 65535"); it never contains a secret key.
 struct UapiError {
     int errno_value = 0;
@@ -82,15 +85,58 @@ struct UapiSet {
     friend bool operator==(const UapiSet&, const UapiSet&) = default;
 };
 
-// Parses the lines of a set request that follow "set=1": key=value lines, each ending in '\n'
-// (the last may lack it). An empty line ends the request; nothing may follow it. Line numbers in
-// messages count the lines of `body` from 1.
+// The limits of one set request. Requests are read as a stream, a line at a time, so a request
+// may be of any length (as in wireguard-go): what it may ask for is bounded instead.
+struct UapiLimits {
+    // Bytes in one line, without its '\n' (wireguard-go's bufio.Scanner stops at 64 KiB as well;
+    // the longest meaningful line has 78).
+    std::size_t max_line = std::size_t{64} * 1024;
+    // Peer sections (public_key lines) in one request: room for a `wg syncconf` that removes every
+    // peer of a full interface and adds as many new ones. Past it: ENOSPC.
+    std::size_t max_peer_sections = 2 * core::impl::kMaxPeers;
+    // allowed_ip lines one request holds (those a later replace_allowed_ips or remove line of the
+    // same section drops do not count). Past it: E2BIG.
+    std::size_t max_allowed_ips = core::impl::kMaxAllowedIps;
+};
+
+// Parses a set request one line at a time, as it arrives. The first refused line makes the whole
+// request refused: what was parsed is dropped (its keys wiped), later lines are only counted, and
+// finish() returns the error. Line numbers in messages count the lines after "set=1" from 1.
 //
 // Device keys (private_key, listen_port, fwmark, replace_peers) must come before the first
 // public_key line; peer keys (remove, update_only, preshared_key, endpoint,
 // persistent_keepalive_interval, replace_allowed_ips, allowed_ip, protocol_version) after one.
 // Keys are 64 hex digits, either case. A later line overrides an earlier one with the same key.
-[[nodiscard]] value::Result<UapiSet, UapiError> parse_set(std::string_view body);
+class UapiSetParser {
+  public:
+    explicit UapiSetParser(UapiLimits limits = {}) : limits_(limits) {}
+
+    // One non-empty line, without its '\n'.
+    void line(std::string_view text);
+    // A line longer than limits().max_line, which the caller did not keep: EMSGSIZE.
+    void line_too_long();
+    // The request so far, or why it is refused; the parser starts over.
+    [[nodiscard]] value::Result<UapiSet, UapiError> finish();
+
+    [[nodiscard]] bool refused() const { return error_.has_value(); }
+    [[nodiscard]] const UapiLimits& limits() const { return limits_; }
+
+  private:
+    void refuse(int errno_value, std::string message);
+
+    UapiLimits limits_;
+    UapiSet set_;
+    bool in_peer_ = false;
+    int line_number_ = 0;
+    std::size_t allowed_ips_ = 0;  // in set_
+    std::optional<UapiError> error_;
+};
+
+// Parses the lines of a set request that follow "set=1": key=value lines, each ending in '\n'
+// (the last may lack it), with UapiSetParser. An empty line ends the request; nothing may follow it
+// (EPROTO).
+[[nodiscard]] value::Result<UapiSet, UapiError> parse_set(std::string_view body,
+                                                          const UapiLimits& limits = {});
 
 // The body of the reply to get=1, in wireguard-go's order: private_key, listen_port, fwmark, then
 // per peer public_key, preshared_key, protocol_version=1, endpoint, last_handshake_time_sec,
@@ -112,41 +158,34 @@ struct UapiSet {
 // wg(8) only recognises a failure in that form.
 [[nodiscard]] std::string format_status(int errno_value);
 
-// The largest request UapiReader accepts by default, the empty line included: enough for a
-// configuration of several thousand peers.
-inline constexpr std::size_t kUapiMaxRequestSize = std::size_t{1} << 20U;
-
-// One request from the stream. The destructor wipes the body: a set body holds secret keys.
+// One request from the stream, read to its empty line.
 struct UapiRequest {
     enum class Op : std::uint8_t { get, set };
 
-    UapiRequest() = default;
-    UapiRequest(Op op_value, std::string body_text) : op(op_value), body(std::move(body_text)) {}
-    UapiRequest(const UapiRequest&) = default;
-    UapiRequest(UapiRequest&&) noexcept = default;
-    UapiRequest& operator=(const UapiRequest&) = default;
-    UapiRequest& operator=(UapiRequest&&) noexcept = default;
-    ~UapiRequest();
-
     Op op = Op::get;
-    // For set: the lines between "set=1" and the empty line, each with its '\n'. Empty for get.
-    std::string body;
+    // For set: the parsed request, unless it was refused.
+    UapiSet set;
+    // For set: why it was refused (a bad line or a limit). Nothing of it may be applied; the
+    // conversation goes on with the next request.
+    std::optional<UapiError> refused;
 };
 
-// Splits the bytes of one connection into requests. Feed it what the socket delivers, then take
-// requests with next() until it returns nothing.
+// Splits the bytes of one connection into requests and parses set requests as their lines come,
+// keeping no more than one line (UapiLimits::max_line) of unparsed text: a request of any length
+// is read to its end before it is answered, so a client that writes all of it before reading the
+// reply (as wg(8) does) is never cut off. Feed it what the socket delivers, then take requests
+// with next() until it returns nothing.
 //
-// Errors end the conversation, as they do in wireguard-go: a first line other than "get=1" or
-// "set=1" (EPROTO, noticed as soon as that line is complete, or once 6 bytes do not start with
-// either), a get request with lines after "get=1" (EINVAL), a request over the size limit
-// (EMSGSIZE, noticed as soon as that many bytes are buffered without the empty line). next()
-// returns the error once; the reader is broken() from then on, drops what it is fed, and next()
-// returns nothing.
+// Errors in the framing end the conversation, as they do in wireguard-go: a first line other than
+// "get=1" or "set=1" (EPROTO, noticed as soon as the bytes cannot start either), a get request with
+// lines after "get=1" (EINVAL). next() returns the error after the requests before it; the reader
+// is broken() from then on, drops what it is fed, and next() returns nothing more. A refused set
+// request is not such an error: it comes as a request with `refused` set.
 //
-// Buffered bytes are wiped when they are consumed and when the reader is destroyed.
+// The line in hand is wiped when it is consumed and when the reader is destroyed.
 class UapiReader {
   public:
-    explicit UapiReader(std::size_t max_request_size = kUapiMaxRequestSize);
+    explicit UapiReader(UapiLimits limits = {});
     ~UapiReader();
     UapiReader(const UapiReader&) = delete;
     UapiReader& operator=(const UapiReader&) = delete;
@@ -159,18 +198,23 @@ class UapiReader {
     [[nodiscard]] std::optional<value::Result<UapiRequest, UapiError>> next();
 
     [[nodiscard]] bool broken() const { return broken_; }
-    // Bytes received and not yet returned as requests.
-    [[nodiscard]] std::size_t buffered() const { return buffer_.size() - start_; }
+    // Bytes of the line in hand (received, not yet a whole line). Never more than max_line.
+    [[nodiscard]] std::size_t buffered() const { return line_.size(); }
 
   private:
-    value::Result<UapiRequest, UapiError> break_with(int errno_value, std::string message);
-    void consume(std::size_t end);
+    enum class State : std::uint8_t { operation, get, set };
 
-    std::size_t max_request_size_;
-    std::string buffer_;
-    std::size_t start_ = 0;  // where the next request begins in buffer_
-    std::size_t scan_ = 0;   // where to go on looking for the empty line
+    void take(std::string_view piece);
+    void complete_line();
+    [[nodiscard]] bool check_partial_line();
+    void break_with(int errno_value, std::string message);
+
+    UapiSetParser parser_;
+    std::string line_;
+    State state_ = State::operation;
+    bool skipping_ = false;  // the rest of a line over max_line is dropped up to its '\n'
     bool broken_ = false;
+    std::deque<value::Result<UapiRequest, UapiError>> ready_;
 };
 
 }  // namespace tulle::daemon

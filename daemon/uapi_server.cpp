@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <boost/asio/write.hpp>
+#include <sodium.h>
 
 #include "daemon/local_socket.hpp"
 
@@ -16,7 +17,7 @@ namespace {
 namespace asio = boost::asio;
 using stream = asio::local::stream_protocol;
 
-constexpr std::size_t kReadChunk = 4096;
+constexpr std::size_t kReadChunk = 16384;
 
 }  // namespace
 
@@ -24,7 +25,11 @@ class UapiServer::Connection : public std::enable_shared_from_this<Connection> {
   public:
     Connection(stream::socket socket, Device& device, spdlog::logger& log,
                const std::function<void(const UapiSet&)>& applied)
-        : socket_(std::move(socket)), device_(device), log_(log), applied_(applied) {}
+        : socket_(std::move(socket)),
+          device_(device),
+          log_(log),
+          applied_(applied),
+          reader_(device.uapi_limits()) {}
 
     // Ends the conversation; the handlers in flight see the socket closed and stop.
     void close() {
@@ -45,6 +50,7 @@ class UapiServer::Connection : public std::enable_shared_from_this<Connection> {
   private:
     void received(std::size_t n) {
         reader_.feed({chunk_.data(), n});
+        sodium_memzero(chunk_.data(), n);  // a set request holds secret keys
         std::string reply;
         bool close = false;
         while (auto request = reader_.next()) {
@@ -71,18 +77,18 @@ class UapiServer::Connection : public std::enable_shared_from_this<Connection> {
                           });
     }
 
+    // The reply to a request the reader has read to its end.
     std::string handle(const UapiRequest& request) {
         if (request.op == UapiRequest::Op::get) {
             return format_get(device_.snapshot()) + format_status(0);
         }
-        auto set = parse_set(request.body);
-        if (!set.ok()) {
-            log_.info("{}: wg set refused: {}", device_.name(), set.error().message);
-            return format_status(set.error().errno_value);
+        if (request.refused) {
+            log_.info("{}: wg set refused: {}", device_.name(), request.refused->message);
+            return format_status(request.refused->errno_value);
         }
-        const int status = device_.apply(set.value());
+        const int status = device_.apply(request.set);
         if (status == 0 && applied_) {
-            applied_(set.value());
+            applied_(request.set);
         }
         return format_status(status);
     }

@@ -405,6 +405,11 @@ std::vector<value::IpPrefix> AllowedIpsTable::list(const void* value) const {
     return prefixes;
 }
 
+std::size_t AllowedIpsTable::count(const void* value) const noexcept {
+    const auto it = index_.find(value);
+    return it == index_.end() ? 0 : it->second.size();
+}
+
 void AllowedIpsTable::clear() noexcept {
     free_subtree(roots_[0]);
     free_subtree(roots_[1]);

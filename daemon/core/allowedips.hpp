@@ -111,6 +111,8 @@ class AllowedIpsTable {
 
     // Every prefix of `value`, IPv4 before IPv6, each family in order of address then length.
     [[nodiscard]] std::vector<value::IpPrefix> list(const void* value) const;
+    // How many prefixes `value` owns (what list() would return, without making the list).
+    [[nodiscard]] std::size_t count(const void* value) const noexcept;
 
     [[nodiscard]] std::size_t size() const noexcept { return size_; }
     void clear() noexcept;
@@ -167,6 +169,7 @@ class AllowedIps {
     [[nodiscard]] std::vector<value::IpPrefix> list(const Peer* peer) const {
         return table_.list(peer);
     }
+    [[nodiscard]] std::size_t count(const Peer* peer) const noexcept { return table_.count(peer); }
 
     [[nodiscard]] std::size_t size() const noexcept { return table_.size(); }
     void clear() noexcept { table_.clear(); }

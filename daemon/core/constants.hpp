@@ -50,6 +50,10 @@ inline constexpr std::size_t kReplayBlocks = 128;
 inline constexpr std::size_t kReplayWindow = (kReplayBlocks - 1) * 64;  // 8128
 // Peers per interface (wireguard-go and the kernel have the same limit); add_peer refuses more.
 inline constexpr std::size_t kMaxPeers = 1U << 16U;
+// Allowed-IP prefixes per interface, all peers together (neither wireguard-go nor the kernel has
+// a limit). At about 130 bytes a prefix in the table (tests/bench/uapi_bench.cpp), a full
+// interface holds some 130 MB of them. The daemon refuses a change that could pass it.
+inline constexpr std::size_t kMaxAllowedIps = 1'000'000;
 inline constexpr std::size_t kMaxMessageSize = 65535;
 inline constexpr std::size_t kDefaultMtu = 1420;
 }  // namespace impl

@@ -228,6 +228,24 @@ void Engine::tick(TimePoint now, PacketSink& sink) {
     }
 }
 
+EngineSizes Engine::sizes() const {
+    EngineSizes sizes;
+    sizes.peers = peers_.size();
+    sizes.allowed_ips = allowed_ips_.size();
+    sizes.indices = indices_.size();
+    sizes.ratelimiter_sources = ratelimiter_.size();
+    for (const auto& [key, peer] : peers_) {
+        const KeypairSlots& slots = peer->keypairs_;
+        sizes.keypairs +=
+            (slots.previous() ? 1U : 0U) + (slots.current() ? 1U : 0U) + (slots.next() ? 1U : 0U);
+        sizes.handshakes += peer->handshake_.state() != Handshake::State::zeroed ? 1U : 0U;
+        sizes.staged_packets += peer->staged_.size();
+        sizes.timers_armed += peer->timers_.next_deadline() ? 1U : 0U;
+    }
+    sizes.scratch_bytes = scratch_.capacity() + open_jobs_.capacity() * sizeof(OpenJob);
+    return sizes;
+}
+
 std::optional<TimePoint> Engine::next_deadline() const {
     std::optional<TimePoint> next;
     for (const auto& [key, peer] : peers_) {

@@ -122,6 +122,20 @@ struct EngineCounters {
     std::uint64_t keepalives_sent = 0;
 };
 
+// How much the engine holds now: what must stay bounded however long it runs (tests and
+// benchmarks check it).
+struct EngineSizes {
+    std::size_t peers = 0;
+    std::size_t allowed_ips = 0;
+    std::size_t indices = 0;              // receiver indices: handshakes and sessions in flight
+    std::size_t ratelimiter_sources = 0;  // at most impl::kRatelimitMaxEntries
+    std::size_t keypairs = 0;             // at most 3 a peer
+    std::size_t handshakes = 0;           // peers with a handshake in progress
+    std::size_t staged_packets = 0;       // at most impl::kMaxStagedPackets a peer
+    std::size_t timers_armed = 0;         // peers with a deadline
+    std::size_t scratch_bytes = 0;        // capacity of the engine's own buffers
+};
+
 class Engine {
   public:
     explicit Engine(Environment& environment, EngineConfig config = {});
@@ -164,6 +178,11 @@ class Engine {
     void clear_allowed_ips(Peer& peer);
     // Canonical (host bits clear), IPv4 first, then by address and length.
     [[nodiscard]] std::vector<value::IpPrefix> allowed_ips(const Peer& peer) const;
+    // Prefixes the peer holds, and all peers together.
+    [[nodiscard]] std::size_t allowed_ip_count(const Peer& peer) const {
+        return allowed_ips_.count(&peer);
+    }
+    [[nodiscard]] std::size_t allowed_ip_count() const { return allowed_ips_.size(); }
     [[nodiscard]] Peer* route(std::span<const std::uint8_t> address) const;
 
     // --- traffic ---
@@ -187,6 +206,7 @@ class Engine {
     [[nodiscard]] bool under_load(TimePoint now) const;
 
     [[nodiscard]] const EngineCounters& counters() const { return counters_; }
+    [[nodiscard]] EngineSizes sizes() const;
     [[nodiscard]] const EngineConfig& config() const { return config_; }
     void set_mtu(std::size_t mtu) { config_.mtu = mtu; }
 

@@ -1,5 +1,5 @@
-// core::impl::kMaxPeers through the daemon: a `wg set` that would pass it is answered with
-// ENOSPC (the peers before the one refused are applied), and people are told why.
+// core::impl::kMaxPeers and kMaxAllowedIps through the daemon: a `wg set` that would pass one is
+// answered with ENOSPC or E2BIG and changes nothing, and people are told why.
 #include <cerrno>
 #include <memory>
 #include <stdexcept>
@@ -56,14 +56,39 @@ TEST(PeerLimit, AWgSetPastTheLimitIsAnsweredWithEnospc) {
     const int status = device.apply(set.value());
     EXPECT_EQ(status, ENOSPC);
     EXPECT_EQ(format_status(status), "errno=-28\n\n");
-    EXPECT_EQ(device.snapshot().peers.size(), 2U);
-    EXPECT_EQ(apply_error_message(status, device.engine().config().max_peers),
-              "too many peers: an interface holds at most 2");
+    EXPECT_EQ(device.snapshot().peers.size(), 0U);
+    EXPECT_EQ(
+        apply_error_message(status, device.engine().config().max_peers, device.max_allowed_ips()),
+        "too many peers: an interface holds at most 2");
 
+    const auto two = parse_set(add_peers(2));
+    ASSERT_TRUE(two.ok());
+    EXPECT_EQ(device.apply(two.value()), 0);
     // Peers that exist can still be changed.
-    const auto again = parse_set(add_peers(2));
-    ASSERT_TRUE(again.ok());
-    EXPECT_EQ(device.apply(again.value()), 0);
+    EXPECT_EQ(device.apply(two.value()), 0);
+    EXPECT_EQ(device.snapshot().peers.size(), 2U);
+}
+
+TEST(PeerLimit, AllowedIpsPastTheLimitAreAnsweredWithE2big) {
+    ASSERT_TRUE(core::crypto::init());
+    boost::asio::io_context io;
+    platform::FakeTunFactory tuns;
+    NoSockets sockets;
+    core::SystemEnvironment environment;
+    auto log =
+        std::make_shared<spdlog::logger>("test", std::make_shared<spdlog::sinks::null_sink_mt>());
+    WorkerPool workers(0);
+    Device device(io, tuns.create("tltest0"), sockets, environment, log, workers,
+                  core::impl::kMaxPeers, /*max_allowed_ips=*/2);
+
+    const auto three = parse_set(add_peers(3));
+    ASSERT_TRUE(three.ok());
+    EXPECT_EQ(device.apply(three.value()), E2BIG);
+    EXPECT_EQ(device.snapshot().peers.size(), 0U);
+    EXPECT_EQ(
+        apply_error_message(E2BIG, device.engine().config().max_peers, device.max_allowed_ips()),
+        "too many allowed IPs: an interface holds at most 2 (all peers together)");
+    EXPECT_EQ(format_status(E2BIG), "errno=-7\n\n");
 }
 
 }  // namespace

@@ -1,4 +1,7 @@
-// The UAPI stream reader: splitting a connection's bytes into requests, with a size limit.
+// The UAPI stream reader: splitting a connection's bytes into requests, parsing set requests line
+// by line as they come, within the limits of UapiLimits.
+#include <algorithm>
+#include <cerrno>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -13,6 +16,7 @@ namespace tulle::daemon {
 namespace {
 
 using ::testing::HasSubstr;
+using ::testing::Not;
 using namespace uapi_testing;
 
 std::vector<UapiRequest> drain(UapiReader& reader) {
@@ -46,21 +50,21 @@ TEST(UapiReader, SplitsPipelinedRequests) {
     const auto requests = drain(reader);
     ASSERT_EQ(requests.size(), 4U);
     EXPECT_EQ(requests[0].op, UapiRequest::Op::get);
-    EXPECT_EQ(requests[0].body, "");
     EXPECT_EQ(requests[1].op, UapiRequest::Op::set);
-    EXPECT_EQ(requests[1].body, "listen_port=1\nfwmark=2\n");
+    EXPECT_EQ(requests[1].set.listen_port, 1);
+    EXPECT_EQ(requests[1].set.fwmark, 2U);
     EXPECT_EQ(requests[2].op, UapiRequest::Op::set);
-    EXPECT_EQ(requests[2].body, "");
+    EXPECT_EQ(requests[2].set, UapiSet{});
     EXPECT_EQ(requests[3].op, UapiRequest::Op::get);
-    EXPECT_EQ(reader.buffered(), std::string_view("set=1\nlis").size());
+    EXPECT_EQ(reader.buffered(), std::string_view("lis").size());
 
     reader.feed("ten_port=3\n");
     EXPECT_FALSE(reader.next());
+    EXPECT_EQ(reader.buffered(), 0U);  // the line is parsed: only the set so far is kept
     reader.feed("\n");
     const auto rest = drain(reader);
     ASSERT_EQ(rest.size(), 1U);
-    EXPECT_EQ(rest[0].body, "listen_port=3\n");
-    EXPECT_EQ(reader.buffered(), 0U);
+    EXPECT_EQ(rest[0].set.listen_port, 3);
     EXPECT_FALSE(reader.broken());
 }
 
@@ -74,7 +78,9 @@ TEST(UapiReader, WaitsForTheEmptyLineOneByteAtATime) {
     const auto requests = drain(reader);
     ASSERT_EQ(requests.size(), 1U);
     EXPECT_EQ(requests[0].op, UapiRequest::Op::set);
-    EXPECT_EQ("set=1\n" + requests[0].body + "\n", kSetconfRequest);
+    const auto whole = parse_set(kSetconfRequest.substr(6));
+    ASSERT_TRUE(whole);
+    EXPECT_EQ(requests[0].set, whole.value());
 }
 
 TEST(UapiReader, SplitsTheEmptyLineAcrossFeeds) {
@@ -88,7 +94,7 @@ TEST(UapiReader, SplitsTheEmptyLineAcrossFeeds) {
     reader.feed("\n");
     requests = drain(reader);
     ASSERT_EQ(requests.size(), 1U);
-    EXPECT_EQ(requests[0].body, "fwmark=1\n");
+    EXPECT_EQ(requests[0].set.fwmark, 1U);
 }
 
 TEST(UapiReader, KeepsNothingBetweenRequests) {
@@ -96,6 +102,120 @@ TEST(UapiReader, KeepsNothingBetweenRequests) {
     reader.feed("");
     EXPECT_FALSE(reader.next());
     EXPECT_EQ(reader.buffered(), 0U);
+}
+
+// A set request of one peer with `count` distinct /32 allowed IPs, with its empty line.
+std::string many_allowed_ips(std::size_t count) {
+    std::string request = "set=1\npublic_key=" + std::string(kPeer1Hex) + "\n";
+    for (std::size_t i = 0; i < count; ++i) {
+        request += "allowed_ip=10." + std::to_string((i >> 16U) & 0xffU) + "." +
+                   std::to_string((i >> 8U) & 0xffU) + "." + std::to_string(i & 0xffU) + "/32\n";
+    }
+    return request + "\n";
+}
+
+TEST(UapiReader, ReadsARequestOfAnyLengthKeepingOneLine) {
+    // 2.5 MB: the whole-request cap of 1 MiB this reader used to have refused it (EMSGSIZE).
+    const std::string request = many_allowed_ips(100'000);
+    UapiReader reader;
+    std::size_t most_buffered = 0;
+    for (std::size_t at = 0; at < request.size(); at += 4096) {
+        reader.feed(std::string_view(request).substr(at, 4096));
+        most_buffered = std::max(most_buffered, reader.buffered());
+    }
+    const auto requests = drain(reader);
+    ASSERT_EQ(requests.size(), 1U);
+    ASSERT_FALSE(requests[0].refused) << requests[0].refused->message;
+    ASSERT_EQ(requests[0].set.peers.size(), 1U);
+    EXPECT_EQ(requests[0].set.peers[0].allowed_ips.size(), 100'000U);
+    EXPECT_LT(most_buffered, 80U);  // never more than the longest line
+}
+
+// A request refused for what it says (not for its framing) is read to its end; the next request
+// is answered as usual.
+struct RefusedSet {
+    std::string name;
+    UapiLimits limits;
+    std::string body;
+    int errno_value;
+    std::string message_contains;
+};
+
+void PrintTo(const RefusedSet& refused, std::ostream* os) {
+    *os << refused.name;
+}
+
+class UapiReaderRefused : public ::testing::TestWithParam<RefusedSet> {};
+
+TEST_P(UapiReaderRefused, IsReadToItsEndAndTheStreamGoesOn) {
+    UapiReader reader(GetParam().limits);
+    reader.feed("set=1\n" + GetParam().body + "\nget=1\n\nset=1\nfwmark=9\n\n");
+    const auto requests = drain(reader);
+    ASSERT_EQ(requests.size(), 3U);
+    ASSERT_TRUE(requests[0].refused);
+    EXPECT_EQ(requests[0].refused->errno_value, GetParam().errno_value);
+    EXPECT_THAT(requests[0].refused->message, HasSubstr(GetParam().message_contains));
+    EXPECT_THAT(requests[0].refused->message, Not(HasSubstr("secretsecret")));
+    EXPECT_EQ(requests[0].set, UapiSet{});  // nothing of it is kept
+    EXPECT_EQ(requests[1].op, UapiRequest::Op::get);
+    EXPECT_EQ(requests[2].set.fwmark, 9U);
+    EXPECT_FALSE(reader.broken());
+}
+
+UapiLimits limits(std::size_t max_line, std::size_t max_peer_sections,
+                  std::size_t max_allowed_ips) {
+    UapiLimits out;
+    out.max_line = max_line;
+    out.max_peer_sections = max_peer_sections;
+    out.max_allowed_ips = max_allowed_ips;
+    return out;
+}
+
+const std::string kPeer1Line = "public_key=" + std::string(kPeer1Hex) + "\n";
+const std::string kPeer2Line = "public_key=" + std::string(kPeer2Hex) + "\n";
+
+INSTANTIATE_TEST_SUITE_P(
+    Table, UapiReaderRefused,
+    ::testing::Values(RefusedSet{"BadValueFirst",
+                                 {},
+                                 "listen_port=x\n" + kPeer1Line + "allowed_ip=::/0\n",
+                                 EINVAL,
+                                 "line 1: listen_port"},
+                      RefusedSet{"NotKeyValue",
+                                 {},
+                                 "private_key=" + std::string(kPrivateHex) + "\nsecretsecret\n",
+                                 EPROTO,
+                                 "line 2: not a key=value line"},
+                      RefusedSet{"LongLine", limits(80, 10, 10),
+                                 "fwmark=" + std::string(100, '0') + "\n", EMSGSIZE,
+                                 "line 1: longer than 80 bytes"},
+                      RefusedSet{"LongLineAtTheEnd", limits(80, 10, 10),
+                                 kPeer1Line + "allowed_ip=" + std::string(100, 'x') + "\n",
+                                 EMSGSIZE, "line 2: longer than 80 bytes"},
+                      RefusedSet{"TooManyPeerSections", limits(80, 2, 10),
+                                 kPeer1Line + kPeer2Line + kPeer1Line + "remove=true\n", ENOSPC,
+                                 "line 3: a request holds at most 2 peer sections"},
+                      RefusedSet{"TooManyAllowedIps", limits(80, 10, 2),
+                                 kPeer1Line + "allowed_ip=10.0.0.1/32\n" + kPeer2Line +
+                                     "allowed_ip=10.0.0.2/32\nallowed_ip=10.0.0.3/32\n",
+                                 E2BIG, "line 5: a request holds at most 2 allowed IPs"}),
+    [](const auto& info) { return info.param.name; });
+
+TEST(UapiReader, CountsOnlyTheAllowedIpsARequestKeeps) {
+    // replace_allowed_ips and remove drop the section's earlier lines, and their count.
+    UapiReader reader(limits(80, 10, 2));
+    reader.feed("set=1\n" + kPeer1Line +
+                "allowed_ip=10.0.0.1/32\nallowed_ip=10.0.0.2/32\nreplace_allowed_ips=true\n"
+                "allowed_ip=10.0.0.3/32\n" +
+                kPeer2Line + "allowed_ip=10.0.0.4/32\nremove=true\n" + kPeer2Line +
+                "allowed_ip=10.0.0.5/32\n\n");
+    const auto requests = drain(reader);
+    ASSERT_EQ(requests.size(), 1U);
+    ASSERT_FALSE(requests[0].refused) << requests[0].refused->message;
+    ASSERT_EQ(requests[0].set.peers.size(), 3U);
+    EXPECT_EQ(requests[0].set.peers[0].allowed_ips.size(), 1U);
+    EXPECT_TRUE(requests[0].set.peers[1].remove);
+    EXPECT_EQ(requests[0].set.peers[2].allowed_ips.size(), 1U);
 }
 
 struct BadStream {
@@ -112,7 +232,7 @@ void PrintTo(const BadStream& bad, std::ostream* os) {
 class UapiReaderBad : public ::testing::TestWithParam<BadStream> {};
 
 TEST_P(UapiReaderBad, FailsOnceAndThenStops) {
-    UapiReader reader(64);
+    UapiReader reader;
     reader.feed(GetParam().bytes);
     const UapiError error = reader_error(reader);
     EXPECT_EQ(error.errno_value, GetParam().errno_value);
@@ -142,10 +262,8 @@ INSTANTIATE_TEST_SUITE_P(
         BadStream{"NoNewlineAfterOperation", "set=1x", EPROTO, "unknown operation"},
         BadStream{"GetWithLines", "get=1\nprivate_key=secretsecret\n\n", EINVAL,
                   "get=1 must be followed by the empty line"},
-        BadStream{"OverTheLimit", "set=1\n" + std::string(57, 'x') + "\n\n", EMSGSIZE,
-                  "a request is at most 64 bytes, and this one has 65"},
-        BadStream{"OverTheLimitUnfinished", "set=1\n" + std::string(70, 'x'), EMSGSIZE,
-                  "a request is at most 64 bytes"}),
+        BadStream{"GetWithLinesUnfinished", "get=1\npriv", EINVAL,
+                  "get=1 must be followed by the empty line"}),
     [](const auto& info) { return info.param.name; });
 
 TEST(UapiReader, ReportsAnErrorAfterTheGoodRequestsBeforeIt) {
@@ -157,44 +275,6 @@ TEST(UapiReader, ReportsAnErrorAfterTheGoodRequestsBeforeIt) {
     ASSERT_TRUE(second && *second);
     EXPECT_EQ(reader_error(reader).errno_value, EPROTO);
     EXPECT_FALSE(reader.next());
-}
-
-TEST(UapiReader, AcceptsARequestOfExactlyTheLimit) {
-    const std::string request = "set=1\n" + std::string(56, 'x') + "\n\n";
-    ASSERT_EQ(request.size(), 64U);
-    UapiReader reader(64);
-    reader.feed(request + request);  // two at once: the limit is per request
-    const auto requests = drain(reader);
-    ASSERT_EQ(requests.size(), 2U);
-    EXPECT_EQ(requests[1].body, std::string(56, 'x') + "\n");
-}
-
-TEST(UapiReader, RefusesAnUnfinishedRequestAsSoonAsItReachesTheLimit) {
-    UapiReader reader(64);
-    reader.feed("set=1\n" + std::string(57, 'x'));  // 63 bytes: may still end in "\n"
-    EXPECT_FALSE(reader.next());
-    reader.feed("\n");  // 64 bytes and no end: the request would be longer than 64
-    EXPECT_EQ(reader_error(reader).errno_value, EMSGSIZE);
-}
-
-TEST(UapiReader, HasAOneMebibyteLimitByDefault) {
-    EXPECT_EQ(kUapiMaxRequestSize, 1024U * 1024U);
-    const std::string line = "allowed_ip=10.0.0.0/8\n";
-    std::string request = "set=1\npublic_key=" + std::string(kPeer1Hex) + "\n";
-    while (request.size() + line.size() + 1 <= kUapiMaxRequestSize) {
-        request += line;
-    }
-    request += "\n";
-    UapiReader reader;
-    reader.feed(request);
-    auto requests = drain(reader);
-    ASSERT_EQ(requests.size(), 1U);
-    EXPECT_TRUE(parse_set(requests[0].body));
-
-    UapiReader too_big;
-    request.insert(6, line);
-    too_big.feed(request);
-    EXPECT_EQ(reader_error(too_big).errno_value, EMSGSIZE);
 }
 
 }  // namespace

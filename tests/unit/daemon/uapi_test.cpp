@@ -423,16 +423,19 @@ TEST(ParseSet, KeepsEachPeerSectionApartAndInOrder) {
     EXPECT_EQ(set.peers[2], third);
 }
 
-TEST(ParseSet, TakesABodyFromTheReader) {
+TEST(ParseSet, GivesWhatTheReaderParsesFromTheStream) {
     UapiReader reader;
     reader.feed(kSetconfRequest);
     auto request = reader.next();
     ASSERT_TRUE(request);
     ASSERT_TRUE(*request) << request->error().message;
     EXPECT_EQ(request->value().op, UapiRequest::Op::set);
-    const UapiSet set = parsed(request->value().body);
+    ASSERT_FALSE(request->value().refused) << request->value().refused->message;
+    const UapiSet& set = request->value().set;
     EXPECT_EQ(set.peers.size(), 2U);
     EXPECT_EQ(set.listen_port, 51820);
+    const std::string body(kSetconfRequest.substr(6, kSetconfRequest.size() - 7));
+    EXPECT_EQ(set, parsed(body));
 }
 
 // --- format_get ---
