@@ -58,7 +58,8 @@ class ControlServer {
     void start();
     void stop();
 
-    // Sends an event to every client subscribed to `topic`.
+    // Sends an event to every client subscribed to `topic`; one that would pass the message limit
+    // (no client could read it) is not sent, and said so in the log now and then.
     void publish(ipc::Topic topic, const ipc::Request& event);
 
     [[nodiscard]] std::size_t client_count() const { return sessions_.size(); }
@@ -78,6 +79,7 @@ class ControlServer {
     boost::asio::steady_timer retry_accept_;
     std::list<std::shared_ptr<Session>> sessions_;
     std::uint64_t next_id_ = 1;
+    std::uint64_t oversized_events_ = 0;
     bool bound_ = false;
 };
 
