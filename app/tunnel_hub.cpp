@@ -196,24 +196,39 @@ void TunnelHub::apply_detail(const ipc::TunnelDetail& detail) {
     emit peers_reset(name);
 }
 
-void TunnelHub::load_history(const QString& name) {
+void TunnelHub::load_history(const QString& name, std::optional<ipc::StatsQuery> page) {
     ipc::StatsQuery query;
-    query.tunnel = name.toStdString();
-    // As much as the chart holds and tulled keeps (asking for more is refused).
-    static_assert(RateHistory::kCapacity <= ipc::kMaxHistorySeconds);
-    query.seconds = static_cast<int>(RateHistory::kCapacity);
+    if (page) {
+        query = std::move(*page);
+    } else {
+        query.tunnel = name.toStdString();
+        // As much as the chart holds and tulled keeps (asking for more is refused).
+        static_assert(RateHistory::kCapacity <= ipc::kMaxHistorySeconds);
+        query.seconds = static_cast<int>(RateHistory::kCapacity);
+        // Pages, so that no reply passes the message limit however many peers there are.
+        query.limit = ipc::kMaxHistoryPage;
+    }
     link_.call<ipc::StatsHistoryMethod>(
-        query, this, [this, name](const ipc::Outcome<ipc::StatsHistory>& histories) {
+        query, this, [this, name, query](const ipc::Outcome<ipc::StatsHistory>& reply) {
             auto found = tunnels_.find(name);
-            if (!histories.ok() || found == tunnels_.end()) {
+            if (!reply.ok() || found == tunnels_.end()) {
                 return;
             }
-            for (const auto& history : histories->peers) {
+            ipc::StatsHistory histories;
+            auto next = ipc::gather_page(query, *reply, histories);
+            if (!next.ok()) {
+                return;
+            }
+            for (const auto& history : histories.peers) {
                 for (auto& peer : found->second.peers) {
                     if (peer.status.public_key == history.public_key) {
                         peer.history.assign(history.samples);
                     }
                 }
+            }
+            if (*next) {
+                load_history(name, std::move(**next));
+                return;
             }
             emit history_loaded(name);
         });

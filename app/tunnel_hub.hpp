@@ -115,7 +115,9 @@ class TunnelHub : public QObject {
     void on_stats(const ipc::StatsEvent& event);
     void apply_list(const std::vector<ipc::TunnelStatus>& list);
     void apply_detail(const ipc::TunnelDetail& detail);
-    void load_history(const QString& name);
+    // Asks for the history of every peer of the tunnel, a page at a time (`page`: the query of
+    // the page that follows; none: the first).
+    void load_history(const QString& name, std::optional<ipc::StatsQuery> page = std::nullopt);
     void drop_unlisted();
 
     DaemonLink& link_;

@@ -263,4 +263,25 @@ void wipe_strings(ipc::Json& json) noexcept {
     }
 }
 
+Outcome<ipc::StatsHistory> stats_history(Client& client, ipc::StatsQuery query) {
+    query.limit = ipc::kMaxHistoryPage;
+    ipc::StatsHistory gathered;
+    for (;;) {
+        auto page = client.call<ipc::StatsHistoryMethod>(query);
+        if (!page.ok()) {
+            return value::Unexpected<ClientError>{page.error()};
+        }
+        auto next = ipc::gather_page(query, std::move(page).value(), gathered);
+        if (!next.ok()) {
+            return value::Unexpected<ClientError>{ClientError{
+                ClientError::Kind::bad_reply, std::string(ipc::StatsHistoryMethod::name),
+                next.error().message, ipc::ErrorCode::internal_error}};
+        }
+        if (!*next) {
+            return gathered;
+        }
+        query = std::move(**next);
+    }
+}
+
 }  // namespace tulle::ctl

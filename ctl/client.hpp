@@ -119,4 +119,9 @@ class Client {
     ipc::HelloResult hello_;
 };
 
+// Every peer's history of a stats.history query, a page at a time (pages of
+// ipc::kMaxHistoryPage peers, fewer when their samples would pass ipc::kPageBytes); an older
+// tulled, which ignores the paging fields, answers all peers at once.
+[[nodiscard]] Outcome<ipc::StatsHistory> stats_history(Client& client, ipc::StatsQuery query);
+
 }  // namespace tulle::ctl

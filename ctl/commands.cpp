@@ -499,12 +499,14 @@ int stats(const GlobalOptions& options, const std::string& name, bool follow) {
         return report(detail.error());
     }
     if (!follow) {
-        auto history = client->call<ipc::StatsHistoryMethod>(
-            ipc::StatsQuery{name, std::nullopt, kHistorySeconds});
+        auto history = stats_history(*client, ipc::StatsQuery{name, std::nullopt, kHistorySeconds,
+                                                              std::nullopt, std::nullopt});
         if (!history.ok()) {
             return report(history.error());
         }
         if (options.json) {
+            // As tullectl printed it before pages: [time, rx_bytes, tx_bytes] per sample.
+            history->encoding = ipc::SampleEncoding::triples;
             print_json(ipc::to_json(*history));
         } else {
             std::cout << name << ": traffic over the last minute\n"

@@ -167,7 +167,7 @@ class ControlServer::Session : public std::enable_shared_from_this<Session> {
                 failure(request->id, ipc::ErrorCode::invalid_request, "call daemon.hello first")));
             return;
         }
-        send(ipc::encode(server_.handler_(client_, *request)));
+        send(ipc::encode_reply(server_.handler_(client_, *request), request->method));
     }
 
     void hello(const ipc::Request& request) {
@@ -516,6 +516,17 @@ void ControlServer::publish(ipc::Topic topic, const ipc::Request& event) {
         }
         if (line.empty()) {
             line = ipc::encode(event);
+            if (line.size() > ipc::kMaxMessageSize) {
+                // No client could read it (its reader would give up the connection). Once a
+                // minute at most for a stats event that stays too large.
+                if (oversized_events_++ % 60 == 0) {
+                    log_->warn(
+                        "control: a {} event of {} bytes passes the message limit of {}; "
+                        "not sent ({} so far)",
+                        event.method, line.size(), ipc::kMaxMessageSize, oversized_events_);
+                }
+                return;
+            }
         }
         session->send(line);
     }

@@ -86,7 +86,8 @@ class ControlServer {
     void start();
     void stop();
 
-    // Sends an event to every client subscribed to `topic`.
+    // Sends an event to every client subscribed to `topic`; one that would pass the message limit
+    // (no client could read it) is not sent, and said so in the log now and then.
     void publish(ipc::Topic topic, const ipc::Request& event);
 
     [[nodiscard]] std::size_t client_count() const { return sessions_.size(); }
@@ -122,6 +123,7 @@ class ControlServer {
     std::size_t high_water_ = 0;  // the most held_ was since memory was last handed back
     bool return_pending_ = false;
     bool enforcing_ = false;
+    std::uint64_t oversized_events_ = 0;
     bool bound_ = false;
 };
 

@@ -419,14 +419,7 @@ Service::Outcome<ipc::StatsHistory> Service::handle(ipc::StatsHistoryMethod /*me
     if (tunnel == nullptr) {
         return refuse(ErrorCode::not_found, "no tunnel '" + query.tunnel + "' is up");
     }
-    ipc::StatsHistory history;
-    for (const auto& key : tunnel->history().peers()) {
-        if (query.public_key && *query.public_key != key) {
-            continue;
-        }
-        history.peers.push_back(
-            ipc::PeerHistory{key, tunnel->history().samples(key, query.seconds)});
-    }
+    ipc::StatsHistory history = tunnel->history().answer(query);
     if (query.public_key && history.peers.empty() && !tunnel->has_peer(*query.public_key)) {
         return refuse(ErrorCode::not_found,
                       "tunnel '" + query.tunnel + "' has no peer " + query.public_key->to_base64());
@@ -437,7 +430,9 @@ Service::Outcome<ipc::StatsHistory> Service::handle(ipc::StatsHistoryMethod /*me
 Service::Outcome<ipc::LogTail> Service::handle(ipc::LogTailMethod /*method*/,
                                                ControlClient& /*client*/,
                                                const ipc::LogQuery& query) {
-    return ipc::LogTail{logs_.tail(static_cast<std::size_t>(query.lines), query.level)};
+    // The newest lines that fit in a page: 4,000 long lines would pass the message limit.
+    return ipc::newest_within(logs_.tail(static_cast<std::size_t>(query.lines), query.level),
+                              ipc::kPageBytes);
 }
 
 Service::Outcome<ipc::Subscription> Service::handle(ipc::SubscribeMethod /*method*/,

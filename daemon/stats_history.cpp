@@ -50,6 +50,12 @@ std::vector<ipc::StatsSample> StatsHistory::samples(const value::Key& peer, int 
     return out;
 }
 
+ipc::StatsHistory StatsHistory::answer(const ipc::StatsQuery& query) const {
+    return ipc::answer_history(peers(), query, [this, &query](const value::Key& key) {
+        return samples(key, query.seconds);
+    });
+}
+
 std::vector<value::Key> StatsHistory::peers() const {
     std::vector<value::Key> out;
     for (const auto& [key, samples] : history_) {

@@ -33,6 +33,10 @@ class StatsHistory {
     [[nodiscard]] std::vector<ipc::StatsSample> samples(const value::Key& peer, int seconds) const;
     [[nodiscard]] std::vector<value::Key> peers() const;
 
+    // The answer to stats.history (its tunnel and the check that a named peer exists aside):
+    // all at once or a page, as ipc::answer_history says.
+    [[nodiscard]] ipc::StatsHistory answer(const ipc::StatsQuery& query) const;
+
   private:
     std::size_t capacity_;
     std::map<value::Key, std::deque<ipc::StatsSample>> history_;

@@ -63,6 +63,24 @@ std::string encode(const Response& response) {
     return j.dump(-1, ' ', false, Json::error_handler_t::replace) + "\n";
 }
 
+std::string encode_reply(const Response& response, std::string_view method) {
+    std::string line = encode(response);
+    if (line.size() <= kMaxMessageSize) {
+        return line;
+    }
+    const std::string message =
+        "the reply to " + std::string(method) + " would be " + std::to_string(line.size()) +
+        " bytes, more than the message limit of " + std::to_string(kMaxMessageSize) +
+        "; ask for less (one item, or pages where the method has them) or update this client";
+    std::string refused =
+        encode(Response{response.id, refuse(ErrorCode::message_too_large, message)});
+    if (refused.size() <= kMaxMessageSize) {
+        return refused;
+    }
+    // The caller's id alone is too long to echo.
+    return encode(Response{nullptr, refuse(ErrorCode::message_too_large, message)});
+}
+
 std::size_t nesting_depth(std::string_view text) {
     std::size_t depth = 0;
     std::size_t deepest = 0;

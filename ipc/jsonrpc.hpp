@@ -53,6 +53,10 @@ using Message = std::variant<Request, Response>;
 // One line of the wire format, with its trailing newline.
 [[nodiscard]] std::string encode(const Request& request);
 [[nodiscard]] std::string encode(const Response& response);
+// The answer to a call of `method` as a line. One that would pass kMaxMessageSize (which no
+// client could read: its reader would give up the connection) becomes a message_too_large error
+// naming the method and the size instead, so the caller learns to ask for less.
+[[nodiscard]] std::string encode_reply(const Response& response, std::string_view method);
 
 // How deep arrays and objects may nest in one message.
 inline constexpr std::size_t kMaxNesting = 32;

@@ -1,6 +1,8 @@
 #include "ipc/messages.hpp"
 
+#include <algorithm>
 #include <array>
+#include <iterator>
 #include <limits>
 #include <utility>
 
@@ -232,6 +234,12 @@ Json to_json(const StatsQuery& value) {
     if (value.public_key) {
         out["public_key"] = value.public_key->to_base64();
     }
+    if (value.limit) {
+        out["limit"] = *value.limit;
+    }
+    if (value.after) {
+        out["after"] = value.after->to_base64();
+    }
     return out;
 }
 
@@ -331,6 +339,10 @@ Outcome<StatsQuery> stats_query_from_json(const Json& json) {
     out.public_key = reader.optional_key("public_key");
     out.seconds = static_cast<int>(
         reader.fields().optional_integer("seconds", 1, kMaxHistorySeconds).value_or(600));
+    if (auto limit = reader.fields().optional_integer("limit", 1, kMaxHistoryPage)) {
+        out.limit = static_cast<int>(*limit);
+    }
+    out.after = reader.optional_key("after");
     return finish(reader, std::move(out));
 }
 
@@ -451,12 +463,106 @@ Json to_json(const StatsSample& value) {
     return Json::array({value.time, value.rx_bytes, value.tx_bytes});
 }
 
-Json to_json(const PeerHistory& value) {
+Json to_json(const PeerHistory& value, SampleEncoding encoding) {
+    if (encoding == SampleEncoding::columns) {
+        Json time = Json::array();
+        Json rx = Json::array();
+        Json tx = Json::array();
+        StatsSample before;
+        for (const auto& sample : value.samples) {
+            // Differences to the sample before (the first: to zero); never negative, as samples
+            // come in order of time and a peer's history starts afresh when a total goes down.
+            time.push_back(sample.time - before.time);
+            rx.push_back(sample.rx_bytes - before.rx_bytes);
+            tx.push_back(sample.tx_bytes - before.tx_bytes);
+            before = sample;
+        }
+        return Json{{"public_key", value.public_key.to_base64()},
+                    {"time", std::move(time)},
+                    {"rx", std::move(rx)},
+                    {"tx", std::move(tx)}};
+    }
     Json samples = Json::array();
     for (const auto& sample : value.samples) {
         samples.push_back(to_json(sample));
     }
     return Json{{"public_key", value.public_key.to_base64()}, {"samples", samples}};
+}
+
+StatsHistory answer_history(
+    const std::vector<value::Key>& keys, const StatsQuery& query,
+    const std::function<std::vector<StatsSample>(const value::Key&)>& samples_of) {
+    StatsHistory out;
+    if (!query.limit) {
+        for (const auto& key : keys) {
+            if (!query.public_key || *query.public_key == key) {
+                out.peers.push_back(PeerHistory{key, samples_of(key)});
+            }
+        }
+        return out;
+    }
+    out.encoding = SampleEncoding::columns;
+    auto it = query.after ? std::upper_bound(keys.begin(), keys.end(), *query.after) : keys.begin();
+    std::size_t bytes = 0;
+    for (; it != keys.end(); ++it) {
+        if (query.public_key && *query.public_key != *it) {
+            continue;
+        }
+        PeerHistory peer{*it, samples_of(*it)};
+        const std::size_t size = encoded_size(peer, out.encoding) + 1;  // and a comma
+        const bool full =
+            out.peers.size() >= static_cast<std::size_t>(*query.limit) || bytes + size > kPageBytes;
+        if (full && !out.peers.empty()) {
+            out.next = out.peers.back().public_key;
+            break;
+        }
+        bytes += size;
+        out.peers.push_back(std::move(peer));
+    }
+    return out;
+}
+
+Outcome<std::optional<StatsQuery>> gather_page(const StatsQuery& asked, StatsHistory page,
+                                               StatsHistory& gathered) {
+    const std::optional<value::Key> next = page.next;
+    if (next && (page.peers.empty() || page.peers.back().public_key != *next ||
+                 (asked.after && !(*asked.after < *next)))) {
+        return refuse(ErrorCode::internal_error,
+                      "stats.history: the page after " +
+                          (asked.after ? asked.after->to_base64() : std::string("the start")) +
+                          " names " + next->to_base64() +
+                          " as the next, which is not its last peer past the start");
+    }
+    gathered.encoding = page.encoding;
+    gathered.next.reset();
+    for (auto& peer : page.peers) {
+        gathered.peers.push_back(std::move(peer));
+    }
+    if (!next) {
+        return std::optional<StatsQuery>();
+    }
+    StatsQuery following = asked;
+    following.after = next;
+    return std::optional<StatsQuery>(std::move(following));
+}
+
+LogTail newest_within(std::vector<LogLine> lines, std::size_t bytes) {
+    std::size_t used = 0;
+    auto first = lines.end();
+    while (first != lines.begin()) {
+        const std::size_t size = to_json(*std::prev(first)).dump().size() + 1;  // and a comma
+        if (used + size > bytes) {
+            break;
+        }
+        used += size;
+        --first;
+    }
+    lines.erase(lines.begin(), first);
+    return LogTail{std::move(lines)};
+}
+
+std::size_t encoded_size(const PeerHistory& peer, SampleEncoding encoding) {
+    return to_json(peer, encoding).dump().size();
 }
 
 Json to_json(const StatsEvent& value) {
@@ -501,9 +607,13 @@ Json to_json(const TunnelList& value) {
 Json to_json(const StatsHistory& value) {
     Json peers = Json::array();
     for (const auto& peer : value.peers) {
-        peers.push_back(to_json(peer));
+        peers.push_back(to_json(peer, value.encoding));
     }
-    return Json{{"peers", peers}};
+    Json out{{"peers", peers}};
+    if (value.next) {
+        out["next"] = value.next->to_base64();
+    }
+    return out;
 }
 
 Json to_json(const LogTail& value) {
@@ -636,36 +746,118 @@ Outcome<DaemonStatus> daemon_status_from_json(const Json& json) {
     return finish(reader, std::move(out));
 }
 
-Outcome<std::vector<PeerHistory>> stats_history_from_json(const Json& json) {
-    return decode_list<PeerHistory>(
-        json, "result", "peers", [](const Json& item, const std::string& where) {
+namespace {
+
+Outcome<PeerHistory> triples_from_json(const Json& item, const std::string& where,
+                                       PeerHistory out) {
+    if (!item.contains("samples") || !item.at("samples").is_array()) {
+        return refuse(ErrorCode::invalid_params,
+                      where + ".samples: expected an array (or the columns time, rx and tx)");
+    }
+    const Json& samples = item.at("samples");
+    for (std::size_t i = 0; i < samples.size(); ++i) {
+        const Json& sample = samples[i];
+        if (!sample.is_array() || sample.size() != 3 || !sample[0].is_number_integer() ||
+            !sample[1].is_number_unsigned() || !sample[2].is_number_unsigned()) {
+            return refuse(ErrorCode::invalid_params,
+                          where + ".samples[" + std::to_string(i) +
+                              "]: expected [time, rx_bytes, tx_bytes] with bytes of at least 0");
+        }
+        out.samples.push_back(StatsSample{sample[0].get<std::int64_t>(),
+                                          sample[1].get<std::uint64_t>(),
+                                          sample[2].get<std::uint64_t>()});
+    }
+    return out;
+}
+
+// One column: the first value, then differences; `min_step` is the least difference allowed
+// after the first (time: 1), `max` the largest sum.
+Outcome<std::vector<std::uint64_t>> column_from_json(const Json& item, const std::string& where,
+                                                     std::string_view key, std::uint64_t min_step,
+                                                     std::uint64_t max) {
+    const std::string at = where + "." + std::string(key);
+    if (!item.contains(key) || !item.at(key).is_array()) {
+        return refuse(ErrorCode::invalid_params, at + ": expected an array");
+    }
+    const Json& list = item.at(key);
+    std::vector<std::uint64_t> out;
+    out.reserve(list.size());
+    std::uint64_t sum = 0;
+    for (std::size_t i = 0; i < list.size(); ++i) {
+        const std::uint64_t least = i == 0 ? 0 : min_step;
+        // Unsigned once parsed from text; a signed integer of at least 0 when built in memory.
+        const bool whole = list[i].is_number_unsigned() ||
+                           (list[i].is_number_integer() && list[i].get<std::int64_t>() >= 0);
+        if (!whole || list[i].get<std::uint64_t>() < least ||
+            list[i].get<std::uint64_t>() > max - sum) {
+            return refuse(ErrorCode::invalid_params,
+                          at + "[" + std::to_string(i) + "]: expected " +
+                              (i == 0 ? "a value of at least 0"
+                                      : "a difference of at least " + std::to_string(least)) +
+                              " with a sum of at most " + std::to_string(max));
+        }
+        sum += list[i].get<std::uint64_t>();
+        out.push_back(sum);
+    }
+    return out;
+}
+
+Outcome<PeerHistory> columns_from_json(const Json& item, const std::string& where,
+                                       PeerHistory out) {
+    auto time = column_from_json(item, where, "time", 1, kMaxI64);
+    if (!time.ok()) {
+        return refuse(time.error());
+    }
+    auto rx = column_from_json(item, where, "rx", 0, std::numeric_limits<std::uint64_t>::max());
+    if (!rx.ok()) {
+        return refuse(rx.error());
+    }
+    auto tx = column_from_json(item, where, "tx", 0, std::numeric_limits<std::uint64_t>::max());
+    if (!tx.ok()) {
+        return refuse(tx.error());
+    }
+    if (rx->size() != time->size() || tx->size() != time->size()) {
+        return refuse(ErrorCode::invalid_params,
+                      where + ": time, rx and tx must be of one length (" +
+                          std::to_string(time->size()) + ", " + std::to_string(rx->size()) + ", " +
+                          std::to_string(tx->size()) + ")");
+    }
+    out.samples.reserve(time->size());
+    for (std::size_t i = 0; i < time->size(); ++i) {
+        out.samples.push_back(
+            StatsSample{static_cast<std::int64_t>((*time)[i]), (*rx)[i], (*tx)[i]});
+    }
+    return out;
+}
+
+}  // namespace
+
+Outcome<StatsHistory> stats_history_from_json(const Json& json) {
+    StatsHistory out;
+    bool first = true;
+    auto peers = decode_list<PeerHistory>(
+        json, "result", "peers", [&](const Json& item, const std::string& where) {
             Reader reader(item, where);
-            PeerHistory out;
-            out.public_key = reader.key("public_key");
+            PeerHistory peer;
+            peer.public_key = reader.key("public_key");
             if (auto error = reader.error()) {
                 return Outcome<PeerHistory>(refuse(*error));
             }
-            if (!item.contains("samples") || !item.at("samples").is_array()) {
-                return Outcome<PeerHistory>(
-                    refuse(ErrorCode::invalid_params, where + ".samples: expected an array"));
+            const bool columns = item.contains("time");
+            if (first) {
+                out.encoding = columns ? SampleEncoding::columns : SampleEncoding::triples;
+                first = false;
             }
-            const Json& samples = item.at("samples");
-            for (std::size_t i = 0; i < samples.size(); ++i) {
-                const Json& sample = samples[i];
-                if (!sample.is_array() || sample.size() != 3 || !sample[0].is_number_integer() ||
-                    !sample[1].is_number_unsigned() || !sample[2].is_number_unsigned()) {
-                    return Outcome<PeerHistory>(
-                        refuse(ErrorCode::invalid_params,
-                               where + ".samples[" + std::to_string(i) +
-                                   "]: expected [time, rx_bytes, tx_bytes] with bytes of at least "
-                                   "0"));
-                }
-                out.samples.push_back(StatsSample{sample[0].get<std::int64_t>(),
-                                                  sample[1].get<std::uint64_t>(),
-                                                  sample[2].get<std::uint64_t>()});
-            }
-            return Outcome<PeerHistory>(std::move(out));
+            return columns ? columns_from_json(item, where, std::move(peer))
+                           : triples_from_json(item, where, std::move(peer));
         });
+    if (!peers.ok()) {
+        return refuse(peers.error());
+    }
+    out.peers = std::move(peers).value();
+    Reader reader(json, "result");
+    out.next = reader.optional_key("next");
+    return finish(reader, std::move(out));
 }
 
 Outcome<StatsEvent> stats_event_from_json(const Json& json) {

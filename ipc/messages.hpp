@@ -8,6 +8,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -67,11 +68,20 @@ struct PeerRef {
 // How far back stats.history reaches (tulled keeps this many samples per peer).
 inline constexpr int kMaxHistorySeconds = 600;
 
-// stats.history: {"tunnel": "wg0", "public_key"?: "...", "seconds"?: 600}.
+// The most peers one page of stats.history holds (since protocol 1.2).
+inline constexpr int kMaxHistoryPage = 1000;
+
+// stats.history: {"tunnel": "wg0", "public_key"?: "...", "seconds"?: 600, "limit"?: 100,
+// "after"?: "..."}. With `limit` (since protocol 1.2) the answer is one page: at most `limit`
+// peers, those whose key sorts after `after`, and fewer when their samples would pass
+// kPageBytes; its `next` is the `after` of the page that follows. Without `limit`, every peer at
+// once in the 1.0 form, refused (message_too_large) when that passes kMaxMessageSize.
 struct StatsQuery {
     std::string tunnel;
     std::optional<value::Key> public_key;  // all peers when absent
     int seconds = kMaxHistorySeconds;
+    std::optional<int> limit;         // peers per page, 1 … kMaxHistoryPage; none: not paged
+    std::optional<value::Key> after;  // the page after this peer (a `next` from the last page)
 };
 
 enum class LogLevel : std::uint8_t { trace, debug, info, warning, error, critical };
@@ -170,16 +180,28 @@ struct StatsSample {
     std::int64_t time = 0;  // Unix seconds
     std::uint64_t rx_bytes = 0;
     std::uint64_t tx_bytes = 0;
+    friend bool operator==(const StatsSample&, const StatsSample&) = default;
 };
 
 struct PeerHistory {
     value::Key public_key;
     std::vector<StatsSample> samples;  // oldest first, one a second
+    friend bool operator==(const PeerHistory&, const PeerHistory&) = default;
 };
 
-// stats.history: {"peers": [PeerHistory]}.
+// How a peer's samples travel:
+// - triples (1.0): "samples": [[time, rx_bytes, tx_bytes], ...], about 40 bytes a sample;
+// - columns (1.2, pages): "time", "rx", "tx": each the first value, then the difference to the
+//   one before ("time": [1765000000, 1, 1, ...]), so an idle second costs 6 bytes. Samples are in
+//   order of time and their totals never go down (tulled starts a peer's history afresh when
+//   they do), so every difference is at least 0 (time: at least 1).
+enum class SampleEncoding : std::uint8_t { triples, columns };
+
+// stats.history: {"peers": [PeerHistory], "next"?: "..."}.
 struct StatsHistory {
     std::vector<PeerHistory> peers;
+    std::optional<value::Key> next;  // a page: more peers follow this one
+    SampleEncoding encoding = SampleEncoding::triples;
 };
 
 // The `stats` event, once a second per tunnel that is up.
@@ -229,7 +251,8 @@ struct PeerChanged {
 [[nodiscard]] Json to_json(const TunnelSettings& value);
 [[nodiscard]] Json to_json(const DaemonStatus& value);
 [[nodiscard]] Json to_json(const StatsSample& value);
-[[nodiscard]] Json to_json(const PeerHistory& value);
+[[nodiscard]] Json to_json(const PeerHistory& value,
+                           SampleEncoding encoding = SampleEncoding::triples);
 [[nodiscard]] Json to_json(const StatsEvent& value);
 [[nodiscard]] Json to_json(const LogLine& value);
 [[nodiscard]] Json to_json(const TunnelChanged& value);
@@ -260,7 +283,26 @@ struct PeerChanged {
 [[nodiscard]] Outcome<TunnelSettings> settings_from_json(const Json& json,
                                                          const std::string& prefix = "result");
 [[nodiscard]] Outcome<DaemonStatus> daemon_status_from_json(const Json& json);
-[[nodiscard]] Outcome<std::vector<PeerHistory>> stats_history_from_json(const Json& json);
+// Reads either encoding (per peer); `encoding` says which the first peer used.
+[[nodiscard]] Outcome<StatsHistory> stats_history_from_json(const Json& json);
+// The answer to stats.history over the peers `keys` (sorted, no repeats) whose samples of the
+// last `query.seconds` `samples_of` gives: every peer (or the one asked for) at once, or, with a
+// `limit`, one page in columns of the peers after `after` that stops before its peers pass
+// kPageBytes (ten minutes of one peer take at most about 38 KB, so a page holds at least one).
+// tulled answers with it, and so do the fakes of the tests.
+[[nodiscard]] StatsHistory answer_history(
+    const std::vector<value::Key>& keys, const StatsQuery& query,
+    const std::function<std::vector<StatsSample>(const value::Key&)>& samples_of);
+// Paging through stats.history (tullectl and the app): adds `page`, the answer to `asked`, to
+// `gathered` and returns the query of the page that follows, or none when `page` was the last.
+// A `next` that does not move on (which would page forever) is refused, naming it.
+[[nodiscard]] Outcome<std::optional<StatsQuery>> gather_page(const StatsQuery& asked,
+                                                             StatsHistory page,
+                                                             StatsHistory& gathered);
+// log.tail's answer: the newest of `lines` (oldest first) whose encoding fits in `bytes`.
+[[nodiscard]] LogTail newest_within(std::vector<LogLine> lines, std::size_t bytes);
+// The bytes `peer` takes in a stats.history reply (how tulled fills a page).
+[[nodiscard]] std::size_t encoded_size(const PeerHistory& peer, SampleEncoding encoding);
 [[nodiscard]] Outcome<StatsEvent> stats_event_from_json(const Json& json);
 [[nodiscard]] Outcome<std::vector<LogLine>> log_lines_from_json(const Json& json);
 [[nodiscard]] Outcome<LogLine> log_line_from_json(const Json& json,

@@ -74,11 +74,7 @@ Outcome<DaemonStatus> read(const Json& json, As<DaemonStatus> /*type*/) {
 }
 
 Outcome<StatsHistory> read(const Json& json, As<StatsHistory> /*type*/) {
-    auto peers = stats_history_from_json(json);
-    if (!peers.ok()) {
-        return refuse(peers.error());
-    }
-    return StatsHistory{std::move(peers).value()};
+    return stats_history_from_json(json);
 }
 
 Outcome<LogTail> read(const Json& json, As<LogTail> /*type*/) {

@@ -17,7 +17,9 @@ struct ProtocolVersion {
 
 // Raise minor for additions a client may ignore; raise major for anything else.
 // 1.1: tunnel.get's settings; a peer's endpoint and a tunnel's public key are checked as typed.
-inline constexpr ProtocolVersion kProtocolVersion{1, 1};
+// 1.2: stats.history in pages (limit, after, next) with samples in columns; a reply that would
+//      pass kMaxMessageSize is refused with message_too_large instead of being sent.
+inline constexpr ProtocolVersion kProtocolVersion{1, 2};
 
 // Why two versions cannot talk, naming the side to update; empty when they can.
 [[nodiscard]] std::string version_mismatch(ProtocolVersion client, ProtocolVersion daemon);
@@ -26,6 +28,9 @@ inline constexpr ProtocolVersion kProtocolVersion{1, 1};
 [[nodiscard]] std::string version_text(std::string_view program);
 
 inline constexpr std::size_t kMaxMessageSize = 1U << 20U;  // 1 MiB, newline included
+// What the items of one paged reply (or one log.tail) fill at most: half the message limit, so
+// the envelope and a caller's id always fit beside them.
+inline constexpr std::size_t kPageBytes = kMaxMessageSize / 2;
 inline constexpr std::string_view kDefaultSocketPath = "/run/tulle/tulled.sock";
 
 // The methods and events: ipc/methods.hpp.

@@ -106,7 +106,8 @@ class FakeDaemon {
             }
             const auto& request = std::get<ipc::Request>(*message);
             calls_.push_back({request.method, request.params});
-            const std::string reply = ipc::encode(ipc::Response{request.id, answer(request)});
+            const std::string reply =
+                ipc::encode_reply(ipc::Response{request.id, answer(request)}, request.method);
             client->write(reply.data(), static_cast<qint64>(reply.size()));
         }
     }

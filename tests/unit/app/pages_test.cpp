@@ -72,7 +72,9 @@ class PagesTest : public ::testing::Test {
                                                   static_cast<std::uint64_t>(t) * 10});
                 }
             }
-            return ipc::StatsHistory{history};
+            ipc::StatsHistory out;  // all at once, as a tulled before 1.2 answers
+            out.peers = std::move(history);
+            return out;
         });
     }
 

@@ -1,8 +1,11 @@
 #include "ctl/client.hpp"
 
+#include <algorithm>
 #include <array>
 #include <cstdlib>
 #include <functional>
+#include <iostream>
+#include <map>
 #include <string>
 #include <sys/socket.h>
 #include <sys/un.h>
@@ -374,6 +377,122 @@ TEST(Wipe, ZeroesEveryStringInsideAJsonTree) {
     std::string text = "secret";
     wipe(text);
     EXPECT_EQ(text, std::string(6, '\0'));
+}
+
+// --- stats.history in pages -----------------------------------------------------------------
+
+value::Key key_of(int i) {
+    std::array<std::uint8_t, value::kKeySize> bytes{};
+    bytes[0] = static_cast<std::uint8_t>(i >> 8);
+    bytes[1] = static_cast<std::uint8_t>(i);
+    return value::Key(bytes);
+}
+
+// A tunnel of `peers` peers with ten minutes of samples each, answered as tulled answers
+// (ipc::answer_history behind the Dispatcher, replies through encode_reply); `paging`: false for
+// a tulled older than 1.2, which ignores limit and after.
+class HistoryDaemon {
+  public:
+    HistoryDaemon(int peers, bool paging) {
+        for (int i = 0; i < peers; ++i) {
+            keys_.push_back(key_of(i));
+            auto& samples = samples_[keys_.back()];
+            for (std::int64_t t = 0; t < ipc::kMaxHistorySeconds; ++t) {
+                const auto bytes = static_cast<std::uint64_t>(t * (1'000'003 + i));
+                samples.push_back({1'765'000'000 + t, bytes, bytes / 3});
+            }
+        }
+        dispatcher_.on<ipc::StatsHistoryMethod>([this, paging](Nothing&, ipc::StatsQuery query) {
+            if (!paging) {
+                query.limit.reset();
+                query.after.reset();
+            }
+            ++pages_;
+            return ipc::Outcome<ipc::StatsHistory>(ipc::answer_history(
+                keys_, query, [this](const value::Key& key) { return samples_.at(key); }));
+        });
+    }
+
+    FakeDaemon::Script script() {
+        return after_hello([this](const ipc::Request& request) {
+            Nothing context;
+            const auto* method = dispatcher_.find(request.method);
+            const std::string line = ipc::encode_reply(
+                ipc::Response{request.id, method->handler(context, request.params)},
+                request.method);
+            largest_ = std::max(largest_, line.size());
+            return FakeDaemon::Answer{{line}};
+        });
+    }
+
+    [[nodiscard]] std::vector<ipc::PeerHistory> expected() const {
+        std::vector<ipc::PeerHistory> out;
+        for (const auto& key : keys_) {
+            out.push_back({key, samples_.at(key)});
+        }
+        return out;
+    }
+    [[nodiscard]] int pages() const { return pages_; }
+    [[nodiscard]] std::size_t largest() const { return largest_; }
+
+  private:
+    struct Nothing {};
+    std::vector<value::Key> keys_;
+    std::map<value::Key, std::vector<ipc::StatsSample>> samples_;
+    ipc::Dispatcher<Nothing> dispatcher_;
+    int pages_ = 0;
+    std::size_t largest_ = 0;
+};
+
+TEST(StatsHistoryPages, AThousandPeersOfTenMinutesComeBackWholeInPages) {
+    HistoryDaemon history(1000, true);
+    FakeDaemon daemon(history.script());
+    {
+        auto client = connect(daemon, 60s);
+        ASSERT_TRUE(client.ok()) << client.error().message;
+        auto all =
+            stats_history(*client, ipc::StatsQuery{"wg0", std::nullopt, ipc::kMaxHistorySeconds,
+                                                   std::nullopt, std::nullopt});
+        ASSERT_TRUE(all.ok()) << all.error().message;
+        EXPECT_EQ(all->peers, history.expected());
+        EXPECT_FALSE(all->next);
+    }
+    EXPECT_GT(history.pages(), 1);
+    EXPECT_LT(history.largest(), ipc::kMaxMessageSize);
+    std::cout << "tullectl stats, 1000 peers x 600 s: " << history.pages() << " pages, the largest "
+              << history.largest() << " bytes\n";
+    const auto requests = daemon.requests();
+    ASSERT_GE(requests.size(), 3U);
+    EXPECT_EQ(requests[1].params.at("limit"), ipc::kMaxHistoryPage);
+    EXPECT_FALSE(requests[1].params.contains("after"));
+    EXPECT_TRUE(requests[2].params.contains("after"));
+}
+
+TEST(StatsHistoryPages, AnOlderTulledAnswersAllAtOnce) {
+    HistoryDaemon history(3, false);
+    FakeDaemon daemon(history.script());
+    auto client = connect(daemon);
+    ASSERT_TRUE(client.ok());
+    auto all = stats_history(*client,
+                             ipc::StatsQuery{"wg0", std::nullopt, 60, std::nullopt, std::nullopt});
+    ASSERT_TRUE(all.ok()) << all.error().message;
+    EXPECT_EQ(all->peers.size(), 3U);
+    EXPECT_EQ(all->encoding, ipc::SampleEncoding::triples);
+    EXPECT_EQ(history.pages(), 1);
+}
+
+TEST(StatsHistoryPages, AllAtOnceOverTheLimitIsAClearRefusal) {
+    HistoryDaemon history(1000, false);
+    FakeDaemon daemon(history.script());
+    auto client = connect(daemon, 60s);  // 23 MB to build and measure
+    ASSERT_TRUE(client.ok());
+    auto all = stats_history(*client,
+                             ipc::StatsQuery{"wg0", std::nullopt, 600, std::nullopt, std::nullopt});
+    ASSERT_FALSE(all.ok());
+    EXPECT_EQ(all.error().kind, ClientError::Kind::refused);
+    EXPECT_EQ(all.error().code, ipc::ErrorCode::message_too_large);
+    EXPECT_NE(all.error().message.find("the reply to stats.history would be"), std::string::npos)
+        << all.error().message;
 }
 
 }  // namespace

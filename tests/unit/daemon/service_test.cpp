@@ -555,6 +555,36 @@ TEST_F(ServiceTest, StatsHistoryFillsEverySecondAndStatsEventsFollow) {
     auto event = ipc::stats_event_from_json(client->events.back().params);
     ASSERT_TRUE(event.ok());
     EXPECT_EQ(event->tunnel, "tt0");
+    // A page (protocol 1.2): the samples in columns, and no next page after the only peer.
+    const auto page =
+        result_of(client->call("stats.history", Json{{"tunnel", "tt0"}, {"limit", 10}}));
+    EXPECT_FALSE(page.contains("next"));
+    ASSERT_EQ(page.at("peers").size(), 1U);
+    EXPECT_GE(page.at("peers")[0].at("time").size(), 2U);
+    auto paged = ipc::stats_history_from_json(page);
+    ASSERT_TRUE(paged.ok()) << paged.error().message;
+    EXPECT_EQ(paged->peers[0].samples.size(), decoded->peers[0].samples.size());
+}
+
+TEST_F(ServiceTest, AReplyOverTheMessageLimitIsRefusedAndTheConnectionLives) {
+    start();
+    auto client = greeted_client();
+    // 5,000 peers: a 0.4 MB config, but a tunnel.get of about 1.6 MB.
+    std::string text = "[Interface]\nPrivateKey = " + private_key_ + "\nAddress = 10.44.0.1/24\n";
+    for (int i = 0; i < 5000; ++i) {
+        std::array<std::uint8_t, value::kKeySize> bytes{};
+        bytes.fill(0x33);
+        bytes[0] = static_cast<std::uint8_t>(i >> 8);
+        bytes[1] = static_cast<std::uint8_t>(i);
+        text += "[Peer]\nPublicKey = " + value::Key(bytes).to_base64() + "\nAllowedIPs = 10.50." +
+                std::to_string(i / 250) + "." + std::to_string(i % 250) + "/32\n";
+    }
+    ASSERT_TRUE(client->call("tunnel.up", Json{{"name", "tt0"}, {"config", text}}).ok());
+    const auto refused = error_of(client->call("tunnel.get", Json{{"name", "tt0"}}));
+    EXPECT_EQ(refused.code, ErrorCode::message_too_large);
+    EXPECT_NE(refused.message.find("the reply to tunnel.get would be"), std::string::npos)
+        << refused.message;
+    EXPECT_TRUE(client->call("daemon.status").ok());
 }
 
 TEST_F(ServiceTest, AClientThatSendsHalfALineDoesNotStallTheOthers) {

@@ -194,11 +194,18 @@ TEST(MessagesRoundTrip, PeerRef) {
 }
 
 TEST(MessagesRoundTrip, StatsQuery) {
-    const auto all = round_trip(StatsQuery{"wg0", std::nullopt, 60}, stats_query_from_json);
+    const auto all = round_trip(StatsQuery{"wg0", std::nullopt, 60, std::nullopt, std::nullopt},
+                                stats_query_from_json);
     EXPECT_EQ(all.seconds, 60);
     EXPECT_FALSE(all.public_key);
-    const auto one = round_trip(StatsQuery{"wg0", key(kKey2), 600}, stats_query_from_json);
+    const auto one = round_trip(StatsQuery{"wg0", key(kKey2), 600, std::nullopt, std::nullopt},
+                                stats_query_from_json);
     EXPECT_EQ(one.public_key, key(kKey2));
+    EXPECT_FALSE(one.limit);
+    const auto page =
+        round_trip(StatsQuery{"wg0", std::nullopt, 600, 100, key(kKey1)}, stats_query_from_json);
+    EXPECT_EQ(page.limit, 100);
+    EXPECT_EQ(page.after, key(kKey1));
     EXPECT_EQ(decoded(stats_query_from_json(Json{{"tunnel", "wg0"}})).seconds, 600);
 }
 
@@ -308,7 +315,7 @@ TEST(MessagesRoundTrip, StatsHistory) {
     PeerHistory first{key(kKey1), {{100, 0, 0}, {101, 2048, 10}, {102, 5'000'000'000ULL, 20}}};
     PeerHistory empty{key(kKey2), {}};
     Json peers = Json::array({to_json(first), to_json(empty)});
-    const auto history = decoded(stats_history_from_json(wire(Json{{"peers", peers}})));
+    const auto history = decoded(stats_history_from_json(wire(Json{{"peers", peers}}))).peers;
     ASSERT_EQ(history.size(), 2U);
     EXPECT_EQ(history[0].public_key, key(kKey1));
     ASSERT_EQ(history[0].samples.size(), 3U);
@@ -504,6 +511,12 @@ INSTANTIATE_TEST_SUITE_P(
                  "params.seconds: expected an integer from 1 to 600"},
         BadInput{"stats seconds too many", kStatsQuery, R"({"tunnel":"wg0","seconds":601})",
                  "params.seconds: expected an integer from 1 to 600"},
+        BadInput{"stats limit 0", kStatsQuery, R"({"tunnel":"wg0","limit":0})",
+                 "params.limit: expected an integer from 1 to 1000"},
+        BadInput{"stats limit too many", kStatsQuery, R"({"tunnel":"wg0","limit":1001})",
+                 "params.limit: expected an integer from 1 to 1000"},
+        BadInput{"stats bad after", kStatsQuery, R"({"tunnel":"wg0","after":"x"})",
+                 "params.after: "},
         BadInput{"stats bad key", kStatsQuery, R"({"tunnel":"wg0","public_key":""})",
                  "params.public_key: "},
         BadInput{"log lines 0", kLogQuery, R"({"lines":0})",
@@ -664,7 +677,9 @@ TEST(MethodTable, TheDispatcherDecodesParamsBeforeTheHandlerRuns) {
     int ran = 0;
     dispatcher.on<StatsHistoryMethod>([&ran](Nothing&, const StatsQuery& query) {
         ++ran;
-        return StatsHistory{{PeerHistory{query.public_key.value_or(value::Key{}), {}}}};
+        return StatsHistory{{PeerHistory{query.public_key.value_or(value::Key{}), {}}},
+                            std::nullopt,
+                            SampleEncoding::triples};
     });
     Nothing context;
     const auto* method = dispatcher.find("stats.history");
