@@ -26,6 +26,7 @@
 namespace {
 
 using tulle::daemon::UapiError;
+using tulle::daemon::UapiLimits;
 using tulle::daemon::UapiReader;
 using tulle::daemon::UapiRequest;
 using tulle::daemon::UapiSet;
@@ -73,10 +74,13 @@ class Bytes {
 
 // --- 0: the stream reader ---
 
-// What a reader made of a stream: each request as "get", "set:<body>" or "errno N".
-std::vector<std::string> read_stream(std::string_view stream, std::size_t max_size,
+std::string write_set(const UapiSet& set);
+
+// What a reader made of a stream: each request as "get", "set:<the request written back>",
+// "refused N" or "errno N".
+std::vector<std::string> read_stream(std::string_view stream, const UapiLimits& limits,
                                      std::span<const std::uint8_t> pieces) {
-    UapiReader reader(max_size);
+    UapiReader reader(limits);
     std::vector<std::string> out;
     auto drain = [&] {
         while (auto next = reader.next()) {
@@ -87,11 +91,13 @@ std::vector<std::string> read_stream(std::string_view stream, std::size_t max_si
             }
             const UapiRequest& request = **next;
             if (request.op == UapiRequest::Op::get) {
-                check(request.body.empty());
                 out.emplace_back("get");
+            } else if (request.refused) {
+                const int e = request.refused->errno_value;
+                check(e == EINVAL || e == EPROTO || e == EMSGSIZE || e == ENOSPC || e == E2BIG);
+                out.push_back("refused " + std::to_string(e));
             } else {
-                out.push_back("set:" + request.body);
-                (void)tulle::daemon::parse_set(request.body);
+                out.push_back("set:" + write_set(request.set));
             }
         }
     };
@@ -113,13 +119,17 @@ std::vector<std::string> read_stream(std::string_view stream, std::size_t max_si
 }
 
 void fuzz_stream(Bytes in) {
-    // Small limits reach EMSGSIZE; 0 stands for the real one.
+    // Small limits reach EMSGSIZE, ENOSPC and E2BIG; 0 stands for the real ones.
     const std::uint8_t limit = in.byte();
-    const std::size_t max_size =
-        limit == 0 ? tulle::daemon::kUapiMaxRequestSize : std::size_t{limit} * 4U;
+    UapiLimits limits;
+    if (limit != 0) {
+        limits.max_line = std::size_t{limit} * 4U;
+        limits.max_peer_sections = limit % 8U;
+        limits.max_allowed_ips = limit % 16U;
+    }
     const std::string_view stream = in.rest();
-    const auto whole = read_stream(stream, max_size, {});
-    const auto pieces = read_stream(stream, max_size,
+    const auto whole = read_stream(stream, limits, {});
+    const auto pieces = read_stream(stream, limits,
                                     {reinterpret_cast<const std::uint8_t*>(stream.data()),
                                      std::min<std::size_t>(stream.size(), 64)});
     check(whole == pieces);
