@@ -194,16 +194,20 @@ void StandaloneTunnel::note_route(const value::IpPrefix& route, std::uint32_t ta
     route_index_.emplace(route, table);
 }
 
-void StandaloneTunnel::sync_routes(const std::vector<value::IpPrefix>& allowed_ips) {
-    if (!up_) {
-        return;
-    }
+InterfacePlan StandaloneTunnel::routes_for(const std::vector<value::IpPrefix>& allowed_ips) const {
     ipc::TunnelConfig shape;
     shape.iface.table = config_.iface.table;
     ipc::PeerConfig everyone;
     everyone.allowed_ips = allowed_ips;
-    shape.peers.push_back(everyone);
-    const InterfacePlan plan = plan_interface(shape);
+    shape.peers.push_back(std::move(everyone));
+    return plan_interface(shape);
+}
+
+void StandaloneTunnel::sync_routes(const std::vector<value::IpPrefix>& allowed_ips) {
+    if (!up_) {
+        return;
+    }
+    const InterfacePlan plan = routes_for(allowed_ips);
     // A set, not a search in the list: a wg set of 100,000 allowed IPs must not take n squared.
     const std::set<value::IpPrefix> wanted(plan.routes.begin(), plan.routes.end());
     // Drop what is no longer wanted (the default routes stay as they were set up).
@@ -227,12 +231,7 @@ void StandaloneTunnel::add_routes(const std::vector<value::IpPrefix>& allowed_ip
     if (!up_) {
         return;
     }
-    ipc::TunnelConfig shape;
-    shape.iface.table = config_.iface.table;
-    ipc::PeerConfig peer;
-    peer.allowed_ips = allowed_ips;
-    shape.peers.push_back(std::move(peer));
-    const InterfacePlan plan = plan_interface(shape);
+    const InterfacePlan plan = routes_for(allowed_ips);
     for (const auto& route : plan.routes) {
         if (route_index_.contains({route, plan.table})) {
             continue;

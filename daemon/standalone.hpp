@@ -72,6 +72,8 @@ class StandaloneTunnel {
 
   private:
     bool run_hooks(const std::vector<std::string>& hooks, const char* stage);
+    // The routes (and their table) that allowed IPs need under this tunnel's Table setting.
+    [[nodiscard]] InterfacePlan routes_for(const std::vector<value::IpPrefix>& allowed_ips) const;
     void on_resolved(const HostEndpoint& host, std::uint64_t request,
                      const value::Result<value::SocketAddress>& answer);
 
