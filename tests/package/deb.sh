@@ -12,8 +12,8 @@
 #   4. tulled runs in that root as the unit runs it: in a network namespace, with the unit's
 #      capability bounding set, group and no_new_privs, the root read-only but for the unit's
 #      writable folders (ProtectSystem=strict), private /tmp, no /home; a member of group tulle
-#      brings a tunnel up on port 500 with a default route, saves it to /etc/tulle and takes it
-#      down with tullectl, and someone else is refused;
+#      may not listen on port 500, root brings that tunnel up with a default route, it is saved
+#      to /etc/tulle and taken down with tullectl, and someone else is refused;
 #   5. an upgrade keeps /etc/tulle, remove keeps it and masks the service, purge removes it;
 #   6. lintian finds no errors (its warnings are printed).
 #
@@ -316,8 +316,15 @@ Endpoint = 192.0.2.7:51820
 EOF
 chmod 644 "$root/tmp/tpkg0.conf"
 check "tullectl check accepts it, offline" as_other tullectl check /tmp/tpkg0.conf
-check "tullectl up: a tunnel with port 500 and a default route" \
-    as_member tullectl up /tmp/tpkg0.conf
+member_refused_port() {
+    local out
+    out=$(as_member tullectl up /tmp/tpkg0.conf 2>&1) && return 1
+    echo "$out"
+    grep -q 'ListenPort 500 is below 1024; only root may listen there' <<<"$out"
+}
+check "a group member may not listen below 1024" member_refused_port
+check "tullectl up as root: a tunnel with port 500 and a default route" \
+    chroot "$root" tullectl up /tmp/tpkg0.conf
 check "the interface is up with its address" \
     bash -c "ip -n '$ns' -4 addr show dev tpkg0 | tee /dev/stderr | grep -q 'inet 10.77.0.1/24'"
 check "it listens on UDP port 500 (CAP_NET_BIND_SERVICE)" \
