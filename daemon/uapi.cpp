@@ -474,10 +474,12 @@ void UapiReader::feed(std::string_view bytes) {
 void UapiReader::take(std::string_view piece) {
     const std::size_t max_line = parser_.limits().max_line;
     if (line_.size() + piece.size() > max_line) {
-        if (state_ != State::set) {
-            break_with(EPROTO, state_ == State::operation
-                                   ? "unknown operation (a request starts with get=1 or set=1)"
-                                   : "get=1 must be followed by the empty line");
+        if (state_ == State::operation) {
+            break_with(EPROTO, "unknown operation (a request starts with get=1 or set=1)");
+            return;
+        }
+        if (state_ == State::get) {  // as check_partial_line() says it for a short line
+            break_with(EINVAL, "get=1 must be followed by the empty line");
             return;
         }
         parser_.line_too_long();

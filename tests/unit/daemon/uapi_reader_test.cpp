@@ -68,6 +68,22 @@ TEST(UapiReader, SplitsPipelinedRequests) {
     EXPECT_FALSE(reader.broken());
 }
 
+// Found by uapi_fuzz: a line after get=1 longer than a line may be was EPROTO when it came in
+// one piece and EINVAL when it came byte by byte. The answer must not depend on the pieces.
+TEST(UapiReader, ALongLineAfterGetIsTheSameErrorInOnePieceOrMany) {
+    UapiLimits limits;
+    limits.max_line = 8;
+    const std::string stream = "get=1\nprivate_key=" + std::string(64, 'a') + "\n\n";
+    UapiReader whole(limits);
+    whole.feed(stream);
+    EXPECT_EQ(reader_error(whole).errno_value, EINVAL);
+    UapiReader bytes(limits);
+    for (const char c : stream) {
+        bytes.feed(std::string_view(&c, 1));
+    }
+    EXPECT_EQ(reader_error(bytes).errno_value, EINVAL);
+}
+
 TEST(UapiReader, WaitsForTheEmptyLineOneByteAtATime) {
     UapiReader reader;
     for (std::size_t i = 0; i + 1 < kSetconfRequest.size(); ++i) {
