@@ -9,6 +9,8 @@
 
 #include <sodium.h>
 
+#include "value/text.hpp"
+
 namespace tulle::daemon {
 namespace {
 
@@ -56,25 +58,6 @@ std::optional<std::string> decode_hex_key(std::string_view text,
     return "character " + std::to_string(bad - text.begin() + 1) + " of the key is not a hex digit";
 }
 
-// A decimal number from 0 to max, as Go's strconv.ParseUint reads one: digits only (no sign, no
-// spaces), leading zeros allowed.
-std::optional<std::uint32_t> parse_decimal(std::string_view text, std::uint32_t max) {
-    if (text.empty()) {
-        return std::nullopt;
-    }
-    std::uint64_t value = 0;
-    for (const char c : text) {
-        if (c < '0' || c > '9') {
-            return std::nullopt;
-        }
-        value = value * 10 + static_cast<std::uint64_t>(c - '0');
-        if (value > max) {
-            return std::nullopt;
-        }
-    }
-    return static_cast<std::uint32_t>(value);
-}
-
 std::string not_a_number(std::string_view value, std::uint32_t max) {
     return quote_short(value) + " is not a number from 0 to " + std::to_string(max);
 }
@@ -84,7 +67,8 @@ std::string not_a_number(std::string_view value, std::uint32_t max) {
 template <typename T>
 std::optional<std::string> read_number(std::string_view value, std::optional<T>& field) {
     constexpr std::uint32_t kMax = std::numeric_limits<T>::max();
-    const auto number = parse_decimal(value, kMax);
+    // Digits only (no sign, no spaces), leading zeros allowed: as Go's strconv.ParseUint.
+    const auto number = tulle::value::parse_decimal(value, kMax);
     if (!number) {
         return not_a_number(value, kMax);
     }
