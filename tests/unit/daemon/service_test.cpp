@@ -163,36 +163,41 @@ class Client {
         return fd;
     }
 
-    static void send_fd(int over, int fd) {
+    // One byte, with room beside it for one descriptor (SCM_RIGHTS): what send_fd sends and
+    // receive_fd takes.
+    struct FdMessage {
+        FdMessage() {
+            header.msg_iov = &data;
+            header.msg_iovlen = 1;
+            header.msg_control = control.data();
+            header.msg_controllen = control.size();
+        }
+        FdMessage(const FdMessage&) = delete;
+        FdMessage& operator=(const FdMessage&) = delete;
+        ~FdMessage() = default;
+
         char byte = 'f';
         iovec data{&byte, 1};
         alignas(cmsghdr) std::array<char, CMSG_SPACE(sizeof(int))> control{};
-        msghdr message{};
-        message.msg_iov = &data;
-        message.msg_iovlen = 1;
-        message.msg_control = control.data();
-        message.msg_controllen = control.size();
-        cmsghdr* header = CMSG_FIRSTHDR(&message);
+        msghdr header{};
+    };
+
+    static void send_fd(int over, int fd) {
+        FdMessage message;
+        cmsghdr* header = CMSG_FIRSTHDR(&message.header);
         header->cmsg_level = SOL_SOCKET;
         header->cmsg_type = SCM_RIGHTS;
         header->cmsg_len = CMSG_LEN(sizeof(int));
         std::memcpy(CMSG_DATA(header), &fd, sizeof(int));
-        (void)::sendmsg(over, &message, 0);
+        (void)::sendmsg(over, &message.header, 0);
     }
 
     static int receive_fd(int over) {
-        char byte = 0;
-        iovec data{&byte, 1};
-        alignas(cmsghdr) std::array<char, CMSG_SPACE(sizeof(int))> control{};
-        msghdr message{};
-        message.msg_iov = &data;
-        message.msg_iovlen = 1;
-        message.msg_control = control.data();
-        message.msg_controllen = control.size();
-        if (::recvmsg(over, &message, MSG_CMSG_CLOEXEC) != 1) {
+        FdMessage message;
+        if (::recvmsg(over, &message.header, MSG_CMSG_CLOEXEC) != 1) {
             return -1;
         }
-        const cmsghdr* header = CMSG_FIRSTHDR(&message);
+        const cmsghdr* header = CMSG_FIRSTHDR(&message.header);
         int fd = -1;
         if (header != nullptr && header->cmsg_type == SCM_RIGHTS) {
             std::memcpy(&fd, CMSG_DATA(header), sizeof(int));
