@@ -9,6 +9,7 @@
 #include <span>
 #include <vector>
 
+#include "tests/fuzz/fuzz_input.hpp"
 #include "tests/unit/core/engine_harness.hpp"
 
 namespace {
@@ -19,28 +20,7 @@ using tulle::core::testing::Network;
 constexpr std::array<std::uint8_t, 4> kIpA{10, 0, 0, 1};
 constexpr std::array<std::uint8_t, 4> kIpB{10, 0, 0, 2};
 
-class Reader {
-  public:
-    explicit Reader(std::span<const std::uint8_t> data) : data_(data) {}
-    [[nodiscard]] bool empty() const { return data_.empty(); }
-    std::uint8_t byte() {
-        if (data_.empty()) {
-            return 0;
-        }
-        const std::uint8_t b = data_[0];
-        data_ = data_.subspan(1);
-        return b;
-    }
-    std::span<const std::uint8_t> take(std::size_t n) {
-        n = std::min(n, data_.size());
-        auto out = data_.first(n);
-        data_ = data_.subspan(n);
-        return out;
-    }
-
-  private:
-    std::span<const std::uint8_t> data_;
-};
+using Reader = tulle::fuzz::Input;
 
 }  // namespace
 

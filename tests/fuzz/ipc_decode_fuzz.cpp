@@ -23,16 +23,13 @@
 #include "ipc/jsonrpc.hpp"
 #include "ipc/messages.hpp"
 #include "ipc/methods.hpp"
+#include "tests/fuzz/fuzz_input.hpp"
 
 namespace {
 
 namespace ipc = tulle::ipc;
 
-void check(bool condition) {
-    if (!condition) {
-        std::abort();
-    }
-}
+using tulle::fuzz::check;
 
 // --- framing ---
 

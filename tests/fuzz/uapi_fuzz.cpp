@@ -22,6 +22,7 @@
 #include <sodium.h>
 
 #include "daemon/uapi.hpp"
+#include "tests/fuzz/fuzz_input.hpp"
 
 namespace {
 
@@ -31,46 +32,9 @@ using tulle::daemon::UapiReader;
 using tulle::daemon::UapiRequest;
 using tulle::daemon::UapiSet;
 
-void check(bool condition) {
-    if (!condition) {
-        std::abort();
-    }
-}
+using tulle::fuzz::check;
 
-class Bytes {
-  public:
-    explicit Bytes(std::span<const std::uint8_t> data) : data_(data) {}
-    [[nodiscard]] bool empty() const { return data_.empty(); }
-    std::uint8_t byte() {
-        if (data_.empty()) {
-            return 0;
-        }
-        const std::uint8_t b = data_[0];
-        data_ = data_.subspan(1);
-        return b;
-    }
-    std::uint64_t number(int size) {
-        std::uint64_t value = 0;
-        for (int i = 0; i < size; ++i) {
-            value = (value << 8U) | byte();
-        }
-        return value;
-    }
-    template <std::size_t N>
-    std::array<std::uint8_t, N> array() {
-        std::array<std::uint8_t, N> out{};
-        for (auto& b : out) {
-            b = byte();
-        }
-        return out;
-    }
-    [[nodiscard]] std::string_view rest() const {
-        return {reinterpret_cast<const char*>(data_.data()), data_.size()};
-    }
-
-  private:
-    std::span<const std::uint8_t> data_;
-};
+using Bytes = tulle::fuzz::Input;
 
 // --- 0: the stream reader ---
 

@@ -16,14 +16,11 @@
 #include <string_view>
 
 #include "ipc/wg_config.hpp"
+#include "tests/fuzz/fuzz_input.hpp"
 
 namespace {
 
-void check(bool condition) {
-    if (!condition) {
-        std::abort();
-    }
-}
+using tulle::fuzz::check;
 
 bool has_hooks(const tulle::ipc::TunnelConfig& config) {
     const auto& i = config.iface;
