@@ -14,10 +14,12 @@ namespace {
 
 namespace asio = boost::asio;
 
-constexpr std::size_t kBatch = 64;
+// Packets per batch: with offloads, two 64 KiB TCP super-packets cut to MTU-sized segments.
+constexpr std::size_t kBatch = 128;
 // Batches handled per wake-up before other work (timers, the other direction, UAPI) gets a turn.
 constexpr int kBatchesPerWake = 16;
-constexpr std::size_t kMaxDatagram = 65535;
+// What one TUN read may bring without offloads (an MTU of up to 65535).
+constexpr std::size_t kMaxPacket = 65535;
 
 core::EngineConfig engine_config(std::size_t mtu, std::size_t max_peers) {
     core::EngineConfig config;
@@ -40,13 +42,15 @@ Device::Device(asio::io_context& io, std::unique_ptr<platform::Tun> tun,
       tun_watch_(io, ::dup(tun_->fd())),
       timer_(io),
       max_allowed_ips_(max_allowed_ips),
-      in_buffers_(kBatch, std::vector<std::uint8_t>(kMaxDatagram)),
-      in_sizes_(kBatch),
-      in_senders_(kBatch),
+      // NOLINTNEXTLINE(cppcoreguidelines-owning-memory): not value-initialised on purpose
+      tun_arena_(new std::uint8_t[kBatch * kMaxPacket]),
+      tun_sizes_(kBatch),
+      in_datagrams_(kBatch),
       workers_(workers) {
-    for (auto& buffer : in_buffers_) {
-        in_spans_.emplace_back(buffer);
+    for (std::size_t i = 0; i < kBatch; ++i) {
+        tun_spans_.emplace_back(tun_arena_.get() + i * kMaxPacket, kMaxPacket);
     }
+    to_tun_.reserve(kBatch);
     out_buffers_.reserve(kBatch);
     out_.reserve(kBatch);
     seal_with_.reserve(kBatch);
@@ -61,8 +65,19 @@ void Device::start() {
     open_socket(0);
     running_ = true;
     wait_tun();
-    log_->info("{}: up, listening on UDP port {}, {} shared crypto worker thread(s)", name(),
-               udp_->port(), workers_.workers());
+    const auto tun = tun_->offloads();
+    const auto udp = udp_->offloads();
+    std::string offloads;
+    for (const auto& [on, what] :
+         {std::pair{tun.tcp_segmentation, " TSO"}, std::pair{tun.udp_segmentation, " USO"},
+          std::pair{tun.checksum, " checksum"}, std::pair{udp.segmentation, " UDP-GSO"},
+          std::pair{udp.coalescing, " UDP-GRO"}}) {
+        if (on) {
+            offloads += what;
+        }
+    }
+    log_->info("{}: up, listening on UDP port {}, {} shared crypto worker thread(s), offloads:{}",
+               name(), udp_->port(), workers_.workers(), offloads.empty() ? " none" : offloads);
 }
 
 void Device::stop() {
@@ -118,13 +133,11 @@ void Device::wait_udp() {
 void Device::on_tun_readable() {
     try {
         for (int round = 0; round < kBatchesPerWake; ++round) {
-            std::size_t packets = 0;
-            for (; packets < kBatch; ++packets) {
-                const std::size_t size = tun_->read(in_spans_[packets]);
-                if (size == 0) {
-                    break;
-                }
-                engine_.send_packet(in_spans_[packets].first(size), core::Clock::now(), *this);
+            // With offloads one read may bring a 64 KiB super-packet, cut here into segments.
+            const std::size_t packets = tun_->read_batch(tun_spans_, tun_sizes_);
+            const auto now = core::Clock::now();
+            for (std::size_t i = 0; i < packets; ++i) {
+                engine_.send_packet(tun_spans_[i].first(tun_sizes_[i]), now, *this);
             }
             flush_sends();
             if (packets < kBatch) {
@@ -146,21 +159,23 @@ void Device::on_tun_readable() {
 
 void Device::on_udp_readable() {
     for (int round = 0; round < kBatchesPerWake; ++round) {
-        std::size_t received = 0;
+        platform::Received received;
         try {
-            received = udp_->receive(in_spans_, in_sizes_, in_senders_);
+            received = udp_->receive(in_datagrams_);
         } catch (const std::system_error& error) {
             log_->warn("{}: {}", name(), error.what());
             break;
         }
         in_batch_.clear();
-        for (std::size_t i = 0; i < received; ++i) {
-            in_batch_.push_back({in_senders_[i], in_spans_[i].first(in_sizes_[i])});
+        for (std::size_t i = 0; i < received.count; ++i) {
+            in_batch_.push_back({in_datagrams_[i].from, in_datagrams_[i].data});
         }
-        // Decryption of the batch's transport data is shared with the worker threads.
+        // Decryption of the batch's transport data is shared with the worker threads; the
+        // packets come back through deliver_packet, in order, and go to the TUN device together.
         engine_.receive_batch(in_batch_, core::Clock::now(), *this, workers_);
+        flush_tun();
         flush_sends();
-        if (received < kBatch) {
+        if (received.drained) {
             // The socket is empty: what queued up while we worked is done (as in wireguard-go
             // and the kernel, a long handshake queue turns cookies on: Engine::under_load).
             engine_.queue_drained();
@@ -198,14 +213,20 @@ void Device::send_unsealed(const value::SocketAddress& to,
 }
 
 void Device::deliver_packet(const core::Peer& /*peer*/, std::span<const std::uint8_t> packet) {
+    to_tun_.push_back(packet);
+}
+
+void Device::flush_tun() {
+    if (to_tun_.empty()) {
+        return;
+    }
     try {
-        if (!tun_->write(packet)) {
-            ++counters_.tun_write_dropped;
-        }
+        counters_.tun_write_dropped += to_tun_.size() - tun_->write_batch(to_tun_);
     } catch (const std::system_error& error) {
-        ++counters_.tun_write_dropped;
+        counters_.tun_write_dropped += to_tun_.size();
         log_->debug("{}: {}", name(), error.what());
     }
+    to_tun_.clear();
 }
 
 void Device::flush_sends() {

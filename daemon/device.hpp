@@ -92,6 +92,7 @@ class Device final : public core::PacketSink {
     void on_tun_readable();
     void on_udp_readable();
     void flush_sends();
+    void flush_tun();
     void rearm_timer();
 
     boost::asio::io_context& io_;
@@ -108,12 +109,17 @@ class Device final : public core::PacketSink {
     std::size_t max_allowed_ips_;
     bool running_ = false;
 
-    // Receive buffers for one batch of datagrams or packets.
-    std::vector<std::vector<std::uint8_t>> in_buffers_;
-    std::vector<std::span<std::uint8_t>> in_spans_;
-    std::vector<std::size_t> in_sizes_;
-    std::vector<value::SocketAddress> in_senders_;
+    // Buffers for one batch of packets read from the TUN device (not zeroed: pages are touched
+    // only as packets fill them).
+    std::unique_ptr<std::uint8_t[]> tun_arena_;
+    std::vector<std::span<std::uint8_t>> tun_spans_;
+    std::vector<std::size_t> tun_sizes_;
+    // One batch of datagrams received (in the socket's memory) and what the engine makes of it.
+    std::vector<platform::ReceivedDatagram> in_datagrams_;
     std::vector<core::IncomingDatagram> in_batch_;
+    // Decrypted packets of a batch (in the datagrams' memory), written to the TUN device together
+    // at its end so that runs of one flow can go in one write.
+    std::vector<std::span<const std::uint8_t>> to_tun_;
     // Datagrams produced while handling a batch, sealed (in parallel) and sent together at its
     // end; seal_with_[i] is the keypair for out_[i], or null when it is sealed already.
     std::vector<std::vector<std::uint8_t>> out_buffers_;

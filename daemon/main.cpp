@@ -80,6 +80,12 @@ unsigned crypto_workers() {
     return workers;
 }
 
+// TULLE_OFFLOADS=off: one packet per system call, as before TUN and UDP offloads (for
+// comparison, and for kernels or interfaces where an offload misbehaves).
+tulle::platform::Offloads offloads() {
+    return tulle::platform::Offloads{!env_is("TULLE_OFFLOADS", "off")};
+}
+
 // Tells the parent that waits in the foreground that the interface is ready, then lets go of
 // the terminal.
 void detach(int ready_fd) {
@@ -113,9 +119,9 @@ int run_interface(boost::asio::io_context& io, const std::string& interface_name
         return kExitFailure;
     }
     tulle::core::SystemEnvironment environment;
-    auto sockets = tulle::platform::make_system_udp_socket_factory();
+    auto sockets = tulle::platform::make_system_udp_socket_factory(offloads());
     try {
-        auto tun = tulle::platform::make_system_tun_factory()->create(interface_name);
+        auto tun = tulle::platform::make_system_tun_factory(offloads())->create(interface_name);
         tulle::daemon::WorkerPool workers(crypto_workers());
         tulle::daemon::Device device(io, std::move(tun), *sockets, environment, log, workers);
         tulle::daemon::UapiServer uapi(io, tulle::daemon::UapiServer::path_for(device.name()),
@@ -206,8 +212,8 @@ int run_service(tulle::daemon::Service::Options options) {
     asio::io_context io;
     tulle::core::SystemEnvironment environment;
     try {
-        auto tuns = tulle::platform::make_system_tun_factory();
-        auto sockets = tulle::platform::make_system_udp_socket_factory();
+        auto tuns = tulle::platform::make_system_tun_factory(offloads());
+        auto sockets = tulle::platform::make_system_udp_socket_factory(offloads());
         auto net = tulle::platform::make_system_net_config();
         // One pool of crypto threads for every tunnel the service runs.
         tulle::daemon::WorkerPool workers(crypto_workers());

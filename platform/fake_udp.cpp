@@ -84,25 +84,23 @@ class FakeUdpSocket final : public UdpSocket {
     }
     [[nodiscard]] std::size_t pending_locked() const { return queue_.size(); }
 
-    std::size_t receive(std::span<const std::span<std::uint8_t>> buffers,
-                        std::span<std::size_t> sizes,
-                        std::span<value::SocketAddress> senders) override {
+    Received receive(std::span<ReceivedDatagram> out) override {
         const std::lock_guard lock(network_->mutex);
-        std::size_t count = 0;
-        for (; count < buffers.size() && !queue_.empty(); ++count) {
-            Queued& next = queue_.front();
-            // Like recvmmsg without MSG_TRUNC reporting: what does not fit is cut off.
-            const std::size_t size = std::min(next.bytes.size(), buffers[count].size());
-            std::copy_n(next.bytes.begin(), size, buffers[count].begin());
-            sizes[count] = size;
-            senders[count] = next.from;
+        // The datagrams handed out last time are the socket's memory until this call.
+        handed_out_.clear();
+        Received result;
+        for (; result.count < out.size() && !queue_.empty(); ++result.count) {
+            handed_out_.push_back(std::move(queue_.front()));
             queue_.pop_front();
+            Queued& next = handed_out_.back();
+            out[result.count] = ReceivedDatagram{next.from, next.bytes};
         }
-        if (count > 0 && queue_.empty()) {
+        result.drained = queue_.empty();
+        if (result.count > 0 && queue_.empty()) {
             std::uint8_t byte = 0;
             [[maybe_unused]] const auto drained = ::read(read_fd_, &byte, 1);
         }
-        return count;
+        return result;
     }
 
     std::size_t send(std::span<const OutgoingDatagram> datagrams) override {
@@ -115,8 +113,9 @@ class FakeUdpSocket final : public UdpSocket {
   private:
     std::shared_ptr<FakeNetwork::State> network_;
     const value::SocketAddress bound_;
-    std::deque<Queued> queue_;  // guarded by the network's mutex
-    int read_fd_ = -1;          // readable exactly while queue_ is not empty
+    std::deque<Queued> queue_;        // guarded by the network's mutex
+    std::vector<Queued> handed_out_;  // what the last receive() returned spans into
+    int read_fd_ = -1;                // readable exactly while queue_ is not empty
     int write_fd_ = -1;
 };
 

@@ -11,13 +11,21 @@
 
 namespace tulle::platform {
 
+// Whether the devices and sockets made use the system's offloads (TUN: virtio-net header with
+// checksum and TCP/UDP segmentation; UDP: GSO and GRO). Each is probed when a device or socket
+// is made, and what the system lacks falls back to one packet per call. tulled turns them off
+// with TULLE_OFFLOADS=off.
+struct Offloads {
+    bool enabled = true;
+};
+
 // Creates real TUN devices. Cheap; never throws except std::bad_alloc.
-[[nodiscard]] std::unique_ptr<TunFactory> make_system_tun_factory();
+[[nodiscard]] std::unique_ptr<TunFactory> make_system_tun_factory(Offloads offloads);
 
 // Opens the OS's interface-configuration channel (on Linux a NETLINK_ROUTE socket in the calling
 // thread's network namespace). Throws std::system_error.
 [[nodiscard]] std::unique_ptr<NetConfig> make_system_net_config();
 
-[[nodiscard]] std::unique_ptr<UdpSocketFactory> make_system_udp_socket_factory();
+[[nodiscard]] std::unique_ptr<UdpSocketFactory> make_system_udp_socket_factory(Offloads offloads);
 
 }  // namespace tulle::platform

@@ -20,13 +20,11 @@ namespace tulle::platform {
 // format seen through Tun: read()/read_batch() always yield plain IP packets of at most mtu()
 // bytes and write()/write_batch() always take them.
 //
-// Extension point: the Linux device is opened without IFF_VNET_HDR today, so every field is
-// false. A later version may open it with IFF_VNET_HDR and enable TCP (and UDP) segmentation
-// with TUNSETOFFLOAD; the kernel then hands over large GSO "super-packets" led by a
-// virtio_net_hdr and accepts coalesced ones (GRO). Such an implementation overrides
-// offloads(), batch_size(), read_batch() (splitting each super-packet into the caller's
-// buffers) and write_batch() (coalescing same-flow TCP/UDP segments), and callers written
-// against the batch functions gain the speed-up without change.
+// On Linux with offloads (platform/linux/tun_linux.hpp), the device is opened with IFF_VNET_HDR
+// and TCP (and UDP) segmentation enabled with TUNSETOFFLOAD: the kernel hands over 64 KiB
+// "super-packets" led by a virtio_net_hdr, which read_batch() cuts into the caller's buffers,
+// and write_batch() joins runs of TCP segments of one flow into one such write
+// (platform/offload.hpp). Callers that use the batch functions gain the speed-up unchanged.
 struct TunOffloads {
     bool virtio_net_header = false;  // the device exchanges a virtio_net_hdr with each packet
     bool checksum = false;           // packets may be handed over with partial checksums
@@ -76,9 +74,10 @@ class Tun {
     [[nodiscard]] virtual std::size_t read_batch(std::span<const std::span<std::uint8_t>> buffers,
                                                  std::span<std::size_t> sizes);
 
-    // Writes packets in order and returns how many were written; fewer than packets.size() means
-    // the device would block at the next one. On an error, throws std::system_error; the packets
-    // before the failing one have been written.
+    // Writes packets and returns how many were written; the others were not, because the device
+    // would block (the default stops at the first such packet; with offloads, packets of one flow
+    // keep their order, but which were left out is not said). On an error, throws
+    // std::system_error; packets before the failing one may have been written.
     [[nodiscard]] virtual std::size_t write_batch(
         std::span<const std::span<const std::uint8_t>> packets);
 

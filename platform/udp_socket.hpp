@@ -17,6 +17,26 @@ struct OutgoingDatagram {
     std::span<const std::uint8_t> data;
 };
 
+struct ReceivedDatagram {
+    value::SocketAddress from;     // an IPv4-mapped IPv6 sender as IPv4
+    std::span<std::uint8_t> data;  // in the socket's memory; see UdpSocket::receive
+};
+
+struct Received {
+    std::size_t count = 0;  // datagrams in the caller's list
+    // The socket's queue ran empty. False while datagrams of a coalesced receive (UDP GRO) wait
+    // for the next call, so a short count alone does not say the queue is empty.
+    bool drained = false;
+};
+
+// Offloads a socket uses (see UdpSocketFactory::open).
+struct UdpOffloads {
+    bool segmentation = false;  // UDP GSO: a run of datagrams to one address in one send
+    bool coalescing = false;    // UDP GRO: a run of datagrams from one sender in one receive
+
+    friend bool operator==(const UdpOffloads&, const UdpOffloads&) = default;
+};
+
 class UdpSocket {
   public:
     virtual ~UdpSocket() = default;
@@ -28,14 +48,17 @@ class UdpSocket {
     [[nodiscard]] virtual int fd() const = 0;
     // SO_MARK for routing policy (wg's fwmark); 0 clears it.
     virtual void set_mark(std::uint32_t mark) = 0;
+    // Offloads in effect now (a send that the system refused with GSO turns segmentation off).
+    [[nodiscard]] virtual UdpOffloads offloads() const { return {}; }
 
-    // Receives up to buffers.size() datagrams without blocking. Returns how many arrived, with
-    // their sizes and senders (an IPv4-mapped IPv6 sender as IPv4); 0 when none wait.
-    [[nodiscard]] virtual std::size_t receive(std::span<const std::span<std::uint8_t>> buffers,
-                                              std::span<std::size_t> sizes,
-                                              std::span<value::SocketAddress> senders) = 0;
-    // Sends datagrams without blocking. Returns how many the kernel took; the rest would block
-    // (or failed for reasons a datagram socket does not report back, such as no route).
+    // Receives up to out.size() datagrams without blocking into memory the socket owns: the
+    // spans stay valid, and writable (decryption happens in place), until the next receive().
+    // A datagram larger than the socket's buffer is reported with an empty span.
+    [[nodiscard]] virtual Received receive(std::span<ReceivedDatagram> out) = 0;
+    // Sends datagrams without blocking, in order. Returns how many the kernel took; the rest
+    // would block (or failed for reasons a datagram socket does not report back, such as no
+    // route). Consecutive datagrams of equal size to one address may leave in one call (UDP
+    // GSO) where the system offers it.
     [[nodiscard]] virtual std::size_t send(std::span<const OutgoingDatagram> datagrams) = 0;
 
   protected:

@@ -5,16 +5,16 @@
 
 namespace tulle::platform {
 
-std::unique_ptr<TunFactory> make_system_tun_factory() {
-    return std::make_unique<linux_impl::TunLinuxFactory>();
+std::unique_ptr<TunFactory> make_system_tun_factory(Offloads offloads) {
+    return std::make_unique<linux_impl::TunLinuxFactory>(offloads.enabled);
 }
 
 std::unique_ptr<NetConfig> make_system_net_config() {
     return std::make_unique<linux_impl::NetConfigLinux>();
 }
 
-std::unique_ptr<UdpSocketFactory> make_system_udp_socket_factory() {
-    return std::make_unique<linux_impl::UdpSocketLinuxFactory>();
+std::unique_ptr<UdpSocketFactory> make_system_udp_socket_factory(Offloads offloads) {
+    return std::make_unique<linux_impl::UdpSocketLinuxFactory>(offloads.enabled);
 }
 
 }  // namespace tulle::platform

@@ -10,9 +10,12 @@
 #   |  iperf3 client       |                          |  iperf3 server       |
 #   +----------------------+                          +----------------------+
 #
-# For the plain veth, then for IMPL<->IMPL and wireguard-go<->wireguard-go in turn: ping RTT
-# (PINGS pings, average), one iperf3 TCP stream ns1 -> ns2 for DURATION seconds, and the CPU time
-# both daemons used during it (utime + stime from /proc/PID/stat) per GB received.
+# For the plain veth, then for IMPL<->IMPL (tulled: with its TUN/UDP offloads, then again with
+# TULLE_OFFLOADS=off) and wireguard-go<->wireguard-go in turn: ping RTT (PINGS pings, average),
+# one iperf3 TCP stream ns1 -> ns2 for DURATION seconds, the CPU time both daemons used during it
+# (utime + stime from /proc/PID/stat) per GB received, and the system calls each daemon made per
+# MTU-sized packet (payload / 1368-byte MSS; counted with perf's raw_syscalls tracepoint where
+# perf can, else left out).
 #
 # Usage (as root):  tests/bench/throughput.sh
 #   IMPL=path     implementation A (default: $TULLED, else tulled from a build directory beside
@@ -20,6 +23,8 @@
 #                 only wireguard-go is measured)
 #   WGGO=path     the reference (default: wireguard-go on PATH)
 #   DURATION=10 PINGS=20
+#   PROFILE=1     also record each daemon with perf during the stream and print where the time
+#                 goes (top symbols, kernel and user)
 # The machine's other load shows in every figure: run it on a quiet machine, more than once.
 
 set -u
@@ -86,8 +91,40 @@ key1=$(wg genkey) key2=$(wg genkey)
 pub1=$(wg pubkey <<<"$key1") pub2=$(wg pubkey <<<"$key2")
 echo "$key1" >"$work/key1" && echo "$key2" >"$work/key2" && chmod 600 "$work"/key?
 
-# measure LABEL IMPL TAG: sets r_mbps[LABEL], r_rtt[LABEL], r_cpu1/2/all[LABEL] (s/GB) or fails
-declare -A r_mbps=() r_rtt=() r_cpu1=() r_cpu2=() r_cpu=() r_gb=()
+# syscall counting and profiles with perf, when it is there and may trace
+can_count=0
+if command -v perf >/dev/null && perf stat -e raw_syscalls:sys_enter -- true >/dev/null 2>&1; then
+    can_count=1
+fi
+# watch PID TAG: counts the syscalls of PID (and records a profile with PROFILE=1) until stopped
+watch_daemon() {
+    local p=$1 tag=$2
+    if ((can_count)); then
+        perf stat -x, -e raw_syscalls:sys_enter -p "$p" -o "$work/syscalls.$tag" >/dev/null 2>&1 &
+        watchers+=($!)
+    fi
+    if [[ ${PROFILE:-0} == 1 ]] && command -v perf >/dev/null; then
+        perf record -q -F 999 -g -p "$p" -o "$work/perf.$tag" >/dev/null 2>&1 &
+        watchers+=($!)
+    fi
+}
+stop_watchers() {
+    local w
+    for w in "${watchers[@]}"; do kill -INT "$w" 2>/dev/null; done
+    for w in "${watchers[@]}"; do wait "$w" 2>/dev/null; done
+    watchers=()
+}
+syscalls_per_packet() { # syscalls_per_packet TAG BYTES
+    local n
+    n=$(awk -F, '/raw_syscalls/ { print $1 + 0 }' "$work/syscalls.$1" 2>/dev/null)
+    [[ -n $n && $2 != 0 ]] || { echo -; return; }
+    awk -v n="$n" -v b="$2" 'BEGIN { printf "%.3f", n / (b / 1368) }'
+}
+watchers=()
+
+# measure LABEL IMPL TAG: sets r_mbps[LABEL], r_rtt[LABEL], r_cpu1/2/all[LABEL] (s/GB),
+# r_sys1/2[LABEL] (syscalls per packet) or fails
+declare -A r_mbps=() r_rtt=() r_cpu1=() r_cpu2=() r_cpu=() r_gb=() r_sys1=() r_sys2=()
 # shellcheck disable=SC2034 # the r_* arrays are read through namerefs in val
 measure() {
     local label=$1 bin=$2 if1="tb$$${3}1" if2="tb$$${3}2" p1 p2 c1a c2a c1b c2b bytes bps
@@ -124,9 +161,15 @@ measure() {
         return 1
     fi
     r_rtt[$label]=$(rtt_avg "$ns1" 192.168.241.2)
+    watch_daemon "$p1" "$3"1
+    watch_daemon "$p2" "$3"2
     c1a=$(cpu_ticks "$p1") c2a=$(cpu_ticks "$p2")
     read -r bytes bps <<<"$(iperf_json 192.168.241.2)"
     c1b=$(cpu_ticks "$p1") c2b=$(cpu_ticks "$p2")
+    stop_watchers
+    r_sys1[$label]=$(syscalls_per_packet "$3"1 "$bytes")
+    r_sys2[$label]=$(syscalls_per_packet "$3"2 "$bytes")
+    grep -ho 'offloads:.*' "$work/$if1.log" 2>/dev/null | head -n 1 | sed 's/^/  /'
     stop "$p1"
     stop "$p2"
     r_mbps[$label]=$(awk -v b="$bps" 'BEGIN { printf "%.0f", b / 1e6 }')
@@ -141,10 +184,12 @@ measure() {
     echo "  ${r_mbps[$label]} Mbit/s (${r_gb[$label]} GB), RTT ${r_rtt[$label]} ms, CPU $((c1b - c1a + c2b - c2a)) ticks at $hz Hz"
 }
 
-have_a=0
+have_a=0 have_b=0
 if [[ -n $impl ]]; then
     echo "A = $impl:"
     measure A "$impl" a && have_a=1
+    echo "B = the same with TULLE_OFFLOADS=off:"
+    TULLE_OFFLOADS=off measure B "$impl" b && have_b=1
 else
     echo "A: no IMPL given and no tulled in $repo/build/*/daemon; measuring wireguard-go only"
 fi
@@ -161,17 +206,29 @@ val() { # val ARRAY LABEL HAVE
     if (($3)); then echo "${arr[$2]:--}"; else echo "n/a"; fi
 }
 echo
-printf '%-34s %12s %12s %8s  %s\n' "figure" "A" "wireguard-go" "A/wg-go" "better"
+printf '%-34s %12s %12s %12s %8s  %s\n' "figure" "A" "B (no offl.)" "wireguard-go" "A/wg-go" "better"
 row() { # row TITLE ARRAY BETTER
-    local a w
-    a=$(val "$2" A "$have_a") w=$(val "$2" W "$have_w")
-    printf '%-34s %12s %12s %8s  %s\n' "$1" "$a" "$w" "$(ratio "$a" "$w")" "$3"
+    local a b w
+    a=$(val "$2" A "$have_a") b=$(val "$2" B "$have_b") w=$(val "$2" W "$have_w")
+    printf '%-34s %12s %12s %12s %8s  %s\n' "$1" "$a" "$b" "$w" "$(ratio "$a" "$w")" "$3"
 }
 row "TCP throughput (Mbit/s)" r_mbps higher
 row "ping RTT avg (ms)" r_rtt lower
 row "CPU s/GB, ns1 daemon (sender)" r_cpu1 lower
 row "CPU s/GB, ns2 daemon (receiver)" r_cpu2 lower
 row "CPU s/GB, both daemons" r_cpu lower
+row "syscalls/packet, ns1 (sender)" r_sys1 lower
+row "syscalls/packet, ns2 (receiver)" r_sys2 lower
 printf '%-34s %12s\n' "plain veth, no tunnel (Mbit/s)" "$(awk -v b="$base_bps" 'BEGIN { printf "%.0f", b / 1e6 }')"
 printf '%-34s %12s\n' "plain veth ping RTT avg (ms)" "$base_rtt"
+
+if [[ ${PROFILE:-0} == 1 ]]; then
+    for tag in a1 a2 b1 b2 w1 w2; do
+        [[ -s $work/perf.$tag ]] || continue
+        echo
+        echo "profile $tag (${tag:0:1}: a = A, b = B, w = wireguard-go; 1 = sender, 2 = receiver), top symbols:"
+        perf report -i "$work/perf.$tag" --stdio --no-children --sort sym --percent-limit 1.5 2>/dev/null |
+            grep -E '^ +[0-9.]+%' | head -n 16
+    done
+fi
 exit 0

@@ -22,6 +22,8 @@
 # Usage (as root):  IMPL1=path/to/tulled IMPL2=wireguard-go tests/integration/netns.sh
 #   IMPL1, IMPL2  implementation on node 1 / node 2: a command on PATH or a path (default
 #                 wireguard-go); IMPL3 (the third peer) defaults to IMPL2.
+#   OFFLOADS1, OFFLOADS2  TULLE_OFFLOADS for node 1 / node 2 ("off": tulled moves one packet
+#                 per system call; default: the environment's TULLE_OFFLOADS, else on)
 #   VERBOSE=1     show every command's output; KEEP_LOGS=1 keep the daemons' logs.
 # Prints TAP ("ok N - ...", "not ok N - ...", then "1..N") and "N passed, N failed"; exits 1 if
 # any check failed, 77 (skip) without root or a needed tool.
@@ -32,6 +34,7 @@ set -u
 
 # shellcheck source=SCRIPTDIR/../netns_lib.sh
 source "$(dirname "$0")/../netns_lib.sh"
+here=$(cd "$(dirname "$0")" && pwd)
 
 # ---------------------------------------------------------------------------------------------
 # Preconditions
@@ -145,6 +148,18 @@ iperf_mbps() {
     [[ ${VERBOSE:-0} == 1 ]] && diag "$o"
     awk '/receiver/ { v = $(NF-2) } END { print v + 0 }' <<<"$o"
 }
+# intact_copy FROM_NS TO_NS ADDRESS: 16 MiB over one TCP connection through the tunnel arrive byte
+# for byte (segmented and coalesced on the way where the implementations offload).
+intact_copy() {
+    local result="$work/copy-$3" server sent got
+    ip netns exec "$2" timeout 40 python3 "$here/tcp_copy.py" serve "$3" 5301 >"$result" 2>&1 &
+    server=$!
+    wait_for 5 listening "$2" 5301 || { diag "no listener on $3 port 5301"; wait "$server"; return 1; }
+    sent=$(ip netns exec "$1" timeout 40 python3 "$here/tcp_copy.py" send "$3" 5301 16777216 2>&1)
+    wait "$server"
+    got=$(cat "$result")
+    [[ $sent == "16777216 "* && $sent == "$got" ]] || { diag "sent: $sent; received: $got"; return 1; }
+}
 positive() { # positive WHAT VALUE
     awk -v v="$2" 'BEGIN { exit !(v > 0) }' || { diag "$1 = $2"; return 1; }
 }
@@ -188,10 +203,25 @@ key1=$(wg genkey) key2=$(wg genkey) key3=$(wg genkey)
 pub1=$(wg pubkey <<<"$key1") pub2=$(wg pubkey <<<"$key2") pub3=$(wg pubkey <<<"$key3")
 psk=$(wg genpsk)
 
-must "start IMPL1 as $if1 in ns1" wg_start "$ns1" "$impl1" "$if1"
+TULLE_OFFLOADS=${OFFLOADS1:-${TULLE_OFFLOADS:-on}} must "start IMPL1 as $if1 in ns1" wg_start "$ns1" "$impl1" "$if1"
 pid1=$pid
-must "start IMPL2 as $if2 in ns2" wg_start "$ns2" "$impl2" "$if2"
+TULLE_OFFLOADS=${OFFLOADS2:-${TULLE_OFFLOADS:-on}} must "start IMPL2 as $if2 in ns2" wg_start "$ns2" "$impl2" "$if2"
 pid2=$pid
+# tulled says which offloads it uses; "off" must mean none.
+for n in 1 2; do
+    offloads_var=OFFLOADS$n
+    want=${!offloads_var:-${TULLE_OFFLOADS:-on}}
+    ifn_var=if$n
+    log=$work/${!ifn_var}.log
+    line=$(grep -o 'offloads:.*' "$log" 2>/dev/null | head -n 1)
+    [[ -z $line ]] && continue # not tulled
+    echo "# node $n $line"
+    if [[ $want == off ]]; then
+        check "node $n: TULLE_OFFLOADS=off leaves every offload off" eval '[[ $line == "offloads: none" ]]'
+    else
+        check "node $n: TCP segmentation offload on the TUN device" eval '[[ $line == *TSO* ]]'
+    fi
+done
 must "configure $if1" configure "$ns1" "$if1" "$key1" $port1 $in1 $in1_6
 must "configure $if2" configure "$ns2" "$if2" "$key2" $port2 $in2 $in2_6
 check "listen-port and public key read back over the socket" \
@@ -238,6 +268,10 @@ else
     not_ok "iperf3 server listening in ns2"
 fi
 stop "$iperf_pid"
+check "16 MiB over TCP/IPv4 n1 -> n2 arrive intact" intact_copy "$ns1" "$ns2" $in2
+check "16 MiB over TCP/IPv4 n2 -> n1 arrive intact" intact_copy "$ns2" "$ns1" $in1
+check "16 MiB over TCP/IPv6 n1 -> n2 arrive intact" intact_copy "$ns1" "$ns2" $in2_6
+check "16 MiB over TCP/IPv6 n2 -> n1 arrive intact" intact_copy "$ns2" "$ns1" $in1_6
 
 # ---------------------------------------------------------------------------------------------
 echo "# 2. handshakes: each side initiating, with a preshared key; wrong keys"

@@ -359,7 +359,7 @@ class ServiceTest : public ::testing::Test {
     core::SystemEnvironment environment_;
     platform::FakeTunFactory tuns_;
     std::unique_ptr<platform::UdpSocketFactory> sockets_ =
-        platform::make_system_udp_socket_factory();
+        platform::make_system_udp_socket_factory({});
     testing::FakeNetConfig net_;
     WorkerPool workers_{1};
     HeldResolver resolver_;

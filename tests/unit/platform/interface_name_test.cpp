@@ -25,7 +25,7 @@ TEST(InterfaceName, ErrorNamesTheOperationAndTheName) {
 TEST(TunLinux, RefusesABadNameWithAClearMessage) {
     for (const char* name : {"bad/name", "much-too-long-name", ""}) {
         try {
-            TunLinux tun(name);
+            TunLinux tun(name, false);
             FAIL() << "expected an error for " << name;
         } catch (const std::system_error& error) {
             EXPECT_EQ(error.code(), std::errc::invalid_argument);
