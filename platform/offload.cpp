@@ -1,9 +1,9 @@
 #include "platform/offload.hpp"
 
 #include <algorithm>
+#include <array>
 #include <bit>
 #include <cstring>
-#include <limits>
 
 namespace tulle::platform::offload {
 namespace {
@@ -85,29 +85,42 @@ void VirtioNetHeader::encode(std::span<std::uint8_t, kSize> bytes) const {
 }
 
 std::uint16_t ones_sum(std::span<const std::uint8_t> bytes) {
-    // Sums native 32-bit words (which the compiler vectorises) and swaps the folded result into
-    // big-endian order at the end: a one's-complement sum does not depend on byte order
-    // (RFC 1071, 2.(B)).
-    std::uint64_t sum = 0;
+    // Sums native 64-bit words with end-around carry (four sums side by side, so the additions
+    // do not wait on each other), folds, and swaps the result into big-endian order at the end:
+    // a one's-complement sum does not depend on byte order (RFC 1071, 2.(B)), and 2^16 - 1
+    // divides 2^64 - 1, so the 64-bit sum folds to the 16-bit one.
     const std::uint8_t* p = bytes.data();
     std::size_t n = bytes.size();
-    for (; n >= 4; n -= 4, p += 4) {
-        std::uint32_t word = 0;
-        std::memcpy(&word, p, 4);
-        sum += word;
+    std::array<std::uint64_t, 4> sums{};
+    std::uint64_t carries = 0;
+    for (; n >= 32; n -= 32, p += 32) {
+        std::array<std::uint64_t, 4> words{};
+        std::memcpy(words.data(), p, 32);
+        for (std::size_t i = 0; i < 4; ++i) {
+            carries += __builtin_add_overflow(sums[i], words[i], &sums[i]) ? 1 : 0;
+        }
     }
-    if (n >= 2) {
-        std::uint16_t word = 0;
-        std::memcpy(&word, p, 2);
-        sum += word;
-        n -= 2;
-        p += 2;
+    std::uint64_t sum = 0;
+    for (const std::uint64_t part : sums) {
+        carries += __builtin_add_overflow(sum, part, &sum) ? 1 : 0;
     }
-    if (n == 1) {
-        std::uint16_t word = 0;
-        std::memcpy(&word, p, 1);  // the odd byte, padded with a zero after it
-        sum += word;
+    for (; n >= 8; n -= 8, p += 8) {
+        std::uint64_t word = 0;
+        std::memcpy(&word, p, 8);
+        carries += __builtin_add_overflow(sum, word, &sum) ? 1 : 0;
     }
+    if (n > 0) {
+        std::uint64_t word = 0;
+        std::memcpy(&word, p, n);  // the tail, padded with zeros after it
+        carries += __builtin_add_overflow(sum, word, &sum) ? 1 : 0;
+    }
+    // Fold the carries back in, then 64 -> 32 -> 16 bits.
+    while (carries != 0) {
+        const bool more = __builtin_add_overflow(sum, carries, &sum);
+        carries = more ? 1 : 0;
+    }
+    sum = (sum & 0xffffffffU) + (sum >> 32);
+    sum = (sum & 0xffffffffU) + (sum >> 32);
     while ((sum >> 16) != 0) {
         sum = (sum & 0xffffU) + (sum >> 16);
     }

@@ -226,9 +226,13 @@ if [[ ${PROFILE:-0} == 1 ]]; then
     for tag in a1 a2 b1 b2 w1 w2; do
         [[ -s $work/perf.$tag ]] || continue
         echo
-        echo "profile $tag (${tag:0:1}: a = A, b = B, w = wireguard-go; 1 = sender, 2 = receiver), top symbols:"
-        perf report -i "$work/perf.$tag" --stdio --no-children --sort sym --percent-limit 1.5 2>/dev/null |
-            grep -E '^ +[0-9.]+%' | head -n 16
+        echo "profile $tag (a = A, b = B, w = wireguard-go; 1 = sender, 2 = receiver):"
+        echo "  by object:"
+        perf report -i "$work/perf.$tag" --stdio --no-children --sort dso --percent-limit 1 2>/dev/null |
+            grep -E '^ +[0-9.]+%' | head -n 8
+        echo "  top symbols:"
+        perf report -i "$work/perf.$tag" --stdio --no-children --sort dso,sym --percent-limit 1.5 2>/dev/null |
+            grep -E '^ +[0-9.]+%' | head -n 14
     done
 fi
 exit 0

@@ -192,12 +192,19 @@ TEST(Checksum, Ipv4HeaderExample) {
 }
 
 TEST(Checksum, MatchesTheWordByWordSumForEveryLengthAndAlignment) {
-    const Bytes data = payload_bytes(3000, 7);
-    for (std::size_t length : {0U, 1U, 2U, 3U, 5U, 63U, 64U, 65U, 1399U, 1400U, 2999U}) {
+    Bytes data = payload_bytes(70000, 7);
+    for (std::size_t length : {0U, 1U, 2U, 3U, 5U, 7U, 8U, 9U, 31U, 32U, 33U, 40U, 63U, 64U, 65U,
+                               1399U, 1400U, 65535U}) {
         for (std::size_t offset : {0U, 2U, 4U, 6U}) {  // even offsets, as in packets
             const auto bytes = std::span(data).subspan(offset, length);
             EXPECT_EQ(ones_sum(bytes), reference_sum(bytes)) << length << " at " << offset;
         }
+    }
+    // Every word 0xffff: the sums' carries go all the way round.
+    std::fill(data.begin(), data.end(), 0xff);
+    for (std::size_t length : {8U, 32U, 64U, 65534U, 65535U}) {
+        const auto bytes = std::span(data).first(length);
+        EXPECT_EQ(ones_sum(bytes), reference_sum(bytes)) << length;
     }
 }
 
