@@ -69,6 +69,23 @@ bool ends_with(std::string_view text, std::string_view end) {
     return text.size() >= end.size() && text.substr(text.size() - end.size()) == end;
 }
 
+// Backslash and line feed escaped, and the double quote too when `quote` (label values).
+std::string escaped(std::string_view text, bool quote) {
+    std::string out;
+    out.reserve(text.size());
+    for (const char c : text) {
+        if (c == '\\' || (quote && c == '"')) {
+            out += '\\';
+            out += c;
+        } else if (c == '\n') {
+            out += "\\n";
+        } else {
+            out += c;
+        }
+    }
+    return out;
+}
+
 }  // namespace
 
 TunnelMetrics metrics_of(const std::string& tunnel, const Device& device,
@@ -99,42 +116,11 @@ TunnelMetrics metrics_of(const std::string& tunnel, const Device& device,
 }
 
 std::string escape_label_value(std::string_view value) {
-    std::string out;
-    out.reserve(value.size());
-    for (const char c : value) {
-        switch (c) {
-            case '\\':
-                out += "\\\\";
-                break;
-            case '"':
-                out += "\\\"";
-                break;
-            case '\n':
-                out += "\\n";
-                break;
-            default:
-                out += c;
-        }
-    }
-    return out;
+    return escaped(value, true);
 }
 
 std::string escape_help(std::string_view text) {
-    std::string out;
-    out.reserve(text.size());
-    for (const char c : text) {
-        switch (c) {
-            case '\\':
-                out += "\\\\";
-                break;
-            case '\n':
-                out += "\\n";
-                break;
-            default:
-                out += c;
-        }
-    }
-    return out;
+    return escaped(text, false);
 }
 
 void MetricsText::family(std::string_view name, Type type, std::string_view help) {

@@ -44,35 +44,15 @@ must "namespaces $ns1 and $ns2, a veth pair between them" setup_net
 key1=$(wg genkey) key2=$(wg genkey) psk=$(wg genpsk)
 pub1=$(wg pubkey <<<"$key1") pub2=$(wg pubkey <<<"$key2")
 lonely=$(wg genkey | wg pubkey) # a peer with no endpoint, never reached
-mkdir -p "$work/1" "$work/2"
-cat >"$work/1/$if1.conf" <<CONF
-[Interface]
-PrivateKey = $key1
-Address = 10.245.0.1/24
-ListenPort = 51830
-
-[Peer]
-PublicKey = $pub2
-PresharedKey = $psk
-AllowedIPs = 10.245.0.2/32
-Endpoint = 192.168.245.2:51831
-
-[Peer]
-PublicKey = $lonely
-AllowedIPs = 10.245.0.9/32
-CONF
-cat >"$work/2/$if2.conf" <<CONF
-[Interface]
-PrivateKey = $key2
-Address = 10.245.0.2/24
-ListenPort = 51831
-
-[Peer]
-PublicKey = $pub1
-PresharedKey = $psk
-AllowedIPs = 10.245.0.1/32
-Endpoint = 192.168.245.1:51830
-CONF
+conf() { # conf FILE KEY ADDRESS PORT PEER PEER-ADDRESS PEER-PORT: one side of the tunnel
+    mkdir -p "$(dirname "$1")"
+    printf '[Interface]\nPrivateKey = %s\nAddress = 10.245.0.%s/24\nListenPort = %s\n\n' "$2" "$3" "$4" >"$1"
+    printf '[Peer]\nPublicKey = %s\nPresharedKey = %s\nAllowedIPs = 10.245.0.%s/32\n' "$5" "$psk" "$6" >>"$1"
+    printf 'Endpoint = 192.168.245.%s:%s\n' "$6" "$7" >>"$1"
+}
+conf "$work/1/$if1.conf" "$key1" 1 51830 "$pub2" 2 51831
+printf '\n[Peer]\nPublicKey = %s\nAllowedIPs = 10.245.0.9/32\n' "$lonely" >>"$work/1/$if1.conf"
+conf "$work/2/$if2.conf" "$key2" 2 51831 "$pub1" 1 51830
 chmod 600 "$work/1/$if1.conf" "$work/2/$if2.conf"
 
 spawn "$ns2" "$work/far.log" "$tulled" --config "$work/2/$if2.conf"
