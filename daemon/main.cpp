@@ -15,6 +15,7 @@
 #include <functional>
 #include <iterator>
 #include <memory>
+#include <optional>
 #include <string>
 #include <sys/wait.h>
 #include <system_error>
@@ -32,10 +33,13 @@
 #include "daemon/core/environment.hpp"
 #include "daemon/device.hpp"
 #include "daemon/log_hub.hpp"
+#include "daemon/metrics.hpp"
+#include "daemon/metrics_server.hpp"
 #include "daemon/service.hpp"
 #include "daemon/standalone.hpp"
 #include "daemon/uapi_server.hpp"
 #include "ipc/protocol.hpp"
+#include "ipc/version.hpp"
 #include "platform/system.hpp"
 
 namespace {
@@ -104,6 +108,24 @@ void detach(int ready_fd) {
     }
 }
 
+// --metrics: where to serve Prometheus metrics; unset: nowhere (the default).
+using MetricsAt = std::optional<boost::asio::ip::tcp::endpoint>;
+
+// Serves GET /metrics on `io` when asked to; throws std::system_error when it cannot listen.
+std::unique_ptr<tulle::daemon::MetricsServer> serve_metrics(
+    boost::asio::io_context& io, const MetricsAt& at,
+    std::function<tulle::daemon::DaemonMetrics()> collect, std::shared_ptr<spdlog::logger> log) {
+    if (!at) {
+        return nullptr;
+    }
+    auto server = std::make_unique<tulle::daemon::MetricsServer>(
+        io, tulle::daemon::MetricsServer::Options{*at},
+        [collect = std::move(collect)] { return tulle::daemon::encode_metrics(collect()); },
+        std::move(log));
+    server->start();
+    return server;
+}
+
 // Hooks around the interface's life, for standalone mode.
 struct Lifecycle {
     std::function<bool(tulle::daemon::Device&)> after_start;  // false: give up
@@ -111,7 +133,7 @@ struct Lifecycle {
 };
 
 int run_interface(boost::asio::io_context& io, const std::string& interface_name, int ready_fd,
-                  const Lifecycle& lifecycle) {
+                  const Lifecycle& lifecycle, const MetricsAt& metrics_at) {
     namespace asio = boost::asio;
     auto log = make_log(interface_name);
     if (!tulle::core::crypto::init()) {
@@ -134,6 +156,15 @@ int run_interface(boost::asio::io_context& io, const std::string& interface_name
             }
             return kExitFailure;
         }
+        const auto metrics = serve_metrics(
+            io, metrics_at,
+            [&device] {
+                tulle::daemon::DaemonMetrics now;
+                now.version = tulle::kVersion;
+                now.tunnels.push_back(tulle::daemon::metrics_of(device.name(), device));
+                return now;
+            },
+            log);
         device.on_closed = [&io] { io.stop(); };
         uapi.on_removed = [&io] { io.stop(); };
         asio::signal_set signals(io, SIGTERM, SIGINT);
@@ -159,7 +190,7 @@ int run_interface(boost::asio::io_context& io, const std::string& interface_name
     return 0;
 }
 
-int run_standalone(const std::string& path) {
+int run_standalone(const std::string& path, const MetricsAt& metrics_at) {
     auto log = make_log("tulled");
     const std::string name = tulle::daemon::interface_name_for(path);
     if (name.empty()) {
@@ -197,11 +228,12 @@ int run_standalone(const std::string& path) {
     return run_interface(
         io, name, -1,
         Lifecycle{[&tunnel](tulle::daemon::Device& device) { return tunnel.bring_up(device); },
-                  [&tunnel] { tunnel.take_down(); }});
+                  [&tunnel] { tunnel.take_down(); }},
+        metrics_at);
 }
 
 // Service mode: the control socket, any number of tunnels, until SIGTERM.
-int run_service(tulle::daemon::Service::Options options) {
+int run_service(tulle::daemon::Service::Options options, const MetricsAt& metrics_at) {
     namespace asio = boost::asio;
     tulle::daemon::LogHub logs;
     auto log = logs.make_logger("tulled", log_level());
@@ -222,6 +254,9 @@ int run_service(tulle::daemon::Service::Options options) {
             io, std::move(options), logs, log,
             tulle::daemon::TunnelDeps{
                 io, environment, *tuns, *sockets, *net, {}, workers, resolver});
+        // Before the tunnels start: an address that cannot be served stops tulled first.
+        const auto metrics = serve_metrics(
+            io, metrics_at, [&service] { return service.metrics(); }, log);
         service.start();
         asio::signal_set signals(io, SIGTERM, SIGINT);
         signals.async_wait([&](const boost::system::error_code& error, int signal) {
@@ -314,14 +349,35 @@ int main(int argc, char** argv) {
     app.add_option("--group", service.group,
                    "service: the group whose members may use the control socket")
         ->capture_default_str();
+    std::string metrics_address;
+    bool metrics_allow_remote = false;
+    auto* metrics_option =
+        app.add_option("--metrics", metrics_address,
+                       "serve Prometheus metrics over HTTP at http://ADDRESS/metrics (off by "
+                       "default): PORT or :PORT (on 127.0.0.1), ADDRESS, ADDRESS:PORT, "
+                       "[IPV6]:PORT; the option alone means 127.0.0.1:9586")
+            ->expected(0, 1);
+    app.add_flag("--metrics-allow-remote", metrics_allow_remote,
+                 "let --metrics listen on an address that is not loopback (0.0.0.0 included): "
+                 "whoever reaches it reads tunnel names, peers' public keys and traffic")
+        ->needs(metrics_option);
     CLI11_PARSE(app, argc, argv);
+    MetricsAt metrics_at;
+    if (metrics_option->count() > 0) {
+        auto parsed = tulle::daemon::parse_metrics_address(metrics_address, metrics_allow_remote);
+        if (!parsed) {
+            std::fprintf(stderr, "tulled: %s\n", parsed.error().c_str());
+            return kExitUsage;
+        }
+        metrics_at = *parsed;
+    }
 
     std::signal(SIGPIPE, SIG_IGN);
     if (!config_path.empty()) {
-        return run_standalone(config_path);
+        return run_standalone(config_path, metrics_at);
     }
     if (interface_name.empty()) {
-        return run_service(service);
+        return run_service(service, metrics_at);
     }
     foreground = foreground || env_is("WG_PROCESS_FOREGROUND", "1");
 
@@ -333,5 +389,5 @@ int main(int argc, char** argv) {
         }
     }
     boost::asio::io_context io;
-    return run_interface(io, interface_name, ready_fd, Lifecycle{});
+    return run_interface(io, interface_name, ready_fd, Lifecycle{}, metrics_at);
 }

@@ -17,6 +17,7 @@
 #include "daemon/standalone.hpp"
 #include "daemon/tunnel_config.hpp"
 #include "ipc/methods.hpp"
+#include "ipc/version.hpp"
 #include "ipc/wg_config.hpp"
 #include "platform/local_peer.hpp"
 
@@ -148,6 +149,18 @@ Service::Outcome<ipc::DaemonStatus> Service::handle(ipc::DaemonStatusMethod /*me
     status.tunnels_up = tunnels_.size();
     status.clients = server_ ? server_->client_count() : 0;
     return status;
+}
+
+DaemonMetrics Service::metrics() const {
+    DaemonMetrics metrics;
+    metrics.version = kVersion;
+    metrics.control_clients = server_ ? server_->client_count() : 0;
+    for (const auto& [name, tunnel] : tunnels_) {
+        const Tunnel& up = *tunnel;
+        metrics.tunnels.push_back(metrics_of(
+            name, up.device(), [&up](const value::Key& key) { return up.peer_name(key); }));
+    }
+    return metrics;
 }
 
 Service::Outcome<ipc::TunnelList> Service::handle(ipc::TunnelListMethod /*method*/,

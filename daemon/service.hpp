@@ -15,6 +15,7 @@
 
 #include "daemon/control_server.hpp"
 #include "daemon/log_hub.hpp"
+#include "daemon/metrics.hpp"
 #include "daemon/system_tunnels.hpp"
 #include "daemon/tunnel.hpp"
 #include "ipc/jsonrpc.hpp"
@@ -51,6 +52,9 @@ class Service {
     void start();
     // Takes every tunnel down and closes the socket.
     void stop();
+
+    // What GET /metrics reports (tulled --metrics): every tunnel that is up, with its peers.
+    [[nodiscard]] DaemonMetrics metrics() const;
 
     // One call from a client that said hello.
     [[nodiscard]] ipc::Response call(ControlClient& client, const ipc::Request& request);

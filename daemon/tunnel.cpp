@@ -203,14 +203,17 @@ std::optional<ipc::PeerStatus> Tunnel::peer(const value::Key& public_key) const 
     return std::move(peers_of(one).front());
 }
 
+std::string Tunnel::peer_name(const value::Key& public_key) const {
+    const auto name = names_.find(public_key);
+    return name != names_.end() ? name->second : std::string();
+}
+
 std::vector<ipc::PeerStatus> Tunnel::peers_of(const DeviceStatus& snapshot) const {
     std::vector<ipc::PeerStatus> out;
     for (const auto& info : snapshot.peers) {
         ipc::PeerStatus peer;
         peer.public_key = to_ipc(info.public_key);
-        if (auto name = names_.find(peer.public_key); name != names_.end()) {
-            peer.name = name->second;
-        }
+        peer.name = peer_name(peer.public_key);
         if (info.endpoint) {
             peer.endpoint = info.endpoint->endpoint();
         }
@@ -270,9 +273,7 @@ ipc::TunnelConfig Tunnel::current_config(bool with_secrets) const {
     for (const auto& info : snapshot.peers) {
         ipc::PeerConfig peer;
         peer.public_key = to_ipc(info.public_key);
-        if (auto name = names_.find(peer.public_key); name != names_.end()) {
-            peer.name = name->second;
-        }
+        peer.name = peer_name(peer.public_key);
         if (with_secrets && info.preshared_key && !info.preshared_key->is_zero()) {
             peer.preshared_key = to_ipc(*info.preshared_key);
         }

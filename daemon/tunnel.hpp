@@ -68,6 +68,8 @@ class Tunnel {
     [[nodiscard]] std::vector<ipc::PeerStatus> peers() const;
     // One of peers(), at the cost of that one peer.
     [[nodiscard]] std::optional<ipc::PeerStatus> peer(const value::Key& public_key) const;
+    // The peer's name in this tunnel, or "" when it has none.
+    [[nodiscard]] std::string peer_name(const value::Key& public_key) const;
     // The configuration as it runs now (peers changed with wg set included); secrets and hooks
     // only when asked for (tunnel.save writes them back to root's file).
     [[nodiscard]] ipc::TunnelConfig current_config(bool with_secrets) const;

@@ -10,6 +10,7 @@
 #include <cstring>
 #include <deque>
 #include <filesystem>
+#include <future>
 #include <grp.h>
 #include <memory>
 #include <mutex>
@@ -28,6 +29,7 @@
 #include "daemon/core/crypto.hpp"
 #include "daemon/core/environment.hpp"
 #include "daemon/log_hub.hpp"
+#include "daemon/metrics.hpp"
 #include "daemon/system_tunnels.hpp"
 #include "ipc/jsonrpc.hpp"
 #include "ipc/messages.hpp"
@@ -569,6 +571,40 @@ TEST_F(ServiceTest, StatsHistoryFillsEverySecondAndStatsEventsFollow) {
     auto paged = ipc::stats_history_from_json(page);
     ASSERT_TRUE(paged.ok()) << paged.error().message;
     EXPECT_EQ(paged->peers[0].samples.size(), decoded->peers[0].samples.size());
+}
+
+// What GET /metrics serves (tulled --metrics): every tunnel that is up and each of its peers,
+// named when the tunnel names them, with or without an endpoint; never a private or preshared key.
+TEST_F(ServiceTest, MetricsReportEveryPeerAndNoSecret) {
+    start();
+    auto client = greeted_client();
+    ASSERT_TRUE(up(*client).ok());
+    const std::string carol = base64_key(3);  // no endpoint, no name
+    ASSERT_TRUE(
+        client
+            ->call("peer.add", Json{{"tunnel", "tt0"},
+                                    {"peer", Json{{"public_key", carol},
+                                                  {"allowed_ips", Json::array({"10.46.0.0/24"})},
+                                                  {"preshared_key", base64_key(9)}}}})
+            .ok());
+    std::promise<std::string> text;
+    boost::asio::post(io_, [&] { text.set_value(encode_metrics(service_->metrics())); });
+    const std::string metrics = text.get_future().get();
+    const auto has = [&](const std::string& line) {
+        return metrics.find(line) != std::string::npos;
+    };
+    EXPECT_TRUE(has("tulle_tunnels 1\n")) << metrics;
+    EXPECT_TRUE(has("tulle_control_clients 1\n")) << metrics;
+    EXPECT_TRUE(has("tulle_tunnel_peers{tunnel=\"tt0\"} 2\n")) << metrics;
+    EXPECT_TRUE(has("tulle_peer_endpoint_known{tunnel=\"tt0\",public_key=\"" + base64_key(1) +
+                    "\",name=\"bob\"} 1\n"))
+        << metrics;
+    EXPECT_TRUE(has("tulle_peer_endpoint_known{tunnel=\"tt0\",public_key=\"" + carol + "\"} 0\n"))
+        << metrics;
+    EXPECT_TRUE(has("tulle_dropped_total{tunnel=\"tt0\",reason=\"invalid_mac\"} 0\n")) << metrics;
+    EXPECT_EQ(metrics.find(private_key_), std::string::npos);
+    EXPECT_EQ(metrics.find(psk_), std::string::npos);
+    EXPECT_EQ(metrics.find(base64_key(9)), std::string::npos);
 }
 
 TEST_F(ServiceTest, AReplyOverTheMessageLimitIsRefusedAndTheConnectionLives) {
