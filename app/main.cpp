@@ -75,7 +75,8 @@ int main(int argc, char** argv) {
     link.start();
     if (parser.isSet(screenshots_option)) {
         constexpr int kSettleMs = 12000;  // a dozen stats events, so the chart has a line
-        tulle::app::take_screenshots(window, hub, parser.value(screenshots_option), kSettleMs);
+        tulle::app::take_screenshots(window, hub, tray, parser.value(screenshots_option),
+                                     kSettleMs);
         return QApplication::exec();
     }
     if (QSystemTrayIcon::isSystemTrayAvailable()) {

@@ -22,14 +22,15 @@ bool save(QWidget& widget, const QString& folder, const QString& name) {
 
 }  // namespace
 
-void take_screenshots(MainWindow& window, TunnelHub& hub, const QString& folder, int settle_ms) {
+void take_screenshots(MainWindow& window, TunnelHub& hub, Tray& tray, const QString& folder,
+                      int settle_ms) {
     QDir().mkpath(folder);
     window.resize(980, 640);
     window.show();
     auto* timer = new QTimer(&window);
     timer->setSingleShot(true);
     timer->start(settle_ms);
-    QObject::connect(timer, &QTimer::timeout, &window, [&window, &hub, folder] {
+    QObject::connect(timer, &QTimer::timeout, &window, [&window, &hub, &tray, folder] {
         bool ok = true;
         QTabWidget& pages = window.pages();
         const std::array<const char*, 4> names{"tunnels", "peers", "throughput", "logs"};
@@ -56,6 +57,10 @@ void take_screenshots(MainWindow& window, TunnelHub& hub, const QString& folder,
         editor.show();
         ok = save(editor, folder, QStringLiteral("peer-editor")) && ok;
         editor.close();
+        // The tray's menu, as it opens from the panel (no panel under Xvfb: shown by itself).
+        tray.menu().popup(QPoint(0, 0));
+        ok = save(tray.menu(), folder, QStringLiteral("tray-menu")) && ok;
+        tray.menu().hide();
         QApplication::exit(ok ? 0 : 1);
     });
 }

@@ -78,13 +78,29 @@ void Tray::notify(const QString& title, const QString& text, QSystemTrayIcon::Me
     }
 }
 
+QString Tray::status_line() const {
+    switch (hub_.link().state()) {
+        case DaemonLink::State::connected:
+            return {};
+        case DaemonLink::State::connecting:
+            return tr("Connecting to tulled…");
+        case DaemonLink::State::incompatible:
+            return tr("tulled is another version");
+        case DaemonLink::State::unavailable:
+            break;
+    }
+    return tr("tulled is not reachable");
+}
+
 void Tray::rebuild_menu() {
     menu_.clear();
+    menu_.setToolTipsVisible(true);
     const bool connected = hub_.link().state() == DaemonLink::State::connected;
     if (!connected) {
-        QAction* status = menu_.addAction(hub_.link().state() == DaemonLink::State::connecting
-                                              ? tr("Connecting to tulled…")
-                                              : hub_.link().detail());
+        // One short line; what to do about it is in the window's banner.
+        QAction* status = menu_.addAction(status_line());
+        status->setObjectName(QStringLiteral("tray_status"));
+        status->setToolTip(hub_.link().detail());
         status->setEnabled(false);
     }
     for (const auto& [name, view] : hub_.tunnels()) {
@@ -93,8 +109,22 @@ void Tray::rebuild_menu() {
         toggle->setCheckable(true);
         toggle->setChecked(view.status.up);
         toggle->setEnabled(connected);
-        connect(toggle, &QAction::triggered, this,
-                [this, tunnel = name](bool on) { actions_.set_up(tunnel, on); });
+        if (!view.local && !view.status.system) {
+            // Menus rarely show tooltips on panels: the entry itself says it.
+            toggle->setText(tr("%1 (not saved)").arg(name));
+            toggle->setToolTip(tr("Not saved: gone after tulled restarts"));
+        }
+        connect(toggle, &QAction::triggered, this, [this, tunnel = name](bool on) {
+            actions_.set_up(tunnel, on, [this, tunnel, on](const QString& error) {
+                if (error.isEmpty()) {
+                    return;
+                }
+                notify(on ? tr("%1 did not come up").arg(tunnel)
+                          : tr("%1 did not go down").arg(tunnel),
+                       error, QSystemTrayIcon::Warning);
+                rebuild_menu();  // the entry shows the tunnel as it is, not as clicked
+            });
+        });
         if (view.status.up) {
             for (const auto& address : view.status.addresses) {
                 QAction* line = menu_.addAction(QStringLiteral("    ") +

@@ -1,7 +1,9 @@
 // The tray icon and its menu: one checkable entry per tunnel, the addresses of those that are up,
 // "Open Tulle", "Import tunnel from file…" and "Quit". The icon shows the state (off, connecting,
 // on, error) in the variant that reads on the panel; the tooltip gives the state and total rates.
-// Notifications say when a tunnel goes up or down and when a peer's handshake keeps failing.
+// Notifications say when a tunnel goes up or down, when a peer's handshake keeps failing and,
+// with the daemon's reason, when a toggle from the menu failed. Without tulled the menu's first
+// line says so in a few words (the window's banner says what to do).
 #pragma once
 
 #include <QAction>
@@ -35,6 +37,8 @@ class Tray : public QObject {
 
   private:
     void rebuild_menu();
+    // The menu's first line while tulled is not connected: short, whatever the link's detail.
+    [[nodiscard]] QString status_line() const;
     void update_icon();
     void notify(const QString& title, const QString& text, QSystemTrayIcon::MessageIcon icon);
 

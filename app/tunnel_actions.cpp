@@ -271,6 +271,14 @@ void TunnelActions::export_to(const QString& name, const QString& path, bool inc
 }
 
 void TunnelActions::remove(const QString& name, const Done& done) {
+    const TunnelView* listed = hub_.find(name);
+    if (!local_.exists(name) && listed != nullptr && !listed->status.system) {
+        // Brought up from a file by tullectl or another client, kept by tulled until deleted.
+        call_and_report<ipc::TunnelDeleteMethod>(ipc::TunnelRef{name.toStdString()}, name,
+                                                 tr("Tunnel %1 deleted."),
+                                                 tr("Could not delete %1: %2"), done);
+        return;
+    }
     if (!local_.exists(name)) {
         report(
             {},

@@ -44,6 +44,8 @@ class TunnelActions : public QObject {
     // local profiles (a system tunnel's stay with root).
     void export_to(const QString& name, const QString& path, bool include_secrets,
                    const Done& done);
+    // A local profile: down, then its file and keychain entry go. A tunnel tulled keeps for a
+    // client (brought up from a file, not saved): tunnel.delete. A system tunnel stays (root's).
     void remove(const QString& name, const Done& done);
     void rename(const QString& old_name, const QString& new_name, const Done& done);
     // Re-reads the profile folder into the hub.

@@ -67,7 +67,7 @@ struct PeerView {
 
 struct TunnelView {
     ipc::TunnelStatus status;
-    bool known_to_daemon = false;  // listed by tulled (running or a system tunnel)
+    bool known_to_daemon = false;  // listed by tulled (running, system, or kept while down)
     bool local = false;            // a profile of this user (the app's files and keychain)
     std::vector<PeerView> peers;   // of a running tunnel, in the daemon's order
     std::optional<ipc::TunnelSettings> settings;  // tunnel.get's (no secrets); none before it

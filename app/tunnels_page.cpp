@@ -303,18 +303,20 @@ void TunnelsPage::show_details() {
     toggle_->setText(status.up ? tr("&Turn off") : tr("&Turn on"));
     toggle_->setEnabled(connected);
     rename_->setEnabled(view->local && !status.up);
-    delete_->setEnabled(view->local);
-    delete_->setToolTip(view->local ? QString()
-                                    : tr("A system tunnel belongs to root: remove "
-                                         "/etc/tulle/%1.conf as root.")
-                                          .arg(name));
+    delete_->setEnabled(view->local || !status.system);
+    delete_->setToolTip(view->local || !status.system
+                            ? QString()
+                            : tr("A system tunnel belongs to root: remove "
+                                 "/etc/tulle/%1.conf as root.")
+                                  .arg(name));
     kind_->setText(view->local
                        ? tr("Your profile: settings in your folder, keys in your keychain.")
                        : (status.system
                               ? tr("System tunnel, kept by tulled in /etc/tulle%1.")
                                     .arg(status.autostart ? tr(", started at boot") : QString())
-                              : tr("Started by another program (tullectl or wg-quick); "
-                                   "not saved.")));
+                              : tr("Started by another program (tullectl); not saved: tulled "
+                                   "keeps it, on or off, until it is deleted — gone after "
+                                   "tulled restarts.")));
     TunnelFacts facts;
     if (view->local) {
         auto found = facts_.find(name);

@@ -172,9 +172,10 @@ Outcome<Client> connect(const GlobalOptions& options) {
     return Client::connect(options.socket, std::string("tullectl ") + kVersion);
 }
 
-// tunnel.up or tunnel.down, then the tunnel's new state.
-template <typename M>
-int tunnel_call(const GlobalOptions& options, const typename M::Params& params) {
+// Calls method M and prints its result: as JSON with --json, else through `print_text`.
+template <typename M, typename Print>
+int call_and_print(const GlobalOptions& options, const typename M::Params& params,
+                   const Print& print_text) {
     auto client = connect(options);
     if (!client.ok()) {
         return report(client.error());
@@ -186,9 +187,17 @@ int tunnel_call(const GlobalOptions& options, const typename M::Params& params) 
     if (options.json) {
         print_json(ipc::to_json(*reply));
     } else {
-        std::cout << tunnel_summary(*reply) << '\n';
+        print_text(*reply);
     }
     return kExitOk;
+}
+
+// tunnel.up or tunnel.down, then the tunnel's new state.
+template <typename M>
+int tunnel_call(const GlobalOptions& options, const typename M::Params& params) {
+    return call_and_print<M>(options, params, [](const ipc::TunnelStatus& status) {
+        std::cout << tunnel_summary(status) << '\n';
+    });
 }
 
 value::Result<value::SecretKey> read_preshared_key(const std::string& path) {
@@ -424,6 +433,15 @@ int down(const GlobalOptions& options, const std::string& name) {
     return tunnel_call<ipc::TunnelDownMethod>(options, ipc::TunnelRef{name});
 }
 
+int delete_tunnel(const GlobalOptions& options, const std::string& name) {
+    if (!valid_name("delete", "NAME", name)) {
+        return kExitUsage;
+    }
+    return call_and_print<ipc::TunnelDeleteMethod>(
+        options, ipc::TunnelRef{name},
+        [&name](const ipc::Done& /*done*/) { std::cout << name << ": deleted\n"; });
+}
+
 int peers(const GlobalOptions& options, const std::string& name) {
     if (!valid_name("peers", "NAME", name)) {
         return kExitUsage;
@@ -469,20 +487,10 @@ int peer_remove(const GlobalOptions& options, const std::string& tunnel,
     if (!key.ok()) {
         return usage(kCommand, "PUBLIC_KEY: " + value::quote(public_key) + ": " + key.error());
     }
-    auto client = connect(options);
-    if (!client.ok()) {
-        return report(client.error());
-    }
-    auto reply = client->call<ipc::PeerRemoveMethod>(ipc::PeerRef{tunnel, *key});
-    if (!reply.ok()) {
-        return report(reply.error());
-    }
-    if (options.json) {
-        print_json(ipc::to_json(*reply));
-    } else {
-        std::cout << tunnel << ": removed peer " << key->to_base64() << '\n';
-    }
-    return kExitOk;
+    return call_and_print<ipc::PeerRemoveMethod>(
+        options, ipc::PeerRef{tunnel, *key}, [&tunnel, &key](const ipc::Done& /*done*/) {
+            std::cout << tunnel << ": removed peer " << key->to_base64() << '\n';
+        });
 }
 
 int stats(const GlobalOptions& options, const std::string& name, bool follow) {

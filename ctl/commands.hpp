@@ -46,6 +46,8 @@ struct LogOptions {
 // FILE (read, checked and sent) or the NAME of a system tunnel.
 [[nodiscard]] int up(const GlobalOptions& options, const std::string& target);
 [[nodiscard]] int down(const GlobalOptions& options, const std::string& name);
+// tunnel.delete: forgets a tunnel brought up from a file and not saved (down first if up).
+[[nodiscard]] int delete_tunnel(const GlobalOptions& options, const std::string& name);
 [[nodiscard]] int peers(const GlobalOptions& options, const std::string& name);
 [[nodiscard]] int peer_add(const GlobalOptions& options, const PeerOptions& peer);
 [[nodiscard]] int peer_set(const GlobalOptions& options, const PeerOptions& peer);

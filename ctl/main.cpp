@@ -161,6 +161,14 @@ void add_tunnel_commands(CLI::App& app, CommandLine& line) {
     down_cmd->add_option("NAME", line.name, "the tunnel")->required();
     add_json_flag(down_cmd, options.json);
 
+    auto* delete_cmd = command(
+        app, line, "delete",
+        "forget a tunnel that was brought up from a file and not saved (tulled keeps it, down, "
+        "until then, so `up NAME` starts it again)",
+        [&] { return ctl::delete_tunnel(options, line.name); });
+    delete_cmd->add_option("NAME", line.name, "the tunnel")->required();
+    add_json_flag(delete_cmd, options.json);
+
     auto* peers_cmd = command(app, line, "peers", "show a tunnel's peers",
                               [&] { return ctl::peers(options, line.name); });
     peers_cmd->add_option("NAME", line.name, "the tunnel")->required();

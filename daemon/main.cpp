@@ -130,7 +130,19 @@ std::unique_ptr<tulle::daemon::MetricsServer> serve_metrics(
 struct Lifecycle {
     std::function<bool(tulle::daemon::Device&)> after_start;  // false: give up
     std::function<void()> before_stop;
+    std::function<void()> on_reload;  // SIGHUP; without it SIGHUP stops tulled, as before
 };
+
+// Calls `reload` on every SIGHUP, from the loop.
+void on_hangup(boost::asio::signal_set& hangup, const std::function<void()>& reload) {
+    hangup.async_wait([&hangup, reload](const boost::system::error_code& error, int /*signal*/) {
+        if (error) {
+            return;
+        }
+        reload();
+        on_hangup(hangup, reload);
+    });
+}
 
 int run_interface(boost::asio::io_context& io, const std::string& interface_name, int ready_fd,
                   const Lifecycle& lifecycle, const MetricsAt& metrics_at) {
@@ -174,6 +186,11 @@ int run_interface(boost::asio::io_context& io, const std::string& interface_name
                 io.stop();
             }
         });
+        asio::signal_set hangup(io);
+        if (lifecycle.on_reload) {
+            hangup.add(SIGHUP);
+            on_hangup(hangup, lifecycle.on_reload);
+        }
         log->info("{}: ready; UAPI at {}", device.name(), uapi.path());
         detach(ready_fd);
         io.run();
@@ -190,6 +207,29 @@ int run_interface(boost::asio::io_context& io, const std::string& interface_name
     return 0;
 }
 
+// Reads and parses a --config file; errors (with file and line) are logged.
+std::optional<tulle::ipc::TunnelConfig> read_standalone(const std::string& path,
+                                                        spdlog::logger& log) {
+    auto file = tulle::daemon::read_config_file(path);
+    if (!file) {
+        log.error("cannot read {}", file.error());
+        return std::nullopt;
+    }
+    const auto hooks = tulle::daemon::hooks_allowed(*file);
+    auto parsed = tulle::ipc::parse_config(file->text, path, hooks.ok());
+    sodium_memzero(file->text.data(), file->text.size());
+    if (!parsed.ok()) {
+        for (const auto& error : parsed.error()) {
+            log.error("{}", error.to_string());
+        }
+        if (!hooks) {
+            log.error("{}: hooks are refused because {}", path, hooks.error());
+        }
+        return std::nullopt;
+    }
+    return std::move(parsed).value();
+}
+
 int run_standalone(const std::string& path, const MetricsAt& metrics_at) {
     auto log = make_log("tulled");
     const std::string name = tulle::daemon::interface_name_for(path);
@@ -200,35 +240,30 @@ int run_standalone(const std::string& path, const MetricsAt& metrics_at) {
             path);
         return kExitUsage;
     }
-    auto file = tulle::daemon::read_config_file(path);
-    if (!file) {
-        log->error("cannot read {}", file.error());
-        return kExitFailure;
-    }
-    const auto hooks = tulle::daemon::hooks_allowed(*file);
-    auto parsed = tulle::ipc::parse_config(file->text, path, hooks.ok());
-    sodium_memzero(file->text.data(), file->text.size());
-    if (!parsed.ok()) {
-        for (const auto& error : parsed.error()) {
-            log->error("{}", error.to_string());
-        }
-        if (!hooks) {
-            log->error("{}: hooks are refused because {}", path, hooks.error());
-        }
+    auto config = read_standalone(path, *log);
+    if (!config) {
         return kExitFailure;
     }
     auto net = tulle::platform::make_system_net_config();
     boost::asio::io_context io;
     // Endpoint host names are looked up on a thread of their own, so the loop never waits.
     tulle::daemon::ThreadResolver resolver(io);
-    tulle::daemon::StandaloneTunnel tunnel(std::move(parsed).value(), *net, resolver, log);
+    tulle::daemon::StandaloneTunnel tunnel(std::move(*config), *net, resolver, log);
     if (!tunnel.before_interface(name)) {
         return kExitFailure;
     }
+    auto reload = [&tunnel, &log, &path, &name] {
+        log->info("{}: SIGHUP: reading {} again", name, path);
+        if (auto again = read_standalone(path, *log)) {
+            (void)tunnel.reload(std::move(*again));
+        } else {
+            log->error("{}: reload: {} has errors; the tunnel runs on as it was", name, path);
+        }
+    };
     return run_interface(
         io, name, -1,
         Lifecycle{[&tunnel](tulle::daemon::Device& device) { return tunnel.bring_up(device); },
-                  [&tunnel] { tunnel.take_down(); }},
+                  [&tunnel] { tunnel.take_down(); }, reload},
         metrics_at);
 }
 
@@ -265,6 +300,12 @@ int run_service(tulle::daemon::Service::Options options, const MetricsAt& metric
                 service.stop();
                 io.stop();
             }
+        });
+        // SIGHUP (systemctl reload tulled): the system tunnels' files, applied live.
+        asio::signal_set hangup(io, SIGHUP);
+        on_hangup(hangup, [&service, &log] {
+            log->info("SIGHUP: reloading");
+            service.reload();
         });
         log->info("{} ready", tulle::ipc::version_text("tulled"));
         io.run();

@@ -170,6 +170,9 @@ Service::Outcome<ipc::TunnelList> Service::handle(ipc::TunnelListMethod /*method
     for (const auto& [name, tunnel] : tunnels_) {
         names.push_back(name);
     }
+    for (const auto& [name, config] : kept_) {
+        names.push_back(name);
+    }
     std::sort(names.begin(), names.end());
     names.erase(std::unique(names.begin(), names.end()), names.end());
     ipc::TunnelList list;
@@ -186,6 +189,13 @@ Service::Outcome<ipc::TunnelStatus> Service::handle(ipc::TunnelUpMethod /*method
         return refuse(ErrorCode::already_exists, "tunnel '" + up.name + "' is up already");
     }
     if (!up.config) {
+        if (auto kept = kept_.find(up.name); kept != kept_.end()) {
+            // Brought up with a config before and down since: the same again.
+            if (auto port = check_port(client, kept->second); !port) {
+                return refuse(port.error());
+            }
+            return bring_up(up.name, kept->second);
+        }
         auto system = systems_.read(up.name);
         if (!system) {
             return refuse(system.error());
@@ -200,7 +210,17 @@ Service::Outcome<ipc::TunnelStatus> Service::handle(ipc::TunnelUpMethod /*method
     if (auto port = check_port(client, parsed.value()); !port) {
         return refuse(port.error());
     }
-    return bring_up(up.name, std::move(parsed).value());
+    if (!kept_.contains(up.name) && kept_.size() >= kMaxTunnels) {
+        return refuse(ErrorCode::busy, "tulled keeps " + std::to_string(kMaxTunnels) +
+                                           " tunnels that were not saved already; delete one "
+                                           "first (tullectl delete NAME)");
+    }
+    ipc::TunnelConfig config = parsed.value();
+    auto status = bring_up(up.name, std::move(parsed).value());
+    if (status.ok()) {
+        kept_.insert_or_assign(up.name, std::move(config));
+    }
+    return status;
 }
 
 Service::Outcome<ipc::TunnelStatus> Service::bring_up(const std::string& name,
@@ -254,6 +274,10 @@ void Service::take_down(const std::string& which) {
     if (found == tunnels_.end()) {
         return;
     }
+    if (auto kept = kept_.find(name); kept != kept_.end()) {
+        // Peers changed while it ran come back with it.
+        kept->second = found->second->current_config(true);
+    }
     found->second->stop();
     retire(std::move(found->second));
     tunnels_.erase(found);
@@ -279,11 +303,20 @@ Service::Outcome<ipc::TunnelDetail> Service::handle(ipc::TunnelGetMethod /*metho
         detail.settings = ipc::settings_of(config.iface);
         return detail;
     }
+    if (auto kept = kept_.find(ref.name); kept != kept_.end()) {
+        return detail_of_stopped(ref.name, kept->second);
+    }
     auto system = systems_.read(ref.name);
     if (!system) {
         return refuse(system.error());
     }
-    const auto& config = system->config;
+    return detail_of_stopped(ref.name, system->config);
+}
+
+ipc::TunnelDetail Service::detail_of_stopped(const std::string& name,
+                                             const ipc::TunnelConfig& config) const {
+    ipc::TunnelDetail detail;
+    detail.status = status_of(name);
     for (const auto& peer : config.peers) {
         ipc::PeerStatus status;
         status.public_key = peer.public_key;
@@ -363,9 +396,54 @@ Service::Outcome<ipc::TunnelStatus> Service::handle(ipc::TunnelSaveMethod /*meth
     if (auto saved = systems_.save(save.name, config, save.autostart, client.peer.uid); !saved) {
         return refuse(saved.error());
     }
+    kept_.erase(save.name);  // its file is what it comes up from now
     log_->info("{}: saved as a system tunnel{}", save.name, save.autostart ? " (autostart)" : "");
     publish_tunnel(save.name, false);
     return status_of(save.name);
+}
+
+Service::Outcome<ipc::Done> Service::handle(ipc::TunnelDeleteMethod /*method*/,
+                                            ControlClient& /*client*/, const ipc::TunnelRef& ref) {
+    if (!kept_.contains(ref.name)) {
+        if (systems_.exists(ref.name)) {
+            return refuse(ErrorCode::permission_denied,
+                          "'" + ref.name + "' is a system tunnel; root deletes its file " +
+                              systems_.path(ref.name));
+        }
+        return refuse(ErrorCode::not_found, "no tunnel '" + ref.name + "'");
+    }
+    take_down(ref.name);
+    kept_.erase(ref.name);
+    log_->info("{}: deleted", ref.name);
+    publish_tunnel(ref.name, !systems_.exists(ref.name));
+    return ipc::Done{};
+}
+
+void Service::reload() {
+    log_->info("reload: reading {} again", options_.config_directory);
+    for (auto& [name, tunnel] : tunnels_) {
+        if (kept_.contains(name)) {
+            continue;  // a caller's config, not a file
+        }
+        if (!systems_.exists(name)) {
+            log_->warn("reload: {}: {} is gone; the tunnel runs on until it is taken down", name,
+                       systems_.path(name));
+            continue;
+        }
+        auto entry = systems_.read(name);
+        if (!entry) {
+            log_->error("reload: {}; tunnel {} runs on as it was", entry.error().message, name);
+            continue;
+        }
+        auto plan = tunnel->reload(std::move(entry->config));
+        if (!plan || plan->empty()) {
+            continue;
+        }
+        for (const auto& peer : plan->set.peers) {
+            publish_peer(name, to_ipc(peer.public_key), peer.remove);
+        }
+        publish_tunnel(name, false);
+    }
 }
 
 Service::Outcome<ipc::PeerStatus> Service::handle(ipc::PeerAddMethod /*method*/,

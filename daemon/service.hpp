@@ -52,6 +52,10 @@ class Service {
     void start();
     // Takes every tunnel down and closes the socket.
     void stop();
+    // Reads the system tunnels' files again and applies each to its running tunnel live
+    // (Tunnel::reload; SIGHUP, `systemctl reload tulled`). A file with an error is logged with
+    // its file and line, and its tunnel runs on as it was.
+    void reload();
 
     // What GET /metrics reports (tulled --metrics): every tunnel that is up, with its peers.
     [[nodiscard]] DaemonMetrics metrics() const;
@@ -87,6 +91,7 @@ class Service {
                                       const ipc::Subscription&);
     Outcome<ipc::Subscription> handle(ipc::UnsubscribeMethod, ControlClient&,
                                       const ipc::Subscription&);
+    Outcome<ipc::Done> handle(ipc::TunnelDeleteMethod, ControlClient&, const ipc::TunnelRef&);
     Outcome<ipc::PeerStatus> edit_peer(const ipc::PeerEdit& edit, bool create);
 
     // Starts a tunnel from a parsed config; the error says why not.
@@ -96,6 +101,9 @@ class Service {
     void retire(std::unique_ptr<Tunnel> tunnel);
     Tunnel* find(const std::string& name);
     [[nodiscard]] ipc::TunnelStatus status_of(const std::string& name) const;
+    // tunnel.get of a tunnel that is down, from its file or its kept config.
+    [[nodiscard]] ipc::TunnelDetail detail_of_stopped(const std::string& name,
+                                                      const ipc::TunnelConfig& config) const;
     void autostart();
     void tick();
     void publish_tunnel(const std::string& name, bool removed);
@@ -110,6 +118,10 @@ class Service {
     ipc::Dispatcher<ControlClient> methods_;
     std::unique_ptr<ControlServer> server_;
     std::map<std::string, std::unique_ptr<Tunnel>> tunnels_;
+    // Tunnels brought up with a caller's config (not from a system tunnel's file): their config,
+    // kept while they are down so they come up again by name, until tunnel.delete or tulled
+    // stops. At most kMaxTunnels. Updated when one goes down (peers changed live included).
+    std::map<std::string, ipc::TunnelConfig> kept_;
     boost::asio::steady_timer ticker_;
     std::chrono::steady_clock::time_point started_at_;
     bool running_ = false;

@@ -282,6 +282,73 @@ void StandaloneTunnel::take_down() {
     (void)run_hooks(config_.iface.post_down, "PostDown");
 }
 
+std::optional<ReloadPlan> StandaloneTunnel::reload(ipc::TunnelConfig wanted) {
+    if (!up_ || device_ == nullptr) {
+        return std::nullopt;
+    }
+    std::vector<value::Key> running;
+    for (const auto& peer : device_->snapshot().peers) {
+        running.emplace_back(peer.public_key);
+    }
+    ReloadPlan plan = plan_reload(config_, running, wanted);
+    for (const auto& what : plan.not_applied) {
+        log_->warn(
+            "{}: reload: {} cannot change while the tunnel runs; it stays as it was "
+            "until the tunnel is taken down and up",
+            interface_, what);
+    }
+    if (const int error = device_->apply(plan.set); error != 0) {
+        log_->error("{}: reload refused, the tunnel runs as before: {}", interface_,
+                    apply_error_message(error, device_->engine().config().max_peers,
+                                        device_->max_allowed_ips()));
+        return std::nullopt;
+    }
+    for (const auto& peer : plan.set.peers) {
+        if (peer.endpoint || peer.remove) {
+            forget_pending(peer.public_key);
+        }
+    }
+    for (const auto& host : plan.resolve) {
+        resolve_endpoint(host);
+    }
+    try {
+        if (plan.mtu) {
+            net_.set_mtu(interface_, *plan.mtu);
+        }
+        for (const auto& address : plan.remove_addresses) {
+            net_.remove_address(interface_, address);
+            std::erase(added_addresses_, address);
+        }
+        for (const auto& address : plan.add_addresses) {
+            net_.add_address(interface_, address);
+            added_addresses_.push_back(address);
+        }
+    } catch (const std::system_error& error) {
+        log_->error("{}: reload: {}", interface_, error.what());
+    }
+    // What could not change stays as it runs, so routes and take_down() keep matching it.
+    wanted.iface.table = config_.iface.table;
+    wanted.iface.dns_servers = config_.iface.dns_servers;
+    wanted.iface.dns_search = config_.iface.dns_search;
+    if (!plan_interface(config_).default_routes.empty() ||
+        !plan_interface(wanted).default_routes.empty()) {
+        wanted.iface.fwmark = config_.iface.fwmark;
+    }
+    config_ = std::move(wanted);
+    std::vector<value::IpPrefix> allowed;
+    for (const auto& peer : device_->snapshot().peers) {
+        allowed.insert(allowed.end(), peer.allowed_ips.begin(), peer.allowed_ips.end());
+    }
+    sync_routes(allowed);
+    for (const auto& what : plan.changes) {
+        log_->info("{}: reload: {}", interface_, what);
+    }
+    if (plan.empty()) {
+        log_->info("{}: reload: nothing changed", interface_);
+    }
+    return plan;
+}
+
 void StandaloneTunnel::resolve_endpoint(const HostEndpoint& host) {
     if (device_ == nullptr) {
         return;

@@ -13,6 +13,7 @@
 
 #include "daemon/device.hpp"
 #include "daemon/endpoint_resolver.hpp"
+#include "daemon/reload.hpp"
 #include "daemon/tunnel_config.hpp"
 #include "ipc/wg_config.hpp"
 #include "platform/net_config.hpp"
@@ -60,6 +61,13 @@ class StandaloneTunnel {
     // missing, and nothing removed. It costs the new prefixes only, where sync_routes() reads
     // every peer's: adding 10,000 peers one by one must not take time squared.
     void add_routes(const std::vector<value::IpPrefix>& allowed_ips);
+
+    // While up: applies the file as it reads now (`wanted`) to the running tunnel, as
+    // plan_reload() says: peers the file did not change keep their sessions; MTU and addresses
+    // change on the interface, routes follow the allowed IPs. What cannot change live is logged
+    // and kept as it was. Returns the plan applied, or nothing (logged) when the device refused
+    // it, and then the tunnel runs as before.
+    std::optional<ReloadPlan> reload(ipc::TunnelConfig wanted);
 
     // While up: asks the resolver for the peer's host name and, when the answer comes, sets the
     // peer's endpoint (if the peer still exists). A failure is logged naming the peer. The loop

@@ -181,6 +181,20 @@ ipc::Outcome<void> Tunnel::remove_peer(const value::Key& public_key) {
     return {};
 }
 
+std::optional<ReloadPlan> Tunnel::reload(ipc::TunnelConfig wanted) {
+    std::map<value::Key, std::string> names;
+    for (const auto& peer : wanted.peers) {
+        if (!peer.name.empty()) {
+            names[peer.public_key] = peer.name;
+        }
+    }
+    auto plan = standalone_.reload(std::move(wanted));
+    if (plan) {
+        names_ = std::move(names);
+    }
+    return plan;
+}
+
 void Tunnel::resync_routes() {
     std::vector<value::IpPrefix> all;
     for (const auto& p : device_->snapshot().peers) {

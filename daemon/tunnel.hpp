@@ -61,6 +61,8 @@ class Tunnel {
     // Applies one peer's change live; the error names the field at fault (params.peer.endpoint).
     [[nodiscard]] ipc::Outcome<void> change_peer(const ipc::PeerChange& change, bool create);
     [[nodiscard]] ipc::Outcome<void> remove_peer(const value::Key& public_key);
+    // Applies the file as it reads now, live (StandaloneTunnel::reload); peer names follow it.
+    std::optional<ReloadPlan> reload(ipc::TunnelConfig wanted);
     [[nodiscard]] bool has_peer(const value::Key& public_key) const;
 
     [[nodiscard]] ipc::TunnelStatus status() const;

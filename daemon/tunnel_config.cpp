@@ -71,6 +71,22 @@ std::string apply_error_message(int error, std::size_t max_peers, std::size_t ma
     return std::generic_category().message(error);
 }
 
+UapiPeer to_uapi_peer(const ipc::PeerConfig& peer) {
+    UapiPeer change;
+    std::copy(peer.public_key.bytes().begin(), peer.public_key.bytes().end(),
+              change.public_key.begin());
+    if (peer.preshared_key) {
+        change.preshared_key = to_core(*peer.preshared_key);
+    }
+    if (peer.endpoint && peer.endpoint->is_address()) {
+        change.endpoint = value::SocketAddress{peer.endpoint->address(), peer.endpoint->port()};
+    }
+    change.persistent_keepalive = peer.persistent_keepalive;
+    change.replace_allowed_ips = true;
+    change.allowed_ips = peer.allowed_ips;
+    return change;
+}
+
 UapiSet to_uapi_set(const ipc::TunnelConfig& config) {
     UapiSet set;
     core::PrivateKey key;
@@ -81,36 +97,29 @@ UapiSet to_uapi_set(const ipc::TunnelConfig& config) {
     set.fwmark = config.iface.fwmark;
     set.replace_peers = true;
     for (const auto& peer : config.peers) {
-        UapiPeer change;
-        std::copy(peer.public_key.bytes().begin(), peer.public_key.bytes().end(),
-                  change.public_key.begin());
-        if (peer.preshared_key) {
-            change.preshared_key = to_core(*peer.preshared_key);
-        }
-        if (peer.endpoint && peer.endpoint->is_address()) {
-            change.endpoint = value::SocketAddress{peer.endpoint->address(), peer.endpoint->port()};
-        }
-        change.persistent_keepalive = peer.persistent_keepalive;
-        change.replace_allowed_ips = true;
-        change.allowed_ips = peer.allowed_ips;
-        set.peers.push_back(std::move(change));
+        set.peers.push_back(to_uapi_peer(peer));
     }
     return set;
+}
+
+std::optional<HostEndpoint> host_endpoint(const ipc::PeerConfig& peer) {
+    if (!peer.endpoint || peer.endpoint->is_address()) {
+        return std::nullopt;
+    }
+    HostEndpoint host;
+    std::copy(peer.public_key.bytes().begin(), peer.public_key.bytes().end(), host.peer.begin());
+    host.who = peer.name.empty() ? peer.public_key.to_base64() : "'" + peer.name + "'";
+    host.host = peer.endpoint->host();
+    host.port = peer.endpoint->port();
+    return host;
 }
 
 std::vector<HostEndpoint> host_endpoints(const ipc::TunnelConfig& config) {
     std::vector<HostEndpoint> out;
     for (const auto& peer : config.peers) {
-        if (!peer.endpoint || peer.endpoint->is_address()) {
-            continue;
+        if (auto host = host_endpoint(peer)) {
+            out.push_back(std::move(*host));
         }
-        HostEndpoint host;
-        std::copy(peer.public_key.bytes().begin(), peer.public_key.bytes().end(),
-                  host.peer.begin());
-        host.who = peer.name.empty() ? peer.public_key.to_base64() : "'" + peer.name + "'";
-        host.host = peer.endpoint->host();
-        host.port = peer.endpoint->port();
-        out.push_back(std::move(host));
     }
     return out;
 }

@@ -35,6 +35,8 @@ using Resolver =
 // The UAPI set that configures a fresh device as the file says (replacing all peers). An
 // Endpoint that is a host name is left out: host_endpoints() lists it, to resolve later.
 [[nodiscard]] UapiSet to_uapi_set(const ipc::TunnelConfig& config);
+// One peer's section of it: every field set, allowed IPs replaced.
+[[nodiscard]] UapiPeer to_uapi_peer(const ipc::PeerConfig& peer);
 
 // A peer whose Endpoint is a host name.
 struct HostEndpoint {
@@ -46,6 +48,8 @@ struct HostEndpoint {
     friend bool operator==(const HostEndpoint&, const HostEndpoint&) = default;
 };
 [[nodiscard]] std::vector<HostEndpoint> host_endpoints(const ipc::TunnelConfig& config);
+// The one peer's, if its Endpoint is a host name.
+[[nodiscard]] std::optional<HostEndpoint> host_endpoint(const ipc::PeerConfig& peer);
 
 // wg-quick's choice: the table (and fwmark) of a tunnel that takes the default route.
 inline constexpr std::uint32_t kDefaultPolicyTable = 51820;

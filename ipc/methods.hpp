@@ -77,6 +77,7 @@ struct Method {
 };
 
 inline constexpr ProtocolVersion k1_0{1, 0};
+inline constexpr ProtocolVersion k1_3{1, 3};
 constexpr Mutates kReads = Mutates::no;
 constexpr Mutates kChanges = Mutates::yes;
 
@@ -97,6 +98,9 @@ struct StatsHistoryMethod : Method<"stats.history", StatsQuery,   StatsHistory, 
 struct LogTailMethod      : Method<"log.tail",      LogQuery,     LogTail,      kReads,   k1_0> {};
 struct SubscribeMethod    : Method<"subscribe",     Subscription, Subscription, kReads,   k1_0> {};
 struct UnsubscribeMethod  : Method<"unsubscribe",   Subscription, Subscription, kReads,   k1_0> {};
+// Forgets a tunnel that was brought up with a config and not saved (tulled keeps its config
+// while it is down, so that it comes up again by name).
+struct TunnelDeleteMethod : Method<"tunnel.delete", TunnelRef,    Done,         kChanges, k1_3> {};
 // clang-format on
 
 template <typename... Ms>
@@ -110,10 +114,10 @@ struct TypeList {
 };
 
 // Every method tulled's Service answers (daemon.hello aside).
-using Methods =
-    TypeList<DaemonStatusMethod, TunnelListMethod, TunnelUpMethod, TunnelDownMethod,
-             TunnelGetMethod, TunnelSaveMethod, PeerAddMethod, PeerUpdateMethod, PeerRemoveMethod,
-             StatsHistoryMethod, LogTailMethod, SubscribeMethod, UnsubscribeMethod>;
+using Methods = TypeList<DaemonStatusMethod, TunnelListMethod, TunnelUpMethod, TunnelDownMethod,
+                         TunnelGetMethod, TunnelSaveMethod, PeerAddMethod, PeerUpdateMethod,
+                         PeerRemoveMethod, StatsHistoryMethod, LogTailMethod, SubscribeMethod,
+                         UnsubscribeMethod, TunnelDeleteMethod>;
 
 // --- the events ---------------------------------------------------------------------------------
 

@@ -298,6 +298,91 @@ TEST_F(PagesTest, TrayTogglesTunnelsAndShowsState) {
     EXPECT_FALSE(action(QStringLiteral("wg0"))->isChecked());
 }
 
+// #18: a tunnel tullectl brought up from a file (not saved) is turned off and on again from
+// the tray; tulled keeps it, and the tray says it is gone after tulled restarts.
+TEST_F(PagesTest, TheTrayTurnsAnUnsavedTunnelOffAndOnAgain) {
+    ipc::TunnelStatus demo = test::tunnel_status("demo", true);
+    daemon_->on<ipc::TunnelListMethod>(
+        [&demo](const ipc::NoParams&) { return ipc::TunnelList{{demo}}; });
+    daemon_->on<ipc::TunnelGetMethod>([&demo](const ipc::TunnelRef&) {
+        return ipc::TunnelDetail{demo, {}, "", ipc::TunnelSettings{}};
+    });
+    auto app = std::make_unique<App>(socket(), dir_.filePath(QStringLiteral("profiles")));
+    app->link.start();
+    Tray tray(app->hub, app->actions);
+    auto entry = [&] {
+        return tray.menu().findChild<QAction*>(QStringLiteral("tray_tunnel_demo"));
+    };
+    ASSERT_TRUE(wait_until([&] { return entry() != nullptr && entry()->isChecked(); }));
+    EXPECT_EQ(entry()->text(), QStringLiteral("demo (not saved)"));
+    EXPECT_TRUE(entry()->toolTip().contains(QStringLiteral("gone after tulled restarts")));
+    EXPECT_TRUE(tray.menu().toolTipsVisible());
+    // As tulled answers: down keeps it listed; up by name brings it back.
+    daemon_->on<ipc::TunnelDownMethod>([this, &demo](const ipc::TunnelRef&) {
+        demo.up = false;
+        daemon_->push<ipc::TunnelChangedEvent>(ipc::TunnelChanged{demo, false});
+        return demo;
+    });
+    daemon_->on<ipc::TunnelUpMethod>([this, &demo](const ipc::TunnelUp& up) {
+        if (up.name != "demo" || up.config) {
+            return ipc::Outcome<ipc::TunnelStatus>(
+                ipc::refuse(ipc::ErrorCode::invalid_params, "expected demo by name"));
+        }
+        demo.up = true;
+        daemon_->push<ipc::TunnelChangedEvent>(ipc::TunnelChanged{demo, false});
+        return ipc::Outcome<ipc::TunnelStatus>(demo);
+    });
+    entry()->trigger();
+    ASSERT_TRUE(wait_until([&] { return entry() != nullptr && !entry()->isChecked(); }));
+    entry()->trigger();
+    ASSERT_TRUE(wait_until([&] { return daemon_->count(ipc::TunnelUpMethod::name) == 1; }));
+    EXPECT_EQ(daemon_->last(ipc::TunnelUpMethod::name), (ipc::Json{{"name", "demo"}}));
+    ASSERT_TRUE(wait_until([&] { return entry() != nullptr && entry()->isChecked(); }));
+    EXPECT_EQ(app->hub.tunnels_up(), 1);
+    EXPECT_FALSE(tray.last_notification().contains(QStringLiteral("did not")));
+}
+
+// #18: a toggle from the tray that tulled refuses says why in a notification, and the entry
+// shows the tunnel as it is. (Before, the reason went only to the window's status bar.)
+TEST_F(PagesTest, ATrayToggleThatFailsIsNotifiedWithTheReason) {
+    auto app = start();
+    Tray tray(app->hub, app->actions);
+    daemon_->on<ipc::TunnelUpMethod>([](const ipc::TunnelUp& up) {
+        return ipc::Outcome<ipc::TunnelStatus>(
+            ipc::refuse(ipc::ErrorCode::already_exists,
+                        "an interface named '" + up.name + "' exists already on this system"));
+    });
+    auto office = [&] {
+        return tray.menu().findChild<QAction*>(QStringLiteral("tray_tunnel_office"));
+    };
+    office()->trigger();
+    ASSERT_TRUE(
+        wait_until([&] { return tray.last_notification().contains(QStringLiteral("office")); }));
+    EXPECT_TRUE(tray.last_notification().contains(QStringLiteral("did not come up")))
+        << tray.last_notification().toStdString();
+    EXPECT_TRUE(tray.last_notification().contains(QStringLiteral("exists already on this system")))
+        << tray.last_notification().toStdString();
+    ASSERT_NE(office(), nullptr);
+    EXPECT_FALSE(office()->isChecked());
+}
+
+// #18: without tulled the menu's status line is a few words, not the link's whole explanation
+// (which made a menu item as wide as the screen); the explanation is its tooltip.
+TEST_F(PagesTest, WithoutTulledTheTrayMenuSaysSoInOneShortLine) {
+    daemon_.reset();  // nobody serves the socket
+    auto app = std::make_unique<App>(socket(), dir_.filePath(QStringLiteral("profiles")));
+    app->link.start();
+    Tray tray(app->hub, app->actions);
+    ASSERT_TRUE(wait_until([&] { return app->link.state() == DaemonLink::State::unavailable; }));
+    ASSERT_FALSE(app->link.detail().isEmpty());
+    auto* status = tray.menu().findChild<QAction*>(QStringLiteral("tray_status"));
+    ASSERT_NE(status, nullptr);
+    EXPECT_EQ(status->text(), QStringLiteral("tulled is not reachable"));
+    EXPECT_FALSE(status->text().contains(QLatin1Char('\n')));
+    EXPECT_EQ(status->toolTip(), app->link.detail());
+    EXPECT_EQ(tray.menu().actions().first(), status);
+}
+
 TEST_F(PagesTest, AHandshakeThatKeepsFailingIsNotifiedOnce) {
     auto app = start();
     Tray tray(app->hub, app->actions);

@@ -15,8 +15,10 @@ class FakeNetConfig final : public platform::NetConfig {
     void add_address(std::string_view, const value::IpPrefix& a) override {
         addresses.push_back(a);
     }
-    void remove_address(std::string_view, const value::IpPrefix&) override {}
-    void set_mtu(std::string_view, std::uint32_t) override {}
+    void remove_address(std::string_view, const value::IpPrefix& a) override {
+        std::erase(addresses, a);
+    }
+    void set_mtu(std::string_view, std::uint32_t value) override { mtu = value; }
     void set_up(std::string_view, bool) override {}
     void add_route(std::string_view, const value::IpPrefix& d, std::uint32_t) override {
         routes.push_back(d.to_string());
@@ -50,6 +52,7 @@ class FakeNetConfig final : public platform::NetConfig {
     bool link_exists(std::string_view name) override { return name == "eth0"; }
 
     std::vector<value::IpPrefix> addresses;
+    std::uint32_t mtu = 0;  // the last one set
     std::vector<std::string> routes;
     std::vector<platform::RoutingRule> rules;
     std::vector<std::uint32_t> tables_in_use;

@@ -355,6 +355,46 @@ class ServiceTest : public ::testing::Test {
         return false;
     }
 
+    // Writes a system tunnel's file as root's alone.
+    void write_system(const std::string& name, const std::string& text) const {
+        std::filesystem::create_directories(options_.config_directory);
+        const std::string path = options_.config_directory + "/" + name + ".conf";
+        FILE* f = std::fopen(path.c_str(), "w");
+        ASSERT_NE(f, nullptr);
+        std::fputs(text.c_str(), f);
+        std::fclose(f);
+        ::chmod(path.c_str(), 0600);
+    }
+
+    // Service::reload() on the loop (as SIGHUP does), returning once it ran.
+    void reload() {
+        std::promise<void> done;
+        boost::asio::post(io_, [&] {
+            service_->reload();
+            done.set_value();
+        });
+        done.get_future().wait();
+    }
+
+    [[nodiscard]] std::string log_text() const {
+        std::string text;
+        for (const auto& line : logs_.tail(4000, ipc::LogLevel::debug)) {
+            text += line.message + "\n";
+        }
+        return text;
+    }
+
+    // The public keys of a tunnel's peers, from tunnel.get.
+    static std::vector<std::string> peer_keys(Client& client, const std::string& name) {
+        std::vector<std::string> keys;
+        const Json detail = result_of(client.call("tunnel.get", Json{{"name", name}}));
+        for (const auto& peer : detail.at("peers")) {
+            keys.push_back(peer.at("public_key").get<std::string>());
+        }
+        std::sort(keys.begin(), keys.end());
+        return keys;
+    }
+
     std::string dir_;
     Service::Options options_;
     boost::asio::io_context io_;
@@ -769,21 +809,120 @@ TEST_F(ServiceTest, GroupMembersManageTheirOwnTunnelsOnly) {
     EXPECT_TRUE(root->call("tunnel.save", Json{{"name", "lp0"}, {"config", low}}).ok());
 }
 
+// #18: a tunnel brought up with a config and not saved stays listed once down, comes back with
+// one call (with the peers it had), and is gone only when deleted. (Before, tunnel.down forgot
+// it: the next tunnel.up by name answered "no system tunnel".)
+TEST_F(ServiceTest, AnUnsavedTunnelComesBackByNameUntilItIsDeleted) {
+    start();
+    auto client = greeted_client();
+    ASSERT_TRUE(client->call("subscribe").ok());
+    ASSERT_TRUE(up(*client).ok());
+    const std::string carol = base64_key(3);
+    ASSERT_TRUE(
+        client
+            ->call("peer.add", Json{{"tunnel", "tt0"},
+                                    {"peer", Json{{"public_key", carol},
+                                                  {"allowed_ips", Json::array({"10.46.0.0/24"})}}}})
+            .ok());
+    ASSERT_TRUE(client->call("tunnel.down", Json{{"name", "tt0"}}).ok());
+
+    const auto list = result_of(client->call("tunnel.list"));
+    ASSERT_EQ(list.at("tunnels").size(), 1U);
+    EXPECT_EQ(list.at("tunnels")[0].at("name"), "tt0");
+    EXPECT_EQ(list.at("tunnels")[0].at("up"), false);
+    EXPECT_EQ(list.at("tunnels")[0].at("system"), false);  // not saved: the app says so
+    EXPECT_EQ(peer_keys(*client, "tt0").size(), 2U);       // shown while down, without secrets
+
+    const auto again = result_of(client->call("tunnel.up", Json{{"name", "tt0"}}));
+    EXPECT_EQ(again.at("up"), true);
+    EXPECT_EQ(again.at("peers"), 2);  // carol, added while it ran, too
+    ASSERT_TRUE(client->call("tunnel.down", Json{{"name", "tt0"}}).ok());
+    ASSERT_TRUE(client->call("tunnel.up", Json{{"name", "tt0"}}).ok());  // as often as wanted
+
+    // Deleting takes it down and forgets it.
+    ASSERT_TRUE(client->call("tunnel.delete", Json{{"name", "tt0"}}).ok());
+    ASSERT_TRUE(tuns_.device("tt0"));
+    EXPECT_FALSE(tuns_.device("tt0")->is_open());  // taken down first
+    EXPECT_TRUE(result_of(client->call("tunnel.list")).at("tunnels").empty());
+    EXPECT_EQ(error_of(client->call("tunnel.up", Json{{"name", "tt0"}})).code,
+              ErrorCode::not_found);
+    EXPECT_EQ(error_of(client->call("tunnel.delete", Json{{"name", "tt0"}})).code,
+              ErrorCode::not_found);
+    const auto removed =
+        std::find_if(client->events.begin(), client->events.end(), [](const auto& e) {
+            return e.method == "tunnel.changed" && e.params.at("removed") == true;
+        });
+    EXPECT_NE(removed, client->events.end());
+    const std::string text = client->everything_received();
+    EXPECT_EQ(text.find(private_key_), std::string::npos);
+    EXPECT_EQ(text.find(psk_), std::string::npos);
+}
+
+TEST_F(ServiceTest, ASystemTunnelIsNotDeletedThroughTheSocket) {
+    if (::geteuid() != 0) {
+        GTEST_SKIP() << "system tunnels must be owned by root; run as root to test them";
+    }
+    write_system("st0", config_text());
+    start();
+    auto client = greeted_client();
+    const auto refused = error_of(client->call("tunnel.delete", Json{{"name", "st0"}}));
+    EXPECT_EQ(refused.code, ErrorCode::permission_denied);
+    EXPECT_NE(refused.message.find("st0.conf"), std::string::npos) << refused.message;
+    EXPECT_TRUE(SystemTunnels(options_.config_directory).exists("st0"));
+}
+
+// #18: SIGHUP (systemctl reload) applies the changed files of running system tunnels live; a
+// file with an error is logged with its line and its tunnel runs on as it was.
+TEST_F(ServiceTest, ReloadAppliesChangedSystemTunnelFilesLive) {
+    if (::geteuid() != 0) {
+        GTEST_SKIP() << "system tunnels must be owned by root; run as root to test them";
+    }
+    const auto peer = [](std::uint8_t fill, const std::string& allowed) {
+        return "\n[Peer]\nPublicKey = " + base64_key(fill) + "\nAllowedIPs = " + allowed + "\n";
+    };
+    const std::string iface = "[Interface]\nPrivateKey = " + private_key_ + "\n";
+    write_system("rl0", iface + "Address = 10.44.0.1/24\n" + peer(1, "10.44.0.2/32") +
+                            peer(2, "10.44.0.3/32"));
+    write_system("rl1", iface + "Address = 10.55.0.1/24\n" + peer(1, "10.55.0.2/32"));
+    start();
+    auto client = greeted_client();
+    ASSERT_TRUE(client->call("tunnel.up", Json{{"name", "rl0"}}).ok());
+    ASSERT_TRUE(client->call("tunnel.up", Json{{"name", "rl1"}}).ok());
+
+    // rl0: peer 2 goes, 3 comes, 1 gets a second prefix; a new address and MTU.
+    write_system("rl0", iface + "Address = 10.44.0.1/24, 10.48.0.1/24\nMTU = 1380\n" +
+                            peer(1, "10.44.0.2/32, 10.49.0.0/16") + peer(3, "10.44.0.4/32"));
+    // rl1: a typo on line 4.
+    write_system("rl1", iface + "Address = 10.55.0.1/24\nListenPort = many\n" +
+                            peer(1, "10.55.0.2/32") + peer(2, "10.55.0.3/32"));
+    reload();
+
+    std::vector<std::string> wanted{base64_key(1), base64_key(3)};
+    std::sort(wanted.begin(), wanted.end());
+    EXPECT_EQ(peer_keys(*client, "rl0"), wanted);
+    EXPECT_EQ(net_.mtu, 1380U);
+    EXPECT_NE(std::find(net_.addresses.begin(), net_.addresses.end(),
+                        value::IpPrefix::parse("10.48.0.1/24").value()),
+              net_.addresses.end());
+    EXPECT_NE(std::find(net_.routes.begin(), net_.routes.end(), "10.49.0.0/16"), net_.routes.end());
+    EXPECT_EQ(std::find(net_.routes.begin(), net_.routes.end(), "10.44.0.3/32"), net_.routes.end());
+    EXPECT_EQ(peer_keys(*client, "rl1"), std::vector<std::string>{base64_key(1)});
+    const std::string log = log_text();
+    EXPECT_NE(log.find("rl1.conf:4"), std::string::npos) << log;
+    EXPECT_NE(log.find("tunnel rl1 runs on as it was"), std::string::npos) << log;
+    EXPECT_EQ(log.find(private_key_), std::string::npos);
+    // A tunnel brought up with a caller's config is not touched by the files.
+    ASSERT_TRUE(up(*client, "tt9").ok());
+    reload();
+    EXPECT_EQ(peer_keys(*client, "tt9").size(), 1U);
+}
+
 TEST_F(ServiceTest, AutostartBringsUpMarkedSystemTunnels) {
     if (::geteuid() != 0) {
         GTEST_SKIP() << "system tunnels must be owned by root; run as root to test them";
     }
-    std::filesystem::create_directories(options_.config_directory);
-    const auto write = [&](const std::string& name, const std::string& text) {
-        const std::string path = options_.config_directory + "/" + name + ".conf";
-        FILE* f = std::fopen(path.c_str(), "w");
-        ASSERT_NE(f, nullptr);
-        std::fputs(text.c_str(), f);
-        std::fclose(f);
-        ::chmod(path.c_str(), 0600);
-    };
-    write("auto0", std::string(kAutostartMarker) + "\n" + config_text());
-    write("manual0", config_text());
+    write_system("auto0", std::string(kAutostartMarker) + "\n" + config_text());
+    write_system("manual0", config_text());
     start();
     auto client = greeted_client();
     const auto list = result_of(client->call("tunnel.list"));

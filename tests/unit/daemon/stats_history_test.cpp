@@ -2,13 +2,13 @@
 
 #include <gtest/gtest.h>
 
+#include "tests/unit/key_of.hpp"
+
 namespace tulle::daemon {
 namespace {
 
 value::Key key(std::uint8_t fill) {
-    std::array<std::uint8_t, value::kKeySize> bytes{};
-    bytes.fill(fill);
-    return value::Key(bytes);
+    return unit::key_of(fill);
 }
 
 TEST(StatsHistory, RatesAreBytesPerSecondSinceTheSampleBefore) {

@@ -10,15 +10,12 @@
 #include "ipc/jsonrpc.hpp"
 #include "ipc/messages.hpp"
 #include "ipc/methods.hpp"
+#include "tests/unit/key_of.hpp"
 
 namespace tulle::ipc {
 namespace {
 
-value::Key key_of(std::uint8_t byte) {
-    std::array<std::uint8_t, value::kKeySize> bytes{};
-    bytes.fill(byte);
-    return value::Key(bytes);
-}
+using unit::key_of;
 
 // As it crosses the socket.
 Json wire(const Json& json) {
