@@ -334,6 +334,16 @@ void TunnelsPage::show_details() {
             status.public_key ? QString::fromStdString(status.public_key->to_base64()) : QString();
         facts.addresses = join_prefixes(status.addresses);
         facts.listen_port = QString::number(status.listen_port);
+        if (status.dns != value::DnsManager::none) {
+            facts.dns = tr("%1 (through %2)")
+                            .arg(facts.dns,
+                                 QString::fromStdString(std::string(value::to_string(status.dns))));
+        }
+        if (!status.dns_problem.empty()) {  // tulled's words, as its other messages
+            facts.dns =
+                tr("%1 (not applied: %2)")
+                    .arg(dash_if_empty(facts.dns), QString::fromStdString(status.dns_problem));
+        }
     }
     public_key_->setText(dash_if_empty(facts.public_key));
     copy_key_->setEnabled(!facts.public_key.isEmpty());

@@ -31,6 +31,7 @@
 #include "daemon/core/crypto.hpp"
 #include "daemon/core/environment.hpp"
 #include "daemon/device.hpp"
+#include "daemon/dns_control.hpp"
 #include "daemon/log_hub.hpp"
 #include "daemon/service.hpp"
 #include "daemon/standalone.hpp"
@@ -153,7 +154,13 @@ int run_interface(boost::asio::io_context& io, const std::string& interface_name
     return 0;
 }
 
-int run_standalone(const std::string& path) {
+// Where tulled records what it set outside its interfaces (DNS), so the next start undoes what a
+// killed one left: STATE_DIR/dns/IFNAME, root's alone.
+std::string dns_records(const std::string& state_directory) {
+    return state_directory + "/dns";
+}
+
+int run_standalone(const std::string& path, const std::string& state_directory) {
     auto log = make_log("tulled");
     const std::string name = tulle::daemon::interface_name_for(path);
     if (name.empty()) {
@@ -184,7 +191,9 @@ int run_standalone(const std::string& path) {
     boost::asio::io_context io;
     // Endpoint host names are looked up on a thread of their own, so the loop never waits.
     tulle::daemon::ThreadResolver resolver(io);
-    tulle::daemon::StandaloneTunnel tunnel(std::move(parsed).value(), *net, resolver, log);
+    auto system_dns = tulle::platform::make_system_dns();
+    tulle::daemon::DnsControl dns(*system_dns, dns_records(state_directory), log);
+    tulle::daemon::StandaloneTunnel tunnel(std::move(parsed).value(), *net, resolver, dns, log);
     if (!tunnel.before_interface(name)) {
         return kExitFailure;
     }
@@ -195,7 +204,7 @@ int run_standalone(const std::string& path) {
 }
 
 // Service mode: the control socket, any number of tunnels, until SIGTERM.
-int run_service(tulle::daemon::Service::Options options) {
+int run_service(tulle::daemon::Service::Options options, const std::string& state_directory) {
     namespace asio = boost::asio;
     tulle::daemon::LogHub logs;
     auto log = logs.make_logger("tulled", log_level());
@@ -212,10 +221,12 @@ int run_service(tulle::daemon::Service::Options options) {
         // One pool of crypto threads for every tunnel the service runs.
         tulle::daemon::WorkerPool workers(crypto_workers());
         tulle::daemon::ThreadResolver resolver(io);  // endpoint host names, off the loop
+        auto system_dns = tulle::platform::make_system_dns();
+        tulle::daemon::DnsControl dns(*system_dns, dns_records(state_directory), log);
         tulle::daemon::Service service(
             io, std::move(options), logs, log,
             tulle::daemon::TunnelDeps{
-                io, environment, *tuns, *sockets, *net, {}, workers, resolver});
+                io, environment, *tuns, *sockets, *net, {}, workers, resolver, dns});
         service.start();
         asio::signal_set signals(io, SIGTERM, SIGINT);
         signals.async_wait([&](const boost::system::error_code& error, int signal) {
@@ -308,14 +319,20 @@ int main(int argc, char** argv) {
     app.add_option("--group", service.group,
                    "service: the group whose members may use the control socket")
         ->capture_default_str();
+    std::string state_directory = "/run/tulle";
+    app.add_option("--state-dir", state_directory,
+                   "service and standalone: where tulled records what it set outside its "
+                   "interfaces (DNS, in dns/), so that the next start undoes what a killed "
+                   "tulled left")
+        ->capture_default_str();
     CLI11_PARSE(app, argc, argv);
 
     std::signal(SIGPIPE, SIG_IGN);
     if (!config_path.empty()) {
-        return run_standalone(config_path);
+        return run_standalone(config_path, state_directory);
     }
     if (interface_name.empty()) {
-        return run_service(service);
+        return run_service(service, state_directory);
     }
     foreground = foreground || env_is("WG_PROCESS_FOREGROUND", "1");
 
