@@ -185,6 +185,8 @@ TunnelsPage::TunnelsPage(TunnelHub& hub, TunnelActions& actions, QWidget* parent
     }
     toggle_->setObjectName(QStringLiteral("tunnel_toggle"));
     public_key_->setObjectName(QStringLiteral("tunnel_public_key"));
+    dns_->setObjectName(QStringLiteral("tunnel_dns"));
+    dns_->setWordWrap(true);  // a DNS problem is a sentence
     public_key_->setTextInteractionFlags(Qt::TextSelectableByMouse);
     copy_key_->setToolTip(tr("Copy the public key: give it to the peers of this tunnel"));
     QFont title_font = title_->font();
