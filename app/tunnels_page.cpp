@@ -185,6 +185,8 @@ TunnelsPage::TunnelsPage(TunnelHub& hub, TunnelActions& actions, QWidget* parent
     }
     toggle_->setObjectName(QStringLiteral("tunnel_toggle"));
     public_key_->setObjectName(QStringLiteral("tunnel_public_key"));
+    dns_->setObjectName(QStringLiteral("tunnel_dns"));
+    dns_->setWordWrap(true);  // a DNS problem is a sentence
     public_key_->setTextInteractionFlags(Qt::TextSelectableByMouse);
     copy_key_->setToolTip(tr("Copy the public key: give it to the peers of this tunnel"));
     QFont title_font = title_->font();
@@ -336,6 +338,16 @@ void TunnelsPage::show_details() {
             status.public_key ? QString::fromStdString(status.public_key->to_base64()) : QString();
         facts.addresses = join_prefixes(status.addresses);
         facts.listen_port = QString::number(status.listen_port);
+        if (status.dns != value::DnsManager::none) {
+            facts.dns = tr("%1 (through %2)")
+                            .arg(facts.dns,
+                                 QString::fromStdString(std::string(value::to_string(status.dns))));
+        }
+        if (!status.dns_problem.empty()) {  // tulled's words, as its other messages
+            facts.dns =
+                tr("%1 (not applied: %2)")
+                    .arg(dash_if_empty(facts.dns), QString::fromStdString(status.dns_problem));
+        }
     }
     public_key_->setText(dash_if_empty(facts.public_key));
     copy_key_->setEnabled(!facts.public_key.isEmpty());

@@ -239,7 +239,14 @@ std::string tunnel_summary(const ipc::TunnelStatus& tunnel) {
     if (!tunnel.addresses.empty()) {
         out += "; " + prefix_list(tunnel.addresses);
     }
-    return out + "; " + count_of(tunnel.peers, "peer");
+    out += "; " + count_of(tunnel.peers, "peer");
+    if (tunnel.dns != value::DnsManager::none) {
+        out += "; DNS through " + std::string(value::to_string(tunnel.dns));
+    }
+    if (!tunnel.dns_problem.empty()) {
+        out += "\n" + tunnel.name + ": " + printable(tunnel.dns_problem);
+    }
+    return out;
 }
 
 std::string peer_summary(const ipc::PeerStatus& peer) {
@@ -275,7 +282,13 @@ std::string status_report(const ipc::DaemonStatus& daemon,
                               prefix_list(tunnel.addresses), std::to_string(tunnel.peers),
                               human_bytes(tunnel.rx_bytes), human_bytes(tunnel.tx_bytes)});
     }
-    return out + render(table);
+    out += render(table);
+    for (const auto& tunnel : tunnels) {  // what a tunnel that is up lacks, under the table
+        if (!tunnel.dns_problem.empty()) {
+            out += tunnel.name + ": " + printable(tunnel.dns_problem) + "\n";
+        }
+    }
+    return out;
 }
 
 std::string peers_report(const ipc::TunnelDetail& detail, std::int64_t now) {

@@ -146,4 +146,52 @@ value::Result<void> hooks_allowed(const ConfigFile& file) {
     return {};
 }
 
+namespace {
+
+// Writes all of `text` to `fd`; the errno of the failure, or 0.
+int write_all(int fd, const std::string& text) {
+    std::size_t done = 0;
+    while (done < text.size()) {
+        const ssize_t n = ::write(fd, text.data() + done, text.size() - done);
+        if (n < 0 && errno == EINTR) {
+            continue;
+        }
+        if (n <= 0) {
+            return n < 0 ? errno : EIO;
+        }
+        done += static_cast<std::size_t>(n);
+    }
+    return 0;
+}
+
+std::string reason(int error) {
+    return std::generic_category().message(error);
+}
+
+}  // namespace
+
+value::Result<void> write_private_file(const std::string& path, const std::string& text) {
+    const std::string temporary = path + ".tmp";
+    value::UniqueFd fd(
+        ::open(temporary.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600));
+    if (!fd.valid()) {
+        return value::fail("create " + temporary + ": " + reason(errno));
+    }
+    std::string failed;
+    if (const int e = write_all(fd.get(), text); e != 0) {
+        failed = "write " + temporary + ": " + reason(e);
+    } else if (::fchmod(fd.get(), 0600) != 0 || ::fsync(fd.get()) != 0) {
+        failed = "sync " + temporary + ": " + reason(errno);
+    }
+    fd.reset();
+    if (failed.empty() && ::rename(temporary.c_str(), path.c_str()) != 0) {
+        failed = "rename to " + path + ": " + reason(errno);
+    }
+    if (!failed.empty()) {
+        ::unlink(temporary.c_str());
+        return value::fail(failed);
+    }
+    return {};
+}
+
 }  // namespace tulle::daemon

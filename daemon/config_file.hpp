@@ -35,4 +35,9 @@ inline constexpr std::size_t kMaxConfigFileSize = 1U << 20U;
 // else why not.
 [[nodiscard]] value::Result<void> hooks_allowed(const ConfigFile& file);
 
+// Writes `text` to `path` as root's alone (0600), all or nothing (a temporary file, fsync,
+// rename). The error names the path and the reason.
+[[nodiscard]] value::Result<void> write_private_file(const std::string& path,
+                                                     const std::string& text);
+
 }  // namespace tulle::daemon

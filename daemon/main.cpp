@@ -32,6 +32,7 @@
 #include "daemon/core/crypto.hpp"
 #include "daemon/core/environment.hpp"
 #include "daemon/device.hpp"
+#include "daemon/dns_control.hpp"
 #include "daemon/log_hub.hpp"
 #include "daemon/metrics.hpp"
 #include "daemon/metrics_server.hpp"
@@ -207,6 +208,13 @@ int run_interface(boost::asio::io_context& io, const std::string& interface_name
     return 0;
 }
 
+// Where tulled records what it set outside its interfaces (DNS), so the next start undoes what a
+// killed one left: STATE_DIR/dns/IFNAME, root's alone.
+std::string dns_records(const std::string& state_directory) {
+    return state_directory + "/dns";
+}
+
+
 // Reads and parses a --config file; errors (with file and line) are logged.
 std::optional<tulle::ipc::TunnelConfig> read_standalone(const std::string& path,
                                                         spdlog::logger& log) {
@@ -230,7 +238,8 @@ std::optional<tulle::ipc::TunnelConfig> read_standalone(const std::string& path,
     return std::move(parsed).value();
 }
 
-int run_standalone(const std::string& path, const MetricsAt& metrics_at) {
+int run_standalone(const std::string& path, const MetricsAt& metrics_at,
+                   const std::string& state_directory) {
     auto log = make_log("tulled");
     const std::string name = tulle::daemon::interface_name_for(path);
     if (name.empty()) {
@@ -248,7 +257,9 @@ int run_standalone(const std::string& path, const MetricsAt& metrics_at) {
     boost::asio::io_context io;
     // Endpoint host names are looked up on a thread of their own, so the loop never waits.
     tulle::daemon::ThreadResolver resolver(io);
-    tulle::daemon::StandaloneTunnel tunnel(std::move(*config), *net, resolver, log);
+    auto system_dns = tulle::platform::make_system_dns();
+    tulle::daemon::DnsControl dns(*system_dns, dns_records(state_directory), log);
+    tulle::daemon::StandaloneTunnel tunnel(std::move(*config), *net, resolver, dns, log);
     if (!tunnel.before_interface(name)) {
         return kExitFailure;
     }
@@ -268,7 +279,8 @@ int run_standalone(const std::string& path, const MetricsAt& metrics_at) {
 }
 
 // Service mode: the control socket, any number of tunnels, until SIGTERM.
-int run_service(tulle::daemon::Service::Options options, const MetricsAt& metrics_at) {
+int run_service(tulle::daemon::Service::Options options, const MetricsAt& metrics_at,
+                const std::string& state_directory) {
     namespace asio = boost::asio;
     tulle::daemon::LogHub logs;
     auto log = logs.make_logger("tulled", log_level());
@@ -285,10 +297,12 @@ int run_service(tulle::daemon::Service::Options options, const MetricsAt& metric
         // One pool of crypto threads for every tunnel the service runs.
         tulle::daemon::WorkerPool workers(crypto_workers());
         tulle::daemon::ThreadResolver resolver(io);  // endpoint host names, off the loop
+        auto system_dns = tulle::platform::make_system_dns();
+        tulle::daemon::DnsControl dns(*system_dns, dns_records(state_directory), log);
         tulle::daemon::Service service(
             io, std::move(options), logs, log,
             tulle::daemon::TunnelDeps{
-                io, environment, *tuns, *sockets, *net, {}, workers, resolver});
+                io, environment, *tuns, *sockets, *net, {}, workers, resolver, dns});
         // Before the tunnels start: an address that cannot be served stops tulled first.
         const auto metrics = serve_metrics(
             io, metrics_at, [&service] { return service.metrics(); }, log);
@@ -402,6 +416,12 @@ int main(int argc, char** argv) {
                  "let --metrics listen on an address that is not loopback (0.0.0.0 included): "
                  "whoever reaches it reads tunnel names, peers' public keys and traffic")
         ->needs(metrics_option);
+    std::string state_directory = "/run/tulle";
+    app.add_option("--state-dir", state_directory,
+                   "service and standalone: where tulled records what it set outside its "
+                   "interfaces (DNS, in dns/), so that the next start undoes what a killed "
+                   "tulled left")
+        ->capture_default_str();
     CLI11_PARSE(app, argc, argv);
     MetricsAt metrics_at;
     if (metrics_option->count() > 0) {
@@ -415,10 +435,10 @@ int main(int argc, char** argv) {
 
     std::signal(SIGPIPE, SIG_IGN);
     if (!config_path.empty()) {
-        return run_standalone(config_path, metrics_at);
+        return run_standalone(config_path, metrics_at, state_directory);
     }
     if (interface_name.empty()) {
-        return run_service(service, metrics_at);
+        return run_service(service, metrics_at, state_directory);
     }
     foreground = foreground || env_is("WG_PROCESS_FOREGROUND", "1");
 

@@ -89,6 +89,10 @@ void Service::start() {
     // A service that was killed (-9, a crash, the OOM killer) left the policy rules of its
     // default-route tunnels behind; they go now, not when the next such tunnel comes up.
     (void)clean_stale_rules(deps_.net, *log_, "");
+    // And the DNS settings it handed to systemd-resolved or resolvconf for them.
+    if (const std::size_t stale = deps_.dns.clean_stale(); stale > 0) {
+        log_->info("undid the DNS settings of {} tunnel(s) that are gone", stale);
+    }
     autostart();
     ticker_.expires_after(std::chrono::seconds(1));
     ticker_.async_wait([this](const boost::system::error_code& e) {

@@ -32,8 +32,9 @@ std::string interface_name_for(const std::string& config_path) {
 }
 
 StandaloneTunnel::StandaloneTunnel(ipc::TunnelConfig config, platform::NetConfig& net,
-                                   EndpointResolver& resolver, std::shared_ptr<spdlog::logger> log)
-    : config_(std::move(config)), net_(net), resolver_(resolver), log_(std::move(log)) {}
+                                   EndpointResolver& resolver, DnsControl& dns,
+                                   std::shared_ptr<spdlog::logger> log)
+    : config_(std::move(config)), net_(net), resolver_(resolver), dns_(dns), log_(std::move(log)) {}
 
 StandaloneTunnel::~StandaloneTunnel() {
     take_down();
@@ -181,12 +182,26 @@ bool StandaloneTunnel::bring_up(Device& device) {
     for (const auto& why : plan.skipped_routes) {
         log_->warn("{}: route {}", interface_, why);
     }
-    if (!config_.iface.dns_servers.empty() || !config_.iface.dns_search.empty()) {
-        log_->warn("{}: DNS settings are not applied yet", interface_);
-    }
+    apply_dns();
     log_->info("{}: up with {} address(es), {} route(s), MTU {}", interface_,
                added_addresses_.size(), added_routes_.size(), plan.mtu);
     return run_hooks(config_.iface.post_up, "PostUp");
+}
+
+void StandaloneTunnel::apply_dns() {
+    // Every start undoes what a killed tulled left, as with the rules above.
+    if (const std::size_t stale = dns_.clean_stale(); stale > 0) {
+        log_->info("{}: undid the DNS settings of {} tunnel(s) that are gone", interface_, stale);
+    }
+    platform::DnsSettings settings;
+    settings.servers = config_.iface.dns_servers;
+    settings.search = config_.iface.dns_search;
+    settings.full_tunnel =
+        std::any_of(config_.peers.begin(), config_.peers.end(), [](const auto& peer) {
+            return std::any_of(peer.allowed_ips.begin(), peer.allowed_ips.end(),
+                               [](const value::IpPrefix& prefix) { return prefix.length() == 0; });
+        });
+    dns_applied_ = dns_.apply(interface_, settings);
 }
 
 void StandaloneTunnel::note_route(const value::IpPrefix& route, std::uint32_t table) {
@@ -254,6 +269,8 @@ void StandaloneTunnel::take_down() {
     alive_.reset();
     pending_.clear();
     (void)run_hooks(config_.iface.pre_down, "PreDown");
+    dns_.revert(dns_applied_.entry);
+    dns_applied_ = {};
     for (const auto& rule : added_rules_) {
         try {
             net_.remove_rule(rule);

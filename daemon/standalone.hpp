@@ -12,6 +12,7 @@
 #include <spdlog/logger.h>
 
 #include "daemon/device.hpp"
+#include "daemon/dns_control.hpp"
 #include "daemon/endpoint_resolver.hpp"
 #include "daemon/reload.hpp"
 #include "daemon/tunnel_config.hpp"
@@ -40,7 +41,7 @@ bool clean_stale_rules(platform::NetConfig& net, spdlog::logger& log, const std:
 class StandaloneTunnel {
   public:
     StandaloneTunnel(ipc::TunnelConfig config, platform::NetConfig& net, EndpointResolver& resolver,
-                     std::shared_ptr<spdlog::logger> log);
+                     DnsControl& dns, std::shared_ptr<spdlog::logger> log);
     ~StandaloneTunnel();
     StandaloneTunnel(const StandaloneTunnel&) = delete;
     StandaloneTunnel& operator=(const StandaloneTunnel&) = delete;
@@ -77,9 +78,12 @@ class StandaloneTunnel {
     void forget_pending(const core::PublicKey& peer);
     [[nodiscard]] const ipc::TunnelConfig& config() const { return config_; }
     [[nodiscard]] ipc::TunnelConfig& config() { return config_; }
+    // How DNS = went while up: the manager that took it, or why none did.
+    [[nodiscard]] const DnsControl::Applied& dns() const { return dns_applied_; }
 
   private:
     bool run_hooks(const std::vector<std::string>& hooks, const char* stage);
+    void apply_dns();
     // The routes (and their table) that allowed IPs need under this tunnel's Table setting.
     [[nodiscard]] InterfacePlan routes_for(const std::vector<value::IpPrefix>& allowed_ips) const;
     void on_resolved(const HostEndpoint& host, std::uint64_t request,
@@ -88,6 +92,8 @@ class StandaloneTunnel {
     ipc::TunnelConfig config_;
     platform::NetConfig& net_;
     EndpointResolver& resolver_;
+    DnsControl& dns_;
+    DnsControl::Applied dns_applied_;
     std::shared_ptr<spdlog::logger> log_;
     Device* device_ = nullptr;  // while up
     // Answers hold a weak_ptr to this: once it is gone (taken down, destroyed) they are dropped.

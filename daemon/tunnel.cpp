@@ -29,7 +29,7 @@ Tunnel::Tunnel(TunnelDeps deps, std::string name, ipc::TunnelConfig config,
     : deps_(std::move(deps)),
       name_(std::move(name)),
       log_(std::move(log)),
-      standalone_(std::move(config), deps_.net, deps_.resolver, log_) {
+      standalone_(std::move(config), deps_.net, deps_.resolver, deps_.dns, log_) {
     for (const auto& peer : standalone_.config().peers) {
         if (!peer.name.empty()) {
             names_[peer.public_key] = peer.name;
@@ -259,6 +259,8 @@ ipc::TunnelStatus Tunnel::status() const {
     }
     status.listen_port = snapshot.listen_port;
     status.addresses = standalone_.config().iface.addresses;
+    status.dns = standalone_.dns().entry.manager;
+    status.dns_problem = standalone_.dns().problem;
     status.peers = snapshot.peers.size();
     for (const auto& peer : snapshot.peers) {
         status.rx_bytes += peer.rx_bytes;

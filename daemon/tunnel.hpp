@@ -33,6 +33,7 @@ struct TunnelDeps {
     std::string uapi_directory;  // where the wg(8) socket goes
     WorkerPool& workers;         // the process's crypto threads, shared by every tunnel
     EndpointResolver& resolver;  // endpoint host names, answered on `io` later
+    DnsControl& dns;             // DNS = of every tunnel, and its records for crash cleanup
 };
 
 class Tunnel {

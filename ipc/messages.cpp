@@ -404,16 +404,23 @@ Json to_json(const PeerStatus& value) {
 }
 
 Json to_json(const TunnelStatus& value) {
-    return Json{{"name", value.name},
-                {"up", value.up},
-                {"system", value.system},
-                {"autostart", value.autostart},
-                {"public_key", value.public_key ? value.public_key->to_base64() : std::string()},
-                {"listen_port", value.listen_port},
-                {"addresses", prefixes_to_json(value.addresses)},
-                {"peers", value.peers},
-                {"rx_bytes", value.rx_bytes},
-                {"tx_bytes", value.tx_bytes}};
+    Json out{{"name", value.name},
+             {"up", value.up},
+             {"system", value.system},
+             {"autostart", value.autostart},
+             {"public_key", value.public_key ? value.public_key->to_base64() : std::string()},
+             {"listen_port", value.listen_port},
+             {"addresses", prefixes_to_json(value.addresses)},
+             {"peers", value.peers},
+             {"rx_bytes", value.rx_bytes},
+             {"tx_bytes", value.tx_bytes}};
+    if (value.dns != value::DnsManager::none) {
+        out["dns"] = std::string(value::to_string(value.dns));
+    }
+    if (!value.dns_problem.empty()) {
+        out["dns_problem"] = value.dns_problem;
+    }
+    return out;
 }
 
 Json to_json(const TunnelDetail& value) {
@@ -657,6 +664,14 @@ Outcome<TunnelStatus> tunnel_status_from_json(const Json& json, const std::strin
         static_cast<std::size_t>(reader.fields().optional_integer("peers", 0, kMaxI64).value_or(0));
     out.rx_bytes = unsigned_field(reader.fields(), "rx_bytes");
     out.tx_bytes = unsigned_field(reader.fields(), "tx_bytes");
+    const std::string dns = reader.fields().optional_string("dns").value_or("none");
+    if (const auto manager = value::parse_dns_manager(dns)) {
+        out.dns = *manager;
+    } else {
+        reader.fields().invalid("dns",
+                                value::quote(dns) + " is not systemd-resolved, resolvconf or none");
+    }
+    out.dns_problem = reader.fields().optional_string("dns_problem").value_or("");
     return finish(reader, std::move(out));
 }
 

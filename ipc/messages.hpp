@@ -15,6 +15,7 @@
 
 #include "ipc/jsonrpc.hpp"
 #include "ipc/wg_config.hpp"
+#include "value/dns.hpp"
 #include "value/ip.hpp"
 #include "value/key.hpp"
 #include "value/text.hpp"
@@ -136,6 +137,10 @@ struct TunnelStatus {
     std::size_t peers = 0;
     std::uint64_t rx_bytes = 0;
     std::uint64_t tx_bytes = 0;
+    // While up: the manager that took the tunnel's DNS =, or why none did (empty when it was
+    // taken, or there is no DNS =). On the wire only when set: "dns", "dns_problem".
+    value::DnsManager dns = value::DnsManager::none;
+    std::string dns_problem;
 };
 
 // A tunnel's [Interface] settings without its secrets and hooks (since protocol 1.1).

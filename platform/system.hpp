@@ -5,6 +5,7 @@
 
 #include <memory>
 
+#include "platform/dns.hpp"
 #include "platform/net_config.hpp"
 #include "platform/tun.hpp"
 #include "platform/udp_socket.hpp"
@@ -27,5 +28,9 @@ struct Offloads {
 [[nodiscard]] std::unique_ptr<NetConfig> make_system_net_config();
 
 [[nodiscard]] std::unique_ptr<UdpSocketFactory> make_system_udp_socket_factory(Offloads offloads);
+
+// The system's resolver managers (Linux: systemd-resolved on the system bus, which
+// DBUS_SYSTEM_BUS_ADDRESS may name, else resolvconf on PATH). Connects only when used.
+[[nodiscard]] std::unique_ptr<Dns> make_system_dns();
 
 }  // namespace tulle::platform

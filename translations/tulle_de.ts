@@ -918,6 +918,14 @@ Tulle bewahrt private Schlüssel nur in Ihrem Schlüsselbund auf, nie in einfach
         <translation>optional: 10.0.0.53</translation>
     </message>
     <message>
+        <source>%1 (through %2)</source>
+        <translation>%1 (über %2)</translation>
+    </message>
+    <message>
+        <source>%1 (not applied: %2)</source>
+        <translation>%1 (nicht angewendet: %2)</translation>
+    </message>
+    <message>
         <source>automatic</source>
         <translation>automatisch</translation>
     </message>

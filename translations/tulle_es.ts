@@ -918,6 +918,14 @@ Tulle guarda las claves privadas solo en tu llavero, nunca en archivos de texto 
         <translation>opcional: 10.0.0.53</translation>
     </message>
     <message>
+        <source>%1 (through %2)</source>
+        <translation>%1 (a través de %2)</translation>
+    </message>
+    <message>
+        <source>%1 (not applied: %2)</source>
+        <translation>%1 (no aplicado: %2)</translation>
+    </message>
+    <message>
         <source>automatic</source>
         <translation>automático</translation>
     </message>

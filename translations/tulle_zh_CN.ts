@@ -917,6 +917,14 @@ Tulle 只将私钥保存在钥匙串中，从不保存在明文文件中。你�
         <translation>可选：10.0.0.53</translation>
     </message>
     <message>
+        <source>%1 (through %2)</source>
+        <translation>%1（通过 %2）</translation>
+    </message>
+    <message>
+        <source>%1 (not applied: %2)</source>
+        <translation>%1（未应用：%2）</translation>
+    </message>
+    <message>
         <source>automatic</source>
         <translation>自动</translation>
     </message>

@@ -41,6 +41,7 @@
 #include "platform/fake_tun.hpp"
 #include "platform/fake_udp.hpp"
 #include "platform/net_config.hpp"
+#include "tests/unit/daemon/fake_dns.hpp"
 
 namespace {
 
@@ -296,9 +297,11 @@ void through_control_socket(std::uint32_t peers, std::uint32_t per_peer) {
     daemon::WorkerPool workers(0);
     daemon::ThreadResolver resolver(io);
     daemon::LogHub logs;
+    daemon::testing::FakeDns no_dns;
+    daemon::DnsControl dns(no_dns, dir + "/dns", logs.make_logger("dns", spdlog::level::warn));
     auto service = std::make_unique<daemon::Service>(
         io, options, logs, logs.make_logger("bench", spdlog::level::warn),
-        daemon::TunnelDeps{io, environment, tuns, *sockets, net, {}, workers, resolver});
+        daemon::TunnelDeps{io, environment, tuns, *sockets, net, {}, workers, resolver, dns});
     service->start();
     std::thread loop([&] { io.run(); });
 

@@ -23,6 +23,7 @@
 #include "app/peer_editor.hpp"
 #include "app/tray.hpp"
 #include "app/tunnel_actions.hpp"
+#include "app/tunnels_page.hpp"
 #include "tests/unit/app/fake_daemon.hpp"
 
 namespace tulle::app {
@@ -263,6 +264,27 @@ TEST_F(PagesTest, LogsTailFilterSearchFollowAndSave) {
     EXPECT_TRUE(text.contains(QStringLiteral("[error] wg0: gone")));
     EXPECT_FALSE(text.contains(QStringLiteral("debug detail")));
     EXPECT_FALSE(page.save_to(dir_.filePath(QStringLiteral("no/such/folder/x.log"))).isEmpty());
+}
+
+// A running tunnel's details say where its DNS = went, or why it did not (tulled's sentence).
+TEST_F(PagesTest, TunnelDetailsSayWhetherDnsIsApplied) {
+    wg0_.dns_problem = "DNS = needs systemd-resolved or resolvconf; the tunnel is up without it";
+    auto app = start();
+    TunnelsPage page(app->hub, app->actions);
+    page.select(QStringLiteral("wg0"));
+    const auto* dns = page.findChild<QLabel*>(QStringLiteral("tunnel_dns"));
+    ASSERT_NE(dns, nullptr);
+    EXPECT_TRUE(dns->text().contains(
+        QStringLiteral("not applied: DNS = needs systemd-resolved or resolvconf; the tunnel is up "
+                       "without it")))
+        << dns->text().toStdString();
+
+    wg0_.dns_problem.clear();
+    wg0_.dns = value::DnsManager::resolved;
+    daemon_->push<ipc::TunnelChangedEvent>(ipc::TunnelChanged{wg0_, false});
+    ASSERT_TRUE(wait_until([&] {
+        return dns->text().contains(QStringLiteral("(through systemd-resolved)"));
+    })) << dns->text().toStdString();
 }
 
 TEST_F(PagesTest, TrayTogglesTunnelsAndShowsState) {

@@ -173,6 +173,20 @@ TEST(Describe, TunnelSummary) {
     tunnel.peers = 1;
     EXPECT_EQ(tunnel_summary(tunnel),
               "home: up; public key " + std::string(kKey1) + "; port 51820; 10.0.0.1/24; 1 peer");
+    tunnel.dns = value::DnsManager::resolved;
+    EXPECT_EQ(tunnel_summary(tunnel), "home: up; public key " + std::string(kKey1) +
+                                          "; port 51820; 10.0.0.1/24; 1 peer; DNS through "
+                                          "systemd-resolved");
+}
+
+TEST(Describe, TunnelSummarySaysWhyDnsIsNotApplied) {
+    ipc::TunnelStatus tunnel;
+    tunnel.name = "home";
+    tunnel.up = true;
+    tunnel.dns_problem = "DNS = needs systemd-resolved or resolvconf; the tunnel is up without it";
+    EXPECT_EQ(tunnel_summary(tunnel),
+              "home: up; 0 peers\n"
+              "home: DNS = needs systemd-resolved or resolvconf; the tunnel is up without it");
 }
 
 TEST(Describe, PeerSummaryNeverShowsAKey) {
@@ -216,6 +230,11 @@ TEST(StatusReport, DaemonLineThenTunnels) {
                   "  51820  10.0.0.1/24  3      1.5 MiB  89 B\n"
                   "home    down        -                                             -      -  "
                   "          0      0 B      0 B\n");
+    office.dns_problem = "DNS = needs systemd-resolved or resolvconf; the tunnel is up without it";
+    const std::string with_problem = status_report(daemon, {office, home});
+    EXPECT_TRUE(with_problem.ends_with(
+        "office: DNS = needs systemd-resolved or resolvconf; the tunnel is up without it\n"))
+        << with_problem;
 }
 
 TEST(PeersReport, HandshakeAgesTotalsAndRates) {

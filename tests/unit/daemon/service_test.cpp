@@ -10,6 +10,7 @@
 #include <cstring>
 #include <deque>
 #include <filesystem>
+#include <fstream>
 #include <future>
 #include <grp.h>
 #include <memory>
@@ -36,6 +37,7 @@
 #include "ipc/methods.hpp"
 #include "platform/fake_tun.hpp"
 #include "platform/system.hpp"
+#include "tests/unit/daemon/fake_dns.hpp"
 #include "tests/unit/daemon/fake_net_config.hpp"
 
 namespace tulle::daemon {
@@ -291,9 +293,12 @@ class ServiceTest : public ::testing::Test {
     }
 
     void start() {
+        dns_control_ = std::make_unique<DnsControl>(dns_, dir_ + "/run/dns",
+                                                    logs_.make_logger("dns", spdlog::level::info));
         service_ = std::make_unique<Service>(
             io_, options_, logs_, logs_.make_logger("test", spdlog::level::info),
-            TunnelDeps{io_, environment_, tuns_, *sockets_, net_, {}, workers_, resolver_});
+            TunnelDeps{
+                io_, environment_, tuns_, *sockets_, net_, {}, workers_, resolver_, *dns_control_});
         service_->start();
         thread_ = std::thread([this] { io_.run(); });
     }
@@ -405,7 +410,9 @@ class ServiceTest : public ::testing::Test {
     testing::FakeNetConfig net_;
     WorkerPool workers_{1};
     HeldResolver resolver_;
+    testing::FakeDns dns_;
     LogHub logs_{4000};
+    std::unique_ptr<DnsControl> dns_control_;
     std::unique_ptr<Service> service_;
     std::thread thread_;
     std::string private_key_;
@@ -975,12 +982,80 @@ TEST_F(ServiceTest, AnyTunnelThatComesUpRemovesRulesOfTunnelsThatAreGone) {
     EXPECT_TRUE(net_.rules.empty());
 }
 
+// DNS = of a full tunnel goes to the resolver manager while the tunnel is up, the status says
+// which one took it, and down undoes it.
+TEST_F(ServiceTest, DnsGoesToTheManagerWhileUpAndIsUndoneOnDown) {
+    dns_.manager = value::DnsManager::resolved;
+    start();
+    auto client = greeted_client();
+    std::string text = config_text();
+    text.replace(text.find("AllowedIPs = "), 13, "AllowedIPs = 0.0.0.0/0, ");
+    text.replace(text.find("Address ="), 0, "DNS = 10.44.0.53, corp.test\n");
+    const auto status =
+        result_of(client->call("tunnel.up", Json{{"name", "tt0"}, {"config", text}}));
+    EXPECT_EQ(status.at("up"), true);
+    EXPECT_EQ(status.at("dns"), "systemd-resolved");
+    EXPECT_FALSE(status.contains("dns_problem"));
+    EXPECT_EQ(dns_.calls, std::vector<std::string>{"apply tt0 10.44.0.53 corp.test full"});
+    const auto listed = result_of(client->call("tunnel.list")).at("tunnels").dump();
+    EXPECT_NE(listed.find(R"("dns":"systemd-resolved")"), std::string::npos) << listed;
+    EXPECT_TRUE(client->call("tunnel.down", Json{{"name", "tt0"}}).ok());
+    EXPECT_EQ(dns_.calls, (std::vector<std::string>{"apply tt0 10.44.0.53 corp.test full",
+                                                    "revert tt0 7 systemd-resolved"}));
+    EXPECT_FALSE(std::filesystem::exists(dir_ + "/run/dns/tt0"));
+}
+
+// Neither systemd-resolved nor resolvconf: the tunnel is up, and the user reads why DNS = is
+// not applied in its status (tullectl, the app) and in the log.
+TEST_F(ServiceTest, WithoutAResolverManagerTheTunnelIsUpAndSaysWhyDnsIsNot) {
+    start();
+    auto client = greeted_client();
+    std::string text = config_text();
+    text.replace(text.find("Address ="), 0, "DNS = 10.44.0.53\n");
+    const auto status =
+        result_of(client->call("tunnel.up", Json{{"name", "tt0"}, {"config", text}}));
+    const std::string why =
+        "DNS = needs systemd-resolved or resolvconf; the tunnel is up without it";
+    EXPECT_EQ(status.at("up"), true);
+    EXPECT_EQ(status.at("dns_problem"), why);
+    EXPECT_FALSE(status.contains("dns"));
+    const auto listed = result_of(client->call("tunnel.list")).at("tunnels").dump();
+    EXPECT_NE(listed.find(why), std::string::npos) << listed;
+    const auto log = result_of(client->call("log.tail")).dump();
+    EXPECT_NE(log.find("tt0: " + why), std::string::npos) << log;
+    // Without DNS = there is nothing to say.
+    auto other = greeted_client();
+    const auto plain = result_of(up(*other, "tt1"));
+    EXPECT_FALSE(plain.contains("dns_problem"));
+}
+
+// A service that was killed left a record of a tunnel's DNS: the next one undoes it at start.
+TEST_F(ServiceTest, DnsLeftByAKilledServiceIsUndoneAtStart) {
+    std::filesystem::create_directories(dir_ + "/run/dns");
+    {
+        std::ofstream record(dir_ + "/run/dns/tt9");
+        record << "resolvconf 31 0\n";
+    }
+    ::chmod((dir_ + "/run/dns/tt9").c_str(), 0600);
+    start();
+    auto client = greeted_client();  // start() has run on the loop by now
+    EXPECT_EQ(dns_.calls, std::vector<std::string>{"revert tt9 31 resolvconf"});
+    EXPECT_FALSE(std::filesystem::exists(dir_ + "/run/dns/tt9"));
+}
+
 TEST_F(ServiceTest, ASecondServiceOnTheSameSocketIsRefused) {
     start();
     boost::asio::io_context other_io;
-    Service second(
-        other_io, options_, logs_, logs_.make_logger("second", spdlog::level::info),
-        TunnelDeps{other_io, environment_, tuns_, *sockets_, net_, {}, workers_, resolver_});
+    Service second(other_io, options_, logs_, logs_.make_logger("second", spdlog::level::info),
+                   TunnelDeps{other_io,
+                              environment_,
+                              tuns_,
+                              *sockets_,
+                              net_,
+                              {},
+                              workers_,
+                              resolver_,
+                              *dns_control_});
     try {
         second.start();
         ADD_FAILURE() << "a second service started on a live socket";

@@ -252,6 +252,22 @@ TEST(MessagesRoundTrip, TunnelStatusUpAndDown) {
     EXPECT_EQ(up.public_key, key(kKey2));
 }
 
+TEST(MessagesRoundTrip, TunnelStatusSaysHowDnsWent) {
+    TunnelStatus status = sample_tunnel();
+    EXPECT_FALSE(to_json(status).contains("dns")) << "absent when there is nothing to say";
+    EXPECT_FALSE(to_json(status).contains("dns_problem"));
+    status.dns = value::DnsManager::resolvconf;
+    EXPECT_EQ(to_json(status).at("dns"), "resolvconf");
+    EXPECT_EQ(
+        round_trip(status, [](const Json& json) { return tunnel_status_from_json(json); }).dns,
+        value::DnsManager::resolvconf);
+    status.dns = value::DnsManager::none;
+    status.dns_problem = "DNS = needs systemd-resolved or resolvconf; the tunnel is up without it";
+    EXPECT_EQ(round_trip(status, [](const Json& json) { return tunnel_status_from_json(json); })
+                  .dns_problem,
+              status.dns_problem);
+}
+
 TEST(MessagesRoundTrip, TunnelList) {
     TunnelStatus second = sample_tunnel();
     second.name = "home";
@@ -561,6 +577,9 @@ INSTANTIATE_TEST_SUITE_P(
                  "result.persistent_keepalive: expected an integer from 0 to 65535"},
         BadInput{"tunnel status bad name", kTunnelStatus, tunnel_status_json(R"("name":"a b")"),
                  "result.name: a tunnel name may hold only"},
+        BadInput{"tunnel status unknown dns manager", kTunnelStatus,
+                 tunnel_status_json(R"("dns":"dnsmasq")"),
+                 "result.dns: 'dnsmasq' is not systemd-resolved, resolvconf or none"},
         BadInput{"tunnel status port too large", kTunnelStatus,
                  tunnel_status_json(R"("listen_port":65536)"),
                  "result.listen_port: expected an integer from 0 to 65535"},
