@@ -67,7 +67,7 @@ value::Result<QrCode> encode_qr(std::string_view text) {
     // QRcode_encodeData takes a length, so the text needs no terminating copy.
     const std::unique_ptr<QRcode, QrFree> code(
         QRcode_encodeData(static_cast<int>(text.size()),
-                          reinterpret_cast<const unsigned char*>(text.data()), 0, QR_ECLEVEL_M));
+                          reinterpret_cast<const unsigned char*>(text.data()), 0, QR_ECLEVEL_L));
     if (!code) {
         // ERANGE: longer than the largest code (version 40) holds.
         return value::fail("the text (" + std::to_string(text.size()) +
