@@ -5,10 +5,14 @@
 #include <QAction>
 #include <QApplication>
 #include <QCloseEvent>
+#include <QDir>
+#include <QFile>
+#include <QFileInfo>
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QSettings>
 #include <QStatusBar>
+#include <QUrl>
 #include <QVBoxLayout>
 #include <QWidget>
 
@@ -112,9 +116,38 @@ void MainWindow::build_menus(TunnelActions& actions) {
 
     QMenu* help = menuBar()->addMenu(tr("&Help"));
     connect(help->addAction(tr("&About Tulle")), &QAction::triggered, this, [this] {
-        QMessageBox::about(this, tr("About Tulle"),
-                           tr("Tulle %1\nWireGuard tunnels for your desktop.").arg(kVersion));
+        QMessageBox box(QMessageBox::NoIcon, tr("About Tulle"),
+                        about_text(installed_license_path()), QMessageBox::Ok, this);
+        box.setIconPixmap(windowIcon().pixmap(64, 64));
+        box.setTextFormat(Qt::RichText);
+        box.setTextInteractionFlags(Qt::TextBrowserInteraction);
+        box.setDetailedText(license_text());
+        box.exec();
     });
+}
+
+QString installed_license_path() {
+    const QString path = QDir(QCoreApplication::applicationDirPath())
+                             .absoluteFilePath(QStringLiteral("../share/doc/tulle/LICENSE"));
+    return QFileInfo::exists(path) ? QFileInfo(path).canonicalFilePath() : QString();
+}
+
+QString about_text(const QString& license_path) {
+    const QString licence =
+        license_path.isEmpty()
+            ? MainWindow::tr("the MIT licence")
+            : MainWindow::tr("the <a href=\"%1\">MIT licence</a>")
+                  .arg(QUrl::fromLocalFile(license_path).toString().toHtmlEscaped());
+    return MainWindow::tr(
+               "<p><b>Tulle %1</b><br>WireGuard tunnels for your desktop.</p>"
+               "<p>Copyright 2026 The Tulle developers.<br>Tulle is free software "
+               "under %2: Show Details has its text.</p>")
+        .arg(QString::fromLatin1(kVersion).toHtmlEscaped(), licence);
+}
+
+QString license_text() {
+    QFile file(QStringLiteral(":/LICENSE"));
+    return file.open(QIODevice::ReadOnly) ? QString::fromUtf8(file.readAll()) : QString();
 }
 
 void MainWindow::closeEvent(QCloseEvent* event) {

@@ -15,6 +15,14 @@
 
 namespace tulle::app {
 
+// Where the package installs the licence, beside the binary's prefix (bin/../share/doc/tulle);
+// empty when it is not there (a build folder).
+[[nodiscard]] QString installed_license_path();
+// The About box's text (rich text): version, copyright, the licence and a link to its file.
+[[nodiscard]] QString about_text(const QString& license_path);
+// The licence's text, compiled into the app.
+[[nodiscard]] QString license_text();
+
 class MainWindow : public QMainWindow {
     Q_OBJECT
   public:

@@ -3,10 +3,12 @@
 #include <cstdio>
 
 #include <QApplication>
+#include <QDeadlineTimer>
 #include <QDir>
 #include <QTimer>
 
 #include "app/peer_editor.hpp"
+#include "app/qr_export_dialog.hpp"
 
 namespace tulle::app {
 namespace {
@@ -61,6 +63,21 @@ void take_screenshots(MainWindow& window, TunnelHub& hub, Tray& tray, const QStr
         tray.menu().popup(QPoint(0, 0));
         ok = save(tray.menu(), folder, QStringLiteral("tray-menu")) && ok;
         tray.menu().hide();
+        // Export -> QR code: a phone added to the tunnel, its code and file shown once.
+        QrExportDialog qr(hub.link(), tunnel.isEmpty() ? QStringLiteral("demo") : tunnel, &window);
+        qr.set_fields(QStringLiteral("phone"), QStringLiteral("vpn.example.com"), QString(), false);
+        qr.show();
+        qr.create();
+        const QDeadlineTimer deadline(5000);
+        while (!qr.shown() && !deadline.hasExpired()) {
+            QApplication::processEvents(QEventLoop::AllEvents, 50);
+        }
+        if (!qr.shown()) {
+            std::fprintf(stderr, "screenshots: the QR export did not finish: %s\n",
+                         qPrintable(qr.message()));
+        }
+        ok = qr.shown() && save(qr, folder, QStringLiteral("qr-export")) && ok;
+        qr.close();
         QApplication::exit(ok ? 0 : 1);
     });
 }

@@ -10,6 +10,7 @@
 #include <QHeaderView>
 #include <QInputDialog>
 #include <QLineEdit>
+#include <QMenu>
 #include <QMessageBox>
 #include <QSpinBox>
 #include <QSplitter>
@@ -252,7 +253,13 @@ TunnelsPage::TunnelsPage(TunnelHub& hub, TunnelActions& actions, QWidget* parent
     connect(toggle_, &QPushButton::clicked, this, &TunnelsPage::toggle_selected);
     connect(create, &QPushButton::clicked, this, &TunnelsPage::create_tunnel);
     connect(import, &QPushButton::clicked, &actions_, &TunnelActions::import_interactive);
-    connect(export_, &QPushButton::clicked, this, &TunnelsPage::export_selected);
+    // Export: the tunnel's own file, or a new peer's file for a phone as a QR code.
+    auto* export_menu = new QMenu(export_);
+    export_menu->addAction(tr("To a &file…"), this, &TunnelsPage::export_selected);
+    export_qr_ =
+        export_menu->addAction(tr("&QR code for a phone…"), this, &TunnelsPage::export_qr_selected);
+    export_qr_->setObjectName(QStringLiteral("export_qr"));
+    export_->setMenu(export_menu);
     connect(rename_, &QPushButton::clicked, this, &TunnelsPage::rename_selected);
     connect(delete_, &QPushButton::clicked, this, &TunnelsPage::delete_selected);
     setTabOrder(table_, create);
@@ -304,6 +311,7 @@ void TunnelsPage::show_details() {
     state_->setText(status.up ? tr("Up") : tr("Down"));
     toggle_->setText(status.up ? tr("&Turn off") : tr("&Turn on"));
     toggle_->setEnabled(connected);
+    export_qr_->setEnabled(connected && status.up);
     rename_->setEnabled(view->local && !status.up);
     delete_->setEnabled(view->local || !status.system);
     delete_->setToolTip(view->local || !status.system
@@ -443,6 +451,17 @@ void TunnelsPage::export_selected() {
             QMessageBox::warning(this, tr("Export"), error);
         }
     });
+}
+
+QrExportDialog* TunnelsPage::export_qr_selected() {
+    const QString name = selected();
+    if (hub_.find(name) == nullptr) {
+        return nullptr;
+    }
+    auto* dialog = new QrExportDialog(hub_.link(), name, this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    dialog->open();
+    return dialog;
 }
 
 void TunnelsPage::rename_selected() {

@@ -11,6 +11,7 @@
 #include <QWidget>
 
 #include "app/models.hpp"
+#include "app/qr_export_dialog.hpp"
 #include "app/tunnel_actions.hpp"
 
 namespace tulle::app {
@@ -41,6 +42,8 @@ class TunnelsPage : public QWidget {
     void toggle_selected();
     void create_tunnel();
     void export_selected();
+    // Export -> QR code: a new peer for a phone (the dialog, open; it deletes itself when closed).
+    QrExportDialog* export_qr_selected();
     void rename_selected();
     void delete_selected();
 
@@ -63,6 +66,7 @@ class TunnelsPage : public QWidget {
     QLabel* kind_;
     QPushButton* toggle_;
     QPushButton* export_;
+    QAction* export_qr_ = nullptr;
     QPushButton* rename_;
     QPushButton* delete_;
     std::map<QString, TunnelFacts> facts_;  // of local profiles, read once from the keychain

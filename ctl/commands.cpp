@@ -18,12 +18,15 @@
 #include <vector>
 
 #include "ctl/client.hpp"
+#include "ctl/export.hpp"
 #include "ctl/format.hpp"
 #include "ipc/messages.hpp"
 #include "ipc/methods.hpp"
 #include "ipc/protocol.hpp"
 #include "ipc/version.hpp"
 #include "ipc/wg_config.hpp"
+#include "peer_export/peer_export.hpp"
+#include "peer_export/qr.hpp"
 
 namespace tulle::ctl {
 namespace {
@@ -262,24 +265,11 @@ value::Result<ipc::PeerEdit> peer_edit(const PeerOptions& options) {
     }
     if (options.has_allowed_ips) {
         // "" is no prefixes at all: the peer then receives nothing until some are set.
-        std::vector<value::IpPrefix> prefixes;
-        const std::string_view list = options.allowed_ips;
-        for (std::size_t start = 0; list.find_first_not_of(kSpaces) != std::string_view::npos;) {
-            const std::size_t comma = std::min(list.find(',', start), list.size());
-            std::string_view item = list.substr(start, comma - start);
-            item.remove_prefix(std::min(item.size(), item.find_first_not_of(kSpaces)));
-            item = item.substr(0, item.find_last_not_of(kSpaces) + 1);
-            auto prefix = value::IpPrefix::parse(item);
-            if (!prefix.ok()) {
-                return value::fail("--allowed-ips: " + value::quote(item) + ": " + prefix.error());
-            }
-            prefixes.push_back(*prefix);
-            if (comma == list.size()) {
-                break;
-            }
-            start = comma + 1;
+        auto prefixes = peer_export::parse_prefix_list(options.allowed_ips);
+        if (!prefixes.ok()) {
+            return value::fail("--allowed-ips: " + prefixes.error());
         }
-        edit.peer.allowed_ips = std::move(prefixes);
+        edit.peer.allowed_ips = std::move(prefixes).value();
     }
     if (options.has_keepalive) {
         constexpr std::uint32_t kMaxKeepalive = 65535;
@@ -622,6 +612,93 @@ int logs(const GlobalOptions& options, const LogOptions& log) {
     }
     print_tail_then_early(tail->lines, early, *level, options.json);
     return follow_log_events(*client, *level, options.json);
+}
+
+namespace {
+
+// The export options as a request, or which option is wrong.
+value::Result<peer_export::Request> export_request(const ExportOptions& options) {
+    peer_export::Request request;
+    request.name = options.name;
+    request.endpoint = options.endpoint;
+    request.full_tunnel = options.full_tunnel;
+    if (!options.address.empty()) {
+        // "10.0.0.5" or "10.0.0.5/32": the peer gets one host address.
+        std::string_view text = options.address;
+        if (const auto slash = text.find('/'); slash != std::string_view::npos) {
+            auto prefix = value::IpPrefix::parse(text);
+            if (!prefix.ok() || prefix->length() != prefix->address().max_prefix_length()) {
+                return value::fail("--address: " + value::quote(text) +
+                                   ": expected one address (a /32 or /128 at most)");
+            }
+            text = text.substr(0, slash);
+        }
+        auto address = value::IpAddress::parse(text);
+        if (!address.ok()) {
+            return value::fail("--address: " + value::quote(text) + ": " + address.error());
+        }
+        request.address = *address;
+    }
+    if (options.has_allowed_ips) {
+        auto prefixes = peer_export::parse_prefix_list(options.allowed_ips);
+        if (!prefixes.ok()) {
+            return value::fail("--allowed-ips: " + prefixes.error());
+        }
+        if (prefixes->empty()) {
+            return value::fail("--allowed-ips: give at least one prefix");
+        }
+        request.allowed_ips = std::move(prefixes).value();
+    }
+    return request;
+}
+
+}  // namespace
+
+int export_peer(const GlobalOptions& options, const ExportOptions& exported) {
+    constexpr std::string_view kCommand = "export";
+    if (!valid_name(kCommand, "NAME", exported.tunnel)) {
+        return kExitUsage;
+    }
+    auto request = export_request(exported);
+    if (!request.ok()) {
+        return usage(kCommand, request.error());
+    }
+    auto client = connect(options);
+    if (!client.ok()) {
+        return report(client.error());
+    }
+    auto result = ctl::export_peer(*client, exported.tunnel, *request);
+    if (!result.ok()) {
+        if (const auto* problem = std::get_if<std::string>(&result.error())) {
+            return usage(kCommand, *problem);
+        }
+        return report(std::get<ClientError>(result.error()));
+    }
+    std::string text = result->config_text();
+    if (exported.qr) {
+        auto code = peer_export::encode_qr(text);
+        if (!code.ok()) {
+            wipe(text);
+            std::cerr << "tullectl export: " << code.error() << '\n';
+            return kExitRefused;
+        }
+        std::string drawn = peer_export::render_utf8(*code);
+        std::cout << drawn << std::flush;
+        wipe(drawn);
+    } else {
+        std::cout << text << std::flush;
+    }
+    wipe(text);
+    std::string addresses;
+    for (const auto& prefix : result->phone.iface.addresses) {
+        addresses += (addresses.empty() ? "" : ", ") + prefix.to_string();
+    }
+    std::cerr << "tullectl export: added peer " << result->edit.peer.public_key.to_base64() << " ("
+              << addresses << ") to " << exported.tunnel << ". Its private key is in the "
+              << (exported.qr ? "code" : "file")
+              << " above and nowhere else: Tulle keeps no copy, so this is the only time it "
+                 "is shown.\n";
+    return kExitOk;
 }
 
 int check(const std::string& file) {

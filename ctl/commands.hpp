@@ -36,6 +36,18 @@ struct PeerOptions {
     bool no_preshared_key = false;  // remove the preshared key
 };
 
+// `export`: a new peer for a phone (ctl/export.hpp).
+struct ExportOptions {
+    std::string tunnel;
+    std::string name;
+    std::string address;      // "" for the first free one
+    std::string allowed_ips;  // what the phone routes; see has_allowed_ips
+    std::string endpoint;     // HOST or HOST:PORT
+    bool has_allowed_ips = false;
+    bool full_tunnel = false;
+    bool qr = false;  // print a QR code instead of the file
+};
+
 struct LogOptions {
     bool follow = false;
     std::string level = "info";
@@ -55,6 +67,9 @@ struct LogOptions {
                               const std::string& public_key);
 [[nodiscard]] int stats(const GlobalOptions& options, const std::string& name, bool follow);
 [[nodiscard]] int logs(const GlobalOptions& options, const LogOptions& log);
+// Adds a new peer to tunnel NAME with a key pair made here and prints the other side's wg-quick
+// file (or its QR code) once.
+[[nodiscard]] int export_peer(const GlobalOptions& options, const ExportOptions& exported);
 // Offline: parses FILE and lists every problem.
 [[nodiscard]] int check(const std::string& file);
 

@@ -119,6 +119,7 @@ struct CommandLine {
     tulle::ctl::PeerOptions add_options;
     tulle::ctl::PeerOptions set_options;
     tulle::ctl::LogOptions log_options;
+    tulle::ctl::ExportOptions export_options;
     std::string check_file;
     std::function<int()> run;  // set by the subcommand that was given
 };
@@ -202,6 +203,37 @@ void add_peer_commands(CLI::App& app, CommandLine& line) {
     add_json_flag(remove_cmd, options.json);
 }
 
+void add_export_command(CLI::App& app, CommandLine& line) {
+    auto& exported = line.export_options;
+    auto* export_cmd = app.add_subcommand(
+        "export",
+        "add a new peer to a running tunnel for a phone and print its wg-quick file once (or a "
+        "QR code of it, for the WireGuard mobile apps); its key pair is made here and tulled "
+        "never sees the private key");
+    export_cmd->callback([&line, export_cmd] {
+        line.export_options.has_allowed_ips = export_cmd->count("--allowed-ips") > 0;
+        line.run = [&line] { return tulle::ctl::export_peer(line.options, line.export_options); };
+    });
+    export_cmd->add_option("NAME", exported.tunnel, "the tunnel")->required();
+    export_cmd
+        ->add_option("--endpoint", exported.endpoint,
+                     "where the phone reaches this machine: HOST or HOST:PORT (the port "
+                     "defaults to the tunnel's)")
+        ->required();
+    export_cmd->add_option("--name", exported.name, "the new peer's name");
+    export_cmd->add_option("--address", exported.address,
+                           "the phone's address in the tunnel (default: the first free one of "
+                           "each of the tunnel's networks)");
+    auto* allowed = export_cmd->add_option(
+        "--allowed-ips", exported.allowed_ips,
+        "what the phone sends through the tunnel: CIDR,CIDR (default: the tunnel's networks)");
+    export_cmd
+        ->add_flag("--full-tunnel", exported.full_tunnel,
+                   "send everything through the tunnel (AllowedIPs = 0.0.0.0/0, ::/0)")
+        ->excludes(allowed);
+    export_cmd->add_flag("--qr", exported.qr, "print a QR code instead of the file");
+}
+
 void add_traffic_commands(CLI::App& app, CommandLine& line) {
     namespace ctl = tulle::ctl;
     auto& options = line.options;
@@ -246,6 +278,7 @@ int main(int argc, char** argv) {
     add_key_commands(app, line);
     add_tunnel_commands(app, line);
     add_peer_commands(app, line);
+    add_export_command(app, line);
     add_traffic_commands(app, line);
 
     try {

@@ -115,6 +115,7 @@ expected_files="./usr/bin/tulle
 ./usr/lib/tmpfiles.d/tulle.conf
 ./usr/sbin/tulled
 ./usr/share/applications/tulle.desktop
+./usr/share/doc/tulle/LICENSE
 ./usr/share/doc/tulle/changelog.gz
 ./usr/share/doc/tulle/copyright
 ./usr/share/icons/hicolor/scalable/apps/tulle.svg
@@ -124,7 +125,7 @@ expected_files="./usr/bin/tulle
 ./usr/share/metainfo/invalid.tulle.tulle.metainfo.xml"
 dpkg-deb -c "$deb" >"$work/contents"
 files_are_expected() {
-    diff -u <(echo "$expected_files") <(awk '$1 !~ /^d/ { print $6 }' "$work/contents" | sort)
+    diff -u <(echo "$expected_files") <(awk '$1 !~ /^d/ { print $6 }' "$work/contents" | LC_ALL=C sort)
 }
 check "the package holds exactly the expected files" files_are_expected
 modes_are_right() {

@@ -21,9 +21,13 @@
 #include "app/autostart.hpp"
 #include "app/main_window.hpp"
 #include "app/peer_editor.hpp"
+#include "app/qr_export_dialog.hpp"
 #include "app/tray.hpp"
 #include "app/tunnel_actions.hpp"
 #include "app/tunnels_page.hpp"
+#include "ipc/version.hpp"
+#include "ipc/wg_config.hpp"
+#include "peer_export/qr.hpp"
 #include "tests/unit/app/fake_daemon.hpp"
 
 namespace tulle::app {
@@ -221,6 +225,82 @@ TEST_F(PagesTest, EditorChecksAsYouTypeAndSendsTheChange) {
     EXPECT_EQ(sent["peer"]["allowed_ips"], ipc::Json::array({"10.0.0.9/32"}));
     EXPECT_EQ(sent["peer"]["name"], "phone");
     EXPECT_EQ(editor.result(), QDialog::Accepted);
+}
+
+// Export -> QR code: the peer is added with the key made in the app, and its file is shown once,
+// as text that the wg-quick parser reads and as a QR code of exactly that text.
+TEST_F(PagesTest, ExportAsQrCodeAddsThePeerAndShowsItsFileOnce) {
+    auto app = start();
+    daemon_->on<ipc::PeerAddMethod>(
+        [](const ipc::PeerEdit& edit) { return test::peer_status_of(edit.peer.public_key); });
+    TunnelsPage page(app->hub, app->actions);
+    page.select(QStringLiteral("office"));
+    auto* action = page.findChild<QAction*>(QStringLiteral("export_qr"));
+    ASSERT_NE(action, nullptr);
+    EXPECT_FALSE(action->isEnabled()) << "a tunnel that is down has no peers to add";
+    page.select(QStringLiteral("wg0"));
+    EXPECT_TRUE(action->isEnabled());
+    QrExportDialog* dialog = page.export_qr_selected();
+    ASSERT_NE(dialog, nullptr);
+
+    dialog->create();  // no endpoint yet
+    ASSERT_TRUE(wait_until([&] { return dialog->message().contains(QStringLiteral("required")); }));
+    EXPECT_TRUE(dialog->message().startsWith(QStringLiteral("Reach this machine at: ")))
+        << dialog->message().toStdString();
+    EXPECT_FALSE(dialog->shown());
+    EXPECT_TRUE(daemon_->last(ipc::PeerAddMethod::name).is_null()) << "nothing was added";
+
+    dialog->set_fields(QStringLiteral("phone"), QStringLiteral("vpn.example.com"), QString(),
+                       false);
+    dialog->create();
+    ASSERT_TRUE(wait_until([&] { return dialog->shown(); })) << dialog->message().toStdString();
+    const std::string text = dialog->config_text().toStdString();
+    auto phone = ipc::parse_config(text, "phone.conf", /*allow_hooks=*/false);
+    ASSERT_TRUE(phone.ok()) << ipc::to_string(phone.error()) << text;
+    const ipc::Json sent = daemon_->last(ipc::PeerAddMethod::name);
+    EXPECT_EQ(sent["tunnel"], "wg0");
+    EXPECT_EQ(sent["peer"]["name"], "phone");
+    EXPECT_EQ(sent["peer"]["public_key"],
+              value::public_key_of(phone->iface.private_key)->to_base64());
+    EXPECT_EQ(sent["peer"]["allowed_ips"], ipc::Json::array({"10.0.0.3/32"}));
+    EXPECT_EQ(phone->iface.addresses.at(0).to_string(), "10.0.0.3/32");
+    EXPECT_EQ(phone->peers.at(0).public_key, test::key_of(0xEE));
+    EXPECT_EQ(phone->peers.at(0).endpoint->to_string(), "vpn.example.com:51820");
+    // The private key went to no call.
+    const std::string private_key = phone->iface.private_key.to_base64();
+    for (const auto& call : daemon_->calls()) {
+        EXPECT_EQ(call.params.dump().find(private_key), std::string::npos) << call.method;
+    }
+
+    // The picture is the QR code of that text: module for module, with a white quiet zone.
+    auto code = peer_export::encode_qr(text);
+    ASSERT_TRUE(code.ok());
+    const QImage image = dialog->image();
+    const int scale = image.width() / (code->size() + 2 * peer_export::kQuietZone);
+    ASSERT_GT(scale, 0);
+    EXPECT_EQ(image.width(), (code->size() + 2 * peer_export::kQuietZone) * scale);
+    for (int y = -peer_export::kQuietZone; y < code->size() + peer_export::kQuietZone; ++y) {
+        for (int x = -peer_export::kQuietZone; x < code->size() + peer_export::kQuietZone; ++x) {
+            const QPoint centre((x + peer_export::kQuietZone) * scale + scale / 2,
+                                (y + peer_export::kQuietZone) * scale + scale / 2);
+            ASSERT_EQ(qGray(image.pixel(centre)) < 128, code->dark(x, y)) << x << "," << y;
+        }
+    }
+
+    const QString path = dir_.filePath(QStringLiteral("phone.conf"));
+    ASSERT_TRUE(dialog->save_to(path).isEmpty());
+    QFile saved(path);
+    ASSERT_TRUE(saved.open(QIODevice::ReadOnly));
+    EXPECT_EQ(saved.readAll().toStdString(), text);
+    EXPECT_EQ((saved.permissions() & (QFileDevice::ReadGroup | QFileDevice::ReadOther)).toInt(), 0);
+
+    // Once closed, it is gone from the dialog.
+    dialog->setAttribute(Qt::WA_DeleteOnClose, false);
+    dialog->reject();
+    EXPECT_FALSE(dialog->shown());
+    EXPECT_TRUE(dialog->config_text().isEmpty());
+    EXPECT_TRUE(dialog->image().isNull());
+    delete dialog;
 }
 
 TEST_F(PagesTest, EditingAPeerKeepsItsKeyAndCanDropItsPresharedKey) {
@@ -483,6 +563,19 @@ struct AppWindow {
     MainWindow window;
 };
 
+TEST(AboutBox, NamesTheVersionAndTheMitLicenceAndLinksToItsFile) {
+    const QString installed = about_text(QStringLiteral("/usr/share/doc/tulle/LICENSE"));
+    EXPECT_TRUE(installed.contains(QString::fromLatin1(kVersion)));
+    EXPECT_TRUE(installed.contains(QStringLiteral("MIT licence")));
+    EXPECT_TRUE(installed.contains(QStringLiteral("href=\"file:///usr/share/doc/tulle/LICENSE\"")))
+        << installed.toStdString();
+    EXPECT_FALSE(about_text(QString()).contains(QStringLiteral("href")))
+        << "no link where the file is not installed";
+    // The text itself is compiled in (Show Details).
+    EXPECT_TRUE(license_text().startsWith(QStringLiteral("MIT License")));
+    EXPECT_TRUE(license_text().contains(QStringLiteral("The Tulle developers")));
+}
+
 TEST(MainWindowBanner, SaysWhatToDoWhenTheDaemonIsAwayOrTooNew) {
     QTemporaryDir dir;
     const QString socket = dir.filePath(QStringLiteral("tulled.sock"));
@@ -601,6 +694,10 @@ TEST(MainWindowKeys, NoTwoThingsOnAPageShareAnAltLetterInAnyLanguage) {
         const QStringList clashes = clashing_mnemonics({}, editor);
         EXPECT_TRUE(clashes.isEmpty())
             << where << "peer editor: " << clashes.join(QStringLiteral("; ")).toStdString();
+        const QrExportDialog qr(app.link, QStringLiteral("wg0"));
+        const QStringList qr_clashes = clashing_mnemonics({}, qr);
+        EXPECT_TRUE(qr_clashes.isEmpty())
+            << where << "QR export: " << qr_clashes.join(QStringLiteral("; ")).toStdString();
         QCoreApplication::removeTranslator(&translator);
     }
 }

@@ -27,6 +27,8 @@
 #include <boost/asio/post.hpp>
 #include <gtest/gtest.h>
 
+#include "ctl/client.hpp"
+#include "ctl/export.hpp"
 #include "daemon/core/crypto.hpp"
 #include "daemon/core/environment.hpp"
 #include "daemon/log_hub.hpp"
@@ -35,6 +37,7 @@
 #include "ipc/jsonrpc.hpp"
 #include "ipc/messages.hpp"
 #include "ipc/methods.hpp"
+#include "ipc/wg_config.hpp"
 #include "platform/fake_tun.hpp"
 #include "platform/system.hpp"
 #include "tests/unit/daemon/fake_dns.hpp"
@@ -571,6 +574,60 @@ TEST_F(ServiceTest, PeersChangeLiveAndRepliesHoldNoSecrets) {
     EXPECT_EQ(everything.find(private_key_), std::string::npos);
     EXPECT_EQ(everything.find(psk_), std::string::npos);
     EXPECT_EQ(everything.find(base64_key(9)), std::string::npos);
+}
+
+// `tullectl export` (the app's Export -> QR code makes the same calls): the phone's file reads
+// back through the wg-quick parser, the tunnel now has the phone as a peer with the file's key and
+// address, and the private key reached tulled in no request, so it is in no reply or log line.
+TEST_F(ServiceTest, AnExportedPeerIsLiveAndItsPrivateKeyNeverReachesTulled) {
+    start();
+    auto watcher = greeted_client();
+    ASSERT_TRUE(watcher->call("subscribe").ok());
+    ASSERT_TRUE(up(*watcher).ok());
+
+    auto ctl = ctl::Client::connect(options_.socket_path, "tullectl test");
+    ASSERT_TRUE(ctl.ok()) << ctl.error().message;
+    peer_export::Request request;
+    request.name = "phone";
+    request.endpoint = "vpn.example.com";
+    auto exported = ctl::export_peer(*ctl, "tt0", request);
+    ASSERT_TRUE(exported.ok());
+    const std::string text = exported->config_text();
+    auto phone = ipc::parse_config(text, "phone.conf", /*allow_hooks=*/false);
+    ASSERT_TRUE(phone.ok()) << ipc::to_string(phone.error()) << text;
+    const std::string private_key = phone->iface.private_key.to_base64();
+    const std::string psk = phone->peers.at(0).preshared_key->to_base64();
+
+    const auto detail = result_of(watcher->call("tunnel.get", Json{{"name", "tt0"}}));
+    const std::string phone_key = value::public_key_of(phone->iface.private_key)->to_base64();
+    const auto& peers = detail.at("peers");
+    const auto added = std::find_if(peers.begin(), peers.end(), [&](const Json& peer) {
+        return peer.at("public_key") == phone_key;
+    });
+    ASSERT_NE(added, peers.end()) << detail.dump();
+    EXPECT_EQ(added->at("name"), "phone");
+    EXPECT_EQ(added->at("allowed_ips"), Json::array({"10.44.0.3/32"}));
+    EXPECT_EQ(added->at("has_preshared_key"), true);
+    EXPECT_EQ(phone->iface.addresses.at(0).to_string(), "10.44.0.3/32");
+    EXPECT_EQ(phone->peers.at(0).public_key.to_base64(), detail.at("status").at("public_key"));
+    EXPECT_EQ(
+        phone->peers.at(0).endpoint->to_string(),
+        "vpn.example.com:" + std::to_string(detail.at("status").at("listen_port").get<int>()));
+    EXPECT_EQ(phone->peers.at(0).allowed_ips.at(0).to_string(), "10.44.0.0/24");
+    // Routed to the phone at once.
+    EXPECT_NE(std::find(net_.routes.begin(), net_.routes.end(), "10.44.0.3/32"), net_.routes.end());
+
+    // A second export takes the next address.
+    auto second = ctl::export_peer(*ctl, "tt0", request);
+    ASSERT_TRUE(second.ok());
+    EXPECT_EQ(second->phone.iface.addresses.at(0).to_string(), "10.44.0.4/32");
+
+    const auto tail =
+        result_of(watcher->call("log.tail", Json{{"lines", 4000}, {"level", "trace"}}));
+    EXPECT_NE(tail.dump().find("peer"), std::string::npos);
+    const std::string& everything = watcher->everything_received();
+    EXPECT_EQ(everything.find(private_key), std::string::npos);
+    EXPECT_EQ(everything.find(psk), std::string::npos);
 }
 
 TEST_F(ServiceTest, ChangesMadeWithWgSetAreAnnouncedAndRouted) {
