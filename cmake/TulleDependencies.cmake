@@ -26,6 +26,7 @@ endmacro()
 
 tulle_require_pkg(Sodium libsodium libsodium-dev)
 tulle_require_pkg(B2 libb2 libb2-dev)
+tulle_require_pkg(Nftables libnftables libnftables-dev)
 tulle_require(Boost libboost-dev 1.74 CONFIG)
 tulle_require(spdlog libspdlog-dev CONFIG)
 tulle_require(nlohmann_json nlohmann-json3-dev 3.10 CONFIG)

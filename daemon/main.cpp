@@ -6,6 +6,7 @@
 // Standalone mode: `tulled --config FILE` applies a wg-quick file itself, in the foreground.
 #include <algorithm>
 #include <cerrno>
+#include <chrono>
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
@@ -23,6 +24,7 @@
 #include <CLI/CLI.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <sodium.h>
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
@@ -181,17 +183,40 @@ int run_standalone(const std::string& path) {
         return kExitFailure;
     }
     auto net = tulle::platform::make_system_net_config();
+    auto firewall = tulle::platform::make_system_firewall();
     boost::asio::io_context io;
     // Endpoint host names are looked up on a thread of their own, so the loop never waits.
     tulle::daemon::ThreadResolver resolver(io);
-    tulle::daemon::StandaloneTunnel tunnel(std::move(parsed).value(), *net, resolver, log);
+    tulle::daemon::StandaloneTunnel tunnel(std::move(parsed).value(), *net, firewall.get(),
+                                           resolver, log);
     if (!tunnel.before_interface(name)) {
         return kExitFailure;
     }
-    return run_interface(
-        io, name, -1,
-        Lifecycle{[&tunnel](tulle::daemon::Device& device) { return tunnel.bring_up(device); },
-                  [&tunnel] { tunnel.take_down(); }});
+    // Once a second the kill switch (if any) follows the peers' endpoints, as the service's does.
+    boost::asio::steady_timer ticker(io);
+    std::function<void(tulle::daemon::Device&)> follow = [&](tulle::daemon::Device& device) {
+        ticker.expires_after(std::chrono::seconds(1));
+        ticker.async_wait([&](const boost::system::error_code& error) {
+            if (!error) {
+                tunnel.follow_endpoints(device.snapshot());
+                follow(device);
+            }
+        });
+    };
+    return run_interface(io, name, -1,
+                         Lifecycle{[&](tulle::daemon::Device& device) {
+                                       if (!tunnel.bring_up(device)) {
+                                           return false;
+                                       }
+                                       if (tunnel.kill_switch_on()) {
+                                           follow(device);
+                                       }
+                                       return true;
+                                   },
+                                   [&] {
+                                       ticker.cancel();
+                                       tunnel.take_down();
+                                   }});
 }
 
 // Service mode: the control socket, any number of tunnels, until SIGTERM.
@@ -209,13 +234,14 @@ int run_service(tulle::daemon::Service::Options options) {
         auto tuns = tulle::platform::make_system_tun_factory();
         auto sockets = tulle::platform::make_system_udp_socket_factory();
         auto net = tulle::platform::make_system_net_config();
+        auto firewall = tulle::platform::make_system_firewall();
         // One pool of crypto threads for every tunnel the service runs.
         tulle::daemon::WorkerPool workers(crypto_workers());
         tulle::daemon::ThreadResolver resolver(io);  // endpoint host names, off the loop
         tulle::daemon::Service service(
             io, std::move(options), logs, log,
             tulle::daemon::TunnelDeps{
-                io, environment, *tuns, *sockets, *net, {}, workers, resolver});
+                io, environment, *tuns, *sockets, *net, {}, workers, resolver, firewall.get()});
         service.start();
         asio::signal_set signals(io, SIGTERM, SIGINT);
         signals.async_wait([&](const boost::system::error_code& error, int signal) {

@@ -88,6 +88,10 @@ void Service::start() {
     // A service that was killed (-9, a crash, the OOM killer) left the policy rules of its
     // default-route tunnels behind; they go now, not when the next such tunnel comes up.
     (void)clean_stale_rules(deps_.net, *log_, "");
+    // ... and their kill switches, which would block this machine's traffic for good.
+    if (deps_.firewall != nullptr) {
+        (void)clean_stale_kill_switches(*deps_.firewall, deps_.net, *log_, "");
+    }
     autostart();
     ticker_.expires_after(std::chrono::seconds(1));
     ticker_.async_wait([this](const boost::system::error_code& e) {
@@ -172,11 +176,17 @@ Service::Outcome<ipc::TunnelStatus> Service::handle(ipc::TunnelUpMethod /*method
     if (find(up.name) != nullptr) {
         return refuse(ErrorCode::already_exists, "tunnel '" + up.name + "' is up already");
     }
+    // The caller's kill-switch choice for this run wins over the file's.
+    const auto choose = [&up](ipc::TunnelConfig& config) {
+        config.iface.kill_switch = up.kill_switch.value_or(config.iface.kill_switch);
+        config.iface.allow_lan = up.allow_lan.value_or(config.iface.allow_lan);
+    };
     if (!up.config) {
         auto system = systems_.read(up.name);
         if (!system) {
             return refuse(system.error());
         }
+        choose(system->config);
         return bring_up(up.name, std::move(system->config));
     }
     // A caller's file may not carry hooks: they would run as root.
@@ -187,6 +197,7 @@ Service::Outcome<ipc::TunnelStatus> Service::handle(ipc::TunnelUpMethod /*method
     if (auto port = check_port(client, parsed.value()); !port) {
         return refuse(port.error());
     }
+    choose(parsed.value());
     return bring_up(up.name, std::move(parsed).value());
 }
 
@@ -199,6 +210,16 @@ Service::Outcome<ipc::TunnelStatus> Service::bring_up(const std::string& name,
     if (tunnels_.size() >= kMaxTunnels) {
         return refuse(ErrorCode::busy, "tulled runs " + std::to_string(kMaxTunnels) +
                                            " tunnels already; take one down first");
+    }
+    if (config.iface.kill_switch) {
+        if (auto allowed = kill_switch_allowed(config); !allowed) {
+            return refuse(ErrorCode::invalid_params,
+                          "kill switch of tunnel '" + name + "': " + allowed.error());
+        }
+        if (deps_.firewall == nullptr) {
+            return refuse(ErrorCode::internal_error,
+                          "kill switch of tunnel '" + name + "': this tulled has no firewall");
+        }
     }
     auto tunnel = std::make_unique<Tunnel>(deps_, name, std::move(config), log_);
     try {

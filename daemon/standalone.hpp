@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <optional>
 #include <set>
 #include <string>
 
@@ -15,6 +16,7 @@
 #include "daemon/endpoint_resolver.hpp"
 #include "daemon/tunnel_config.hpp"
 #include "ipc/wg_config.hpp"
+#include "platform/firewall.hpp"
 #include "platform/net_config.hpp"
 
 namespace tulle::daemon {
@@ -32,13 +34,22 @@ std::size_t remove_stale_rules(platform::NetConfig& net);
 // `kill -9` leaves nothing behind for long.
 bool clean_stale_rules(platform::NetConfig& net, spdlog::logger& log, const std::string& who);
 
+// Removes the kill switches of tunnels whose process died without taking them down: those whose
+// interface no longer exists (it went with the process). Returns how many went.
+std::size_t remove_stale_kill_switches(platform::Firewall& firewall, platform::NetConfig& net);
+// remove_stale_kill_switches(), logged as clean_stale_rules() is; false when the system refused.
+bool clean_stale_kill_switches(platform::Firewall& firewall, platform::NetConfig& net,
+                               spdlog::logger& log, const std::string& who);
+
 // A table (and fwmark) for a tunnel's default routes that no rule or route uses yet, from 51820
 // up, as wg-quick picks it.
 [[nodiscard]] std::uint32_t free_policy_table(platform::NetConfig& net);
 
 class StandaloneTunnel {
   public:
-    StandaloneTunnel(ipc::TunnelConfig config, platform::NetConfig& net, EndpointResolver& resolver,
+    // `firewall` may be null (no kill switch can be had: a config that asks for one fails).
+    StandaloneTunnel(ipc::TunnelConfig config, platform::NetConfig& net,
+                     platform::Firewall* firewall, EndpointResolver& resolver,
                      std::shared_ptr<spdlog::logger> log);
     ~StandaloneTunnel();
     StandaloneTunnel(const StandaloneTunnel&) = delete;
@@ -47,10 +58,19 @@ class StandaloneTunnel {
     // Runs PreUp. False when a hook failed.
     [[nodiscard]] bool before_interface(const std::string& interface_name);
     // Configures the started device and its interface, runs PostUp. False on failure (what was
-    // set is taken down again by take_down()). Peers whose Endpoint is a host name come up
+    // set is taken down again by take_down()). With "# tulle: kill-switch" the kill switch is in
+    // place before the addresses and routes are; a tunnel whose kill switch fails does not come
+    // up. Peers whose Endpoint is a host name come up
     // without one and get it when the resolver answers (see resolve_endpoint()).
     [[nodiscard]] bool bring_up(Device& device);
-    // PreDown, removes routes and addresses, PostDown. Safe to call more than once.
+    // While up with a kill switch: lets UDP to the peers' endpoints (as the device has them now:
+    // resolved, set or roamed to) through, when they changed since the last call. The service
+    // calls it once a second.
+    void follow_endpoints(const DeviceStatus& snapshot);
+    [[nodiscard]] bool kill_switch_on() const { return kill_switch_.has_value(); }
+
+    // PreDown, removes routes, addresses and the kill switch, PostDown. Safe to call more than
+    // once.
     void take_down();
 
     // After a live peer change: routes for allowed IPs that are new, none for ones that went
@@ -79,6 +99,8 @@ class StandaloneTunnel {
 
     ipc::TunnelConfig config_;
     platform::NetConfig& net_;
+    platform::Firewall* firewall_;
+    std::optional<platform::KillSwitch> kill_switch_;  // as in place now
     EndpointResolver& resolver_;
     std::shared_ptr<spdlog::logger> log_;
     Device* device_ = nullptr;  // while up

@@ -29,7 +29,7 @@ Tunnel::Tunnel(TunnelDeps deps, std::string name, ipc::TunnelConfig config,
     : deps_(std::move(deps)),
       name_(std::move(name)),
       log_(std::move(log)),
-      standalone_(std::move(config), deps_.net, deps_.resolver, log_) {
+      standalone_(std::move(config), deps_.net, deps_.firewall, deps_.resolver, log_) {
     for (const auto& peer : standalone_.config().peers) {
         if (!peer.name.empty()) {
             names_[peer.public_key] = peer.name;
@@ -241,6 +241,7 @@ ipc::TunnelStatus Tunnel::status() const {
         status.public_key = to_ipc(*key);
     }
     status.listen_port = snapshot.listen_port;
+    status.kill_switch = standalone_.kill_switch_on();
     status.addresses = standalone_.config().iface.addresses;
     status.peers = snapshot.peers.size();
     for (const auto& peer : snapshot.peers) {
@@ -310,6 +311,7 @@ ipc::StatsEvent Tunnel::sample(std::int64_t now) {
         return std::find(present.begin(), present.end(), entry.first) == present.end();
     });
     event.peers = peers_of(snapshot);
+    standalone_.follow_endpoints(snapshot);
     return event;
 }
 

@@ -19,7 +19,9 @@ struct ProtocolVersion {
 // 1.1: tunnel.get's settings; a peer's endpoint and a tunnel's public key are checked as typed.
 // 1.2: stats.history in pages (limit, after, next) with samples in columns; a reply that would
 //      pass kMaxMessageSize is refused with message_too_large instead of being sent.
-inline constexpr ProtocolVersion kProtocolVersion{1, 2};
+// 1.3: the kill switch: tunnel.up's kill_switch and allow_lan, and their state in TunnelStatus and
+//      TunnelSettings.
+inline constexpr ProtocolVersion kProtocolVersion{1, 3};
 
 // Why two versions cannot talk, naming the side to update; empty when they can.
 [[nodiscard]] std::string version_mismatch(ProtocolVersion client, ProtocolVersion daemon);

@@ -5,6 +5,7 @@
 
 #include <memory>
 
+#include "platform/firewall.hpp"
 #include "platform/net_config.hpp"
 #include "platform/tun.hpp"
 #include "platform/udp_socket.hpp"
@@ -19,5 +20,9 @@ namespace tulle::platform {
 [[nodiscard]] std::unique_ptr<NetConfig> make_system_net_config();
 
 [[nodiscard]] std::unique_ptr<UdpSocketFactory> make_system_udp_socket_factory();
+
+// The OS's packet filter for kill switches (on Linux nftables, in the calling thread's network
+// namespace). Throws std::system_error.
+[[nodiscard]] std::unique_ptr<Firewall> make_system_firewall();
 
 }  // namespace tulle::platform

@@ -1,3 +1,4 @@
+#include "platform/linux/firewall_nft.hpp"
 #include "platform/linux/net_config_linux.hpp"
 #include "platform/linux/tun_linux.hpp"
 #include "platform/linux/udp_socket_linux.hpp"
@@ -15,6 +16,10 @@ std::unique_ptr<NetConfig> make_system_net_config() {
 
 std::unique_ptr<UdpSocketFactory> make_system_udp_socket_factory() {
     return std::make_unique<linux_impl::UdpSocketLinuxFactory>();
+}
+
+std::unique_ptr<Firewall> make_system_firewall() {
+    return std::make_unique<linux_impl::FirewallNft>();
 }
 
 }  // namespace tulle::platform
