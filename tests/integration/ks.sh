@@ -14,7 +14,7 @@
 # With the switch on: the tunnel carries IPv4 and IPv6, ns3 gets neither ping nor DNS (UDP 53),
 # IPv4 or IPv6; with allow-lan ns3 (a private network) is reached again; after `tullectl down`
 # and after `kill -9` of tulled and a restart, the switch is gone (its nftables table too) and
-# ns3 answers again.
+# ns3 answers again. The same file through `tulled --config` has its switch until SIGTERM.
 #
 # Names are ks<pid>... so that runs never collide with other tests. Usage (as root):
 # TULLED=path/to/tulled TULLECTL=path/to/tullectl ks.sh
@@ -129,6 +129,7 @@ outside6() { n1 ping -6 -c 1 -W 1 fd49::2 >/dev/null; }
 blocked() { ! "$@"; }
 table() { n1 nft list tables inet | grep -c "tulle_"; } # tulle's kill-switch tables in ns1
 no_table() { test "$(table)" -eq 0; }
+one_table() { test "$(table)" -eq 1; }
 
 start_service
 must "the service answers" ctl status
@@ -199,5 +200,20 @@ check "tulled restarted: ns3 answers again (IPv6)" outside6
 check "tulled restarted: ns3's DNS server answers again" dns_answers 192.168.249.2
 
 stop "$service"
+
+# --- standalone: tulled --config FILE with the line --------------------------------------------
+mkdir -p "$work/sa"
+grep -v '^PersistentKeepalive' "$work/etc/$ifs.conf" >"$work/sa/$ifs.conf"
+chmod 600 "$work/sa/$ifs.conf"
+spawn "$ns1" "$work/standalone.log" "$tulled" --config "$work/sa/$ifs.conf"
+standalone=$pid
+tap_logs+=("$work/standalone.log")
+check "standalone: the kill switch is in place" wait_for 10 one_table
+check "standalone: traffic through the tunnel" wait_for 10 tunnel4
+check "standalone: ns3 is blocked" blocked outside4
+stop "$standalone"
+check "standalone stopped (SIGTERM): the table is gone" no_table
+check "standalone stopped: ns3 answers again" outside4
+
 stop "$dns_pid"
 tap_done
