@@ -152,6 +152,44 @@ std::uint32_t free_policy_table(platform::NetConfig& net) {
     return table;
 }
 
+bool StandaloneTunnel::prepare_kill_switch() const {
+    // Every start removes the kill switches of tunnels that are gone, as it does their rules.
+    if (firewall_ != nullptr) {
+        (void)clean_stale_kill_switches(*firewall_, net_, *log_, interface_ + ": ");
+    }
+    if (!config_.iface.kill_switch) {
+        return true;
+    }
+    if (auto allowed = kill_switch_allowed(config_); !allowed) {
+        log_->error("{}: {}", interface_, allowed.error());
+        return false;
+    }
+    if (firewall_ == nullptr) {
+        log_->error("{}: no firewall to put a kill switch in place", interface_);
+        return false;
+    }
+    return true;
+}
+
+bool StandaloneTunnel::put_kill_switch(std::uint32_t fwmark, Device& device) {
+    // Before the routes: from the moment traffic is steered into the tunnel, nothing leaks
+    // beside it.
+    const platform::KillSwitch rules =
+        kill_switch_for(interface_, config_, fwmark, endpoints_of(device.snapshot()));
+    try {
+        firewall_->set_kill_switch(rules);
+        kill_switch_ = rules;
+    } catch (const std::system_error& error) {
+        log_->error("{}: {}", interface_, error.what());
+        return false;
+    }
+    log_->info(
+        "{}: kill switch on: only the tunnel, its peers' endpoints, loopback, DHCP and "
+        "neighbour discovery{} pass",
+        interface_, rules.allow_lan ? " and the local network" : "");
+    return true;
+}
+
 bool StandaloneTunnel::bring_up(Device& device) {
     up_ = true;
     InterfacePlan plan = plan_interface(config_);
@@ -171,23 +209,13 @@ bool StandaloneTunnel::bring_up(Device& device) {
             return false;
         }
     }
-    if (firewall_ != nullptr) {
-        (void)clean_stale_kill_switches(*firewall_, net_, *log_, interface_ + ": ");
+    if (!prepare_kill_switch()) {
+        return false;
     }
     UapiSet set = to_uapi_set(config_);
     if (!plan.default_routes.empty()) {
         // The tunnel's own UDP packets carry the mark, so they skip the tunnel's table.
         set.fwmark = plan.policy_table;
-    }
-    if (config_.iface.kill_switch) {
-        if (auto allowed = kill_switch_allowed(config_); !allowed) {
-            log_->error("{}: {}", interface_, allowed.error());
-            return false;
-        }
-        if (firewall_ == nullptr) {
-            log_->error("{}: no firewall to put a kill switch in place", interface_);
-            return false;
-        }
     }
     if (const int error = device.apply(set); error != 0) {
         log_->error("{}: applying the configuration failed: {}", interface_,
@@ -197,25 +225,8 @@ bool StandaloneTunnel::bring_up(Device& device) {
     }
     device_ = &device;
     alive_ = std::make_shared<int>(0);
-    if (config_.iface.kill_switch) {
-        // Before the routes: from the moment traffic is steered into the tunnel, nothing leaks
-        // beside it.
-        const platform::KillSwitch rules = kill_switch_for(
-            interface_, config_, set.fwmark.value_or(0), endpoints_of(device.snapshot()));
-        try {
-            firewall_->set_kill_switch(rules);
-            kill_switch_ = rules;
-        } catch (const std::system_error& error) {
-            log_->error("{}: {}", interface_, error.what());
-            return false;
-        }
-        log_->info(
-            "{}: kill switch on: only the tunnel, its peers' endpoints, loopback, DHCP and "
-            "neighbour discovery{} pass",
-            interface_, rules.allow_lan ? " and the local network" : "");
-    }
-    for (const auto& host : host_endpoints(config_)) {
-        resolve_endpoint(host);
+    if (config_.iface.kill_switch && !put_kill_switch(set.fwmark.value_or(0), device)) {
+        return false;
     }
     try {
         net_.set_mtu(interface_, plan.mtu);

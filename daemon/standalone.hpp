@@ -92,6 +92,11 @@ class StandaloneTunnel {
 
   private:
     bool run_hooks(const std::vector<std::string>& hooks, const char* stage);
+    // Removes stale kill switches; then, if this tunnel wants one, whether it may be had (a
+    // default route, a firewall): false and logged why when not.
+    [[nodiscard]] bool prepare_kill_switch() const;
+    // Puts the kill switch in place; false (logged) when the firewall refused.
+    [[nodiscard]] bool put_kill_switch(std::uint32_t fwmark, Device& device);
     // The routes (and their table) that allowed IPs need under this tunnel's Table setting.
     [[nodiscard]] InterfacePlan routes_for(const std::vector<value::IpPrefix>& allowed_ips) const;
     void on_resolved(const HostEndpoint& host, std::uint64_t request,
