@@ -115,15 +115,16 @@ void TunnelActions::call_and_report(const typename M::Params& params, const QStr
         });
 }
 
-void TunnelActions::set_up(const QString& name, bool up, const Done& done) {
+void TunnelActions::set_up(const QString& name, bool up, const Done& done,
+                           std::optional<bool> kill_switch) {
     if (!up) {
         call_and_report<ipc::TunnelDownMethod>(ipc::TunnelRef{name.toStdString()}, name,
                                                tr("Tunnel %1 is down."),
                                                tr("Could not bring %1 down: %2"), done);
         return;
     }
-    auto send_up = [this, name, done](std::optional<std::string> config) {
-        ipc::TunnelUp params{name.toStdString(), std::move(config)};
+    auto send_up = [this, name, done, kill_switch](std::optional<std::string> config) {
+        ipc::TunnelUp params{name.toStdString(), std::move(config), kill_switch, {}};
         call_and_report<ipc::TunnelUpMethod>(params, name, tr("Tunnel %1 is up."),
                                              tr("Could not bring %1 up: %2"), done);
         if (params.config) {

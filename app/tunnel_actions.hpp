@@ -5,6 +5,7 @@
 #pragma once
 
 #include <functional>
+#include <optional>
 #include <string_view>
 
 #include <QObject>
@@ -31,7 +32,9 @@ class TunnelActions : public QObject {
 
     // Up: a local profile is read with its secrets and sent as tunnel.up's config; a system
     // tunnel is started by name. Down: tunnel.down.
-    void set_up(const QString& name, bool up, const Done& done = {});
+    // `kill_switch`, when set, chooses the kill switch for this run over the tunnel's file.
+    void set_up(const QString& name, bool up, const Done& done = {},
+                std::optional<bool> kill_switch = std::nullopt);
     // Asks for a file and imports it (the tray's and the page's "Import tunnel from file…").
     void import_interactive();
     // Imports the wg-quick file at `path` as a profile named after the file; errors name the

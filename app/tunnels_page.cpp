@@ -151,6 +151,7 @@ TunnelFacts facts_of(const ipc::TunnelSettings& settings) {
     }
     facts.dns = dns.join(QStringLiteral(", "));
     facts.mtu = settings.mtu ? QString::number(*settings.mtu) : TunnelsPage::tr("automatic");
+    facts.kill_switch = settings.kill_switch;
     return facts;
 }
 
@@ -172,6 +173,7 @@ TunnelsPage::TunnelsPage(TunnelHub& hub, TunnelActions& actions, QWidget* parent
       mtu_(new QLabel(this)),
       kind_(new QLabel(this)),
       toggle_(new QPushButton(this)),
+      kill_switch_(new QCheckBox(tr("&Block untunneled traffic"), this)),
       export_(new QPushButton(tr("E&xport…"), this)),
       rename_(new QPushButton(tr("&Rename…"), this)),
       delete_(new QPushButton(tr("Del&ete"), this)) {
@@ -185,6 +187,12 @@ TunnelsPage::TunnelsPage(TunnelHub& hub, TunnelActions& actions, QWidget* parent
         table_->hideColumn(column);
     }
     toggle_->setObjectName(QStringLiteral("tunnel_toggle"));
+    kill_switch_->setObjectName(QStringLiteral("tunnel_kill_switch"));
+    kill_switch_->setToolTip(
+        tr("Kill switch: while this tunnel is on, nothing leaves this computer except through it "
+           "(its own connection to the peers, DHCP and the local network's neighbour discovery "
+           "excepted). Only for a tunnel that takes all traffic (AllowedIPs 0.0.0.0/0 or ::/0); "
+           "it applies the next time the tunnel is turned on."));
     public_key_->setObjectName(QStringLiteral("tunnel_public_key"));
     dns_->setObjectName(QStringLiteral("tunnel_dns"));
     dns_->setWordWrap(true);  // a DNS problem is a sentence
@@ -210,6 +218,7 @@ TunnelsPage::TunnelsPage(TunnelHub& hub, TunnelActions& actions, QWidget* parent
     form->addRow(tr("DNS:"), dns_);
     form->addRow(tr("MTU:"), mtu_);
     details_layout->addLayout(form);
+    details_layout->addWidget(kill_switch_);
     details_layout->addWidget(kind_);
     auto* row = new QHBoxLayout;
     row->addWidget(toggle_);
@@ -251,6 +260,11 @@ TunnelsPage::TunnelsPage(TunnelHub& hub, TunnelActions& actions, QWidget* parent
     connect(copy_key_, &QPushButton::clicked, this,
             [this] { QApplication::clipboard()->setText(public_key_->text()); });
     connect(toggle_, &QPushButton::clicked, this, &TunnelsPage::toggle_selected);
+    connect(kill_switch_, &QCheckBox::clicked, this, [this](bool on) {
+        if (const QString name = selected(); !name.isEmpty()) {
+            kill_switch_choice_[name] = on;
+        }
+    });
     connect(create, &QPushButton::clicked, this, &TunnelsPage::create_tunnel);
     connect(import, &QPushButton::clicked, &actions_, &TunnelActions::import_interactive);
     // Export: the tunnel's own file, or a new peer's file for a phone as a QR code.
@@ -265,7 +279,8 @@ TunnelsPage::TunnelsPage(TunnelHub& hub, TunnelActions& actions, QWidget* parent
     setTabOrder(table_, create);
     setTabOrder(create, import);
     setTabOrder(import, toggle_);
-    setTabOrder(toggle_, copy_key_);
+    setTabOrder(toggle_, kill_switch_);
+    setTabOrder(kill_switch_, copy_key_);
     setTabOrder(copy_key_, export_);
     setTabOrder(export_, rename_);
     setTabOrder(rename_, delete_);
@@ -304,6 +319,8 @@ void TunnelsPage::show_details() {
         }
         kind_->setText(tr("Create a tunnel, or import a WireGuard .conf file."));
         toggle_->setText(tr("&Turn on"));
+        kill_switch_->setChecked(false);
+        kill_switch_->setEnabled(false);
         return;
     }
     const auto& status = view->status;
@@ -335,6 +352,14 @@ void TunnelsPage::show_details() {
         } else {
             facts = found->second;
         }
+    } else if (!view->settings && status.system && !status.up) {
+        // The hub asks only running tunnels; a system tunnel's file is read once when shown.
+        auto found = facts_.find(name);
+        if (found == facts_.end()) {
+            load_system_facts(name);
+        } else {
+            facts = found->second;
+        }
     } else {
         facts = view->settings ? facts_of(*view->settings) : TunnelFacts{};
         if (!view->settings) {
@@ -363,6 +388,11 @@ void TunnelsPage::show_details() {
     listen_port_->setText(dash_if_empty(facts.listen_port));
     dns_->setText(dash_if_empty(facts.dns));
     mtu_->setText(dash_if_empty(facts.mtu));
+    const auto choice = kill_switch_choice_.find(name);
+    kill_switch_->setChecked(
+        status.up ? status.kill_switch
+                  : (choice != kill_switch_choice_.end() ? choice->second : facts.kill_switch));
+    kill_switch_->setEnabled(connected && !status.up);
 }
 
 void TunnelsPage::load_facts(const QString& name) {
@@ -382,6 +412,20 @@ void TunnelsPage::load_facts(const QString& name) {
         });
 }
 
+void TunnelsPage::load_system_facts(const QString& name) {
+    facts_[name] = TunnelFacts{};  // asked once; the answer fills it
+    hub_.link().call<ipc::TunnelGetMethod>(
+        ipc::TunnelRef{name.toStdString()}, this,
+        [this, name](const ipc::Outcome<ipc::TunnelDetail>& detail) {
+            if (detail.ok()) {
+                facts_[name] = facts_of(detail->settings);
+                if (selected() == name) {
+                    show_details();
+                }
+            }
+        });
+}
+
 void TunnelsPage::toggle_selected() {
     const QString name = selected();
     const TunnelView* view = hub_.find(name);
@@ -389,12 +433,20 @@ void TunnelsPage::toggle_selected() {
         return;
     }
     toggle_->setEnabled(false);
-    actions_.set_up(name, !view->status.up, [this](const QString& error) {
-        show_details();
-        if (!error.isEmpty()) {
-            QMessageBox::warning(this, tr("Tunnel"), error);
-        }
-    });
+    // Only a choice the user made is sent; else the tunnel's file decides.
+    const auto choice = kill_switch_choice_.find(name);
+    const std::optional<bool> kill_switch = view->status.up || choice == kill_switch_choice_.end()
+                                                ? std::nullopt
+                                                : std::optional(choice->second);
+    actions_.set_up(
+        name, !view->status.up,
+        [this](const QString& error) {
+            show_details();
+            if (!error.isEmpty()) {
+                QMessageBox::warning(this, tr("Tunnel"), error);
+            }
+        },
+        kill_switch);
 }
 
 void TunnelsPage::create_tunnel() {

@@ -1,10 +1,12 @@
 // The Tunnels page: every tunnel (the user's profiles, root's system tunnels, and whatever runs)
 // with its state; the selected one's public key (with a copy button), addresses, listen port,
-// DNS and MTU; and the buttons to bring it up or down, create, import, export, rename, delete.
+// DNS and MTU, the kill switch ("Block untunneled traffic"); and the buttons to bring it up or
+// down, create, import, export, rename, delete.
 #pragma once
 
 #include <map>
 
+#include <QCheckBox>
 #include <QLabel>
 #include <QPushButton>
 #include <QTableView>
@@ -23,6 +25,7 @@ struct TunnelFacts {
     QString listen_port;
     QString dns;
     QString mtu;
+    bool kill_switch = false;  // "# tulle: kill-switch" in its file
 };
 
 // The facts in a configuration: from a full config (local profiles) or tunnel.get's settings.
@@ -50,6 +53,7 @@ class TunnelsPage : public QWidget {
   private:
     void show_details();
     void load_facts(const QString& name);
+    void load_system_facts(const QString& name);
 
     TunnelHub& hub_;
     TunnelActions& actions_;
@@ -65,11 +69,16 @@ class TunnelsPage : public QWidget {
     QLabel* mtu_;
     QLabel* kind_;
     QPushButton* toggle_;
+    // Block untunneled traffic: shows the running tunnel's kill switch; for a tunnel that is down,
+    // what the next Turn on asks for (the file's choice until the user changes it).
+    QCheckBox* kill_switch_;
+    std::map<QString, bool> kill_switch_choice_;
     QPushButton* export_;
     QAction* export_qr_ = nullptr;
     QPushButton* rename_;
     QPushButton* delete_;
-    std::map<QString, TunnelFacts> facts_;  // of local profiles, read once from the keychain
+    std::map<QString, TunnelFacts>
+        facts_;  // of local profiles and system tunnels that are down, read once
 };
 
 }  // namespace tulle::app

@@ -29,6 +29,7 @@ tulle_require_pkg(B2 libb2 libb2-dev)
 # sd-bus, for systemd-resolved (a tunnel's DNS =).
 tulle_require_pkg(Systemd libsystemd libsystemd-dev)
 tulle_require_pkg(QREncode libqrencode libqrencode-dev)  # QR codes of exported peers
+tulle_require_pkg(Nftables libnftables libnftables-dev)
 tulle_require(Boost libboost-dev 1.74 CONFIG)
 tulle_require(spdlog libspdlog-dev CONFIG)
 tulle_require(nlohmann_json nlohmann-json3-dev 3.10 CONFIG)

@@ -380,7 +380,7 @@ int status(const GlobalOptions& options) {
     return kExitOk;
 }
 
-int up(const GlobalOptions& options, const std::string& target) {
+int up(const GlobalOptions& options, const std::string& target, const UpOptions& choice) {
     constexpr std::string_view kCommand = "up";
     struct stat info {};
     const bool is_file = target.find('/') != std::string::npos || target.ends_with(kConfSuffix) ||
@@ -389,7 +389,8 @@ int up(const GlobalOptions& options, const std::string& target) {
         if (!valid_name(kCommand, "NAME", target)) {
             return kExitUsage;
         }
-        return tunnel_call<ipc::TunnelUpMethod>(options, ipc::TunnelUp{target, {}});
+        return tunnel_call<ipc::TunnelUpMethod>(
+            options, ipc::TunnelUp{target, {}, choice.kill_switch, choice.allow_lan});
     }
     auto file = load(target, ipc::kMaxMessageSize);
     if (!file.ok()) {
@@ -410,7 +411,7 @@ int up(const GlobalOptions& options, const std::string& target) {
         std::cerr << ipc::to_string(parsed.error());
         return kExitUsage;
     }
-    ipc::TunnelUp request{name, file->text.get()};
+    ipc::TunnelUp request{name, file->text.get(), choice.kill_switch, choice.allow_lan};
     const int code = tunnel_call<ipc::TunnelUpMethod>(options, request);
     wipe(*request.config);
     return code;

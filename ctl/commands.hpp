@@ -2,6 +2,7 @@
 // has printed what the user needs: results on stdout, problems on stderr.
 #pragma once
 
+#include <optional>
 #include <string>
 
 namespace tulle::ctl {
@@ -54,9 +55,16 @@ struct LogOptions {
     int lines = 200;
 };
 
+// up --kill-switch / --no-kill-switch, --allow-lan: unset leaves the file's choice.
+struct UpOptions {
+    std::optional<bool> kill_switch;
+    std::optional<bool> allow_lan;
+};
+
 [[nodiscard]] int status(const GlobalOptions& options);
 // FILE (read, checked and sent) or the NAME of a system tunnel.
-[[nodiscard]] int up(const GlobalOptions& options, const std::string& target);
+[[nodiscard]] int up(const GlobalOptions& options, const std::string& target,
+                     const UpOptions& choice = {});
 [[nodiscard]] int down(const GlobalOptions& options, const std::string& name);
 // tunnel.delete: forgets a tunnel brought up from a file and not saved (down first if up).
 [[nodiscard]] int delete_tunnel(const GlobalOptions& options, const std::string& name);

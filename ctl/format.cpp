@@ -213,6 +213,9 @@ std::string tunnel_state(const ipc::TunnelStatus& tunnel) {
     if (tunnel.autostart) {
         out += ", autostart";
     }
+    if (tunnel.kill_switch) {
+        out += ", kill switch";
+    }
     return out;
 }
 

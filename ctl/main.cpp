@@ -113,7 +113,8 @@ void note_given(const CLI::App* command, tulle::ctl::PeerOptions& peer) {
 struct CommandLine {
     tulle::ctl::GlobalOptions options{std::string(tulle::ipc::kDefaultSocketPath), false};
     std::string target;  // up FILE|NAME
-    std::string name;    // the tunnel of down, peers, peer remove, stats
+    tulle::ctl::UpOptions up_options;
+    std::string name;  // the tunnel of down, peers, peer remove, stats
     std::string remove_key;
     bool follow = false;  // stats --follow
     tulle::ctl::PeerOptions add_options;
@@ -152,9 +153,20 @@ void add_tunnel_commands(CLI::App& app, CommandLine& line) {
     auto* up_cmd = command(app, line, "up",
                            "start a tunnel: a wg-quick FILE (checked here, then sent; the tunnel "
                            "takes the file's name without .conf) or the NAME of a system tunnel",
-                           [&] { return ctl::up(options, line.target); });
+                           [&] { return ctl::up(options, line.target, line.up_options); });
     up_cmd->add_option("FILE|NAME", line.target, "the configuration file or tunnel name")
         ->required();
+    up_cmd->add_flag_function(
+        "--kill-switch,!--no-kill-switch",
+        [&line](std::int64_t count) { line.up_options.kill_switch = count > 0; },
+        "block all traffic that does not leave through the tunnel, but for its peers' endpoints, "
+        "loopback, DHCP and neighbour discovery (a tunnel with a default route only); "
+        "--no-kill-switch: not this time, whatever the file says (# tulle: kill-switch)");
+    up_cmd->add_flag_function(
+        "--allow-lan,!--no-allow-lan",
+        [&line](std::int64_t count) { line.up_options.allow_lan = count > 0; },
+        "with the kill switch, let the local network (private, link-local and multicast "
+        "addresses) through too");
     add_json_flag(up_cmd, options.json);
 
     auto* down_cmd =

@@ -6,6 +6,7 @@
 // Standalone mode: `tulled --config FILE` applies a wg-quick file itself, in the foreground.
 #include <algorithm>
 #include <cerrno>
+#include <chrono>
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
@@ -24,6 +25,7 @@
 #include <CLI/CLI.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <sodium.h>
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
@@ -254,12 +256,14 @@ int run_standalone(const std::string& path, const MetricsAt& metrics_at,
         return kExitFailure;
     }
     auto net = tulle::platform::make_system_net_config();
+    auto firewall = tulle::platform::make_system_firewall();
     boost::asio::io_context io;
     // Endpoint host names are looked up on a thread of their own, so the loop never waits.
     tulle::daemon::ThreadResolver resolver(io);
     auto system_dns = tulle::platform::make_system_dns();
     tulle::daemon::DnsControl dns(*system_dns, dns_records(state_directory), log);
-    tulle::daemon::StandaloneTunnel tunnel(std::move(*config), *net, resolver, dns, log);
+    tulle::daemon::StandaloneTunnel tunnel(std::move(*config), *net, firewall.get(), resolver, dns,
+                                           log);
     if (!tunnel.before_interface(name)) {
         return kExitFailure;
     }
@@ -271,11 +275,33 @@ int run_standalone(const std::string& path, const MetricsAt& metrics_at,
             log->error("{}: reload: {} has errors; the tunnel runs on as it was", name, path);
         }
     };
-    return run_interface(
-        io, name, -1,
-        Lifecycle{[&tunnel](tulle::daemon::Device& device) { return tunnel.bring_up(device); },
-                  [&tunnel] { tunnel.take_down(); }, reload},
-        metrics_at);
+    // Once a second the kill switch (if any) follows the peers' endpoints, as the service's does.
+    boost::asio::steady_timer ticker(io);
+    std::function<void(tulle::daemon::Device&)> follow = [&](tulle::daemon::Device& device) {
+        ticker.expires_after(std::chrono::seconds(1));
+        ticker.async_wait([&](const boost::system::error_code& error) {
+            if (!error) {
+                tunnel.follow_endpoints(device.snapshot());
+                follow(device);
+            }
+        });
+    };
+    return run_interface(io, name, -1,
+                         Lifecycle{[&](tulle::daemon::Device& device) {
+                                       if (!tunnel.bring_up(device)) {
+                                           return false;
+                                       }
+                                       if (tunnel.kill_switch_on()) {
+                                           follow(device);
+                                       }
+                                       return true;
+                                   },
+                                   [&] {
+                                       ticker.cancel();
+                                       tunnel.take_down();
+                                   },
+                                   reload},
+                         metrics_at);
 }
 
 // Service mode: the control socket, any number of tunnels, until SIGTERM.
@@ -294,6 +320,7 @@ int run_service(tulle::daemon::Service::Options options, const MetricsAt& metric
         auto tuns = tulle::platform::make_system_tun_factory(offloads());
         auto sockets = tulle::platform::make_system_udp_socket_factory(offloads());
         auto net = tulle::platform::make_system_net_config();
+        auto firewall = tulle::platform::make_system_firewall();
         // One pool of crypto threads for every tunnel the service runs.
         tulle::daemon::WorkerPool workers(crypto_workers());
         tulle::daemon::ThreadResolver resolver(io);  // endpoint host names, off the loop
@@ -302,7 +329,8 @@ int run_service(tulle::daemon::Service::Options options, const MetricsAt& metric
         tulle::daemon::Service service(
             io, std::move(options), logs, log,
             tulle::daemon::TunnelDeps{
-                io, environment, *tuns, *sockets, *net, {}, workers, resolver, dns});
+                io, environment, *tuns, *sockets, *net, {}, workers, resolver, dns,
+                firewall.get()});
         // Before the tunnels start: an address that cannot be served stops tulled first.
         const auto metrics = serve_metrics(
             io, metrics_at, [&service] { return service.metrics(); }, log);

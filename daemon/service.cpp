@@ -93,6 +93,10 @@ void Service::start() {
     if (const std::size_t stale = deps_.dns.clean_stale(); stale > 0) {
         log_->info("undid the DNS settings of {} tunnel(s) that are gone", stale);
     }
+    // ... and their kill switches, which would block this machine's traffic for good.
+    if (deps_.firewall != nullptr) {
+        (void)clean_stale_kill_switches(*deps_.firewall, deps_.net, *log_, "");
+    }
     autostart();
     ticker_.expires_after(std::chrono::seconds(1));
     ticker_.async_wait([this](const boost::system::error_code& e) {
@@ -192,6 +196,11 @@ Service::Outcome<ipc::TunnelStatus> Service::handle(ipc::TunnelUpMethod /*method
     if (find(up.name) != nullptr) {
         return refuse(ErrorCode::already_exists, "tunnel '" + up.name + "' is up already");
     }
+    // The caller's kill-switch choice for this run wins over the file's.
+    const auto choose = [&up](ipc::TunnelConfig& config) {
+        config.iface.kill_switch = up.kill_switch.value_or(config.iface.kill_switch);
+        config.iface.allow_lan = up.allow_lan.value_or(config.iface.allow_lan);
+    };
     if (!up.config) {
         if (auto kept = kept_.find(up.name); kept != kept_.end()) {
             // Brought up with a config before and down since: the same again.
@@ -204,6 +213,7 @@ Service::Outcome<ipc::TunnelStatus> Service::handle(ipc::TunnelUpMethod /*method
         if (!system) {
             return refuse(system.error());
         }
+        choose(system->config);
         return bring_up(up.name, std::move(system->config));
     }
     // A caller's file may not carry hooks: they would run as root.
@@ -219,6 +229,7 @@ Service::Outcome<ipc::TunnelStatus> Service::handle(ipc::TunnelUpMethod /*method
                                            " tunnels that were not saved already; delete one "
                                            "first (tullectl delete NAME)");
     }
+    choose(parsed.value());
     ipc::TunnelConfig config = parsed.value();
     auto status = bring_up(up.name, std::move(parsed).value());
     if (status.ok()) {
@@ -236,6 +247,16 @@ Service::Outcome<ipc::TunnelStatus> Service::bring_up(const std::string& name,
     if (tunnels_.size() >= kMaxTunnels) {
         return refuse(ErrorCode::busy, "tulled runs " + std::to_string(kMaxTunnels) +
                                            " tunnels already; take one down first");
+    }
+    if (config.iface.kill_switch) {
+        if (auto allowed = kill_switch_allowed(config); !allowed) {
+            return refuse(ErrorCode::invalid_params,
+                          "kill switch of tunnel '" + name + "': " + allowed.error());
+        }
+        if (deps_.firewall == nullptr) {
+            return refuse(ErrorCode::internal_error,
+                          "kill switch of tunnel '" + name + "': this tulled has no firewall");
+        }
     }
     auto tunnel = std::make_unique<Tunnel>(deps_, name, std::move(config), log_);
     try {

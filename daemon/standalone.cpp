@@ -12,6 +12,17 @@
 namespace tulle::daemon {
 namespace {
 
+// Every peer's endpoint the device knows, in the device's order.
+std::vector<value::SocketAddress> endpoints_of(const DeviceStatus& snapshot) {
+    std::vector<value::SocketAddress> out;
+    for (const auto& peer : snapshot.peers) {
+        if (peer.endpoint) {
+            out.push_back(*peer.endpoint);
+        }
+    }
+    return out;
+}
+
 std::string substitute_interface(std::string command, const std::string& name) {
     for (std::size_t at = command.find("%i"); at != std::string::npos;
          at = command.find("%i", at + name.size())) {
@@ -32,9 +43,14 @@ std::string interface_name_for(const std::string& config_path) {
 }
 
 StandaloneTunnel::StandaloneTunnel(ipc::TunnelConfig config, platform::NetConfig& net,
-                                   EndpointResolver& resolver, DnsControl& dns,
-                                   std::shared_ptr<spdlog::logger> log)
-    : config_(std::move(config)), net_(net), resolver_(resolver), dns_(dns), log_(std::move(log)) {}
+                                   platform::Firewall* firewall, EndpointResolver& resolver,
+                                   DnsControl& dns, std::shared_ptr<spdlog::logger> log)
+    : config_(std::move(config)),
+      net_(net),
+      firewall_(firewall),
+      resolver_(resolver),
+      dns_(dns),
+      log_(std::move(log)) {}
 
 StandaloneTunnel::~StandaloneTunnel() {
     take_down();
@@ -101,6 +117,30 @@ bool clean_stale_rules(platform::NetConfig& net, spdlog::logger& log, const std:
     }
 }
 
+std::size_t remove_stale_kill_switches(platform::Firewall& firewall, platform::NetConfig& net) {
+    std::size_t removed = 0;
+    for (const auto& interface : firewall.kill_switches()) {
+        if (!net.link_exists(interface)) {
+            firewall.remove_kill_switch(interface);
+            ++removed;
+        }
+    }
+    return removed;
+}
+
+bool clean_stale_kill_switches(platform::Firewall& firewall, platform::NetConfig& net,
+                               spdlog::logger& log, const std::string& who) {
+    try {
+        if (const std::size_t stale = remove_stale_kill_switches(firewall, net); stale > 0) {
+            log.info("{}removed {} kill switch(es) of tunnels that are gone", who, stale);
+        }
+        return true;
+    } catch (const std::system_error& error) {
+        log.warn("{}removing the kill switches of tunnels that are gone: {}", who, error.what());
+        return false;
+    }
+}
+
 std::uint32_t free_policy_table(platform::NetConfig& net) {
     const auto rules = net.list_rules();
     std::uint32_t table = kDefaultPolicyTable;
@@ -111,6 +151,44 @@ std::uint32_t free_policy_table(platform::NetConfig& net) {
         ++table;
     }
     return table;
+}
+
+bool StandaloneTunnel::prepare_kill_switch() const {
+    // Every start removes the kill switches of tunnels that are gone, as it does their rules.
+    if (firewall_ != nullptr) {
+        (void)clean_stale_kill_switches(*firewall_, net_, *log_, interface_ + ": ");
+    }
+    if (!config_.iface.kill_switch) {
+        return true;
+    }
+    if (auto allowed = kill_switch_allowed(config_); !allowed) {
+        log_->error("{}: {}", interface_, allowed.error());
+        return false;
+    }
+    if (firewall_ == nullptr) {
+        log_->error("{}: no firewall to put a kill switch in place", interface_);
+        return false;
+    }
+    return true;
+}
+
+bool StandaloneTunnel::put_kill_switch(std::uint32_t fwmark, Device& device) {
+    // Before the routes: from the moment traffic is steered into the tunnel, nothing leaks
+    // beside it.
+    const platform::KillSwitch rules =
+        kill_switch_for(interface_, config_, fwmark, endpoints_of(device.snapshot()));
+    try {
+        firewall_->set_kill_switch(rules);
+        kill_switch_ = rules;
+    } catch (const std::system_error& error) {
+        log_->error("{}: {}", interface_, error.what());
+        return false;
+    }
+    log_->info(
+        "{}: kill switch on: only the tunnel, its peers' endpoints, loopback, DHCP and "
+        "neighbour discovery{} pass",
+        interface_, rules.allow_lan ? " and the local network" : "");
+    return true;
 }
 
 bool StandaloneTunnel::bring_up(Device& device) {
@@ -132,6 +210,9 @@ bool StandaloneTunnel::bring_up(Device& device) {
             return false;
         }
     }
+    if (!prepare_kill_switch()) {
+        return false;
+    }
     UapiSet set = to_uapi_set(config_);
     if (!plan.default_routes.empty()) {
         // The tunnel's own UDP packets carry the mark, so they skip the tunnel's table.
@@ -145,8 +226,8 @@ bool StandaloneTunnel::bring_up(Device& device) {
     }
     device_ = &device;
     alive_ = std::make_shared<int>(0);
-    for (const auto& host : host_endpoints(config_)) {
-        resolve_endpoint(host);
+    if (config_.iface.kill_switch && !put_kill_switch(set.fwmark.value_or(0), device)) {
+        return false;
     }
     try {
         net_.set_mtu(interface_, plan.mtu);
@@ -292,6 +373,15 @@ void StandaloneTunnel::take_down() {
             log_->debug("{}", error.what());
         }
     }
+    if (kill_switch_ && firewall_ != nullptr) {
+        try {
+            firewall_->remove_kill_switch(interface_);
+            log_->info("{}: kill switch off", interface_);
+        } catch (const std::system_error& error) {
+            log_->error("{}: {}", interface_, error.what());
+        }
+    }
+    kill_switch_.reset();
     added_rules_.clear();
     added_routes_.clear();
     route_index_.clear();
@@ -364,6 +454,25 @@ std::optional<ReloadPlan> StandaloneTunnel::reload(ipc::TunnelConfig wanted) {
         log_->info("{}: reload: nothing changed", interface_);
     }
     return plan;
+}
+
+void StandaloneTunnel::follow_endpoints(const DeviceStatus& snapshot) {
+    if (!up_ || !kill_switch_ || firewall_ == nullptr) {
+        return;
+    }
+    platform::KillSwitch rules =
+        kill_switch_for(interface_, config_, kill_switch_->fwmark, endpoints_of(snapshot));
+    if (rules == *kill_switch_) {
+        return;
+    }
+    try {
+        firewall_->set_kill_switch(rules);
+        kill_switch_ = std::move(rules);
+        log_->info("{}: kill switch follows the peers' endpoints ({})", interface_,
+                   kill_switch_->endpoints.size());
+    } catch (const std::system_error& error) {
+        log_->error("{}: {}", interface_, error.what());
+    }
 }
 
 void StandaloneTunnel::resolve_endpoint(const HostEndpoint& host) {

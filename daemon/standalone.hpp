@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <optional>
 #include <set>
 #include <string>
 
@@ -17,6 +18,7 @@
 #include "daemon/reload.hpp"
 #include "daemon/tunnel_config.hpp"
 #include "ipc/wg_config.hpp"
+#include "platform/firewall.hpp"
 #include "platform/net_config.hpp"
 
 namespace tulle::daemon {
@@ -34,14 +36,23 @@ std::size_t remove_stale_rules(platform::NetConfig& net);
 // `kill -9` leaves nothing behind for long.
 bool clean_stale_rules(platform::NetConfig& net, spdlog::logger& log, const std::string& who);
 
+// Removes the kill switches of tunnels whose process died without taking them down: those whose
+// interface no longer exists (it went with the process). Returns how many went.
+std::size_t remove_stale_kill_switches(platform::Firewall& firewall, platform::NetConfig& net);
+// remove_stale_kill_switches(), logged as clean_stale_rules() is; false when the system refused.
+bool clean_stale_kill_switches(platform::Firewall& firewall, platform::NetConfig& net,
+                               spdlog::logger& log, const std::string& who);
+
 // A table (and fwmark) for a tunnel's default routes that no rule or route uses yet, from 51820
 // up, as wg-quick picks it.
 [[nodiscard]] std::uint32_t free_policy_table(platform::NetConfig& net);
 
 class StandaloneTunnel {
   public:
-    StandaloneTunnel(ipc::TunnelConfig config, platform::NetConfig& net, EndpointResolver& resolver,
-                     DnsControl& dns, std::shared_ptr<spdlog::logger> log);
+    // `firewall` may be null (no kill switch can be had: a config that asks for one fails).
+    StandaloneTunnel(ipc::TunnelConfig config, platform::NetConfig& net,
+                     platform::Firewall* firewall, EndpointResolver& resolver, DnsControl& dns,
+                     std::shared_ptr<spdlog::logger> log);
     ~StandaloneTunnel();
     StandaloneTunnel(const StandaloneTunnel&) = delete;
     StandaloneTunnel& operator=(const StandaloneTunnel&) = delete;
@@ -49,10 +60,19 @@ class StandaloneTunnel {
     // Runs PreUp. False when a hook failed.
     [[nodiscard]] bool before_interface(const std::string& interface_name);
     // Configures the started device and its interface, runs PostUp. False on failure (what was
-    // set is taken down again by take_down()). Peers whose Endpoint is a host name come up
+    // set is taken down again by take_down()). With "# tulle: kill-switch" the kill switch is in
+    // place before the addresses and routes are; a tunnel whose kill switch fails does not come
+    // up. Peers whose Endpoint is a host name come up
     // without one and get it when the resolver answers (see resolve_endpoint()).
     [[nodiscard]] bool bring_up(Device& device);
-    // PreDown, removes routes and addresses, PostDown. Safe to call more than once.
+    // While up with a kill switch: lets UDP to the peers' endpoints (as the device has them now:
+    // resolved, set or roamed to) through, when they changed since the last call. The service
+    // calls it once a second.
+    void follow_endpoints(const DeviceStatus& snapshot);
+    [[nodiscard]] bool kill_switch_on() const { return kill_switch_.has_value(); }
+
+    // PreDown, removes routes, addresses and the kill switch, PostDown. Safe to call more than
+    // once.
     void take_down();
 
     // After a live peer change: routes for allowed IPs that are new, none for ones that went
@@ -84,6 +104,11 @@ class StandaloneTunnel {
   private:
     bool run_hooks(const std::vector<std::string>& hooks, const char* stage);
     void apply_dns();
+    // Removes stale kill switches; then, if this tunnel wants one, whether it may be had (a
+    // default route, a firewall): false and logged why when not.
+    [[nodiscard]] bool prepare_kill_switch() const;
+    // Puts the kill switch in place; false (logged) when the firewall refused.
+    [[nodiscard]] bool put_kill_switch(std::uint32_t fwmark, Device& device);
     // The routes (and their table) that allowed IPs need under this tunnel's Table setting.
     [[nodiscard]] InterfacePlan routes_for(const std::vector<value::IpPrefix>& allowed_ips) const;
     void on_resolved(const HostEndpoint& host, std::uint64_t request,
@@ -91,6 +116,8 @@ class StandaloneTunnel {
 
     ipc::TunnelConfig config_;
     platform::NetConfig& net_;
+    platform::Firewall* firewall_;
+    std::optional<platform::KillSwitch> kill_switch_;  // as in place now
     EndpointResolver& resolver_;
     DnsControl& dns_;
     DnsControl::Applied dns_applied_;

@@ -29,7 +29,7 @@ Tunnel::Tunnel(TunnelDeps deps, std::string name, ipc::TunnelConfig config,
     : deps_(std::move(deps)),
       name_(std::move(name)),
       log_(std::move(log)),
-      standalone_(std::move(config), deps_.net, deps_.resolver, deps_.dns, log_) {
+      standalone_(std::move(config), deps_.net, deps_.firewall, deps_.resolver, deps_.dns, log_) {
     for (const auto& peer : standalone_.config().peers) {
         if (!peer.name.empty()) {
             names_[peer.public_key] = peer.name;
@@ -258,6 +258,7 @@ ipc::TunnelStatus Tunnel::status() const {
         status.public_key = to_ipc(*key);
     }
     status.listen_port = snapshot.listen_port;
+    status.kill_switch = standalone_.kill_switch_on();
     status.addresses = standalone_.config().iface.addresses;
     status.dns = standalone_.dns().entry.manager;
     status.dns_problem = standalone_.dns().problem;
@@ -327,6 +328,7 @@ ipc::StatsEvent Tunnel::sample(std::int64_t now) {
         return std::find(present.begin(), present.end(), entry.first) == present.end();
     });
     event.peers = peers_of(snapshot);
+    standalone_.follow_endpoints(snapshot);
     return event;
 }
 

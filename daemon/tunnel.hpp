@@ -18,6 +18,7 @@
 #include "daemon/worker_pool.hpp"
 #include "ipc/messages.hpp"
 #include "ipc/wg_config.hpp"
+#include "platform/firewall.hpp"
 #include "platform/net_config.hpp"
 #include "platform/tun.hpp"
 #include "platform/udp_socket.hpp"
@@ -34,6 +35,7 @@ struct TunnelDeps {
     WorkerPool& workers;         // the process's crypto threads, shared by every tunnel
     EndpointResolver& resolver;  // endpoint host names, answered on `io` later
     DnsControl& dns;             // DNS = of every tunnel, and its records for crash cleanup
+    platform::Firewall* firewall = nullptr;  // kill switches; none: a tunnel that asks fails
 };
 
 class Tunnel {
@@ -77,7 +79,8 @@ class Tunnel {
     // only when asked for (tunnel.save writes them back to root's file).
     [[nodiscard]] ipc::TunnelConfig current_config(bool with_secrets) const;
 
-    // Once a second: records every peer's totals; returns the `stats` event.
+    // Once a second: records every peer's totals (and lets the kill switch follow the peers'
+    // endpoints); returns the `stats` event.
     ipc::StatsEvent sample(std::int64_t now);
     [[nodiscard]] const StatsHistory& history() const { return history_; }
 

@@ -189,4 +189,33 @@ InterfacePlan plan_interface(const ipc::TunnelConfig& config) {
     return plan;
 }
 
+value::Result<void> kill_switch_allowed(const ipc::TunnelConfig& config) {
+    for (const auto& peer : config.peers) {
+        for (const auto& prefix : peer.allowed_ips) {
+            if (prefix.length() == 0) {
+                return {};
+            }
+        }
+    }
+    return value::fail(
+        "a kill switch needs a default route through the tunnel (a peer with AllowedIPs "
+        "0.0.0.0/0 or ::/0); without one it would block all traffic");
+}
+
+platform::KillSwitch kill_switch_for(const std::string& interface, const ipc::TunnelConfig& config,
+                                     std::uint32_t fwmark,
+                                     const std::vector<value::SocketAddress>& endpoints) {
+    platform::KillSwitch rules;
+    rules.interface = interface;
+    rules.fwmark = fwmark;
+    rules.allow_lan = config.iface.allow_lan;
+    for (const auto& endpoint : endpoints) {
+        if (std::find(rules.endpoints.begin(), rules.endpoints.end(), endpoint) ==
+            rules.endpoints.end()) {
+            rules.endpoints.push_back(endpoint);
+        }
+    }
+    return rules;
+}
+
 }  // namespace tulle::daemon

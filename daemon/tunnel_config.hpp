@@ -9,6 +9,7 @@
 
 #include "daemon/uapi.hpp"
 #include "ipc/wg_config.hpp"
+#include "platform/firewall.hpp"
 #include "platform/net_config.hpp"
 #include "value/ip.hpp"
 #include "value/result.hpp"
@@ -73,5 +74,17 @@ struct InterfacePlan {
 // What to set on the interface: Table = off adds no routes, Table = N (or main) puts every route,
 // default ones too, into that table, and Table = auto (the default) as InterfacePlan says.
 [[nodiscard]] InterfacePlan plan_interface(const ipc::TunnelConfig& config);
+
+// A kill switch blocks everything that does not leave through the tunnel, so only a tunnel that
+// takes the default route (a peer with 0.0.0.0/0 or ::/0 in AllowedIPs) may have one; else why
+// not, for people.
+[[nodiscard]] value::Result<void> kill_switch_allowed(const ipc::TunnelConfig& config);
+
+// The kill switch of the tunnel on `interface`: the mark its own UDP carries (0: none), the
+// peers' endpoints as the device knows them now (configured, resolved or roamed to), and the
+// config's allow-lan.
+[[nodiscard]] platform::KillSwitch kill_switch_for(
+    const std::string& interface, const ipc::TunnelConfig& config, std::uint32_t fwmark,
+    const std::vector<value::SocketAddress>& endpoints);
 
 }  // namespace tulle::daemon

@@ -190,6 +190,12 @@ Json to_json(const TunnelUp& value) {
     if (value.config) {
         out["config"] = *value.config;
     }
+    if (value.kill_switch) {
+        out["kill_switch"] = *value.kill_switch;
+    }
+    if (value.allow_lan) {
+        out["allow_lan"] = *value.allow_lan;
+    }
     return out;
 }
 
@@ -267,7 +273,13 @@ Outcome<TunnelRef> tunnel_ref_from_json(const Json& json) {
 
 Outcome<TunnelUp> tunnel_up_from_json(const Json& json) {
     Reader reader(json, "params");
-    TunnelUp out{reader.name("name"), reader.fields().optional_string("config")};
+    TunnelUp out{reader.name("name"), reader.fields().optional_string("config"), {}, {}};
+    for (const auto& [key, field] :
+         {std::pair{"kill_switch", &out.kill_switch}, std::pair{"allow_lan", &out.allow_lan}}) {
+        if (json.is_object() && json.contains(key)) {
+            *field = reader.fields().boolean(key, false);
+        }
+    }
     return finish(reader, std::move(out));
 }
 
@@ -408,6 +420,7 @@ Json to_json(const TunnelStatus& value) {
              {"up", value.up},
              {"system", value.system},
              {"autostart", value.autostart},
+             {"kill_switch", value.kill_switch},
              {"public_key", value.public_key ? value.public_key->to_base64() : std::string()},
              {"listen_port", value.listen_port},
              {"addresses", prefixes_to_json(value.addresses)},
@@ -443,7 +456,9 @@ Json to_json(const TunnelSettings& value) {
              {"dns_servers", dns},
              {"dns_search", value.dns_search},
              {"table", value.table.to_string()},
-             {"fwmark", value.fwmark}};
+             {"fwmark", value.fwmark},
+             {"kill_switch", value.kill_switch},
+             {"allow_lan", value.allow_lan}};
     if (value.listen_port) {
         out["listen_port"] = *value.listen_port;
     }
@@ -454,8 +469,10 @@ Json to_json(const TunnelSettings& value) {
 }
 
 TunnelSettings settings_of(const InterfaceConfig& iface) {
-    return TunnelSettings{iface.addresses,  iface.listen_port, iface.mtu,   iface.dns_servers,
-                          iface.dns_search, iface.table,       iface.fwmark};
+    return TunnelSettings{
+        iface.addresses,   iface.listen_port, iface.mtu,
+        iface.dns_servers, iface.dns_search,  iface.table,
+        iface.fwmark,      iface.kill_switch, iface.kill_switch && iface.allow_lan};
 }
 
 Json to_json(const DaemonStatus& value) {
@@ -656,6 +673,7 @@ Outcome<TunnelStatus> tunnel_status_from_json(const Json& json, const std::strin
     out.up = reader.fields().boolean("up", false);
     out.system = reader.fields().boolean("system", false);
     out.autostart = reader.fields().boolean("autostart", false);
+    out.kill_switch = reader.fields().boolean("kill_switch", false);
     out.public_key = reader.key_or_empty("public_key");
     out.listen_port = static_cast<std::uint16_t>(
         reader.fields().optional_integer("listen_port", 0, kMaxU16).value_or(0));
@@ -710,6 +728,8 @@ Outcome<TunnelSettings> settings_from_json(const Json& json, const std::string& 
     }
     out.fwmark = static_cast<std::uint32_t>(
         reader.fields().optional_integer("fwmark", 0, kMaxU32).value_or(0));
+    out.kill_switch = reader.fields().boolean("kill_switch", false);
+    out.allow_lan = reader.fields().boolean("allow_lan", false);
     return finish(reader, std::move(out));
 }
 

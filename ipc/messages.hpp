@@ -31,9 +31,13 @@ struct TunnelRef {
 
 // tunnel.up: {"name": "office"} starts the system tunnel /etc/tulle/office.conf; with "config"
 // (the text of a wg-quick file) it starts that configuration under the name.
+// "kill_switch" and "allow_lan" (since 1.3) override the file's "# tulle: kill-switch" for this
+// run: block what does not leave through the tunnel (a tunnel with a default route only).
 struct TunnelUp {
     std::string name;
     std::optional<std::string> config;
+    std::optional<bool> kill_switch;
+    std::optional<bool> allow_lan;
 };
 
 // tunnel.save: keeps a tunnel as a system tunnel (/etc/tulle/NAME.conf, root, 0600). Without
@@ -131,6 +135,7 @@ struct TunnelStatus {
     bool up = false;
     bool system = false;  // saved in /etc/tulle
     bool autostart = false;
+    bool kill_switch = false;              // up with its kill switch in place (since 1.3)
     std::optional<value::Key> public_key;  // none when down (on the wire "")
     std::uint16_t listen_port = 0;
     std::vector<value::IpPrefix> addresses;
@@ -152,6 +157,8 @@ struct TunnelSettings {
     std::vector<std::string> dns_search;
     RouteTable table;
     std::uint32_t fwmark = 0;
+    bool kill_switch = false;  // "# tulle: kill-switch" (since 1.3)
+    bool allow_lan = false;    // "# tulle: kill-switch allow-lan"
     friend bool operator==(const TunnelSettings&, const TunnelSettings&) = default;
 };
 

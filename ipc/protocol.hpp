@@ -20,7 +20,8 @@ struct ProtocolVersion {
 // 1.2: stats.history in pages (limit, after, next) with samples in columns; a reply that would
 //      pass kMaxMessageSize is refused with message_too_large instead of being sent.
 // 1.3: tunnel.delete; a tunnel brought up with a config stays listed (and comes up again by
-//      name) after tunnel.down, until it is deleted or tulled stops.
+//      name) after tunnel.down, until it is deleted or tulled stops. The kill switch:
+//      tunnel.up's kill_switch and allow_lan, and their state in TunnelStatus and TunnelSettings.
 inline constexpr ProtocolVersion kProtocolVersion{1, 3};
 
 // Why two versions cannot talk, naming the side to update; empty when they can.

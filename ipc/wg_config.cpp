@@ -244,6 +244,7 @@ class Parser {
 
     void read_comment(int number, std::string_view comment) {
         if (section_ != Section::peer) {
+            read_tulle_comment(number, trim(comment));
             return;
         }
         const std::size_t equals = comment.find('=');
@@ -264,6 +265,23 @@ class Parser {
             return;
         }
         peer_.peer.name = std::string(name);
+    }
+
+    // "# tulle: kill-switch [allow-lan]" before or in [Interface]; other "# tulle:" lines (the
+    // system tunnels' autostart and owner) are not the parser's business.
+    void read_tulle_comment(int number, std::string_view comment) {
+        constexpr std::string_view kLead = "tulle: kill-switch";
+        if (!comment.starts_with(kLead)) {
+            return;
+        }
+        const std::string_view option = trim(comment.substr(kLead.size()));
+        if (!option.empty() && option != "allow-lan") {
+            error(number,
+                  "kill-switch: " + value::quote(option) + " is not an option (only allow-lan is)");
+            return;
+        }
+        config_.iface.kill_switch = true;
+        config_.iface.allow_lan = config_.iface.allow_lan || !option.empty();
     }
 
     void read_header(int number, std::string_view header) {
@@ -756,6 +774,9 @@ std::string write_config(const TunnelConfig& config, bool include_secrets) {
     }
     if (iface.table.kind != RouteTable::Kind::automatic) {
         line("Table", one_line(iface.table.to_string()));
+    }
+    if (iface.kill_switch) {
+        out += iface.allow_lan ? "# tulle: kill-switch allow-lan\n" : "# tulle: kill-switch\n";
     }
     using Hook = std::pair<std::string_view, const std::vector<std::string>*>;
     const std::array hooks{

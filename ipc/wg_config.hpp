@@ -81,6 +81,10 @@ struct InterfaceConfig {
     std::vector<std::string> pre_down;
     std::vector<std::string> post_down;
     bool save_config = false;
+    // Tulle's own, a comment to every other reader: "# tulle: kill-switch" (block what does not
+    // leave through the tunnel), "# tulle: kill-switch allow-lan" (but let the local network be).
+    bool kill_switch = false;
+    bool allow_lan = false;  // only with kill_switch
 
     friend bool operator==(const InterfaceConfig&, const InterfaceConfig&) = default;
 };
@@ -114,9 +118,10 @@ using ConfigResult = value::Result<TunnelConfig, std::vector<ParseError>>;
 // does), CRLF line ends and a UTF-8 byte order mark. Stricter than wg-quick: unknown keys, a key
 // given twice where only one is allowed, a second [Interface], duplicate peer keys, control
 // characters other than tabs in a hook and a "# Name =" that value::check_peer_name refuses are
-// errors. Every error is collected (up to kMaxParseErrors); any error means no config is returned.
-// `file_name` only labels the errors. Without `allow_hooks`, each PreUp, PostUp, PreDown and
-// PostDown line is an error.
+// errors. Outside [Peer] sections "# tulle: kill-switch" and "# tulle: kill-switch allow-lan" set
+// the kill switch; another word after "kill-switch" is an error. Every error is collected (up to
+// kMaxParseErrors); any error means no config is returned. `file_name` only labels the errors.
+// Without `allow_hooks`, each PreUp, PostUp, PreDown and PostDown line is an error.
 [[nodiscard]] ConfigResult parse_config(std::string_view text, std::string_view file_name,
                                         bool allow_hooks);
 

@@ -6,6 +6,7 @@
 #include <memory>
 
 #include "platform/dns.hpp"
+#include "platform/firewall.hpp"
 #include "platform/net_config.hpp"
 #include "platform/tun.hpp"
 #include "platform/udp_socket.hpp"
@@ -32,5 +33,9 @@ struct Offloads {
 // The system's resolver managers (Linux: systemd-resolved on the system bus, which
 // DBUS_SYSTEM_BUS_ADDRESS may name, else resolvconf on PATH). Connects only when used.
 [[nodiscard]] std::unique_ptr<Dns> make_system_dns();
+
+// The OS's packet filter for kill switches (on Linux nftables, in the calling thread's network
+// namespace). Throws std::system_error.
+[[nodiscard]] std::unique_ptr<Firewall> make_system_firewall();
 
 }  // namespace tulle::platform

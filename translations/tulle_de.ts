@@ -1121,5 +1121,13 @@ Tulle bewahrt private Schlüssel nur in Ihrem Schlüsselbund auf, nie in einfach
         <source>Del&amp;ete</source>
         <translation>&amp;Löschen</translation>
     </message>
+    <message>
+        <source>&amp;Block untunneled traffic</source>
+        <translation>Ungetunnelten &amp;Verkehr blockieren</translation>
+    </message>
+    <message>
+        <source>Kill switch: while this tunnel is on, nothing leaves this computer except through it (its own connection to the peers, DHCP and the local network&apos;s neighbour discovery excepted). Only for a tunnel that takes all traffic (AllowedIPs 0.0.0.0/0 or ::/0); it applies the next time the tunnel is turned on.</source>
+        <translation>Kill switch: Solange dieser Tunnel eingeschaltet ist, verlässt nichts diesen Computer außer durch ihn (ausgenommen seine eigene Verbindung zu den Peers, DHCP und die Nachbarerkennung im lokalen Netz). Nur für einen Tunnel, der den gesamten Verkehr übernimmt (AllowedIPs 0.0.0.0/0 oder ::/0); gilt ab dem nächsten Einschalten des Tunnels.</translation>
+    </message>
 </context>
 </TS>

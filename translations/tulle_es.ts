@@ -1121,5 +1121,13 @@ Tulle guarda las claves privadas solo en tu llavero, nunca en archivos de texto 
         <source>Del&amp;ete</source>
         <translation>&amp;Eliminar</translation>
     </message>
+    <message>
+        <source>&amp;Block untunneled traffic</source>
+        <translation>Bloquear el tráfico &amp;fuera del túnel</translation>
+    </message>
+    <message>
+        <source>Kill switch: while this tunnel is on, nothing leaves this computer except through it (its own connection to the peers, DHCP and the local network&apos;s neighbour discovery excepted). Only for a tunnel that takes all traffic (AllowedIPs 0.0.0.0/0 or ::/0); it applies the next time the tunnel is turned on.</source>
+        <translation>Kill switch: mientras este túnel esté activo, nada sale de este ordenador salvo a través de él (excepto su propia conexión con los pares, DHCP y el descubrimiento de vecinos de la red local). Solo para un túnel que lleva todo el tráfico (AllowedIPs 0.0.0.0/0 o ::/0); se aplica la próxima vez que se active el túnel.</translation>
+    </message>
 </context>
 </TS>

@@ -1120,5 +1120,13 @@ Tulle 只将私钥保存在钥匙串中，从不保存在明文文件中。你�
         <source>Del&amp;ete</source>
         <translation>删除(&amp;E)</translation>
     </message>
+    <message>
+        <source>&amp;Block untunneled traffic</source>
+        <translation>阻止不经隧道的流量(&amp;B)</translation>
+    </message>
+    <message>
+        <source>Kill switch: while this tunnel is on, nothing leaves this computer except through it (its own connection to the peers, DHCP and the local network&apos;s neighbour discovery excepted). Only for a tunnel that takes all traffic (AllowedIPs 0.0.0.0/0 or ::/0); it applies the next time the tunnel is turned on.</source>
+        <translation>终止开关：此隧道开启时，除经由它之外，没有任何流量离开本机（它与对端的连接、DHCP 和本地网络的邻居发现除外）。仅适用于承载全部流量的隧道（AllowedIPs 0.0.0.0/0 或 ::/0）；下次开启隧道时生效。</translation>
+    </message>
 </context>
 </TS>

@@ -1,4 +1,5 @@
 #include "platform/linux/dns_linux.hpp"
+#include "platform/linux/firewall_nft.hpp"
 #include "platform/linux/net_config_linux.hpp"
 #include "platform/linux/tun_linux.hpp"
 #include "platform/linux/udp_socket_linux.hpp"
@@ -20,6 +21,10 @@ std::unique_ptr<Dns> make_system_dns() {
 
 std::unique_ptr<UdpSocketFactory> make_system_udp_socket_factory(Offloads offloads) {
     return std::make_unique<linux_impl::UdpSocketLinuxFactory>(offloads.enabled);
+}
+
+std::unique_ptr<Firewall> make_system_firewall() {
+    return std::make_unique<linux_impl::FirewallNft>();
 }
 
 }  // namespace tulle::platform

@@ -5,6 +5,7 @@
 
 #include <QAbstractButton>
 #include <QAction>
+#include <QCheckBox>
 #include <QDir>
 #include <QFile>
 #include <QLabel>
@@ -483,6 +484,47 @@ TEST_F(PagesTest, WithoutTulledTheTrayMenuSaysSoInOneShortLine) {
     EXPECT_FALSE(status->text().contains(QLatin1Char('\n')));
     EXPECT_EQ(status->toolTip(), app->link.detail());
     EXPECT_EQ(tray.menu().actions().first(), status);
+
+// The kill switch's check box: a running tunnel shows its switch (and it cannot change while up);
+// a system tunnel that is down shows its file's choice; Turn on sends the user's choice, and
+// nothing when the user left the box alone (the file decides, as from the tray).
+TEST_F(PagesTest, TheKillSwitchBoxShowsTheTunnelsSwitchAndTurnOnSendsIt) {
+    wg0_.kill_switch = true;
+    daemon_->on<ipc::TunnelGetMethod>([this](const ipc::TunnelRef& ref) {
+        ipc::TunnelSettings settings;
+        settings.kill_switch = true;  // "# tulle: kill-switch" in the file
+        if (ref.name == "wg0") {
+            return ipc::TunnelDetail{wg0_, peers_, "[Interface]\n", settings};
+        }
+        auto office = test::tunnel_status(ref.name, false);
+        office.system = true;
+        return ipc::TunnelDetail{office, {}, "[Interface]\n", settings};
+    });
+    daemon_->on<ipc::TunnelUpMethod>(
+        [](const ipc::TunnelUp& up) { return test::tunnel_status(up.name, true); });
+    auto app = start();
+    TunnelsPage page(app->hub, app->actions);
+    auto* box = page.findChild<QCheckBox*>(QStringLiteral("tunnel_kill_switch"));
+    ASSERT_NE(box, nullptr);
+    EXPECT_EQ(box->text(), QStringLiteral("&Block untunneled traffic"));
+
+    page.select(QStringLiteral("wg0"));
+    EXPECT_TRUE(box->isChecked());
+    EXPECT_FALSE(box->isEnabled()) << "a running tunnel's switch changes when it is turned on";
+
+    page.select(QStringLiteral("office"));
+    ASSERT_TRUE(wait_until([&] { return box->isChecked(); })) << "the file's choice";
+    EXPECT_TRUE(box->isEnabled());
+    page.toggle_selected();
+    ASSERT_TRUE(wait_until([&] { return daemon_->count(ipc::TunnelUpMethod::name) == 1; }));
+    EXPECT_EQ(daemon_->last(ipc::TunnelUpMethod::name), (ipc::Json{{"name", "office"}}));
+
+    box->click();  // the user wants it off this time
+    EXPECT_FALSE(box->isChecked());
+    page.toggle_selected();
+    ASSERT_TRUE(wait_until([&] { return daemon_->count(ipc::TunnelUpMethod::name) == 2; }));
+    EXPECT_EQ(daemon_->last(ipc::TunnelUpMethod::name),
+              (ipc::Json{{"name", "office"}, {"kill_switch", false}}));
 }
 
 TEST_F(PagesTest, AHandshakeThatKeepsFailingIsNotifiedOnce) {

@@ -13,6 +13,7 @@
 #include <fstream>
 #include <future>
 #include <grp.h>
+#include <iterator>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -41,6 +42,7 @@
 #include "platform/fake_tun.hpp"
 #include "platform/system.hpp"
 #include "tests/unit/daemon/fake_dns.hpp"
+#include "tests/unit/daemon/fake_firewall.hpp"
 #include "tests/unit/daemon/fake_net_config.hpp"
 
 namespace tulle::daemon {
@@ -301,7 +303,8 @@ class ServiceTest : public ::testing::Test {
         service_ = std::make_unique<Service>(
             io_, options_, logs_, logs_.make_logger("test", spdlog::level::info),
             TunnelDeps{
-                io_, environment_, tuns_, *sockets_, net_, {}, workers_, resolver_, *dns_control_});
+                io_, environment_, tuns_, *sockets_, net_, {}, workers_, resolver_, *dns_control_,
+                &firewall_});
         service_->start();
         thread_ = std::thread([this] { io_.run(); });
     }
@@ -411,6 +414,7 @@ class ServiceTest : public ::testing::Test {
     std::unique_ptr<platform::UdpSocketFactory> sockets_ =
         platform::make_system_udp_socket_factory({});
     testing::FakeNetConfig net_;
+    testing::FakeFirewall firewall_;
     WorkerPool workers_{1};
     HeldResolver resolver_;
     testing::FakeDns dns_;
@@ -1112,7 +1116,8 @@ TEST_F(ServiceTest, ASecondServiceOnTheSameSocketIsRefused) {
                               {},
                               workers_,
                               resolver_,
-                              *dns_control_});
+                              *dns_control_,
+                              &firewall_});
     try {
         second.start();
         ADD_FAILURE() << "a second service started on a live socket";
@@ -1172,6 +1177,112 @@ TEST_F(ServiceTest, APeerAddedWithAHostNameGetsItsEndpointWhenTheAnswerComes) {
     resolver_.answer(io_, value::SocketAddress{value::IpAddress::v4({192, 0, 2, 8}), 4500});
     EXPECT_TRUE(
         eventually_contains(*client, "tunnel.get", Json{{"name", "tt0"}}, "192.0.2.8:4500"));
+}
+
+// --- the kill switch ----------------------------------------------------------------------------
+
+// config_text() as a full tunnel (both families) with `marker` in its [Interface].
+std::string full_tunnel(std::string text, const std::string& marker) {
+    const std::string split = "AllowedIPs = 10.44.0.2/32, 10.45.0.0/16";
+    text.replace(text.find(split), split.size(), "AllowedIPs = 0.0.0.0/0, ::/0");
+    const std::string address = "Address = 10.44.0.1/24\n";
+    text.replace(text.find(address), address.size(), address + marker);
+    return text;
+}
+
+TEST_F(ServiceTest, AKillSwitchFromTheFileLetsTheTunnelsOwnUdpAndItsEndpointOutAndGoesWithIt) {
+    start();
+    auto client = greeted_client();
+    const Json params{{"name", "tt0"},
+                      {"config", full_tunnel(config_text(), "# tulle: kill-switch\n")}};
+    ASSERT_TRUE(client->call("tunnel.up", params).ok());
+    const auto rules = firewall_.of("tt0");
+    ASSERT_TRUE(rules.has_value());
+    EXPECT_EQ(rules->interface, "tt0");
+    // The fwmark the device's socket carries for the policy rules: the tunnel's own UDP.
+    EXPECT_EQ(rules->fwmark, kDefaultPolicyTable);
+    EXPECT_EQ(rules->endpoints, std::vector<value::SocketAddress>{
+                                    value::SocketAddress::parse("127.0.0.1:9").value()});
+    EXPECT_FALSE(rules->allow_lan);
+    EXPECT_NE(firewall_.script_of("tt0").find("ip daddr . udp dport @endpoints4"),
+              std::string::npos);
+    const auto listed = result_of(client->call("tunnel.list"));
+    EXPECT_EQ(listed.at("tunnels").at(0).at("kill_switch"), true) << listed.dump();
+    const auto detail = result_of(client->call("tunnel.get", Json{{"name", "tt0"}}));
+    EXPECT_EQ(detail.at("settings").at("kill_switch"), true);
+
+    ASSERT_TRUE(client->call("tunnel.down", Json{{"name", "tt0"}}).ok());
+    EXPECT_FALSE(firewall_.of("tt0").has_value());
+}
+
+TEST_F(ServiceTest, TunnelUpChoosesTheKillSwitchAndTheLanOverTheFile) {
+    start();
+    auto client = greeted_client();
+    const std::string marked = full_tunnel(config_text(), "# tulle: kill-switch\n");
+    ASSERT_TRUE(
+        client->call("tunnel.up", Json{{"name", "tt0"}, {"config", marked}, {"kill_switch", false}})
+            .ok());
+    EXPECT_FALSE(firewall_.of("tt0").has_value());
+    ASSERT_TRUE(client->call("tunnel.down", Json{{"name", "tt0"}}).ok());
+
+    const std::string plain = full_tunnel(config_text(), "");
+    ASSERT_TRUE(client
+                    ->call("tunnel.up", Json{{"name", "tt0"},
+                                             {"config", plain},
+                                             {"kill_switch", true},
+                                             {"allow_lan", true}})
+                    .ok());
+    const auto rules = firewall_.of("tt0");
+    ASSERT_TRUE(rules.has_value());
+    EXPECT_TRUE(rules->allow_lan);
+    EXPECT_NE(firewall_.script_of("tt0").find("192.168.0.0/16"), std::string::npos);
+    // Saved as it runs: the choice is kept in the file.
+    ASSERT_TRUE(client->call("tunnel.save", Json{{"name", "tt0"}}).ok());
+    std::ifstream saved(options_.config_directory + "/tt0.conf");
+    const std::string text((std::istreambuf_iterator<char>(saved)), {});
+    EXPECT_NE(text.find("# tulle: kill-switch allow-lan\n"), std::string::npos) << text;
+}
+
+TEST_F(ServiceTest, AKillSwitchWithoutADefaultRouteIsRefusedSayingWhyAndNothingChanges) {
+    start();
+    auto client = greeted_client();
+    const auto refused = error_of(client->call(
+        "tunnel.up", Json{{"name", "tt0"}, {"config", config_text()}, {"kill_switch", true}}));
+    EXPECT_EQ(refused.code, ErrorCode::invalid_params);
+    EXPECT_NE(refused.message.find("default route"), std::string::npos) << refused.message;
+    EXPECT_TRUE(firewall_.kill_switches().empty());
+    EXPECT_TRUE(net_.routes.empty());
+    EXPECT_TRUE(up(*client).ok());  // the service carries on
+}
+
+TEST_F(ServiceTest, TheKillSwitchFollowsThePeersEndpoints) {
+    start();
+    auto client = greeted_client();
+    ASSERT_TRUE(client
+                    ->call("tunnel.up",
+                           Json{{"name", "tt0"},
+                                {"config", full_tunnel(config_text(), "# tulle: kill-switch\n")}})
+                    .ok());
+    ASSERT_TRUE(client
+                    ->call("peer.update", Json{{"tunnel", "tt0"},
+                                               {"peer", Json{{"public_key", base64_key(1)},
+                                                             {"endpoint", "[::1]:51820"}}}})
+                    .ok());
+    const auto moved =
+        std::vector<value::SocketAddress>{value::SocketAddress::parse("[::1]:51820").value()};
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds{5};
+    while (firewall_.of("tt0")->endpoints != moved && std::chrono::steady_clock::now() < deadline) {
+        std::this_thread::sleep_for(std::chrono::milliseconds{50});
+    }
+    EXPECT_EQ(firewall_.of("tt0")->endpoints, moved);
+    EXPECT_NE(firewall_.script_of("tt0").find("::1 . 51820"), std::string::npos);
+}
+
+TEST_F(ServiceTest, KillSwitchesLeftByAKilledServiceGoAtStartAndLiveInterfacesKeepTheirs) {
+    firewall_.leave("gone0");  // its interface went with the killed process
+    firewall_.leave("eth0");   // the fake system has eth0: not a leftover
+    start();
+    EXPECT_EQ(firewall_.kill_switches(), std::vector<std::string>{"eth0"});
 }
 
 }  // namespace

@@ -100,11 +100,23 @@ TEST(MessagesRoundTrip, TunnelRef) {
 }
 
 TEST(MessagesRoundTrip, TunnelUpWithAndWithoutConfig) {
-    const auto bare = round_trip(TunnelUp{"office", std::nullopt}, tunnel_up_from_json);
+    const auto bare = round_trip(TunnelUp{"office", std::nullopt, {}, {}}, tunnel_up_from_json);
     EXPECT_EQ(bare.name, "office");
     EXPECT_FALSE(bare.config);
-    const auto full = round_trip(TunnelUp{"home", "[Interface]\n"}, tunnel_up_from_json);
+    EXPECT_FALSE(bare.kill_switch);  // the file decides
+    EXPECT_FALSE(bare.allow_lan);
+    const auto full = round_trip(TunnelUp{"home", "[Interface]\n", {}, {}}, tunnel_up_from_json);
     EXPECT_EQ(full.config, "[Interface]\n");
+}
+
+TEST(MessagesRoundTrip, TunnelUpChoosesTheKillSwitchEitherWay) {
+    const auto on = round_trip(TunnelUp{"home", std::nullopt, true, true}, tunnel_up_from_json);
+    EXPECT_EQ(on.kill_switch, true);
+    EXPECT_EQ(on.allow_lan, true);
+    const auto off =
+        round_trip(TunnelUp{"home", std::nullopt, false, std::nullopt}, tunnel_up_from_json);
+    EXPECT_EQ(off.kill_switch, false);  // off this time, whatever the file says
+    EXPECT_FALSE(off.allow_lan);
 }
 
 TEST(MessagesRoundTrip, TunnelSave) {
@@ -288,6 +300,8 @@ TEST(MessagesRoundTrip, TunnelDetail) {
     settings.dns_search = {"example.com"};
     settings.table = RouteTable::parse("1234").value();
     settings.fwmark = 7;
+    settings.kill_switch = true;
+    settings.allow_lan = true;
     TunnelDetail detail{sample_tunnel(), {sample_peer(), sample_peer()}, "[Interface]\n", settings};
     detail.peers[1].public_key = key(kKey2);
     detail.peers[1].endpoint.reset();
@@ -467,6 +481,10 @@ INSTANTIATE_TEST_SUITE_P(
                  "params.name: a tunnel name may hold only"},
         BadInput{"config not a string", kTunnelUp, R"({"name":"wg0","config":["x"]})",
                  "params.config: expected a string"},
+        BadInput{"kill_switch not a boolean", kTunnelUp, R"({"name":"wg0","kill_switch":1})",
+                 "params.kill_switch: expected true or false"},
+        BadInput{"allow_lan not a boolean", kTunnelUp, R"({"name":"wg0","allow_lan":"yes"})",
+                 "params.allow_lan: expected true or false"},
         BadInput{"autostart not a boolean", kTunnelSave, R"({"name":"wg0","autostart":"yes"})",
                  "params.autostart: expected true or false"},
         BadInput{"peer edit without tunnel", kPeerEdit, R"({"peer":{}})", "params.tunnel: missing"},

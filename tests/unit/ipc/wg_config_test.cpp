@@ -613,6 +613,30 @@ TEST(WgConfig, PeerNamesFollowTheNameRule) {
               std::string(64, 'x'));
 }
 
+// "# tulle: kill-switch" is Tulle's own line, a comment to wg-quick: it is read, written back in
+// [Interface], and a misspelt option is an error rather than a kill switch without it.
+TEST(WgConfig, TheKillSwitchLineIsReadAndWrittenBack) {
+    const TunnelConfig plain = parse_ok(iface(""));
+    EXPECT_FALSE(plain.iface.kill_switch);
+    const TunnelConfig on = parse_ok(iface("# tulle: kill-switch\n"));
+    EXPECT_TRUE(on.iface.kill_switch);
+    EXPECT_FALSE(on.iface.allow_lan);
+    const TunnelConfig lan = parse_ok("# tulle: kill-switch allow-lan\n" + iface(""));
+    EXPECT_TRUE(lan.iface.kill_switch);
+    EXPECT_TRUE(lan.iface.allow_lan);
+    for (const auto& config : {on, lan}) {
+        const std::string written = write_config(config, true);
+        EXPECT_EQ(parse_ok(written), config) << written;
+    }
+    EXPECT_NE(write_config(lan, false).find("# tulle: kill-switch allow-lan\n"), std::string::npos);
+    EXPECT_EQ(write_config(plain, false).find("kill-switch"), std::string::npos);
+    EXPECT_EQ(parse_errors(iface("# tulle: kill-switch allow-LAN\n")),
+              (std::vector<std::string>{
+                  "t.conf:3: kill-switch: 'allow-LAN' is not an option (only allow-lan is)"}));
+    // In a [Peer] it is a comment like any other.
+    EXPECT_FALSE(parse_ok(peer("# tulle: kill-switch\n")).iface.kill_switch);
+}
+
 TEST(WgConfig, EmptyHookIsAnError) {
     EXPECT_EQ(parse_errors(iface("PostUp =\n"), /*allow_hooks=*/true),
               (std::vector<std::string>{"t.conf:3: PostUp: missing value"}));
