@@ -229,6 +229,9 @@ bool StandaloneTunnel::bring_up(Device& device) {
     if (config_.iface.kill_switch && !put_kill_switch(set.fwmark.value_or(0), device)) {
         return false;
     }
+    for (const auto& host : host_endpoints(config_)) {
+        resolve_endpoint(host);
+    }
     try {
         net_.set_mtu(interface_, plan.mtu);
         for (const auto& address : plan.addresses) {

@@ -484,6 +484,7 @@ TEST_F(PagesTest, WithoutTulledTheTrayMenuSaysSoInOneShortLine) {
     EXPECT_FALSE(status->text().contains(QLatin1Char('\n')));
     EXPECT_EQ(status->toolTip(), app->link.detail());
     EXPECT_EQ(tray.menu().actions().first(), status);
+}
 
 // The kill switch's check box: a running tunnel shows its switch (and it cannot change while up);
 // a system tunnel that is down shows its file's choice; Turn on sends the user's choice, and
