@@ -216,7 +216,6 @@ std::string dns_records(const std::string& state_directory) {
     return state_directory + "/dns";
 }
 
-
 // Reads and parses a --config file; errors (with file and line) are logged.
 std::optional<tulle::ipc::TunnelConfig> read_standalone(const std::string& path,
                                                         spdlog::logger& log) {
@@ -326,11 +325,17 @@ int run_service(tulle::daemon::Service::Options options, const MetricsAt& metric
         tulle::daemon::ThreadResolver resolver(io);  // endpoint host names, off the loop
         auto system_dns = tulle::platform::make_system_dns();
         tulle::daemon::DnsControl dns(*system_dns, dns_records(state_directory), log);
-        tulle::daemon::Service service(
-            io, std::move(options), logs, log,
-            tulle::daemon::TunnelDeps{
-                io, environment, *tuns, *sockets, *net, {}, workers, resolver, dns,
-                firewall.get()});
+        tulle::daemon::Service service(io, std::move(options), logs, log,
+                                       tulle::daemon::TunnelDeps{io,
+                                                                 environment,
+                                                                 *tuns,
+                                                                 *sockets,
+                                                                 *net,
+                                                                 {},
+                                                                 workers,
+                                                                 resolver,
+                                                                 dns,
+                                                                 firewall.get()});
         // Before the tunnels start: an address that cannot be served stops tulled first.
         const auto metrics = serve_metrics(
             io, metrics_at, [&service] { return service.metrics(); }, log);

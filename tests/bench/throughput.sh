@@ -10,6 +10,8 @@
 #   |  iperf3 client       |                          |  iperf3 server       |
 #   +----------------------+                          +----------------------+
 #
+# Pings go ten a second (every thread on the path sleeps in between) and back to back (ping -A:
+# the next as soon as the reply is in), which tells wake-up latency from work done per packet.
 # For the plain veth, then for IMPL<->IMPL (tulled: with its TUN/UDP offloads, then again with
 # TULLE_OFFLOADS=off) and wireguard-go<->wireguard-go in turn: ping RTT (PINGS pings, average),
 # one iperf3 TCP stream ns1 -> ns2 for DURATION seconds, the CPU time both daemons used during it
@@ -60,9 +62,9 @@ cpu_ticks() { # utime + stime of PID, in clock ticks
     s=${s##*) }
     awk '{ print $12 + $13 }' <<<"$s" # fields 14 and 15 of the whole line
 }
-rtt_avg() { # rtt_avg NS ADDR: average RTT in ms of $npings pings, or "-"
+rtt_avg() { # rtt_avg NS ADDR [PING OPTIONS]: average RTT in ms of $npings pings, or "-"
     local o
-    o=$(ip netns exec "$1" ping -n -q -c "$npings" -i 0.1 -W 2 "$2" 2>&1)
+    o=$(ip netns exec "$1" ping -n -q -c "$npings" -i 0.1 -W 2 "${@:3}" "$2" 2>&1)
     sed -n 's|^rtt [^=]*= [0-9.]*/\([0-9.]*\)/.*|\1|p' <<<"$o" | grep . || echo -
 }
 iperf_json() { # iperf_json ADDR -> "bytes bits_per_second" received, or "0 0"
@@ -84,6 +86,7 @@ n1 ping -q -c 1 -W 2 10.0.0.2 >/dev/null || { echo "throughput.sh: the veth does
 echo "throughput.sh: $duration s of one TCP stream ns1 -> ns2, $npings pings, on $(nproc) CPUs"
 echo "plain veth (no tunnel), for context:"
 base_rtt=$(rtt_avg "$ns1" 10.0.0.2)
+base_rtt_a=$(rtt_avg "$ns1" 10.0.0.2 -A)
 read -r _ base_bps <<<"$(iperf_json 10.0.0.2)"
 awk -v b="$base_bps" -v r="$base_rtt" 'BEGIN { printf "  %.0f Mbit/s, ping RTT avg %s ms\n", b / 1e6, r }'
 
@@ -124,7 +127,7 @@ watchers=()
 
 # measure LABEL IMPL TAG: sets r_mbps[LABEL], r_rtt[LABEL], r_cpu1/2/all[LABEL] (s/GB),
 # r_sys1/2[LABEL] (syscalls per packet) or fails
-declare -A r_mbps=() r_rtt=() r_cpu1=() r_cpu2=() r_cpu=() r_gb=() r_sys1=() r_sys2=()
+declare -A r_mbps=() r_rtt=() r_rtt_a=() r_cpu1=() r_cpu2=() r_cpu=() r_gb=() r_sys1=() r_sys2=()
 # shellcheck disable=SC2034 # the r_* arrays are read through namerefs in val
 measure() {
     local label=$1 bin=$2 if1="tb$$${3}1" if2="tb$$${3}2" p1 p2 c1a c2a c1b c2b bytes bps
@@ -161,6 +164,7 @@ measure() {
         return 1
     fi
     r_rtt[$label]=$(rtt_avg "$ns1" 192.168.241.2)
+    r_rtt_a[$label]=$(rtt_avg "$ns1" 192.168.241.2 -A)
     watch_daemon "$p1" "$3"1
     watch_daemon "$p2" "$3"2
     c1a=$(cpu_ticks "$p1") c2a=$(cpu_ticks "$p2")
@@ -213,14 +217,16 @@ row() { # row TITLE ARRAY BETTER
     printf '%-34s %12s %12s %12s %8s  %s\n' "$1" "$a" "$b" "$w" "$(ratio "$a" "$w")" "$3"
 }
 row "TCP throughput (Mbit/s)" r_mbps higher
-row "ping RTT avg (ms)" r_rtt lower
+row "ping RTT avg (ms), 10/s" r_rtt lower
+row "ping RTT avg (ms), back to back" r_rtt_a lower
 row "CPU s/GB, ns1 daemon (sender)" r_cpu1 lower
 row "CPU s/GB, ns2 daemon (receiver)" r_cpu2 lower
 row "CPU s/GB, both daemons" r_cpu lower
 row "syscalls/packet, ns1 (sender)" r_sys1 lower
 row "syscalls/packet, ns2 (receiver)" r_sys2 lower
 printf '%-34s %12s\n' "plain veth, no tunnel (Mbit/s)" "$(awk -v b="$base_bps" 'BEGIN { printf "%.0f", b / 1e6 }')"
-printf '%-34s %12s\n' "plain veth ping RTT avg (ms)" "$base_rtt"
+printf '%-34s %12s\n' "plain veth ping RTT avg (ms), 10/s" "$base_rtt"
+printf '%-34s %12s\n' "plain veth RTT, back to back" "$base_rtt_a"
 
 if [[ ${PROFILE:-0} == 1 ]]; then
     for tag in a1 a2 b1 b2 w1 w2; do

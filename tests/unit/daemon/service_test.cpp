@@ -300,11 +300,18 @@ class ServiceTest : public ::testing::Test {
     void start() {
         dns_control_ = std::make_unique<DnsControl>(dns_, dir_ + "/run/dns",
                                                     logs_.make_logger("dns", spdlog::level::info));
-        service_ = std::make_unique<Service>(
-            io_, options_, logs_, logs_.make_logger("test", spdlog::level::info),
-            TunnelDeps{
-                io_, environment_, tuns_, *sockets_, net_, {}, workers_, resolver_, *dns_control_,
-                &firewall_});
+        service_ = std::make_unique<Service>(io_, options_, logs_,
+                                             logs_.make_logger("test", spdlog::level::info),
+                                             TunnelDeps{io_,
+                                                        environment_,
+                                                        tuns_,
+                                                        *sockets_,
+                                                        net_,
+                                                        {},
+                                                        workers_,
+                                                        resolver_,
+                                                        *dns_control_,
+                                                        &firewall_});
         service_->start();
         thread_ = std::thread([this] { io_.run(); });
     }
