@@ -401,6 +401,38 @@ int fork_to_background(int& ready_fd) {
 
 }  // namespace
 
+// --metrics and --metrics-allow-remote.
+struct MetricsOptions {
+    std::string address;
+    bool allow_remote = false;
+    CLI::Option* option = nullptr;
+
+    void add_to(CLI::App& app) {
+        option = app.add_option("--metrics", address,
+                                "serve Prometheus metrics over HTTP at http://ADDRESS/metrics (off "
+                                "by default): PORT or :PORT (on 127.0.0.1), ADDRESS, ADDRESS:PORT, "
+                                "[IPV6]:PORT; the option alone means 127.0.0.1:9586")
+                     ->expected(0, 1);
+        app.add_flag("--metrics-allow-remote", allow_remote,
+                     "let --metrics listen on an address that is not loopback (0.0.0.0 included): "
+                     "whoever reaches it reads tunnel names, peers' public keys and traffic")
+            ->needs(option);
+    }
+    // Where to serve them (an empty MetricsAt: nowhere), or nullopt after printing why the
+    // address is refused.
+    [[nodiscard]] std::optional<MetricsAt> where() const {
+        if (option->count() == 0) {
+            return MetricsAt{};
+        }
+        auto parsed = tulle::daemon::parse_metrics_address(address, allow_remote);
+        if (!parsed) {
+            std::fprintf(stderr, "tulled: %s\n", parsed.error().c_str());
+            return std::nullopt;
+        }
+        return MetricsAt{*parsed};
+    }
+};
+
 int main(int argc, char** argv) {
     CLI::App app{
         "tulled - the privileged helper service of Tulle, a desktop mesh VPN that speaks the "
@@ -437,18 +469,8 @@ int main(int argc, char** argv) {
     app.add_option("--group", service.group,
                    "service: the group whose members may use the control socket")
         ->capture_default_str();
-    std::string metrics_address;
-    bool metrics_allow_remote = false;
-    auto* metrics_option =
-        app.add_option("--metrics", metrics_address,
-                       "serve Prometheus metrics over HTTP at http://ADDRESS/metrics (off by "
-                       "default): PORT or :PORT (on 127.0.0.1), ADDRESS, ADDRESS:PORT, "
-                       "[IPV6]:PORT; the option alone means 127.0.0.1:9586")
-            ->expected(0, 1);
-    app.add_flag("--metrics-allow-remote", metrics_allow_remote,
-                 "let --metrics listen on an address that is not loopback (0.0.0.0 included): "
-                 "whoever reaches it reads tunnel names, peers' public keys and traffic")
-        ->needs(metrics_option);
+    MetricsOptions metrics;
+    metrics.add_to(app);
     std::string state_directory = "/run/tulle";
     app.add_option("--state-dir", state_directory,
                    "service and standalone: where tulled records what it set outside its "
@@ -456,22 +478,17 @@ int main(int argc, char** argv) {
                    "tulled left")
         ->capture_default_str();
     CLI11_PARSE(app, argc, argv);
-    MetricsAt metrics_at;
-    if (metrics_option->count() > 0) {
-        auto parsed = tulle::daemon::parse_metrics_address(metrics_address, metrics_allow_remote);
-        if (!parsed) {
-            std::fprintf(stderr, "tulled: %s\n", parsed.error().c_str());
-            return kExitUsage;
-        }
-        metrics_at = *parsed;
+    const auto metrics_at = metrics.where();
+    if (!metrics_at) {
+        return kExitUsage;
     }
 
     std::signal(SIGPIPE, SIG_IGN);
     if (!config_path.empty()) {
-        return run_standalone(config_path, metrics_at, state_directory);
+        return run_standalone(config_path, *metrics_at, state_directory);
     }
     if (interface_name.empty()) {
-        return run_service(service, metrics_at, state_directory);
+        return run_service(service, *metrics_at, state_directory);
     }
     foreground = foreground || env_is("WG_PROCESS_FOREGROUND", "1");
 
@@ -483,5 +500,5 @@ int main(int argc, char** argv) {
         }
     }
     boost::asio::io_context io;
-    return run_interface(io, interface_name, ready_fd, Lifecycle{}, metrics_at);
+    return run_interface(io, interface_name, ready_fd, Lifecycle{}, *metrics_at);
 }
