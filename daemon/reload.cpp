@@ -79,6 +79,9 @@ void plan_interface_changes(const ipc::InterfaceConfig& before, const ipc::Inter
     if (before.dns_servers != after.dns_servers || before.dns_search != after.dns_search) {
         plan.not_applied.emplace_back("DNS");
     }
+    if (before.kill_switch != after.kill_switch || before.allow_lan != after.allow_lan) {
+        plan.not_applied.emplace_back("the kill switch (# tulle: kill-switch)");
+    }
     if (!same_hooks(before, after)) {
         plan.not_applied.emplace_back(
             "PreUp, PostUp, PreDown or PostDown (the new ones run when the tunnel next goes "

@@ -440,6 +440,8 @@ std::optional<ReloadPlan> StandaloneTunnel::reload(ipc::TunnelConfig wanted) {
     wanted.iface.table = config_.iface.table;
     wanted.iface.dns_servers = config_.iface.dns_servers;
     wanted.iface.dns_search = config_.iface.dns_search;
+    wanted.iface.kill_switch = config_.iface.kill_switch;
+    wanted.iface.allow_lan = config_.iface.allow_lan;
     if (!plan_interface(config_).default_routes.empty() ||
         !plan_interface(wanted).default_routes.empty()) {
         wanted.iface.fwmark = config_.iface.fwmark;

@@ -145,6 +145,15 @@ TEST(Reload, WhatCannotChangeLiveIsListedAndNotSet) {
     ASSERT_NE(section_of(default_gone, 1), nullptr);  // the peer's allowed IPs change still
 }
 
+TEST(Reload, TheKillSwitchStaysAsItRunsUntilTheTunnelComesUpAgain) {
+    const auto before = parse(kInterface + peer(1, "0.0.0.0/0"));
+    const auto after = parse("# tulle: kill-switch\n" + kInterface + peer(1, "0.0.0.0/0"));
+    ASSERT_TRUE(after.iface.kill_switch);
+    const ReloadPlan plan = plan_reload(before, {key(1)}, after);
+    ASSERT_EQ(plan.not_applied.size(), 1U);
+    EXPECT_NE(plan.not_applied[0].find("kill switch"), std::string::npos);
+}
+
 TEST(Reload, ANewPrivateKeyIsSet) {
     const auto before = parse(kInterface + peer(1, "10.50.0.2/32"));
     std::string changed = kInterface;
