@@ -300,20 +300,16 @@ class ServiceTest : public ::testing::Test {
     void start() {
         dns_control_ = std::make_unique<DnsControl>(dns_, dir_ + "/run/dns",
                                                     logs_.make_logger("dns", spdlog::level::info));
-        service_ = std::make_unique<Service>(io_, options_, logs_,
-                                             logs_.make_logger("test", spdlog::level::info),
-                                             TunnelDeps{io_,
-                                                        environment_,
-                                                        tuns_,
-                                                        *sockets_,
-                                                        net_,
-                                                        {},
-                                                        workers_,
-                                                        resolver_,
-                                                        *dns_control_,
-                                                        &firewall_});
+        service_ = std::make_unique<Service>(
+            io_, options_, logs_, logs_.make_logger("test", spdlog::level::info), deps_on(io_));
         service_->start();
         thread_ = std::thread([this] { io_.run(); });
+    }
+
+    // The fixture's fakes, for a service on `io` (after start(), which makes the DNS control).
+    TunnelDeps deps_on(boost::asio::io_context& io) {
+        return TunnelDeps{io, environment_, tuns_,     *sockets_,     net_,
+                          {}, workers_,     resolver_, *dns_control_, &firewall_};
     }
 
     void TearDown() override {
@@ -1115,16 +1111,7 @@ TEST_F(ServiceTest, ASecondServiceOnTheSameSocketIsRefused) {
     start();
     boost::asio::io_context other_io;
     Service second(other_io, options_, logs_, logs_.make_logger("second", spdlog::level::info),
-                   TunnelDeps{other_io,
-                              environment_,
-                              tuns_,
-                              *sockets_,
-                              net_,
-                              {},
-                              workers_,
-                              resolver_,
-                              *dns_control_,
-                              &firewall_});
+                   deps_on(other_io));
     try {
         second.start();
         ADD_FAILURE() << "a second service started on a live socket";
