@@ -7,6 +7,8 @@
 #include <unistd.h>
 #include <unordered_map>
 
+#include <boost/asio/post.hpp>
+
 #include "daemon/core/messages.hpp"
 
 namespace tulle::daemon {
@@ -131,6 +133,7 @@ void Device::wait_udp() {
 }
 
 void Device::on_tun_readable() {
+    bool more = false;  // the last batch was full: packets may wait (also inside the Tun)
     try {
         for (int round = 0; round < kBatchesPerWake; ++round) {
             // With offloads one read may bring a 64 KiB super-packet, cut here into segments.
@@ -140,7 +143,8 @@ void Device::on_tun_readable() {
                 engine_.send_packet(tun_spans_[i].first(tun_sizes_[i]), now, *this);
             }
             flush_sends();
-            if (packets < kBatch) {
+            more = packets == kBatch;
+            if (!more) {
                 break;
             }
         }
@@ -154,10 +158,21 @@ void Device::on_tun_readable() {
         return;
     }
     rearm_timer();
+    if (more) {
+        // Segments of a super-packet the Tun has read already do not make its descriptor
+        // readable: come back after the loop's other work instead of waiting for it.
+        asio::post(io_, [this, alive = std::weak_ptr<int>(alive_)] {
+            if (!alive.expired() && running_) {
+                on_tun_readable();
+            }
+        });
+        return;
+    }
     wait_tun();
 }
 
 void Device::on_udp_readable() {
+    bool drained = true;
     for (int round = 0; round < kBatchesPerWake; ++round) {
         platform::Received received;
         try {
@@ -175,7 +190,8 @@ void Device::on_udp_readable() {
         engine_.receive_batch(in_batch_, core::Clock::now(), *this, workers_);
         flush_tun();
         flush_sends();
-        if (received.drained) {
+        drained = received.drained;
+        if (drained) {
             // The socket is empty: what queued up while we worked is done (as in wireguard-go
             // and the kernel, a long handshake queue turns cookies on: Engine::under_load).
             engine_.queue_drained();
@@ -183,6 +199,17 @@ void Device::on_udp_readable() {
         }
     }
     rearm_timer();
+    if (!drained) {
+        // Datagrams of a coalesced receive that the socket holds already do not make its
+        // descriptor readable: come back after the loop's other work instead of waiting.
+        auto* watch = udp_watch_.get();
+        asio::post(io_, [this, watch, alive = std::weak_ptr<int>(alive_)] {
+            if (!alive.expired() && running_ && watch == udp_watch_.get()) {
+                on_udp_readable();
+            }
+        });
+        return;
+    }
     wait_udp();
 }
 

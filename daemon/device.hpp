@@ -127,6 +127,9 @@ class Device final : public core::PacketSink {
     std::vector<std::shared_ptr<const core::Keypair>> seal_with_;
     WorkerPool& workers_;  // the process's, shared with every other device
     DeviceCounters counters_;
+    // Handlers posted to the loop (more packets waiting) hold it weakly: they do nothing once
+    // the device is gone.
+    std::shared_ptr<int> alive_ = std::make_shared<int>(0);
 };
 
 }  // namespace tulle::daemon

@@ -2,13 +2,17 @@
 // carry packets inside one process, as wireguard-go's device tests do.
 #include "daemon/device.hpp"
 
+#include <array>
 #include <chrono>
+#include <fcntl.h>
 #include <filesystem>
 #include <functional>
 #include <iterator>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
+#include <unistd.h>
 #include <vector>
 
 #include <boost/asio/io_context.hpp>
@@ -296,6 +300,112 @@ TEST_F(DeviceTest, AQueueOfJunkDoesNotDelayARealHandshake) {
     EXPECT_EQ(counters.invalid_mac, 500U);
     EXPECT_EQ(counters.cookie_replies_sent, 0U);
     EXPECT_FALSE(b_->device->engine().under_load(core::Clock::now()));
+}
+
+// A socket and a TUN device that hold more than one wake-up's worth of datagrams or packets
+// themselves (as a UDP GRO receive or a TSO super-packet does) while their descriptor says
+// readable only once: the device must come back for the rest without a new wake-up.
+class OneShotFd {
+  public:
+    OneShotFd() {
+        EXPECT_EQ(::pipe2(fds_.data(), O_CLOEXEC | O_NONBLOCK), 0);
+        const std::uint8_t byte = 1;
+        EXPECT_EQ(::write(fds_[1], &byte, 1), 1);
+    }
+    ~OneShotFd() {
+        ::close(fds_[0]);
+        ::close(fds_[1]);
+    }
+    OneShotFd(const OneShotFd&) = delete;
+    OneShotFd& operator=(const OneShotFd&) = delete;
+    [[nodiscard]] int fd() const { return fds_[0]; }
+    void consume() {
+        std::uint8_t byte = 0;
+        (void)::read(fds_[0], &byte, 1);
+    }
+
+  private:
+    std::array<int, 2> fds_{-1, -1};
+};
+
+class HoldingSocket final : public platform::UdpSocket {
+  public:
+    explicit HoldingSocket(std::size_t datagrams) : left_(datagrams) {}
+    [[nodiscard]] std::uint16_t port() const override { return kPort; }
+    [[nodiscard]] int fd() const override { return fd_.fd(); }
+    void set_mark(std::uint32_t /*mark*/) override {}
+    platform::Received receive(std::span<platform::ReceivedDatagram> out) override {
+        fd_.consume();
+        platform::Received received;
+        for (; received.count < out.size() && left_ > 0; ++received.count, --left_) {
+            junk_ = {0x7f};  // no message type: dropped as invalid
+            out[received.count] = {value::SocketAddress{value::IpAddress::v4(kUnderlayA), 1},
+                                   junk_};
+        }
+        received.drained = left_ == 0;
+        return received;
+    }
+    std::size_t send(std::span<const platform::OutgoingDatagram> datagrams) override {
+        return datagrams.size();
+    }
+
+  private:
+    OneShotFd fd_;
+    std::size_t left_;
+    std::vector<std::uint8_t> junk_;
+};
+
+class HoldingSockets final : public platform::UdpSocketFactory {
+  public:
+    explicit HoldingSockets(std::size_t datagrams) : datagrams_(datagrams) {}
+    std::unique_ptr<platform::UdpSocket> open(std::uint16_t /*port*/) override {
+        return std::make_unique<HoldingSocket>(datagrams_);
+    }
+
+  private:
+    std::size_t datagrams_;
+};
+
+class HoldingTun final : public platform::Tun {
+  public:
+    explicit HoldingTun(std::size_t packets) : left_(packets) {}
+    [[nodiscard]] const std::string& name() const override { return name_; }
+    [[nodiscard]] std::uint32_t mtu() const override { return 1420; }
+    void set_mtu(std::uint32_t /*mtu*/) override {}
+    [[nodiscard]] int fd() const override { return fd_.fd(); }
+    std::size_t read(std::span<std::uint8_t> buffer) override {
+        fd_.consume();
+        if (left_ == 0) {
+            return 0;
+        }
+        --left_;
+        // To an address no peer owns: counted as no_route.
+        const auto packet = ipv4_packet(kTunnelA, {10, 9, 9, 9}, 20, 0x44);
+        std::copy(packet.begin(), packet.end(), buffer.begin());
+        return packet.size();
+    }
+    bool write(std::span<const std::uint8_t> /*packet*/) override { return true; }
+
+  private:
+    std::string name_ = "hold0";
+    OneShotFd fd_;
+    std::size_t left_;
+};
+
+TEST(DeviceBacklog, WhatTheSocketAndTheTunHoldBeyondOneWakeUpIsAllHandled) {
+    ASSERT_TRUE(core::crypto::init());
+    boost::asio::io_context io;
+    WorkerPool workers(0);
+    core::SystemEnvironment environment;
+    constexpr std::size_t kHeld = 5000;  // more than 16 batches of 128
+    HoldingSockets sockets(kHeld);
+    Device device(io, std::make_unique<HoldingTun>(kHeld), sockets, environment,
+                  std::make_shared<spdlog::logger>("hold"), workers);
+    device.start();
+    const auto& counters = device.engine().counters();
+    EXPECT_TRUE(testing::run_until(
+        io, [&] { return counters.invalid_message == kHeld && counters.no_route == kHeld; }))
+        << counters.invalid_message << " datagrams and " << counters.no_route << " packets";
 }
 
 }  // namespace
