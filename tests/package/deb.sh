@@ -248,7 +248,14 @@ if [[ ! -c $root/dev/net/tun ]]; then
     mknod -m 0666 "$root/dev/net/tun" c 10 200
 fi
 writable=("$runtime" "$config")
-for path in $(unit_value ReadWritePaths); do writable+=("${path#-}"); done
+for path in $(unit_value ReadWritePaths); do
+    # "-PATH": systemd leaves out a path that does not exist (resolvconf's, where it is not installed)
+    if [[ $path == -* ]]; then
+        path=${path#-}
+        [[ -e $root$path ]] || continue
+    fi
+    writable+=("$path")
+done
 sock=$root$runtime/tulled.sock
 
 ip netns add "$ns"
