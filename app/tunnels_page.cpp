@@ -344,15 +344,33 @@ void TunnelsPage::show_details() {
                               : tr("Started by another program (tullectl); not saved: tulled "
                                    "keeps it, on or off, until it is deleted — gone after "
                                    "tulled restarts.")));
+    const TunnelFacts facts = facts_for(name, *view);
+    public_key_->setText(dash_if_empty(facts.public_key));
+    copy_key_->setEnabled(!facts.public_key.isEmpty());
+    addresses_->setText(dash_if_empty(facts.addresses));
+    listen_port_->setText(dash_if_empty(facts.listen_port));
+    dns_->setText(dash_if_empty(facts.dns));
+    mtu_->setText(dash_if_empty(facts.mtu));
+    const auto choice = kill_switch_choice_.find(name);
+    kill_switch_->setChecked(
+        status.up ? status.kill_switch
+                  : (choice != kill_switch_choice_.end() ? choice->second : facts.kill_switch));
+    kill_switch_->setEnabled(connected && !status.up);
+}
+
+// What the details show of a tunnel: a profile's or a system tunnel's file, or what tulled
+// reports for a running one (with how its DNS = went).
+TunnelFacts TunnelsPage::facts_for(const QString& name, const TunnelView& view) {
+    const auto& status = view.status;
     TunnelFacts facts;
-    if (view->local) {
+    if (view.local) {
         auto found = facts_.find(name);
         if (found == facts_.end()) {
             load_facts(name);
         } else {
             facts = found->second;
         }
-    } else if (!view->settings && status.system && !status.up) {
+    } else if (!view.settings && status.system && !status.up) {
         // The hub asks only running tunnels; a system tunnel's file is read once when shown.
         auto found = facts_.find(name);
         if (found == facts_.end()) {
@@ -361,8 +379,8 @@ void TunnelsPage::show_details() {
             facts = found->second;
         }
     } else {
-        facts = view->settings ? facts_of(*view->settings) : TunnelFacts{};
-        if (!view->settings) {
+        facts = view.settings ? facts_of(*view.settings) : TunnelFacts{};
+        if (!view.settings) {
             facts.mtu = tr("automatic");
         }
     }
@@ -382,17 +400,7 @@ void TunnelsPage::show_details() {
                     .arg(dash_if_empty(facts.dns), QString::fromStdString(status.dns_problem));
         }
     }
-    public_key_->setText(dash_if_empty(facts.public_key));
-    copy_key_->setEnabled(!facts.public_key.isEmpty());
-    addresses_->setText(dash_if_empty(facts.addresses));
-    listen_port_->setText(dash_if_empty(facts.listen_port));
-    dns_->setText(dash_if_empty(facts.dns));
-    mtu_->setText(dash_if_empty(facts.mtu));
-    const auto choice = kill_switch_choice_.find(name);
-    kill_switch_->setChecked(
-        status.up ? status.kill_switch
-                  : (choice != kill_switch_choice_.end() ? choice->second : facts.kill_switch));
-    kill_switch_->setEnabled(connected && !status.up);
+    return facts;
 }
 
 void TunnelsPage::load_facts(const QString& name) {

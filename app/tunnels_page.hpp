@@ -52,6 +52,7 @@ class TunnelsPage : public QWidget {
 
   private:
     void show_details();
+    [[nodiscard]] TunnelFacts facts_for(const QString& name, const TunnelView& view);
     void load_facts(const QString& name);
     void load_system_facts(const QString& name);
 
