@@ -114,6 +114,19 @@ struct NoParams {};
 // peer.remove: an empty object.
 struct Done {};
 
+// How traffic reaches a peer now (since 1.4): "direct" to its endpoint (a handshake in the last
+// 180 s), "lan" (direct, to an address of a local network), "relay" through a lighthouse
+// (`via`: its name), or "none". On the wire {"kind", "endpoint" (absent for none), "via" (relay
+// only)}.
+enum class PathKind : std::uint8_t { none, direct, lan, relay };
+struct PeerPath {
+    PathKind kind = PathKind::none;
+    std::optional<value::SocketAddress> endpoint;
+    std::string via;
+    friend bool operator==(const PeerPath&, const PeerPath&) = default;
+};
+[[nodiscard]] std::string_view to_string(PathKind kind);
+
 struct PeerStatus {
     value::Key public_key;
     std::string name;
@@ -128,6 +141,7 @@ struct PeerStatus {
     double tx_rate = 0;
     std::uint16_t persistent_keepalive = 0;
     bool has_preshared_key = false;
+    PeerPath path;  // since 1.4; an older tulled sends none: kind none
 };
 
 struct TunnelStatus {
@@ -248,6 +262,121 @@ struct PeerChanged {
 
 // --- codecs -------------------------------------------------------------------------------------
 
+// --- mesh networks (since 1.4) ------------------------------------------------------------------
+
+// network.create: {"name": "home", "range": "10.88.0.0/16", "endpoints": ["vpn.example.net:51820"],
+// "listen_port"?: 51820}. This node becomes the network's lighthouse (its first address) and
+// holds the network key that admits members. The listen port defaults to the first endpoint's.
+struct NetworkCreate {
+    std::string name;  // the network's and its tunnel's name: an interface name
+    value::IpPrefix range;
+    std::vector<value::Endpoint> endpoints;  // 1..4, where members reach this node
+    std::optional<std::uint16_t> listen_port;
+};
+
+// network.invite: {"network": "home", "name"?: "laptop", "address"?: "10.88.0.7",
+// "expires_in"?: 86400}. Without an address the lowest free one is given.
+struct NetworkInvite {
+    std::string network;
+    std::string name;  // "": the joiner's choice
+    std::optional<value::IpAddress> address;
+    std::int64_t expires_in = 24LL * 3600;  // seconds, 60 .. 7 days
+};
+
+// network.invite's result: the line to hand over (it admits one member, once).
+struct InviteIssued {
+    std::string network;
+    std::string invite;  // "TULLE1:..."
+    std::string name;
+    value::IpAddress address;
+    std::int64_t expires = 0;  // Unix seconds
+};
+
+// network.join: {"invite": "TULLE1:...", "name"?: "laptop"}. Answers at once with the network in
+// state "joining"; a network.changed event (and network.list) tells how it ended.
+struct NetworkJoin {
+    std::string invite;
+    std::string name;  // when the invite names none; "" : this host's name
+};
+
+// network.members, network.leave: {"network": "home"}.
+struct NetworkRef {
+    std::string network;
+};
+
+// network.remove: {"network": "home", "member": "laptop"} (a name or a public key).
+struct MemberRef {
+    std::string network;
+    std::string member;
+};
+
+enum class NetworkRoleName : std::uint8_t { lighthouse, member };
+// joining: redeeming the invite; online: the lighthouse answers (members) or serving (the
+// lighthouse); offline: no answer from the lighthouse for a while; failed: the join was refused
+// (problem says why; the network is kept until network.leave, so the user sees it).
+enum class NetworkState : std::uint8_t { joining, online, offline, failed };
+[[nodiscard]] std::string_view to_string(NetworkRoleName role);
+[[nodiscard]] std::string_view to_string(NetworkState state);
+
+struct NetworkStatus {
+    std::string name;
+    std::string id;  // hex
+    NetworkRoleName role = NetworkRoleName::member;
+    NetworkState state = NetworkState::joining;
+    std::string problem;  // "" unless failed or offline
+    value::IpPrefix range;
+    std::optional<value::IpAddress> address;  // this node's overlay address
+    std::optional<value::Key> public_key;     // this node's WireGuard key
+    std::string lighthouse;                   // the lighthouse member's name
+    std::vector<value::Endpoint> endpoints;   // the lighthouse's
+    std::size_t members = 0;                  // as last known here
+    bool up = false;                          // its tunnel is up
+};
+
+// network.list: {"networks": [NetworkStatus]}.
+struct NetworkList {
+    std::vector<NetworkStatus> networks;
+};
+
+struct Member {
+    std::string name;
+    value::Key public_key;
+    std::vector<value::IpPrefix> addresses;
+    bool lighthouse = false;
+    bool self = false;  // this node
+    bool online = false;
+    std::int64_t last_seen = 0;  // Unix seconds of its last registration; 0: never
+    std::int64_t expires = 0;    // its certificate's end
+    PeerPath path;               // from this node
+};
+
+// network.members: the members as this node knows them (a member asks its lighthouse).
+struct MemberList {
+    std::string network;
+    std::vector<Member> members;
+};
+
+// Event network.changed (topic tunnels): a network was created, joined, changed state, had a
+// member added or removed, or was left ("removed": true).
+struct NetworkChanged {
+    std::string network;
+    NetworkState state = NetworkState::online;
+    std::string problem;
+    bool removed = false;
+};
+
+[[nodiscard]] Json to_json(const PeerPath& value);
+[[nodiscard]] Json to_json(const NetworkCreate& value);
+[[nodiscard]] Json to_json(const NetworkInvite& value);
+[[nodiscard]] Json to_json(const InviteIssued& value);
+[[nodiscard]] Json to_json(const NetworkJoin& value);
+[[nodiscard]] Json to_json(const NetworkRef& value);
+[[nodiscard]] Json to_json(const MemberRef& value);
+[[nodiscard]] Json to_json(const NetworkStatus& value);
+[[nodiscard]] Json to_json(const NetworkList& value);
+[[nodiscard]] Json to_json(const Member& value);
+[[nodiscard]] Json to_json(const MemberList& value);
+[[nodiscard]] Json to_json(const NetworkChanged& value);
 [[nodiscard]] Json to_json(const TunnelRef& value);
 [[nodiscard]] Json to_json(const TunnelUp& value);
 [[nodiscard]] Json to_json(const TunnelSave& value);

@@ -51,6 +51,16 @@ using As = std::type_identity<T>;
 [[nodiscard]] Outcome<PeerChanged> read(const Json& json, As<PeerChanged> type);
 [[nodiscard]] Outcome<HelloParams> read(const Json& json, As<HelloParams> type);
 [[nodiscard]] Outcome<HelloResult> read(const Json& json, As<HelloResult> type);
+[[nodiscard]] Outcome<NetworkCreate> read(const Json& json, As<NetworkCreate> type);
+[[nodiscard]] Outcome<NetworkInvite> read(const Json& json, As<NetworkInvite> type);
+[[nodiscard]] Outcome<InviteIssued> read(const Json& json, As<InviteIssued> type);
+[[nodiscard]] Outcome<NetworkJoin> read(const Json& json, As<NetworkJoin> type);
+[[nodiscard]] Outcome<NetworkRef> read(const Json& json, As<NetworkRef> type);
+[[nodiscard]] Outcome<MemberRef> read(const Json& json, As<MemberRef> type);
+[[nodiscard]] Outcome<NetworkStatus> read(const Json& json, As<NetworkStatus> type);
+[[nodiscard]] Outcome<NetworkList> read(const Json& json, As<NetworkList> type);
+[[nodiscard]] Outcome<MemberList> read(const Json& json, As<MemberList> type);
+[[nodiscard]] Outcome<NetworkChanged> read(const Json& json, As<NetworkChanged> type);
 
 // --- the methods --------------------------------------------------------------------------------
 
@@ -78,6 +88,7 @@ struct Method {
 
 inline constexpr ProtocolVersion k1_0{1, 0};
 inline constexpr ProtocolVersion k1_3{1, 3};
+inline constexpr ProtocolVersion k1_4{1, 4};
 constexpr Mutates kReads = Mutates::no;
 constexpr Mutates kChanges = Mutates::yes;
 
@@ -101,6 +112,14 @@ struct UnsubscribeMethod  : Method<"unsubscribe",   Subscription, Subscription, 
 // Forgets a tunnel that was brought up with a config and not saved (tulled keeps its config
 // while it is down, so that it comes up again by name).
 struct TunnelDeleteMethod : Method<"tunnel.delete", TunnelRef,    Done,         kChanges, k1_3> {};
+// Mesh networks (ipc/messages.hpp, "mesh networks").
+struct NetworkListMethod    : Method<"network.list",    NoParams,      NetworkList,   kReads,   k1_4> {};
+struct NetworkCreateMethod  : Method<"network.create",  NetworkCreate, NetworkStatus, kChanges, k1_4> {};
+struct NetworkInviteMethod  : Method<"network.invite",  NetworkInvite, InviteIssued,  kChanges, k1_4> {};
+struct NetworkJoinMethod    : Method<"network.join",    NetworkJoin,   NetworkStatus, kChanges, k1_4> {};
+struct NetworkMembersMethod : Method<"network.members", NetworkRef,    MemberList,    kReads,   k1_4> {};
+struct NetworkRemoveMethod  : Method<"network.remove",  MemberRef,     Done,          kChanges, k1_4> {};
+struct NetworkLeaveMethod   : Method<"network.leave",   NetworkRef,    Done,          kChanges, k1_4> {};
 // clang-format on
 
 template <typename... Ms>
@@ -114,10 +133,12 @@ struct TypeList {
 };
 
 // Every method tulled's Service answers (daemon.hello aside).
-using Methods = TypeList<DaemonStatusMethod, TunnelListMethod, TunnelUpMethod, TunnelDownMethod,
-                         TunnelGetMethod, TunnelSaveMethod, PeerAddMethod, PeerUpdateMethod,
-                         PeerRemoveMethod, StatsHistoryMethod, LogTailMethod, SubscribeMethod,
-                         UnsubscribeMethod, TunnelDeleteMethod>;
+using Methods =
+    TypeList<DaemonStatusMethod, TunnelListMethod, TunnelUpMethod, TunnelDownMethod,
+             TunnelGetMethod, TunnelSaveMethod, PeerAddMethod, PeerUpdateMethod, PeerRemoveMethod,
+             StatsHistoryMethod, LogTailMethod, SubscribeMethod, UnsubscribeMethod,
+             TunnelDeleteMethod, NetworkListMethod, NetworkCreateMethod, NetworkInviteMethod,
+             NetworkJoinMethod, NetworkMembersMethod, NetworkRemoveMethod, NetworkLeaveMethod>;
 
 // --- the events ---------------------------------------------------------------------------------
 
@@ -134,9 +155,11 @@ struct TunnelChangedEvent : Event<"tunnel.changed", TunnelChanged, Topic::tunnel
 struct PeerChangedEvent   : Event<"peer.changed",   PeerChanged,   Topic::peers> {};
 struct StatsTickEvent     : Event<"stats",          StatsEvent,    Topic::stats> {};
 struct LogEvent           : Event<"log",            LogLine,       Topic::log> {};
+struct NetworkChangedEvent : Event<"network.changed", NetworkChanged, Topic::tunnels> {};
 // clang-format on
 
-using Events = TypeList<TunnelChangedEvent, PeerChangedEvent, StatsTickEvent, LogEvent>;
+using Events =
+    TypeList<TunnelChangedEvent, PeerChangedEvent, StatsTickEvent, LogEvent, NetworkChangedEvent>;
 
 // The notification that announces an event.
 template <typename E>

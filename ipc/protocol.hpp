@@ -22,7 +22,9 @@ struct ProtocolVersion {
 // 1.3: tunnel.delete; a tunnel brought up with a config stays listed (and comes up again by
 //      name) after tunnel.down, until it is deleted or tulled stops. The kill switch:
 //      tunnel.up's kill_switch and allow_lan, and their state in TunnelStatus and TunnelSettings.
-inline constexpr ProtocolVersion kProtocolVersion{1, 3};
+// 1.4: mesh networks: network.list/create/invite/join/members/remove/leave, the network.changed
+//      event, and each peer's "path".
+inline constexpr ProtocolVersion kProtocolVersion{1, 4};
 
 // Why two versions cannot talk, naming the side to update; empty when they can.
 [[nodiscard]] std::string version_mismatch(ProtocolVersion client, ProtocolVersion daemon);
