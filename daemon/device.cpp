@@ -239,8 +239,26 @@ void Device::send_unsealed(const value::SocketAddress& to,
     seal_with_.push_back(keypair);
 }
 
-void Device::deliver_packet(const core::Peer& /*peer*/, std::span<const std::uint8_t> packet) {
+void Device::deliver_packet(const core::Peer& peer, std::span<const std::uint8_t> packet) {
+    if (inner_ != nullptr && inner_->take(peer.public_key(), packet)) {
+        return;
+    }
     to_tun_.push_back(packet);
+}
+
+void Device::no_route(std::span<const std::uint8_t> packet) {
+    if (inner_ != nullptr) {
+        inner_->unrouted(packet);
+    }
+}
+
+void Device::send_inner(std::span<const std::uint8_t> packet) {
+    if (!running_) {
+        return;
+    }
+    engine_.send_packet(packet, core::Clock::now(), *this);
+    flush_sends();
+    rearm_timer();
 }
 
 void Device::flush_tun() {

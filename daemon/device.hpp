@@ -24,6 +24,21 @@
 
 namespace tulle::daemon {
 
+// Traffic inside the tunnel that tulled itself handles (a mesh network's control channel): it
+// sees every decrypted packet before the TUN device does, and every packet no peer is for.
+class InnerTraffic {
+  public:
+    InnerTraffic() = default;
+    InnerTraffic(const InnerTraffic&) = delete;
+    InnerTraffic& operator=(const InnerTraffic&) = delete;
+    virtual ~InnerTraffic() = default;
+    // A decrypted packet from `peer`: true when it is taken (and never reaches the TUN device).
+    // Called in the middle of the engine's work: copy what is needed and act later (post).
+    virtual bool take(const core::PublicKey& peer, std::span<const std::uint8_t> packet) = 0;
+    // A packet read from the TUN device that no peer's allowed IPs hold. As take(): act later.
+    virtual void unrouted(std::span<const std::uint8_t> packet) = 0;
+};
+
 struct DeviceCounters {
     std::uint64_t tun_read_errors = 0;
     std::uint64_t tun_write_dropped = 0;
@@ -72,10 +87,17 @@ class Device final : public core::PacketSink {
     // Called when the TUN device disappears (someone deleted the interface).
     std::function<void()> on_closed;
 
+    // The handler of inner traffic (nullptr: none); it must outlive its setting.
+    void set_inner(InnerTraffic* inner) { inner_ = inner; }
+    // An IP packet made by tulled, sent as if the TUN device had read it (encrypted to the peer
+    // that owns its destination). Not to be called from InnerTraffic's callbacks.
+    void send_inner(std::span<const std::uint8_t> packet);
+
   private:
     void send_datagram(const value::SocketAddress& to,
                        std::span<const std::uint8_t> datagram) override;
     void deliver_packet(const core::Peer& peer, std::span<const std::uint8_t> packet) override;
+    void no_route(std::span<const std::uint8_t> packet) override;
     [[nodiscard]] bool defers_sealing() const override { return true; }
     void send_unsealed(const value::SocketAddress& to,
                        const std::shared_ptr<const core::Keypair>& keypair,
@@ -126,6 +148,7 @@ class Device final : public core::PacketSink {
     std::vector<platform::OutgoingDatagram> out_;
     std::vector<std::shared_ptr<const core::Keypair>> seal_with_;
     WorkerPool& workers_;  // the process's, shared with every other device
+    InnerTraffic* inner_ = nullptr;
     DeviceCounters counters_;
     // Handlers posted to the loop (more packets waiting) hold it weakly: they do nothing once
     // the device is gone.

@@ -19,6 +19,7 @@
 #include "ipc/methods.hpp"
 #include "ipc/version.hpp"
 #include "ipc/wg_config.hpp"
+#include "platform/local_addresses.hpp"
 #include "platform/local_peer.hpp"
 
 namespace tulle::daemon {
@@ -44,6 +45,16 @@ Service::Service(boost::asio::io_context& io, Options options, LogHub& logs,
       log_(std::move(log)),
       deps_(std::move(deps)),
       systems_(options_.config_directory),
+      networks_(
+          MeshHost{io, [this](const std::string& name) { return find(name); },
+                   [this](const std::string& name, ipc::TunnelConfig config) {
+                       return bring_up(name, std::move(config));
+                   },
+                   [this](const std::string& name) { take_down(name); },
+                   [this](const ipc::NetworkChanged& changed) { publish_network(changed); },
+                   unix_now, platform::local_addresses},
+          options_.config_directory + "/networks",
+          [this](const std::string& name) { return tunnel_name_taken(name); }, log_),
       ticker_(io) {
     deps_.uapi_directory = options_.uapi_directory;
     ipc::Methods::for_each([this](auto type) {
@@ -98,6 +109,7 @@ void Service::start() {
         (void)clean_stale_kill_switches(*deps_.firewall, deps_.net, *log_, "");
     }
     autostart();
+    networks_.start();
     ticker_.expires_after(std::chrono::seconds(1));
     ticker_.async_wait([this](const boost::system::error_code& e) {
         if (!e && running_) {
@@ -113,6 +125,7 @@ void Service::stop() {
     running_ = false;
     logs_.set_listener(nullptr);
     ticker_.cancel();
+    networks_.stop();
     while (!tunnels_.empty()) {
         take_down(tunnels_.begin()->first);
     }
@@ -633,6 +646,71 @@ void Service::publish_peer(const std::string& tunnel, const value::Key& key, boo
         server_->publish(ipc::PeerChangedEvent::topic,
                          ipc::notification<ipc::PeerChangedEvent>({tunnel, key, removed}));
     }
+}
+
+// --- mesh networks ------------------------------------------------------------------------------
+
+std::string Service::tunnel_name_taken(const std::string& name) const {
+    if (tunnels_.contains(name) || kept_.contains(name)) {
+        return "a tunnel named '" + name + "' exists already";
+    }
+    if (systems_.exists(name)) {
+        return "a system tunnel named '" + name + "' exists already (" + options_.config_directory +
+               "/" + name + ".conf)";
+    }
+    return {};
+}
+
+void Service::publish_network(const ipc::NetworkChanged& changed) {
+    if (server_) {
+        server_->publish(ipc::NetworkChangedEvent::topic,
+                         ipc::notification<ipc::NetworkChangedEvent>(changed));
+    }
+}
+
+Service::Outcome<ipc::NetworkList> Service::handle(ipc::NetworkListMethod /*method*/,
+                                                   ControlClient& /*client*/,
+                                                   const ipc::NoParams& /*params*/) {
+    return networks_.list();
+}
+
+Service::Outcome<ipc::NetworkStatus> Service::handle(ipc::NetworkCreateMethod /*method*/,
+                                                     ControlClient& client,
+                                                     const ipc::NetworkCreate& create) {
+    ipc::TunnelConfig port_only;
+    port_only.iface.listen_port = create.listen_port.value_or(create.endpoints.front().port());
+    if (auto allowed = check_port(client, port_only); !allowed.ok()) {
+        return refuse(allowed.error());
+    }
+    return networks_.create(create);
+}
+
+Service::Outcome<ipc::InviteIssued> Service::handle(ipc::NetworkInviteMethod /*method*/,
+                                                    ControlClient& /*client*/,
+                                                    const ipc::NetworkInvite& invite) {
+    return networks_.invite(invite);
+}
+
+Service::Outcome<ipc::NetworkStatus> Service::handle(ipc::NetworkJoinMethod /*method*/,
+                                                     ControlClient& /*client*/,
+                                                     const ipc::NetworkJoin& join) {
+    return networks_.join(join);
+}
+
+Service::Outcome<ipc::MemberList> Service::handle(ipc::NetworkMembersMethod /*method*/,
+                                                  ControlClient& /*client*/,
+                                                  const ipc::NetworkRef& ref) {
+    return networks_.members(ref);
+}
+
+Service::Outcome<ipc::Done> Service::handle(ipc::NetworkRemoveMethod /*method*/,
+                                            ControlClient& /*client*/, const ipc::MemberRef& ref) {
+    return networks_.remove(ref);
+}
+
+Service::Outcome<ipc::Done> Service::handle(ipc::NetworkLeaveMethod /*method*/,
+                                            ControlClient& /*client*/, const ipc::NetworkRef& ref) {
+    return networks_.leave(ref);
 }
 
 }  // namespace tulle::daemon

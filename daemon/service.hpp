@@ -16,6 +16,7 @@
 #include "daemon/control_server.hpp"
 #include "daemon/log_hub.hpp"
 #include "daemon/metrics.hpp"
+#include "daemon/networks.hpp"
 #include "daemon/system_tunnels.hpp"
 #include "daemon/tunnel.hpp"
 #include "ipc/jsonrpc.hpp"
@@ -92,6 +93,20 @@ class Service {
     Outcome<ipc::Subscription> handle(ipc::UnsubscribeMethod, ControlClient&,
                                       const ipc::Subscription&);
     Outcome<ipc::Done> handle(ipc::TunnelDeleteMethod, ControlClient&, const ipc::TunnelRef&);
+    Outcome<ipc::NetworkList> handle(ipc::NetworkListMethod, ControlClient&, const ipc::NoParams&);
+    Outcome<ipc::NetworkStatus> handle(ipc::NetworkCreateMethod, ControlClient&,
+                                       const ipc::NetworkCreate&);
+    Outcome<ipc::InviteIssued> handle(ipc::NetworkInviteMethod, ControlClient&,
+                                      const ipc::NetworkInvite&);
+    Outcome<ipc::NetworkStatus> handle(ipc::NetworkJoinMethod, ControlClient&,
+                                       const ipc::NetworkJoin&);
+    Outcome<ipc::MemberList> handle(ipc::NetworkMembersMethod, ControlClient&,
+                                    const ipc::NetworkRef&);
+    Outcome<ipc::Done> handle(ipc::NetworkRemoveMethod, ControlClient&, const ipc::MemberRef&);
+    Outcome<ipc::Done> handle(ipc::NetworkLeaveMethod, ControlClient&, const ipc::NetworkRef&);
+    // Why a network's tunnel may not take `name` (a tunnel or system tunnel has it), or "".
+    [[nodiscard]] std::string tunnel_name_taken(const std::string& name) const;
+    void publish_network(const ipc::NetworkChanged& changed);
     Outcome<ipc::PeerStatus> edit_peer(const ipc::PeerEdit& edit, bool create);
 
     // Starts a tunnel from a parsed config; the error says why not.
@@ -122,6 +137,8 @@ class Service {
     // kept while they are down so they come up again by name, until tunnel.delete or tulled
     // stops. At most kMaxTunnels. Updated when one goes down (peers changed live included).
     std::map<std::string, ipc::TunnelConfig> kept_;
+    // Mesh networks (CONFIG-DIR/networks); each runs a tunnel of tunnels_ named after it.
+    Networks networks_;
     boost::asio::steady_timer ticker_;
     std::chrono::steady_clock::time_point started_at_;
     bool running_ = false;

@@ -16,6 +16,15 @@ std::int64_t unix_seconds(std::chrono::system_clock::time_point time) {
 
 }  // namespace
 
+ipc::PeerPath path_of(const PeerState& peer, std::chrono::system_clock::time_point now) {
+    ipc::PeerPath path;
+    if (peer.endpoint && peer.last_handshake && now - *peer.last_handshake < kPathFreshFor) {
+        path.kind = ipc::PathKind::direct;
+        path.endpoint = peer.endpoint;
+    }
+    return path;
+}
+
 value::Key to_ipc(const core::PublicKey& key) {
     return value::Key(key);
 }
@@ -241,6 +250,7 @@ std::vector<ipc::PeerStatus> Tunnel::peers_of(const DeviceStatus& snapshot) cons
         }
         peer.persistent_keepalive = info.persistent_keepalive;
         peer.has_preshared_key = info.preshared_key && !info.preshared_key->is_zero();
+        peer.path = path_of(info, std::chrono::system_clock::now());
         out.push_back(std::move(peer));
     }
     return out;

@@ -101,6 +101,14 @@ class Tunnel {
     bool started_ = false;
 };
 
+// How long after its last handshake a peer's endpoint counts as its path: a session lives
+// 180 s (REJECT_AFTER_TIME), and one that carries traffic is renewed after 120 s.
+inline constexpr std::chrono::seconds kPathFreshFor{180};
+// A peer's path as tulled reports it: "direct" to its endpoint while a session is fresh, else
+// "none". (Relayed paths come with NAT traversal.)
+[[nodiscard]] ipc::PeerPath path_of(const PeerState& peer,
+                                    std::chrono::system_clock::time_point now);
+
 [[nodiscard]] value::Key to_ipc(const core::PublicKey& key);
 [[nodiscard]] core::PublicKey to_core(const value::Key& key);
 

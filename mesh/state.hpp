@@ -35,6 +35,8 @@ struct Joining {
     std::string name;
     value::IpAddress address;
     std::int64_t expires = 0;
+    value::Key lighthouse_key;            // from the invite: whom to redeem it with
+    value::IpAddress lighthouse_address;  // its overlay address
 };
 
 struct NetworkState {

@@ -61,6 +61,10 @@ class PacketSink {
                                std::span<const std::uint8_t> datagram) = 0;
     // A decrypted IP packet for the TUN device, from `peer`. Valid only during the call.
     virtual void deliver_packet(const Peer& peer, std::span<const std::uint8_t> packet) = 0;
+    // An IP packet handed to send_packet() that no peer's allowed IPs hold (counted as
+    // no_route and dropped). Valid only during the call. A mesh network asks its lighthouse who
+    // holds the address.
+    virtual void no_route(std::span<const std::uint8_t> packet) { (void)packet; }
 
     // A sink that answers true gets transport messages unsealed, through send_unsealed(), so it
     // can seal a whole batch in parallel before sending it in order.

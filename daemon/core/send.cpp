@@ -34,6 +34,7 @@ void Engine::send_packet(std::span<const std::uint8_t> packet, TimePoint now, Pa
     Peer* peer = allowed_ips_.lookup(destination);
     if (peer == nullptr) {
         ++counters_.no_route;
+        sink.no_route(packet);
         return;
     }
     // The common case: a session exists and nothing waits before this packet.

@@ -1,0 +1,332 @@
+// MeshNetwork's member half: redeeming the invite, registering, installing peers for other
+// members on demand, the member list and revocations.
+#include <algorithm>
+
+#include "daemon/mesh_network.hpp"
+#include "daemon/tunnel_config.hpp"
+#include "daemon/uapi.hpp"
+
+namespace tulle::daemon {
+
+std::optional<value::SocketAddress> MeshNetwork::lighthouse_control() const {
+    if (state_.lighthouse && !state_.lighthouse->addresses.empty()) {
+        return value::SocketAddress{state_.lighthouse->addresses.front().address(),
+                                    mesh::kControlPort};
+    }
+    if (state_.joining) {
+        return value::SocketAddress{state_.joining->lighthouse_address, mesh::kControlPort};
+    }
+    return std::nullopt;
+}
+
+value::Key MeshNetwork::lighthouse_key() const {
+    if (state_.lighthouse) {
+        return state_.lighthouse->public_key;
+    }
+    return state_.joining ? state_.joining->lighthouse_key : value::Key{};
+}
+
+void MeshNetwork::send_to_lighthouse(const mesh::ControlMessage& message) {
+    if (auto to = lighthouse_control()) {
+        send(*to, message);
+    }
+}
+
+void MeshNetwork::member_receive(const Inbound& in, const mesh::ControlMessage& message) {
+    // Only the lighthouse tells a member anything (a member describes only itself, to it).
+    if (in.peer != lighthouse_key()) {
+        ++ignored_;
+        return;
+    }
+    if (const auto* redeemed = std::get_if<mesh::Redeemed>(&message)) {
+        on_redeemed(*redeemed);
+    } else if (const auto* error = std::get_if<mesh::ControlError>(&message)) {
+        if (state_.joining) {
+            redeem_until_ = 0;
+            set_state(ipc::NetworkState::failed, error->message);
+            stop();
+        } else {
+            log_->warn("network {}: the lighthouse says: {}", state_.name, error->message);
+        }
+    } else if (state_.joining) {
+        ++ignored_;  // nothing else counts before the certificate
+    } else if (const auto* ack = std::get_if<mesh::RegisterAck>(&message)) {
+        on_register_ack(*ack);
+    } else if (const auto* info = std::get_if<mesh::PeerInfo>(&message)) {
+        on_peer_info(*info);
+    } else if (const auto* missing = std::get_if<mesh::NotFound>(&message)) {
+        std::erase_if(held_, [&](const Held& held) { return held.to == missing->address; });
+    } else if (const auto* page = std::get_if<mesh::Members>(&message)) {
+        on_members(*page);
+    } else if (const auto* revocations = std::get_if<mesh::Revocations>(&message)) {
+        on_revocations(*revocations);
+    } else if (const auto* revoked = std::get_if<mesh::Revoked>(&message)) {
+        apply_revocation(revoked->revocation);
+    } else {
+        ++ignored_;
+    }
+}
+
+void MeshNetwork::on_redeemed(const mesh::Redeemed& redeemed) {
+    if (!state_.joining) {
+        return;  // a repeated answer
+    }
+    const std::int64_t now = host_.now();
+    const auto own = value::public_key_of(state_.private_key);
+    std::optional<std::string> problem =
+        mesh::check_certificate(redeemed.member, state_.id, state_.network_key, now);
+    if (!problem) {
+        problem = mesh::check_certificate(redeemed.lighthouse, state_.id, state_.network_key, now);
+    }
+    if (!problem && (!own.ok() || redeemed.member.public_key != *own)) {
+        problem = "the certificate is for another key";
+    }
+    if (!problem && (!redeemed.lighthouse.is_lighthouse() ||
+                     redeemed.lighthouse.public_key != state_.joining->lighthouse_key)) {
+        problem = "the lighthouse's certificate does not match the invite";
+    }
+    if (problem) {
+        log_->warn("network {}: the lighthouse's answer is refused: {}", state_.name, *problem);
+        return;  // keep asking until the deadline
+    }
+    state_.certificate = redeemed.member;
+    state_.lighthouse = redeemed.lighthouse;
+    state_.joining.reset();
+    save();
+    // From now on this node is itself: the enrollment key goes, the member's key comes.
+    if (Tunnel* running = tunnel(); running != nullptr) {
+        UapiSet set;
+        set.private_key = std::optional<core::PrivateKey>(to_core(state_.private_key));
+        (void)running->device().apply(set);
+        if (state_.listen_port == 0) {
+            state_.listen_port = running->status().listen_port;
+            save();
+        }
+    }
+    log_->info("network {}: joined as {} ({})", state_.name, redeemed.member.name,
+               redeemed.member.addresses.front().address().to_string());
+    next_register_ = now;
+    send_register();
+}
+
+void MeshNetwork::send_register() {
+    mesh::Register request;
+    request.seq = ++register_seq_;
+    request.candidates = candidates();
+    send_to_lighthouse(request);
+    next_register_ = host_.now() + kRegisterEvery;
+}
+
+void MeshNetwork::on_register_ack(const mesh::RegisterAck& ack) {
+    last_ack_ = host_.now();
+    observed_ = ack.observed;
+    set_state(ipc::NetworkState::online, "");
+    if (ack.members_version != members_version_ && !members_fetch_.active) {
+        members_fetch_ = Fetch{ack.members_version, 0, true};
+        members_fetched_.clear();
+        send_to_lighthouse(mesh::MembersRequest{0});
+    }
+    if (ack.revocations_version != revocations_version_ && !revocations_fetch_.active) {
+        revocations_fetch_ = Fetch{ack.revocations_version, 0, true};
+        send_to_lighthouse(mesh::RevocationsRequest{0});
+    }
+}
+
+void MeshNetwork::on_members(const mesh::Members& page) {
+    if (!members_fetch_.active || page.page != members_fetch_.next) {
+        return;
+    }
+    const std::int64_t now = host_.now();
+    for (const auto& entry : page.entries) {
+        // Members' certificates are checked as any other: only the network's own count.
+        if (!mesh::check_certificate(entry.certificate, state_.id, state_.network_key, now)) {
+            members_fetched_.push_back(entry);
+        }
+    }
+    if (page.page + 1 < page.pages) {
+        members_fetch_.next = page.page + 1;
+        send_to_lighthouse(mesh::MembersRequest{members_fetch_.next});
+        return;
+    }
+    members_fetch_.active = false;
+    members_version_ = page.version;
+    member_cache_ = std::move(members_fetched_);
+    members_fetched_.clear();
+    announce();
+}
+
+void MeshNetwork::on_revocations(const mesh::Revocations& page) {
+    if (!revocations_fetch_.active || page.page != revocations_fetch_.next) {
+        return;
+    }
+    for (const auto& revocation : page.entries) {
+        apply_revocation(revocation);
+    }
+    if (page.page + 1 < page.pages) {
+        revocations_fetch_.next = page.page + 1;
+        send_to_lighthouse(mesh::RevocationsRequest{revocations_fetch_.next});
+        return;
+    }
+    revocations_fetch_.active = false;
+    revocations_version_ = page.version;
+}
+
+void MeshNetwork::apply_revocation(const mesh::Revocation& revocation) {
+    if (auto problem = mesh::check_revocation(revocation, state_.id, state_.network_key)) {
+        log_->warn("network {}: a revocation is refused: {}", state_.name, *problem);
+        return;
+    }
+    const auto& applied = state_.revocations;
+    if (std::find(applied.begin(), applied.end(), revocation) != applied.end()) {
+        return;
+    }
+    state_.revocations.push_back(revocation);
+    std::erase_if(state_.peers, [&](const mesh::KnownPeer& known) {
+        return known.certificate.public_key == revocation.public_key;
+    });
+    std::erase_if(member_cache_, [&](const mesh::MemberEntry& entry) {
+        return entry.certificate.public_key == revocation.public_key;
+    });
+    save();
+    const bool self = state_.certificate && state_.certificate->public_key == revocation.public_key;
+    if (self) {
+        set_state(ipc::NetworkState::failed, "this node was removed from the network");
+        stop();
+        return;
+    }
+    if (Tunnel* running = tunnel(); running != nullptr) {
+        (void)running->remove_peer(revocation.public_key);
+    }
+    log_->info("network {}: member {} was removed", state_.name, revocation.public_key.to_base64());
+    announce();
+}
+
+void MeshNetwork::on_peer_info(const mesh::PeerInfo& info) {
+    const auto& certificate = info.certificate;
+    if (auto problem =
+            mesh::check_certificate(certificate, state_.id, state_.network_key, host_.now())) {
+        log_->warn("network {}: peer information refused: {}", state_.name, *problem);
+        return;
+    }
+    const auto& revoked = state_.revocations;
+    if (std::any_of(revoked.begin(), revoked.end(), [&](const mesh::Revocation& revocation) {
+            return revocation.public_key == certificate.public_key;
+        })) {
+        return;
+    }
+    if (state_.certificate && certificate.public_key == state_.certificate->public_key) {
+        return;
+    }
+    if (certificate.public_key == lighthouse_key()) {
+        release_held(certificate);  // reached through the lighthouse's peer already
+        return;
+    }
+    std::optional<value::SocketAddress> endpoint = info.observed;
+    if (!endpoint && !info.candidates.empty()) {
+        endpoint = info.candidates.front();
+    }
+    install_peer(certificate, endpoint);
+    release_held(certificate);
+}
+
+void MeshNetwork::install_peer(const mesh::Certificate& certificate,
+                               const std::optional<value::SocketAddress>& endpoint) {
+    Tunnel* running = tunnel();
+    if (running == nullptr) {
+        return;
+    }
+    ipc::PeerChange change;
+    change.public_key = certificate.public_key;
+    change.name = certificate.name;
+    change.allowed_ips = certificate.addresses;
+    const bool known = running->has_peer(certificate.public_key);
+    // A peer with a session keeps the endpoint it roamed to; a new one starts where the
+    // lighthouse saw it.
+    if (endpoint &&
+        !(known && running->peer(certificate.public_key)->path.kind != ipc::PathKind::none)) {
+        change.endpoint = std::optional<value::Endpoint>(endpoint->endpoint());
+    }
+    if (auto done = running->change_peer(change, !known); !done.ok()) {
+        log_->warn("network {}: could not install member {}: {}", state_.name, certificate.name,
+                   done.error().message);
+        return;
+    }
+    auto found = std::find_if(state_.peers.begin(), state_.peers.end(), [&](const auto& peer) {
+        return peer.certificate.public_key == certificate.public_key;
+    });
+    if (found == state_.peers.end()) {
+        state_.peers.push_back(mesh::KnownPeer{certificate, endpoint});
+        log_->info("network {}: peer {} installed ({})", state_.name, certificate.name,
+                   endpoint ? endpoint->to_string() : std::string("no endpoint yet"));
+    } else {
+        found->certificate = certificate;
+        found->endpoint = endpoint;
+    }
+    save();
+}
+
+void MeshNetwork::release_held(const mesh::Certificate& certificate) {
+    Tunnel* running = tunnel();
+    std::vector<Held> ready;
+    std::erase_if(held_, [&](Held& held) {
+        const bool for_it =
+            std::any_of(certificate.addresses.begin(), certificate.addresses.end(),
+                        [&](const value::IpPrefix& prefix) { return prefix.contains(held.to); });
+        if (for_it) {
+            ready.push_back(std::move(held));
+        }
+        return for_it;
+    });
+    for (const auto& held : ready) {
+        queried_.erase(held.to);
+        if (running != nullptr) {
+            running->device().send_inner(held.packet);
+        }
+    }
+}
+
+void MeshNetwork::member_tick(std::int64_t now) {
+    if (state_.joining) {
+        if (now >= redeem_until_) {
+            set_state(ipc::NetworkState::failed, "the lighthouse did not answer within " +
+                                                     std::to_string(kRedeemFor) +
+                                                     " s (is its endpoint reachable over UDP?)");
+            stop();
+            return;
+        }
+        mesh::Redeem redeem;
+        redeem.invite = state_.joining->invite;
+        redeem.member_key = *value::public_key_of(state_.private_key);
+        redeem.name = state_.joining->name;
+        send_to_lighthouse(redeem);
+        return;
+    }
+    if (now >= next_register_) {
+        send_register();
+        // A page request lost on the way starts again with the next acknowledgement.
+        members_fetch_.active = false;
+        revocations_fetch_.active = false;
+    }
+    if (last_ack_ != 0 && now - last_ack_ > kLighthouseSilentAfter) {
+        set_state(ipc::NetworkState::offline,
+                  "no answer from the lighthouse for " + std::to_string(now - last_ack_) + " s");
+    }
+    std::erase_if(queried_, [now](const auto& entry) { return entry.second + kHoldFor < now; });
+}
+
+std::vector<value::SocketAddress> MeshNetwork::candidates() const {
+    std::vector<value::SocketAddress> out;
+    const Tunnel* running = tunnel();
+    if (running == nullptr || !host_.local_addresses) {
+        return out;
+    }
+    const std::uint16_t port = running->status().listen_port;
+    for (const auto& address : host_.local_addresses(state_.name)) {
+        if (out.size() < mesh::kMaxCandidates && !state_.range.contains(address)) {
+            out.push_back(value::SocketAddress{address, port});
+        }
+    }
+    return out;
+}
+
+}  // namespace tulle::daemon

@@ -1,0 +1,187 @@
+// One mesh network on this node (mesh/ holds its formats and rules): its tunnel, named after the
+// network, and the control channel inside it (UDP to mesh::kControlPort on overlay addresses,
+// taken from the device before its TUN device sees it).
+//
+// The lighthouse admits members with invites, answers their registrations, queries and member
+// lists, and spreads removals. A member redeems its invite, registers every 25 s, and installs a
+// peer for another member when the first packet for it leaves (the packet waits for the answer).
+// Both keep what they learn in the network's file, so a restart brings the mesh back.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <spdlog/logger.h>
+
+#include "daemon/device.hpp"
+#include "daemon/tunnel.hpp"
+#include "ipc/jsonrpc.hpp"
+#include "ipc/messages.hpp"
+#include "mesh/control.hpp"
+#include "mesh/state.hpp"
+
+namespace tulle::daemon {
+
+// What a network needs from the service that runs it.
+struct MeshHost {
+    boost::asio::io_context& io;
+    std::function<Tunnel*(const std::string&)> find;  // the running tunnel of that name
+    std::function<ipc::Outcome<ipc::TunnelStatus>(const std::string&, ipc::TunnelConfig)> bring_up;
+    std::function<void(const std::string&)> take_down;
+    std::function<void(const ipc::NetworkChanged&)> changed;  // the network.changed event
+    std::function<std::int64_t()> now;                        // Unix seconds
+    // This host's addresses but the tunnel's (platform::local_addresses): a member's candidates.
+    std::function<std::vector<value::IpAddress>(std::string_view)> local_addresses;
+};
+
+class MeshNetwork final : public InnerTraffic {
+  public:
+    static constexpr std::int64_t kRegisterEvery = 25;  // under common 30 s NAT timeouts
+    static constexpr std::int64_t kRedeemFor = 30;      // then the join failed
+    // No answer from the lighthouse for this long: offline.
+    static constexpr std::int64_t kLighthouseSilentAfter = 60;
+    static constexpr std::size_t kMaxHeld = 64;  // packets waiting for a query
+    static constexpr std::size_t kMaxHeldPerAddress = 8;
+    static constexpr std::int64_t kHoldFor = 5;      // seconds
+    static constexpr std::size_t kMaxInbound = 256;  // control datagrams not yet handled
+
+    MeshNetwork(MeshHost host, mesh::NetworkState state, std::string file,
+                std::shared_ptr<spdlog::logger> log);
+    ~MeshNetwork() override;
+    MeshNetwork(const MeshNetwork&) = delete;
+    MeshNetwork& operator=(const MeshNetwork&) = delete;
+
+    // Brings the tunnel up as the state says and starts the control channel; the error says why
+    // the tunnel could not come up (the network is kept, offline).
+    [[nodiscard]] ipc::Outcome<void> start();
+    // Takes the tunnel down (the file stays).
+    void stop();
+
+    // The lighthouse: a new invite (its enrollment peer installed, the invite kept by hash).
+    [[nodiscard]] ipc::Outcome<ipc::InviteIssued> invite(const ipc::NetworkInvite& request);
+    // The lighthouse: revokes a member (by name or public key) and tells every member.
+    [[nodiscard]] ipc::Outcome<void> remove(const std::string& member);
+
+    [[nodiscard]] ipc::NetworkStatus status() const;
+    [[nodiscard]] ipc::MemberList members() const;
+    [[nodiscard]] const std::string& name() const { return state_.name; }
+    [[nodiscard]] const std::string& file() const { return file_; }
+    [[nodiscard]] bool is_lighthouse() const {
+        return state_.role == mesh::NetworkRole::lighthouse;
+    }
+
+    // InnerTraffic: control datagrams for this node; what an enrollment peer sends otherwise.
+    bool take(const core::PublicKey& peer, std::span<const std::uint8_t> packet) override;
+    void unrouted(std::span<const std::uint8_t> packet) override;
+
+    // The address an invite's enrollment peer sends from: a link-local address derived from the
+    // invite's hash (which both ends know), only ever seen inside the enrollment session. Not
+    // the member's address, so that the member's own peer can hold that one from the moment
+    // its certificate is issued while a lost answer can still be asked for again.
+    [[nodiscard]] static value::IpAddress enrollment_address(const value::IpPrefix& range,
+                                                             const mesh::InviteHash& hash);
+
+  private:
+    struct Inbound {
+        value::Key peer;
+        value::SocketAddress from;
+        std::vector<std::uint8_t> payload;
+    };
+    struct Held {
+        value::IpAddress to;
+        std::vector<std::uint8_t> packet;
+        std::int64_t until = 0;
+    };
+    // A member list or revocation list being fetched page by page.
+    struct Fetch {
+        std::uint64_t version = 0;
+        std::uint32_t next = 0;
+        bool active = false;
+    };
+
+    void drain_inbound();
+    void handle(const Inbound& in);
+    void send(const value::SocketAddress& to, const mesh::ControlMessage& message);
+    [[nodiscard]] Tunnel* tunnel() const { return host_.find(state_.name); }
+    [[nodiscard]] ipc::TunnelConfig tunnel_config() const;
+    void schedule();
+    void tick();
+    void save();
+    void set_state(ipc::NetworkState state, std::string problem);
+    void announce();
+    [[nodiscard]] std::optional<value::IpAddress> own_address() const;
+    [[nodiscard]] std::optional<value::IpAddress> control_source() const;
+    [[nodiscard]] bool is_own_control(const value::IpAddress& address) const;
+
+    // --- the lighthouse (mesh_lighthouse.cpp) ---
+    void serve(const Inbound& in, const mesh::ControlMessage& message);
+    void on_redeem(const Inbound& in, const mesh::Redeem& redeem);
+    void on_register(const Inbound& in, const mesh::Register& request);
+    void on_query(const Inbound& in, const mesh::Query& query);
+    void refuse_control(const Inbound& in, mesh::ControlErrorCode code, std::string message);
+    void lighthouse_tick(std::int64_t now);
+    void install_member(const mesh::Certificate& certificate,
+                        const std::optional<value::SocketAddress>& endpoint);
+    [[nodiscard]] std::optional<value::SocketAddress> endpoint_of(const value::Key& peer) const;
+    [[nodiscard]] static value::SocketAddress control_of(const mesh::Certificate& certificate);
+
+    // --- a member (mesh_member.cpp) ---
+    void member_receive(const Inbound& in, const mesh::ControlMessage& message);
+    void on_redeemed(const mesh::Redeemed& redeemed);
+    void on_register_ack(const mesh::RegisterAck& ack);
+    void on_peer_info(const mesh::PeerInfo& info);
+    void on_members(const mesh::Members& page);
+    void on_revocations(const mesh::Revocations& page);
+    void apply_revocation(const mesh::Revocation& revocation);
+    void member_tick(std::int64_t now);
+    void send_register();
+    void send_to_lighthouse(const mesh::ControlMessage& message);
+    [[nodiscard]] std::optional<value::SocketAddress> lighthouse_control() const;
+    [[nodiscard]] value::Key lighthouse_key() const;
+    void install_peer(const mesh::Certificate& certificate,
+                      const std::optional<value::SocketAddress>& endpoint);
+    void release_held(const mesh::Certificate& certificate);
+    [[nodiscard]] std::vector<value::SocketAddress> candidates() const;
+
+    MeshHost host_;
+    mesh::NetworkState state_;
+    std::string file_;
+    std::shared_ptr<spdlog::logger> log_;
+    boost::asio::steady_timer timer_;
+    bool running_ = false;
+    ipc::NetworkState status_ = ipc::NetworkState::offline;
+    std::string problem_;
+
+    std::deque<Inbound> inbound_;
+    bool drain_posted_ = false;
+    std::uint64_t ignored_ = 0;  // control datagrams dropped: unknown sender, malformed, too many
+
+    // member
+    std::int64_t redeem_until_ = 0;
+    std::int64_t next_register_ = 0;
+    std::int64_t last_ack_ = 0;
+    std::uint64_t register_seq_ = 0;
+    std::optional<value::SocketAddress> observed_;
+    std::vector<Held> held_;
+    std::map<value::IpAddress, std::int64_t> queried_;  // address -> when last asked
+    std::vector<mesh::MemberEntry> member_cache_;
+    std::uint64_t members_version_ = 0;
+    std::uint64_t revocations_version_ = 0;
+    std::vector<mesh::MemberEntry> members_fetched_;
+    Fetch members_fetch_;
+    Fetch revocations_fetch_;
+
+    // Handlers posted to the loop hold this weakly: they do nothing once the network is gone.
+    std::shared_ptr<int> alive_ = std::make_shared<int>(0);
+};
+
+}  // namespace tulle::daemon
