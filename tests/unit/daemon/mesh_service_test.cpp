@@ -1,0 +1,333 @@
+// Mesh networks end to end inside one process: several whole services (each with its own control
+// socket, configuration folder and in-memory TUN devices) whose tunnels talk over real UDP
+// sockets on loopback, driven through tullectl's client as users drive them. The namespace test
+// (tests/integration/mesh.sh) does the same with real devices and routes.
+#include <chrono>
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <sys/stat.h>
+#include <thread>
+
+#include <boost/asio/post.hpp>
+#include <gtest/gtest.h>
+
+#include "ctl/client.hpp"
+#include "daemon/core/crypto.hpp"
+#include "daemon/core/environment.hpp"
+#include "daemon/dns_control.hpp"
+#include "daemon/log_hub.hpp"
+#include "daemon/service.hpp"
+#include "ipc/methods.hpp"
+#include "mesh/control.hpp"
+#include "mesh/invite.hpp"
+#include "platform/fake_tun.hpp"
+#include "platform/system.hpp"
+#include "tests/unit/daemon/fake_dns.hpp"
+#include "tests/unit/daemon/fake_firewall.hpp"
+#include "tests/unit/daemon/fake_net_config.hpp"
+
+namespace tulle::daemon {
+namespace {
+
+using namespace std::chrono_literals;
+
+// Endpoints here are addresses: nothing is ever resolved.
+class NoResolver final : public EndpointResolver {
+  public:
+    void resolve(std::string /*host*/, std::uint16_t /*port*/, Done /*done*/) override {}
+};
+
+// One node: a service of its own, as tulled runs it, on its own thread.
+class Node {
+  public:
+    explicit Node(const std::string& root, const std::string& name) : dir_(root + "/" + name) {
+        std::filesystem::create_directories(dir_ + "/wg");
+        options_.socket_path = dir_ + "/tulled.sock";
+        options_.config_directory = dir_ + "/etc";
+        options_.uapi_directory = dir_ + "/wg";
+        options_.group = "root";
+        start();
+    }
+    ~Node() { stop(); }
+    Node(const Node&) = delete;
+    Node& operator=(const Node&) = delete;
+
+    void start() {
+        io_ = std::make_unique<boost::asio::io_context>();
+        dns_control_ = std::make_unique<DnsControl>(dns_, dir_ + "/dns",
+                                                    logs_.make_logger("dns", spdlog::level::info));
+        service_ = std::make_unique<Service>(*io_, options_, logs_,
+                                             logs_.make_logger("test", spdlog::level::debug),
+                                             TunnelDeps{*io_,
+                                                        environment_,
+                                                        tuns_,
+                                                        *sockets_,
+                                                        net_,
+                                                        {},
+                                                        workers_,
+                                                        resolver_,
+                                                        *dns_control_,
+                                                        &firewall_});
+        service_->start();
+        thread_ = std::thread([this] { io_->run(); });
+    }
+
+    // As SIGTERM: every tunnel down, the files stay.
+    void stop() {
+        if (!thread_.joinable()) {
+            return;
+        }
+        boost::asio::post(*io_, [this] {
+            service_->stop();
+            io_->stop();
+        });
+        thread_.join();
+        service_.reset();
+    }
+
+    [[nodiscard]] ctl::Client client() const {
+        auto client = ctl::Client::connect(options_.socket_path, "mesh test", 5s);
+        EXPECT_TRUE(client.ok()) << (client.ok() ? "" : client.error().message);
+        return std::move(client).value();
+    }
+
+    [[nodiscard]] std::shared_ptr<platform::FakeTunDevice> tun(const std::string& name) const {
+        return tuns_.device(name);
+    }
+    [[nodiscard]] const std::string& dir() const { return dir_; }
+
+    [[nodiscard]] std::string log_text() const {
+        std::string text;
+        for (const auto& line : logs_.tail(4000, ipc::LogLevel::debug)) {
+            text += line.message + "\n";
+        }
+        return text;
+    }
+
+  private:
+    std::string dir_;
+    Service::Options options_;
+    std::unique_ptr<boost::asio::io_context> io_;
+    core::SystemEnvironment environment_;
+    platform::FakeTunFactory tuns_;
+    std::unique_ptr<platform::UdpSocketFactory> sockets_ =
+        platform::make_system_udp_socket_factory({});
+    testing::FakeNetConfig net_;
+    testing::FakeFirewall firewall_;
+    WorkerPool workers_{1};
+    NoResolver resolver_;
+    testing::FakeDns dns_;
+    LogHub logs_{4000};
+    std::unique_ptr<DnsControl> dns_control_;
+    std::unique_ptr<Service> service_;
+    std::thread thread_;
+};
+
+value::IpAddress ip(const char* text) {
+    return *value::IpAddress::parse(text);
+}
+
+// Waits up to `limit` for `ready`, polling.
+template <typename F>
+bool eventually(F ready, std::chrono::milliseconds limit = 10s) {
+    const auto deadline = std::chrono::steady_clock::now() + limit;
+    while (std::chrono::steady_clock::now() < deadline) {
+        if (ready()) {
+            return true;
+        }
+        std::this_thread::sleep_for(20ms);
+    }
+    return ready();
+}
+
+class MeshServiceTest : public ::testing::Test {
+  protected:
+    void SetUp() override {
+        ASSERT_TRUE(core::crypto::init());
+        std::string pattern =
+            (std::filesystem::temp_directory_path() / "tulle-mesh-XXXXXX").string();
+        ASSERT_NE(::mkdtemp(pattern.data()), nullptr);
+        root_ = pattern;
+        port_ = static_cast<std::uint16_t>(40000 + (::getpid() % 20000));
+    }
+    void TearDown() override {
+        nodes_.clear();
+        std::filesystem::remove_all(root_);
+    }
+
+    Node& node(const std::string& name) {
+        nodes_.push_back(std::make_unique<Node>(root_, name));
+        return *nodes_.back();
+    }
+
+    // Creates network "home" (10.88.0.0/16) on `lighthouse`.
+    void create(Node& lighthouse) {
+        auto client = lighthouse.client();
+        ipc::NetworkCreate create{"home",
+                                  *value::IpPrefix::parse("10.88.0.0/16"),
+                                  {*value::Endpoint::parse("127.0.0.1:" + std::to_string(port_))},
+                                  std::nullopt};
+        auto created = client.call<ipc::NetworkCreateMethod>(create);
+        ASSERT_TRUE(created.ok()) << created.error().message;
+        EXPECT_EQ(created->role, ipc::NetworkRoleName::lighthouse);
+        EXPECT_EQ(created->address, ip("10.88.0.1"));
+    }
+
+    std::string invite(Node& lighthouse, const std::string& name) {
+        auto client = lighthouse.client();
+        auto issued = client.call<ipc::NetworkInviteMethod>(ipc::NetworkInvite{"home", name});
+        EXPECT_TRUE(issued.ok()) << (issued.ok() ? "" : issued.error().message);
+        return issued.ok() ? issued->invite : std::string();
+    }
+
+    static ipc::NetworkStatus network_of(Node& node) {
+        auto client = node.client();
+        auto list = client.call<ipc::NetworkListMethod>({});
+        if (!list.ok() || list->networks.empty()) {
+            return {};
+        }
+        return list->networks.front();
+    }
+
+    // Joins and waits until online; the final status.
+    static ipc::NetworkStatus join(Node& member, const std::string& text) {
+        auto client = member.client();
+        auto joined = client.call<ipc::NetworkJoinMethod>(ipc::NetworkJoin{text, ""});
+        EXPECT_TRUE(joined.ok()) << (joined.ok() ? "" : joined.error().message);
+        eventually([&] { return network_of(member).state != ipc::NetworkState::joining; });
+        eventually([&] { return network_of(member).state == ipc::NetworkState::online; });
+        return network_of(member);
+    }
+
+    // Sends one UDP datagram from `from`'s TUN device to `to` (overlay addresses) and returns
+    // whether it came out of `receiver`'s TUN device, payload intact.
+    static bool reaches(Node& from, const char* source, Node& receiver, const char* destination) {
+        const std::vector<std::uint8_t> payload{'h', 'e', 'l', 'l', 'o'};
+        const auto packet =
+            mesh::make_udp_packet({ip(source), 4000}, {ip(destination), 5000}, payload);
+        from.tun("home")->inject(packet);
+        return eventually(
+            [&] {
+                while (auto written = receiver.tun("home")->take_written()) {
+                    if (*written == packet) {
+                        return true;
+                    }
+                }
+                return false;
+            },
+            5s);
+    }
+
+    std::string root_;
+    std::uint16_t port_ = 0;
+    std::vector<std::unique_ptr<Node>> nodes_;
+};
+
+TEST_F(MeshServiceTest, MembersJoinByInviteAndReachEachOtherDirectly) {
+    Node& lighthouse = node("lighthouse");
+    create(lighthouse);
+    Node& a = node("a");
+    Node& b = node("b");
+    const auto joined_a = join(a, invite(lighthouse, "a"));
+    ASSERT_EQ(joined_a.state, ipc::NetworkState::online) << joined_a.problem << a.log_text();
+    EXPECT_EQ(joined_a.address, ip("10.88.0.2"));
+    // Lower case, as a folded paste gives it, works the same.
+    std::string text = invite(lighthouse, "b");
+    std::transform(text.begin(), text.end(), text.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    ASSERT_EQ(join(b, text).state, ipc::NetworkState::online) << b.log_text();
+
+    // The first packet to b waits for the lighthouse's answer, then goes; the answer back finds
+    // a's peer installed on b already.
+    EXPECT_TRUE(reaches(a, "10.88.0.2", b, "10.88.0.3")) << a.log_text() << b.log_text();
+    EXPECT_TRUE(reaches(b, "10.88.0.3", a, "10.88.0.2"));
+    EXPECT_TRUE(reaches(a, "10.88.0.2", lighthouse, "10.88.0.1"));
+
+    // Directly: a's peer for b has b's own socket as its endpoint, and the path says so.
+    auto client = a.client();
+    auto members = client.call<ipc::NetworkMembersMethod>(ipc::NetworkRef{"home"});
+    ASSERT_TRUE(members.ok());
+    ASSERT_TRUE(eventually([&] {
+        members = a.client().call<ipc::NetworkMembersMethod>(ipc::NetworkRef{"home"});
+        return members.ok() && members->members.size() == 3;
+    })) << a.log_text();
+    for (const auto& member : members->members) {
+        if (member.name == "b") {
+            EXPECT_EQ(member.path.kind, ipc::PathKind::direct);
+            ASSERT_TRUE(member.path.endpoint);
+            EXPECT_NE(member.path.endpoint->port, port_);  // not the lighthouse's socket
+        }
+        EXPECT_EQ(member.self, member.name == "a");
+        EXPECT_EQ(member.lighthouse, member.name == "lighthouse");
+    }
+    // Control traffic never reached a TUN device.
+    for (Node* each : {&lighthouse, &a, &b}) {
+        while (auto written = each->tun("home")->take_written()) {
+            EXPECT_FALSE(mesh::is_control_packet(*written));
+        }
+    }
+}
+
+TEST_F(MeshServiceTest, AnInviteIsSingleUseAndATamperedOneChangesNothing) {
+    Node& lighthouse = node("lighthouse");
+    create(lighthouse);
+    Node& a = node("a");
+    Node& c = node("c");
+    const std::string text = invite(lighthouse, "a");
+    ASSERT_EQ(join(a, text).state, ipc::NetworkState::online);
+
+    // One character changed: refused at once, nothing created.
+    std::string tampered = text;
+    tampered[20] = tampered[20] == 'A' ? 'B' : 'A';
+    auto refused = c.client().call<ipc::NetworkJoinMethod>(ipc::NetworkJoin{tampered, ""});
+    ASSERT_FALSE(refused.ok());
+    EXPECT_NE(refused.error().message.find("params.invite"), std::string::npos);
+    EXPECT_TRUE(c.client().call<ipc::NetworkListMethod>({})->networks.empty());
+    EXPECT_FALSE(std::filesystem::exists(c.dir() + "/etc/networks/home.json"));
+
+    // Used already: the lighthouse refuses, the join fails and says why.
+    const auto reused = join(c, text);
+    EXPECT_EQ(reused.state, ipc::NetworkState::failed);
+    EXPECT_NE(reused.problem.find("used"), std::string::npos) << reused.problem;
+    EXPECT_EQ(lighthouse.client().call<ipc::NetworkMembersMethod>({"home"})->members.size(), 2U);
+}
+
+TEST_F(MeshServiceTest, ARemovedMemberReachesNobodyAndTheMeshSurvivesARestart) {
+    Node& lighthouse = node("lighthouse");
+    create(lighthouse);
+    Node& a = node("a");
+    Node& b = node("b");
+    Node& c = node("c");
+    ASSERT_EQ(join(a, invite(lighthouse, "a")).state, ipc::NetworkState::online);
+    ASSERT_EQ(join(b, invite(lighthouse, "b")).state, ipc::NetworkState::online);
+    ASSERT_EQ(join(c, invite(lighthouse, "c")).state, ipc::NetworkState::online);
+    ASSERT_TRUE(reaches(c, "10.88.0.4", a, "10.88.0.2"));
+
+    ASSERT_TRUE(lighthouse.client().call<ipc::NetworkRemoveMethod>({"home", "c"}).ok());
+    EXPECT_TRUE(eventually([&] {
+        auto peers = a.client().call<ipc::TunnelGetMethod>({"home"});
+        return peers.ok() &&
+               std::none_of(peers->peers.begin(), peers->peers.end(),
+                            [](const ipc::PeerStatus& peer) { return peer.name == "c"; });
+    })) << a.log_text();
+    EXPECT_FALSE(reaches(c, "10.88.0.4", a, "10.88.0.2"));
+    EXPECT_FALSE(reaches(c, "10.88.0.4", lighthouse, "10.88.0.1"));
+
+    // a restarts: its peers come back from its file, and it reaches b at once.
+    ASSERT_TRUE(reaches(a, "10.88.0.2", b, "10.88.0.3"));
+    a.stop();
+    struct stat info {};
+    ASSERT_EQ(::stat((a.dir() + "/etc/networks/home.json").c_str(), &info), 0);
+    EXPECT_EQ(info.st_mode & 0777, 0600U);
+    a.start();
+    ASSERT_TRUE(eventually([&] { return network_of(a).state == ipc::NetworkState::online; }));
+    auto peers = a.client().call<ipc::TunnelGetMethod>({"home"});
+    ASSERT_TRUE(peers.ok());
+    EXPECT_TRUE(std::any_of(peers->peers.begin(), peers->peers.end(),
+                            [](const ipc::PeerStatus& peer) { return peer.name == "b"; }));
+    EXPECT_TRUE(reaches(a, "10.88.0.2", b, "10.88.0.3")) << a.log_text();
+}
+
+}  // namespace
+}  // namespace tulle::daemon
