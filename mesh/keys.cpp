@@ -1,17 +1,11 @@
 #include "mesh/keys.hpp"
 
-#include <stdexcept>
-
 #include <sodium.h>
+
+#include "mesh/wire.hpp"
 
 namespace tulle::mesh {
 namespace {
-
-void need_sodium() {
-    if (sodium_init() < 0) {
-        throw std::runtime_error("libsodium could not be initialised");
-    }
-}
 
 int hex_value(char c) {
     if (c >= '0' && c <= '9') {
@@ -29,7 +23,7 @@ int hex_value(char c) {
 }  // namespace
 
 NetworkId new_network_id() {
-    need_sodium();
+    wire::need_sodium();
     NetworkId id{};
     randombytes_buf(id.data(), id.size());
     return id;
@@ -66,14 +60,14 @@ value::Result<std::vector<std::uint8_t>> from_hex(std::string_view text) {
 }
 
 SigningKey SigningKey::generate() {
-    need_sodium();
+    wire::need_sodium();
     SigningKey key;
     crypto_sign_keypair(key.public_key_.data(), key.secret_.data());
     return key;
 }
 
 SigningKey SigningKey::from_seed(const std::array<std::uint8_t, kSigningSeedSize>& seed) {
-    need_sodium();
+    wire::need_sodium();
     SigningKey key;
     crypto_sign_seed_keypair(key.public_key_.data(), key.secret_.data(), seed.data());
     return key;
@@ -115,7 +109,7 @@ Signature SigningKey::sign(std::span<const std::uint8_t> message) const {
 
 bool verify(const SigningPublicKey& key, std::span<const std::uint8_t> message,
             const Signature& signature) {
-    need_sodium();
+    wire::need_sodium();
     return crypto_sign_verify_detached(signature.data(), message.data(), message.size(),
                                        key.data()) == 0;
 }

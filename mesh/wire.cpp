@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <ctime>
+#include <stdexcept>
 
 #include <sodium.h>
 
@@ -151,6 +152,12 @@ bool verify(const SigningPublicKey& key, std::string_view context,
     const bool good = mesh::verify(key, signed_message, signature);
     wipe(signed_message);
     return good;
+}
+
+void need_sodium() {
+    if (sodium_init() < 0) {
+        throw std::runtime_error("libsodium could not be initialised");
+    }
 }
 
 std::string utc_time(std::int64_t unix_seconds) {

@@ -85,6 +85,10 @@ class Reader {
 [[nodiscard]] bool verify(const SigningPublicKey& key, std::string_view context,
                           std::span<const std::uint8_t> bytes, const Signature& signature);
 
+// Initialises libsodium (once; later calls return at once); throws std::runtime_error when it
+// cannot be.
+void need_sodium();
+
 // "2026-12-07 10:00 UTC".
 [[nodiscard]] std::string utc_time(std::int64_t unix_seconds);
 
