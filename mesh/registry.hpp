@@ -7,8 +7,10 @@
 #include <cstdint>
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include "mesh/certificate.hpp"
@@ -97,16 +99,21 @@ class Registry {
     [[nodiscard]] const std::vector<PendingInvite>& invites() const { return invites_; }
 
   private:
+    // Takes a member's certificate out of the indexes by address, name and order.
+    void unindex(const Certificate& certificate);
+
     NetworkId network_;
     value::IpPrefix range_;
     std::map<value::Key, MemberRecord> members_;
     std::unordered_map<std::string, value::Key> by_address_;  // address text -> key
     std::unordered_map<std::string, value::Key> by_name_;
+    std::set<std::pair<value::IpAddress, value::Key>> by_order_;  // (first address, key)
     std::vector<Revocation> revocations_;
     std::map<value::Key, std::size_t> revoked_;  // key -> index in revocations_
     std::vector<PendingInvite> invites_;
     std::uint64_t version_ = 1;
     std::uint64_t serial_ = 0;
+    std::int64_t swept_ = 0;  // the last sweep's time: who went offline since is news
 };
 
 }  // namespace tulle::mesh
