@@ -6,6 +6,8 @@
 #include <limits>
 #include <utility>
 
+#include "ipc/methods.hpp"
+
 namespace tulle::ipc {
 namespace {
 
@@ -157,6 +159,9 @@ double rate_field(ParamReader& reader, const Json& json, std::string_view key) {
     }
     return json.at(key).get<double>();
 }
+
+// A peer's path ("mesh networks", below).
+Outcome<PeerPath> path_from_json(const Json& json, const std::string& prefix);
 
 }  // namespace
 
@@ -412,7 +417,8 @@ Json to_json(const PeerStatus& value) {
                 {"rx_rate", value.rx_rate},
                 {"tx_rate", value.tx_rate},
                 {"persistent_keepalive", value.persistent_keepalive},
-                {"has_preshared_key", value.has_preshared_key}};
+                {"has_preshared_key", value.has_preshared_key},
+                {"path", to_json(value.path)}};
 }
 
 Json to_json(const TunnelStatus& value) {
@@ -663,7 +669,17 @@ Outcome<PeerStatus> peer_status_from_json(const Json& json, const std::string& p
     out.persistent_keepalive = static_cast<std::uint16_t>(
         reader.fields().optional_integer("persistent_keepalive", 0, kMaxU16).value_or(0));
     out.has_preshared_key = reader.fields().boolean("has_preshared_key", false);
-    return finish(reader, std::move(out));
+    if (auto error = reader.error()) {
+        return refuse(*error);
+    }
+    if (reader.has("path")) {  // an older tulled sends none: kind none
+        auto path = path_from_json(json.at("path"), prefix + ".path");
+        if (!path.ok()) {
+            return refuse(path.error());
+        }
+        out.path = std::move(path).value();
+    }
+    return out;
 }
 
 Outcome<TunnelStatus> tunnel_status_from_json(const Json& json, const std::string& prefix) {
@@ -954,6 +970,536 @@ Outcome<PeerChanged> peer_changed_from_json(const Json& json) {
     PeerChanged out;
     out.tunnel = reader.name("tunnel");
     out.public_key = reader.key("public_key");
+    out.removed = reader.fields().boolean("removed", false);
+    return finish(reader, std::move(out));
+}
+
+}  // namespace tulle::ipc
+
+// --- mesh networks ------------------------------------------------------------------------------
+
+namespace tulle::ipc {
+namespace {
+
+template <typename Enum, std::size_t N>
+std::optional<Enum> enum_named(std::string_view text,
+                               const std::array<std::string_view, N>& names) {
+    for (std::size_t i = 0; i < N; ++i) {
+        if (names.at(i) == text) {
+            return static_cast<Enum>(i);
+        }
+    }
+    return std::nullopt;
+}
+
+constexpr std::array<std::string_view, 4> kPathKinds{"none", "direct", "lan", "relay"};
+constexpr std::array<std::string_view, 2> kRoles{"lighthouse", "member"};
+constexpr std::array<std::string_view, 4> kNetworkStates{"joining", "online", "offline", "failed"};
+
+bool is_space(char c) {
+    return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+}
+
+Json endpoints_to_json(const std::vector<value::Endpoint>& endpoints) {
+    Json out = Json::array();
+    for (const auto& endpoint : endpoints) {
+        out.push_back(endpoint.to_string());
+    }
+    return out;
+}
+
+// The mesh fields, on top of Reader's.
+class MeshReader {
+  public:
+    MeshReader(const Json& json, std::string prefix)
+        : json_(json), reader_(json, std::move(prefix)) {}
+
+    // A member's name; "" allowed (and absent read as "") when `optional`.
+    std::string member_name(std::string_view key, bool optional) {
+        std::string name =
+            optional ? fields().optional_string(key).value_or("") : fields().string(key);
+        if (!error() && !(optional && name.empty())) {
+            if (auto problem = member_name_error(name)) {
+                fields().invalid(key, value::quote(name) + ": " + *problem);
+            }
+        }
+        return name;
+    }
+
+    std::string invite(std::string_view key) {
+        std::string text = fields().string(key);
+        if (!error()) {
+            if (auto problem = invite_text_error(text)) {
+                fields().invalid(key, *problem);
+                value::secure_zero({reinterpret_cast<std::uint8_t*>(text.data()), text.size()});
+                return {};
+            }
+        }
+        return text;
+    }
+
+    value::IpPrefix range(std::string_view key) {
+        const std::string text = fields().string(key);
+        if (error()) {
+            return {};
+        }
+        auto parsed = value::IpPrefix::parse(text);
+        if (!parsed.ok()) {
+            fields().invalid(key, value::quote(text) + ": " + parsed.error());
+            return {};
+        }
+        if (auto problem = network_range_error(parsed.value())) {
+            fields().invalid(key, *problem);
+        }
+        return parsed.value();
+    }
+
+    std::optional<value::IpAddress> address(std::string_view key) {
+        const auto text = fields().optional_string(key);
+        if (!text || text->empty()) {
+            return std::nullopt;
+        }
+        auto parsed = value::IpAddress::parse(*text);
+        if (!parsed.ok()) {
+            fields().invalid(key, value::quote(*text) + ": " + parsed.error());
+            return std::nullopt;
+        }
+        return parsed.value();
+    }
+
+    // `min` to kMaxNetworkEndpoints endpoints (absent: none).
+    std::vector<value::Endpoint> endpoints(std::string_view key, std::size_t min) {
+        std::vector<value::Endpoint> out;
+        const auto list = fields().optional_strings(key);
+        if (error()) {
+            return out;
+        }
+        const std::size_t count = list ? list->size() : 0;
+        if (count < min || count > kMaxNetworkEndpoints) {
+            fields().invalid(key, "expected " + std::to_string(min) + " to " +
+                                      std::to_string(kMaxNetworkEndpoints) + " endpoints, not " +
+                                      std::to_string(count));
+            return out;
+        }
+        for (std::size_t i = 0; i < count; ++i) {
+            auto endpoint = value::Endpoint::parse((*list)[i]);
+            if (!endpoint.ok()) {
+                fields().invalid(std::string(key) + "[" + std::to_string(i) + "]",
+                                 value::quote((*list)[i]) + ": " + endpoint.error());
+                return {};
+            }
+            out.push_back(endpoint.value());
+        }
+        return out;
+    }
+
+    // One of `names` (required); the error lists them.
+    template <typename Enum, std::size_t N>
+    Enum choice(std::string_view key, const std::array<std::string_view, N>& names) {
+        const std::string text = fields().string(key);
+        if (error()) {
+            return Enum{};
+        }
+        if (auto parsed = enum_named<Enum>(text, names)) {
+            return *parsed;
+        }
+        std::string known;
+        for (std::size_t i = 0; i < N; ++i) {
+            known += (i == 0 ? "" : i + 1 == N ? " or " : ", ") + std::string(names.at(i));
+        }
+        fields().invalid(key, value::quote(text) + " is not " + known);
+        return Enum{};
+    }
+
+    Reader& base() { return reader_; }
+    ParamReader& fields() { return reader_.fields(); }
+    [[nodiscard]] const Json& json() const { return json_; }
+    [[nodiscard]] std::optional<Error> error() const { return reader_.error(); }
+
+  private:
+    const Json& json_;
+    Reader reader_;
+};
+
+template <typename T>
+Outcome<T> finish(const MeshReader& reader, T value) {
+    if (auto error = reader.error()) {
+        return refuse(*error);
+    }
+    return value;
+}
+
+Outcome<PeerPath> path_from_json(const Json& json, const std::string& prefix) {
+    MeshReader reader(json, prefix);
+    PeerPath out;
+    out.kind = reader.choice<PathKind>("kind", kPathKinds);
+    if (reader.error()) {
+        return refuse(*reader.error());
+    }
+    const bool has_endpoint = reader.base().has("endpoint");
+    if (out.kind == PathKind::none && has_endpoint) {
+        reader.fields().invalid("endpoint", "a path of kind none has no endpoint");
+    } else if (out.kind != PathKind::none) {
+        const std::string text = reader.fields().string("endpoint");
+        if (!reader.error()) {
+            if (auto parsed = value::SocketAddress::parse(text); parsed.ok()) {
+                out.endpoint = parsed.value();
+            } else {
+                reader.fields().invalid("endpoint", value::quote(text) + ": " + parsed.error());
+            }
+        }
+    }
+    if (out.kind == PathKind::relay) {
+        out.via = reader.member_name("via", false);
+    } else if (reader.base().has("via")) {
+        reader.fields().invalid("via", "only a relayed path names a relay");
+    }
+    return finish(reader, std::move(out));
+}
+
+Outcome<NetworkStatus> network_status_from_json(const Json& json, const std::string& prefix) {
+    MeshReader reader(json, prefix);
+    NetworkStatus out;
+    out.name = reader.base().name("name");
+    out.id = reader.fields().optional_string("id").value_or("");
+    if (!reader.error() && !out.id.empty() &&
+        (out.id.size() != kNetworkIdHexDigits ||
+         !std::all_of(out.id.begin(), out.id.end(),
+                      [](char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); }))) {
+        reader.fields().invalid(
+            "id", "expected " + std::to_string(kNetworkIdHexDigits) + " lower-case hex digits");
+    }
+    out.role = reader.choice<NetworkRoleName>("role", kRoles);
+    out.state = reader.choice<NetworkState>("state", kNetworkStates);
+    out.problem = reader.fields().optional_string("problem").value_or("");
+    out.range = reader.range("range");
+    out.address = reader.address("address");
+    out.public_key = reader.base().key_or_empty("public_key");
+    out.lighthouse = reader.member_name("lighthouse", true);
+    out.endpoints = reader.endpoints("endpoints", 0);
+    out.members = static_cast<std::size_t>(
+        reader.fields().optional_integer("members", 0, kMaxI64).value_or(0));
+    out.up = reader.fields().boolean("up", false);
+    return finish(reader, std::move(out));
+}
+
+Outcome<Member> member_from_json(const Json& json, const std::string& prefix) {
+    MeshReader reader(json, prefix);
+    Member out;
+    out.name = reader.member_name("name", false);
+    out.public_key = reader.base().key("public_key");
+    if (!reader.error() && !reader.base().has("addresses")) {
+        reader.fields().invalid("addresses", "missing");
+    }
+    out.addresses = reader.base().prefixes("addresses");
+    if (!reader.error() && (out.addresses.empty() || out.addresses.size() > kMaxMemberAddresses)) {
+        reader.fields().invalid("addresses",
+                                "expected 1 to " + std::to_string(kMaxMemberAddresses) +
+                                    " addresses, not " + std::to_string(out.addresses.size()));
+    }
+    out.lighthouse = reader.fields().boolean("lighthouse", false);
+    out.self = reader.fields().boolean("self", false);
+    out.online = reader.fields().boolean("online", false);
+    out.last_seen = reader.fields().optional_integer("last_seen", 0, kMaxI64).value_or(0);
+    out.expires = reader.fields().optional_integer("expires", 0, kMaxI64).value_or(0);
+    if (auto error = reader.error()) {
+        return refuse(*error);
+    }
+    if (reader.base().has("path")) {
+        auto path = path_from_json(json.at("path"), prefix + ".path");
+        if (!path.ok()) {
+            return refuse(path.error());
+        }
+        out.path = std::move(path).value();
+    }
+    return out;
+}
+
+}  // namespace
+
+std::string_view to_string(PathKind kind) {
+    return kPathKinds.at(static_cast<std::size_t>(kind));
+}
+
+std::string_view to_string(NetworkRoleName role) {
+    return kRoles.at(static_cast<std::size_t>(role));
+}
+
+std::string_view to_string(NetworkState state) {
+    return kNetworkStates.at(static_cast<std::size_t>(state));
+}
+
+std::optional<std::string> member_name_error(std::string_view name) {
+    if (name.empty() || name.size() > kMaxMemberNameBytes) {
+        return "a member's name has 1 to " + std::to_string(kMaxMemberNameBytes) + " characters";
+    }
+    const bool allowed = std::all_of(name.begin(), name.end(), [](char c) {
+        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+               c == '-' || c == '_' || c == '.';
+    });
+    if (!allowed) {
+        return std::string("a member's name may hold only letters, digits, '-', '_' and '.'");
+    }
+    return std::nullopt;
+}
+
+std::optional<std::string> network_range_error(const value::IpPrefix& range) {
+    if (!range.is_canonical()) {
+        return range.to_string() + " has bits set past its length (did you mean " +
+               range.canonical().to_string() + "?)";
+    }
+    const bool v4 = range.address().is_v4();
+    const int min = v4 ? kMinRangeLengthV4 : kMinRangeLengthV6;
+    const int max = v4 ? kMaxRangeLengthV4 : kMaxRangeLengthV6;
+    if (range.length() < min || range.length() > max) {
+        return range.to_string() + ": a network's range is from /" + std::to_string(min) + " to /" +
+               std::to_string(max) + " for " + (v4 ? "IPv4" : "IPv6");
+    }
+    return std::nullopt;
+}
+
+std::optional<std::string> invite_text_error(std::string_view text) {
+    if (text.size() > kMaxInviteText) {
+        return "an invite has at most " + std::to_string(kMaxInviteText) + " characters, not " +
+               std::to_string(text.size());
+    }
+    while (!text.empty() && is_space(text.front())) {
+        text.remove_prefix(1);
+    }
+    while (!text.empty() && is_space(text.back())) {
+        text.remove_suffix(1);
+    }
+    constexpr std::string_view kPrefix = "TULLE1:";
+    const bool prefixed =
+        text.size() > kPrefix.size() &&
+        std::equal(kPrefix.begin(), kPrefix.end(), text.begin(), [](char want, char got) {
+            return want == (got >= 'a' && got <= 'z' ? static_cast<char>(got - 'a' + 'A') : got);
+        });
+    if (!prefixed) {
+        return std::string("not an invite: an invite is one line that starts with TULLE1:");
+    }
+    for (std::size_t i = kPrefix.size(); i < text.size(); ++i) {
+        const char c = text[i];
+        if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '2' && c <= '7'))) {
+            return "character " + std::to_string(i + 1) +
+                   " of the invite is not one of A-Z and 2-7 (was it cut or changed?)";
+        }
+    }
+    return std::nullopt;
+}
+
+Json to_json(const PeerPath& value) {
+    Json out{{"kind", to_string(value.kind)}};
+    if (value.kind != PathKind::none && value.endpoint) {
+        out["endpoint"] = value.endpoint->to_string();
+    }
+    if (value.kind == PathKind::relay) {
+        out["via"] = value.via;
+    }
+    return out;
+}
+
+Json to_json(const NetworkCreate& value) {
+    Json out{{"name", value.name},
+             {"range", value.range.to_string()},
+             {"endpoints", endpoints_to_json(value.endpoints)}};
+    if (value.listen_port) {
+        out["listen_port"] = *value.listen_port;
+    }
+    return out;
+}
+
+Json to_json(const NetworkInvite& value) {
+    Json out{{"network", value.network}, {"expires_in", value.expires_in}};
+    if (!value.name.empty()) {
+        out["name"] = value.name;
+    }
+    if (value.address) {
+        out["address"] = value.address->to_string();
+    }
+    return out;
+}
+
+Json to_json(const InviteIssued& value) {
+    return Json{{"network", value.network},
+                {"invite", value.invite},
+                {"name", value.name},
+                {"address", value.address.to_string()},
+                {"expires", value.expires}};
+}
+
+Json to_json(const NetworkJoin& value) {
+    Json out{{"invite", value.invite}};
+    if (!value.name.empty()) {
+        out["name"] = value.name;
+    }
+    return out;
+}
+
+Json to_json(const NetworkRef& value) {
+    return Json{{"network", value.network}};
+}
+
+Json to_json(const MemberRef& value) {
+    return Json{{"network", value.network}, {"member", value.member}};
+}
+
+Json to_json(const NetworkStatus& value) {
+    Json out{{"name", value.name},
+             {"id", value.id},
+             {"role", to_string(value.role)},
+             {"state", to_string(value.state)},
+             {"problem", value.problem},
+             {"range", value.range.to_string()},
+             {"lighthouse", value.lighthouse},
+             {"endpoints", endpoints_to_json(value.endpoints)},
+             {"members", value.members},
+             {"up", value.up}};
+    if (value.address) {
+        out["address"] = value.address->to_string();
+    }
+    if (value.public_key) {
+        out["public_key"] = value.public_key->to_base64();
+    }
+    return out;
+}
+
+Json to_json(const NetworkList& value) {
+    Json list = Json::array();
+    for (const auto& network : value.networks) {
+        list.push_back(to_json(network));
+    }
+    return Json{{"networks", list}};
+}
+
+Json to_json(const Member& value) {
+    return Json{{"name", value.name},
+                {"public_key", value.public_key.to_base64()},
+                {"addresses", prefixes_to_json(value.addresses)},
+                {"lighthouse", value.lighthouse},
+                {"self", value.self},
+                {"online", value.online},
+                {"last_seen", value.last_seen},
+                {"expires", value.expires},
+                {"path", to_json(value.path)}};
+}
+
+Json to_json(const MemberList& value) {
+    Json list = Json::array();
+    for (const auto& member : value.members) {
+        list.push_back(to_json(member));
+    }
+    return Json{{"network", value.network}, {"members", list}};
+}
+
+Json to_json(const NetworkChanged& value) {
+    return Json{{"network", value.network},
+                {"state", to_string(value.state)},
+                {"problem", value.problem},
+                {"removed", value.removed}};
+}
+
+Outcome<NetworkCreate> read(const Json& json, As<NetworkCreate> /*type*/) {
+    MeshReader reader(json, "params");
+    NetworkCreate out;
+    out.name = reader.base().name("name");
+    out.range = reader.range("range");
+    out.endpoints = reader.endpoints("endpoints", 1);
+    if (auto port = reader.fields().optional_integer("listen_port", 1, kMaxU16)) {
+        out.listen_port = static_cast<std::uint16_t>(*port);
+    }
+    return finish(reader, std::move(out));
+}
+
+Outcome<NetworkInvite> read(const Json& json, As<NetworkInvite> /*type*/) {
+    MeshReader reader(json, "params");
+    NetworkInvite out;
+    out.network = reader.base().name("network");
+    out.name = reader.member_name("name", true);
+    out.address = reader.address("address");
+    out.expires_in = reader.fields()
+                         .optional_integer("expires_in", kMinInviteSeconds, kMaxInviteSeconds)
+                         .value_or(out.expires_in);
+    return finish(reader, std::move(out));
+}
+
+Outcome<InviteIssued> read(const Json& json, As<InviteIssued> /*type*/) {
+    MeshReader reader(json, "result");
+    InviteIssued out;
+    out.network = reader.base().name("network");
+    out.invite = reader.invite("invite");
+    out.name = reader.member_name("name", true);
+    if (!reader.error() && !reader.base().has("address")) {
+        reader.fields().invalid("address", "missing");
+    }
+    if (auto address = reader.address("address")) {
+        out.address = *address;
+    }
+    out.expires = reader.fields().integer("expires", 0, kMaxI64);
+    return finish(reader, std::move(out));
+}
+
+Outcome<NetworkJoin> read(const Json& json, As<NetworkJoin> /*type*/) {
+    MeshReader reader(json, "params");
+    NetworkJoin out;
+    out.invite = reader.invite("invite");
+    out.name = reader.member_name("name", true);
+    return finish(reader, std::move(out));
+}
+
+Outcome<NetworkRef> read(const Json& json, As<NetworkRef> /*type*/) {
+    MeshReader reader(json, "params");
+    NetworkRef out{reader.base().name("network")};
+    return finish(reader, std::move(out));
+}
+
+Outcome<MemberRef> read(const Json& json, As<MemberRef> /*type*/) {
+    MeshReader reader(json, "params");
+    MemberRef out;
+    out.network = reader.base().name("network");
+    out.member = reader.fields().string("member");
+    if (!reader.error() && member_name_error(out.member) &&
+        !value::Key::from_base64(out.member).ok()) {
+        reader.fields().invalid("member", value::quote(out.member) +
+                                              " is neither a member's name (1 to 63 of letters, "
+                                              "digits, '-', '_' and '.') nor a public key");
+    }
+    return finish(reader, std::move(out));
+}
+
+Outcome<NetworkStatus> read(const Json& json, As<NetworkStatus> /*type*/) {
+    return network_status_from_json(json, "result");
+}
+
+Outcome<NetworkList> read(const Json& json, As<NetworkList> /*type*/) {
+    auto list = decode_list<NetworkStatus>(json, "result", "networks", network_status_from_json);
+    if (!list.ok()) {
+        return refuse(list.error());
+    }
+    return NetworkList{std::move(list).value()};
+}
+
+Outcome<MemberList> read(const Json& json, As<MemberList> /*type*/) {
+    MeshReader reader(json, "result");
+    MemberList out;
+    out.network = reader.base().name("network");
+    if (auto error = reader.error()) {
+        return refuse(*error);
+    }
+    auto members = decode_list<Member>(json, "result", "members", member_from_json);
+    if (!members.ok()) {
+        return refuse(members.error());
+    }
+    out.members = std::move(members).value();
+    return out;
+}
+
+Outcome<NetworkChanged> read(const Json& json, As<NetworkChanged> /*type*/) {
+    MeshReader reader(json, "params");
+    NetworkChanged out;
+    out.network = reader.base().name("network");
+    out.state = reader.choice<NetworkState>("state", kNetworkStates);
+    out.problem = reader.fields().optional_string("problem").value_or("");
     out.removed = reader.fields().boolean("removed", false);
     return finish(reader, std::move(out));
 }

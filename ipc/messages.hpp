@@ -365,6 +365,36 @@ struct NetworkChanged {
     bool removed = false;
 };
 
+// What the mesh codecs check (ipc does not depend on mesh/, so its rules are restated here):
+// - a network's name is a tunnel name (value::check_tunnel_name): its tunnel is named after it;
+// - a member's name: 1 to 63 of letters, digits, '-', '_' and '.' (mesh/certificate.hpp's rule);
+//   "" where a name is optional (network.invite, network.join, InviteIssued);
+// - network.remove's member: a member's name or its public key (base64);
+// - an invite: "TULLE1:" (any case) and base32 (A-Z, a-z, 2-7), at most 2,000 characters in all,
+//   surrounding white space allowed (decoded as it is sent). Refusals never quote it: it holds
+//   the enrollment key;
+// - endpoints: 1 to 4 in network.create, at most 4 in a NetworkStatus;
+// - expires_in: 60 s to 7 days;
+// - a range: canonical (no bits set past its length), IPv4 /8 to /30, IPv6 /48 to /126;
+// - a network's id: 32 lower-case hex digits ("" while unknown); a member: 1 to 4 addresses;
+// - a path: "endpoint" for every kind but none (and none without it), "via" for relay only.
+inline constexpr std::size_t kMaxMemberNameBytes = 63;
+inline constexpr std::size_t kMaxInviteText = 2000;
+inline constexpr std::size_t kMaxNetworkEndpoints = 4;
+inline constexpr std::size_t kMaxMemberAddresses = 4;
+inline constexpr std::int64_t kMinInviteSeconds = 60;
+inline constexpr std::int64_t kMaxInviteSeconds = 7LL * 24 * 3600;
+inline constexpr int kMinRangeLengthV4 = 8;
+inline constexpr int kMaxRangeLengthV4 = 30;
+inline constexpr int kMinRangeLengthV6 = 48;
+inline constexpr int kMaxRangeLengthV6 = 126;
+inline constexpr std::size_t kNetworkIdHexDigits = 32;
+// Why each is not valid (a sentence without the field's name), or nothing. invite_text_error
+// never quotes the text.
+[[nodiscard]] std::optional<std::string> member_name_error(std::string_view name);
+[[nodiscard]] std::optional<std::string> network_range_error(const value::IpPrefix& range);
+[[nodiscard]] std::optional<std::string> invite_text_error(std::string_view text);
+
 [[nodiscard]] Json to_json(const PeerPath& value);
 [[nodiscard]] Json to_json(const NetworkCreate& value);
 [[nodiscard]] Json to_json(const NetworkInvite& value);

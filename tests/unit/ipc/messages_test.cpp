@@ -1,5 +1,6 @@
 #include "ipc/messages.hpp"
 
+#include <cctype>
 #include <functional>
 #include <optional>
 #include <ostream>
@@ -747,6 +748,333 @@ TEST(MethodTable, AMethodNewerThanTheDaemonIsNamed) {
     struct Future : Method<"future.thing", NoParams, Done, kReads, ProtocolVersion{1, 99}> {};
     EXPECT_NE(unsupported<Future>(ProtocolVersion{1, 0}).find("update tulled"), std::string::npos);
 }
+
+// --- mesh networks ------------------------------------------------------------------------------
+
+// Not a real invite: the codecs check only its form (mesh/ checks the rest).
+const std::string kInvite = "TULLE1:" + std::string(120, 'A') + "234567QRSTUVWXYZ";
+
+template <typename T>
+T read_back(const Json& json) {
+    return decoded(read(json, As<T>{}));
+}
+
+template <typename T>
+T network_round_trip(const T& value) {
+    return round_trip(value, [](const Json& json) { return read(json, As<T>{}); });
+}
+
+template <typename T>
+Decoder reads() {
+    return decoder([](const Json& json) { return read(json, As<T>{}); });
+}
+
+Member sample_member() {
+    Member member;
+    member.name = "laptop";
+    member.public_key = key(kKey1);
+    member.addresses = {prefix("10.88.0.7/32")};
+    member.online = true;
+    member.last_seen = 1'765'000'000;
+    member.expires = 1'796'000'000;
+    member.path =
+        PeerPath{PathKind::direct, value::SocketAddress::parse("198.51.100.7:40123").value(), ""};
+    return member;
+}
+
+NetworkStatus sample_network() {
+    NetworkStatus network;
+    network.name = "home";
+    network.id = "00112233445566778899aabbccddeeff";
+    network.role = NetworkRoleName::member;
+    network.state = NetworkState::online;
+    network.range = prefix("10.88.0.0/16");
+    network.address = value::IpAddress::parse("10.88.0.7").value();
+    network.public_key = key(kKey2);
+    network.lighthouse = "server";
+    network.endpoints = {value::Endpoint::parse("vpn.example.net:51820").value(),
+                         value::Endpoint::parse("[2001:db8::1]:51820").value()};
+    network.members = 3;
+    network.up = true;
+    return network;
+}
+
+TEST(NetworkMessages, CreateWithAndWithoutAPort) {
+    NetworkCreate create{"home",
+                         prefix("10.88.0.0/16"),
+                         {value::Endpoint::parse("vpn.example.net:51820").value()},
+                         51820};
+    EXPECT_EQ(network_round_trip(create).listen_port, 51820);
+    create.listen_port.reset();
+    create.range = prefix("fd88::/64");
+    const auto back = network_round_trip(create);
+    EXPECT_EQ(back.listen_port, std::nullopt);
+    EXPECT_EQ(back.range, prefix("fd88::/64"));
+    EXPECT_EQ(back.endpoints.at(0).to_string(), "vpn.example.net:51820");
+}
+
+TEST(NetworkMessages, InviteDefaultsToADayAndTheJoinersChoice) {
+    const auto bare = read_back<NetworkInvite>(Json{{"network", "home"}});
+    EXPECT_EQ(bare.expires_in, 24 * 3600);
+    EXPECT_EQ(bare.name, "");
+    EXPECT_EQ(bare.address, std::nullopt);
+    NetworkInvite full{"home", "phone", value::IpAddress::parse("10.88.0.9").value(), 60};
+    const auto back = network_round_trip(full);
+    EXPECT_EQ(back.name, "phone");
+    EXPECT_EQ(back.address->to_string(), "10.88.0.9");
+    EXPECT_EQ(back.expires_in, 60);
+    EXPECT_EQ(to_json(network_round_trip(NetworkInvite{"home", "", std::nullopt, 7 * 24 * 3600}))
+                  .count("name"),
+              0U);
+}
+
+TEST(NetworkMessages, InviteIssuedJoinAndReferences) {
+    InviteIssued issued{"home", kInvite, "laptop", value::IpAddress::parse("10.88.0.7").value(),
+                        1'765'086'400};
+    EXPECT_EQ(network_round_trip(issued).invite, kInvite);
+    EXPECT_EQ(network_round_trip(NetworkJoin{kInvite, "laptop"}).name, "laptop");
+    EXPECT_EQ(network_round_trip(NetworkJoin{kInvite, ""}).name, "");
+    // Pasted: lower case, with the line's end.
+    std::string pasted = kInvite;
+    for (char& c : pasted) {
+        c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    }
+    pasted += "\r\n";
+    EXPECT_EQ(read_back<NetworkJoin>(Json{{"invite", pasted}}).invite, pasted);
+    EXPECT_EQ(network_round_trip(NetworkRef{"home"}).network, "home");
+    EXPECT_EQ(network_round_trip(MemberRef{"home", "laptop"}).member, "laptop");
+    EXPECT_EQ(network_round_trip(MemberRef{"home", std::string(kKey1)}).member, kKey1);
+}
+
+TEST(NetworkMessages, StatusListAndEvent) {
+    const auto back = network_round_trip(sample_network());
+    EXPECT_EQ(back.endpoints.size(), 2U);
+    EXPECT_EQ(back.state, NetworkState::online);
+    NetworkStatus joining;
+    joining.name = "home";
+    joining.state = NetworkState::failed;
+    joining.problem = "the invite was used already";
+    joining.range = prefix("10.88.0.0/16");
+    const auto failed = network_round_trip(joining);
+    EXPECT_EQ(failed.address, std::nullopt);
+    EXPECT_EQ(failed.public_key, std::nullopt);
+    EXPECT_EQ(failed.problem, "the invite was used already");
+    const auto list = network_round_trip(NetworkList{{sample_network(), joining}});
+    EXPECT_EQ(list.networks.size(), 2U);
+    EXPECT_EQ(list.networks[1].state, NetworkState::failed);
+    const auto event =
+        network_round_trip(NetworkChanged{"home", NetworkState::offline, "no answer", false});
+    EXPECT_EQ(event.state, NetworkState::offline);
+    EXPECT_TRUE(network_round_trip(NetworkChanged{"home", NetworkState::online, "", true}).removed);
+}
+
+TEST(NetworkMessages, MembersWithEveryPath) {
+    Member lighthouse = sample_member();
+    lighthouse.name = "server";
+    lighthouse.public_key = key(kKey2);
+    lighthouse.lighthouse = true;
+    lighthouse.path =
+        PeerPath{PathKind::lan, value::SocketAddress::parse("192.168.1.2:51820").value(), ""};
+    Member self = sample_member();
+    self.self = true;
+    self.path = PeerPath{};
+    Member relayed = sample_member();
+    relayed.name = "phone";
+    relayed.path = PeerPath{PathKind::relay,
+                            value::SocketAddress::parse("[2001:db8::1]:51820").value(), "server"};
+    const auto back = network_round_trip(MemberList{"home", {lighthouse, self, relayed}});
+    ASSERT_EQ(back.members.size(), 3U);
+    EXPECT_EQ(back.members[0].path, lighthouse.path);
+    EXPECT_EQ(back.members[1].path, PeerPath{});
+    EXPECT_EQ(back.members[2].path, relayed.path);
+    EXPECT_EQ(to_json(back.members[1].path), Json({{"kind", "none"}}));
+}
+
+TEST(NetworkMessages, APeerStatusCarriesItsPathAndAnOlderDaemonsHasNone) {
+    PeerStatus peer = sample_peer();
+    peer.path =
+        PeerPath{PathKind::direct, value::SocketAddress::parse("198.51.100.7:40123").value(), ""};
+    const auto back =
+        round_trip(peer, [](const Json& json) { return peer_status_from_json(json); });
+    EXPECT_EQ(back.path, peer.path);
+    EXPECT_EQ(to_json(back)["path"],
+              Json({{"kind", "direct"}, {"endpoint", "198.51.100.7:40123"}}));
+    Json old = to_json(sample_peer());
+    old.erase("path");
+    EXPECT_EQ(decoded(peer_status_from_json(old)).path, PeerPath{});
+}
+
+TEST(NetworkMessages, TheNameRulesAreTheMeshOnes) {
+    EXPECT_EQ(member_name_error("laptop-2_x.y"), std::nullopt);
+    EXPECT_EQ(member_name_error(std::string(63, 'a')), std::nullopt);
+    EXPECT_NE(member_name_error(std::string(64, 'a')), std::nullopt);
+    EXPECT_NE(member_name_error(""), std::nullopt);
+    EXPECT_NE(member_name_error("my laptop"), std::nullopt);
+    EXPECT_NE(member_name_error("caf\xc3\xa9"), std::nullopt);
+    EXPECT_EQ(network_range_error(prefix("10.0.0.0/8")), std::nullopt);
+    EXPECT_EQ(network_range_error(prefix("10.88.0.0/30")), std::nullopt);
+    EXPECT_EQ(network_range_error(prefix("fd00:88::/48")), std::nullopt);
+    EXPECT_EQ(network_range_error(prefix("fd00:88::/126")), std::nullopt);
+    EXPECT_NE(network_range_error(prefix("10.0.0.0/7")), std::nullopt);
+    EXPECT_NE(network_range_error(prefix("10.0.0.0/31")), std::nullopt);
+    EXPECT_NE(network_range_error(prefix("fd00::/47")), std::nullopt);
+    EXPECT_EQ(invite_text_error(kInvite), std::nullopt);
+    EXPECT_EQ(invite_text_error(" tulle1:abc234\n"), std::nullopt);
+    EXPECT_NE(invite_text_error("TULLE1:"), std::nullopt);
+    EXPECT_NE(invite_text_error("TULLE2:ABC"), std::nullopt);
+    EXPECT_EQ(invite_text_error("TULLE1:" + std::string(kMaxInviteText - 7, 'A')), std::nullopt);
+    EXPECT_NE(invite_text_error("TULLE1:" + std::string(kMaxInviteText - 6, 'A')), std::nullopt);
+}
+
+TEST(NetworkMessages, ABadInviteIsNotQuoted) {
+    // The invite holds the enrollment key: an error must not echo it into a log or a terminal.
+    const std::string damaged = kInvite.substr(0, 60) + "1" + kInvite.substr(61);
+    for (const auto& error : {error_of(read(Json{{"invite", damaged}}, As<NetworkJoin>{})),
+                              error_of(read(Json{{"network", "home"},
+                                                 {"invite", damaged},
+                                                 {"address", "10.88.0.7"},
+                                                 {"expires", 1}},
+                                            As<InviteIssued>{}))}) {
+        ASSERT_TRUE(error);
+        EXPECT_NE(error->message.find("character 61"), std::string::npos) << error->message;
+        EXPECT_EQ(error->message.find(kInvite.substr(7, 20)), std::string::npos) << error->message;
+    }
+}
+
+std::string merged(const Json& base, const std::string& patch) {
+    Json json = base;
+    json.merge_patch(Json::parse("{" + patch + "}"));
+    return json.dump();
+}
+
+const std::string kCreate =
+    R"({"name":"home","range":"10.88.0.0/16","endpoints":["vpn.example.net:51820"]})";
+
+INSTANTIATE_TEST_SUITE_P(
+    Networks, MessagesBadInput,
+    ::testing::Values(
+        BadInput{"network name not a tunnel name", reads<NetworkCreate>(),
+                 merged(Json::parse(kCreate), R"("name":"home/x")"),
+                 "params.name: a tunnel name may hold only"},
+        BadInput{"range with host bits", reads<NetworkCreate>(),
+                 merged(Json::parse(kCreate), R"("range":"10.88.1.0/16")"),
+                 "params.range: 10.88.1.0/16 has bits set past its length (did you mean "
+                 "10.88.0.0/16?)"},
+        BadInput{"range too large", reads<NetworkCreate>(),
+                 merged(Json::parse(kCreate), R"("range":"10.0.0.0/7")"),
+                 "params.range: 10.0.0.0/7: a network's range is from /8 to /30 for IPv4"},
+        BadInput{"range too small", reads<NetworkCreate>(),
+                 merged(Json::parse(kCreate), R"("range":"fd00::/127")"),
+                 "params.range: fd00::/127: a network's range is from /48 to /126 for IPv6"},
+        BadInput{"range not a prefix", reads<NetworkCreate>(),
+                 merged(Json::parse(kCreate), R"("range":"home")"), "params.range: 'home': "},
+        BadInput{"no endpoints", reads<NetworkCreate>(),
+                 merged(Json::parse(kCreate), R"("endpoints":[])"),
+                 "params.endpoints: expected 1 to 4 endpoints, not 0"},
+        BadInput{"endpoints missing", reads<NetworkCreate>(),
+                 R"({"name":"home","range":"10.88.0.0/16"})",
+                 "params.endpoints: expected 1 to 4 endpoints, not 0"},
+        BadInput{
+            "five endpoints", reads<NetworkCreate>(),
+            merged(
+                Json::parse(kCreate),
+                R"("endpoints":["a.example:1","b.example:1","c.example:1","d.example:1","e.example:1"])"),
+            "params.endpoints: expected 1 to 4 endpoints, not 5"},
+        BadInput{"endpoint without a port", reads<NetworkCreate>(),
+                 merged(Json::parse(kCreate), R"("endpoints":["a.example:1","vpn.example.net"])"),
+                 "params.endpoints[1]: 'vpn.example.net': "},
+        BadInput{"port 0", reads<NetworkCreate>(),
+                 merged(Json::parse(kCreate), R"("listen_port":0)"),
+                 "params.listen_port: expected an integer from 1 to 65535"},
+        BadInput{"invite expiring too soon", reads<NetworkInvite>(),
+                 R"({"network":"home","expires_in":59})",
+                 "params.expires_in: expected an integer from 60 to 604800"},
+        BadInput{"invite expiring too late", reads<NetworkInvite>(),
+                 R"({"network":"home","expires_in":604801})",
+                 "params.expires_in: expected an integer from 60 to 604800"},
+        BadInput{"invite for a bad member name", reads<NetworkInvite>(),
+                 R"({"network":"home","name":"my laptop"})",
+                 "params.name: 'my laptop': a member's name may hold only letters"},
+        BadInput{
+            "invite with a long member name", reads<NetworkInvite>(),
+            R"({"network":"home","name":")" + std::string(64, 'a') + "\"}",
+            "params.name: '" + std::string(64, 'a') + "': a member's name has 1 to 63 characters"},
+        BadInput{"invite address not an address", reads<NetworkInvite>(),
+                 R"({"network":"home","address":"10.88.0.0/16"})",
+                 "params.address: '10.88.0.0/16': "},
+        BadInput{"invite without a network", reads<NetworkInvite>(), R"({})",
+                 "params.network: missing"},
+        BadInput{"join without an invite", reads<NetworkJoin>(), R"({})", "params.invite: missing"},
+        BadInput{"join with something else", reads<NetworkJoin>(), R"({"invite":"[Interface]"})",
+                 "params.invite: not an invite: an invite is one line that starts with TULLE1:"},
+        BadInput{"join with a long invite", reads<NetworkJoin>(),
+                 R"({"invite":"TULLE1:)" + std::string(2000, 'A') + "\"}",
+                 "params.invite: an invite has at most 2000 characters, not 2007"},
+        BadInput{"join with a bad name", reads<NetworkJoin>(),
+                 R"({"invite":")" + kInvite + R"(","name":"a/b"})",
+                 "params.name: 'a/b': a member's name may hold only"},
+        BadInput{"remove nobody", reads<MemberRef>(), R"({"network":"home","member":"a b"})",
+                 "params.member: 'a b' is neither a member's name"},
+        BadInput{"leave a bad name", reads<NetworkRef>(), R"({"network":""})",
+                 "params.network: "}));
+
+INSTANTIATE_TEST_SUITE_P(
+    NetworkResults, MessagesBadInput,
+    ::testing::Values(
+        BadInput{"status with an unknown state", reads<NetworkStatus>(),
+                 merged(to_json(sample_network()), R"("state":"happy")"),
+                 "result.state: 'happy' is not joining, online, offline or failed"},
+        BadInput{"status with an unknown role", reads<NetworkStatus>(),
+                 merged(to_json(sample_network()), R"("role":"boss")"),
+                 "result.role: 'boss' is not lighthouse or member"},
+        BadInput{"status with a bad id", reads<NetworkStatus>(),
+                 merged(to_json(sample_network()), R"("id":"00112233445566778899AABBCCDDEEFF")"),
+                 "result.id: expected 32 lower-case hex digits"},
+        BadInput{
+            "status with five endpoints", reads<NetworkStatus>(),
+            merged(
+                to_json(sample_network()),
+                R"("endpoints":["a.example:1","b.example:1","c.example:1","d.example:1","e.example:1"])"),
+            "result.endpoints: expected 0 to 4 endpoints, not 5"},
+        BadInput{"list with a bad network", reads<NetworkList>(),
+                 "{\"networks\":[" + to_json(sample_network()).dump() + "," +
+                     merged(to_json(sample_network()), R"("members":-1)") + "]}",
+                 "result.networks[1].members: expected an integer from 0"},
+        BadInput{"issued without an address", reads<InviteIssued>(),
+                 R"({"network":"home","invite":")" + kInvite + R"(","expires":1})",
+                 "result.address: missing"},
+        BadInput{"member without addresses", reads<MemberList>(),
+                 "{\"network\":\"home\",\"members\":[" +
+                     merged(to_json(sample_member()), R"("addresses":[])") + "]}",
+                 "result.members[0].addresses: expected 1 to 4 addresses, not 0"},
+        BadInput{"member with a bad name", reads<MemberList>(),
+                 "{\"network\":\"home\",\"members\":[" +
+                     merged(to_json(sample_member()), R"("name":"")") + "]}",
+                 "result.members[0].name: '': a member's name has 1 to 63"},
+        BadInput{"path of an unknown kind", reads<MemberList>(),
+                 "{\"network\":\"home\",\"members\":[" +
+                     merged(to_json(sample_member()), R"("path":{"kind":"teleport"})") + "]}",
+                 "result.members[0].path.kind: 'teleport' is not none, direct, lan or relay"},
+        BadInput{"direct path without an endpoint", kPeerStatus,
+                 peer_status_json(R"("path":{"kind":"direct"})"), "result.path.endpoint: missing"},
+        BadInput{"no path with an endpoint", kPeerStatus,
+                 peer_status_json(R"("path":{"kind":"none","endpoint":"192.0.2.1:1"})"),
+                 "result.path.endpoint: a path of kind none has no endpoint"},
+        BadInput{"path endpoint a host name", kPeerStatus,
+                 peer_status_json(R"("path":{"kind":"lan","endpoint":"host.example:1"})"),
+                 "result.path.endpoint: 'host.example:1': "},
+        BadInput{"relay without a relay", kPeerStatus,
+                 peer_status_json(R"("path":{"kind":"relay","endpoint":"192.0.2.1:1"})"),
+                 "result.path.via: missing"},
+        BadInput{
+            "direct path via someone", kPeerStatus,
+            peer_status_json(R"("path":{"kind":"direct","endpoint":"192.0.2.1:1","via":"server"})"),
+            "result.path.via: only a relayed path names a relay"},
+        BadInput{"path not an object", kPeerStatus, peer_status_json(R"("path":"direct")"),
+                 "result.path: expected an object"},
+        BadInput{"network changed with a bad state", reads<NetworkChanged>(),
+                 R"({"network":"home","state":"gone"})",
+                 "params.state: 'gone' is not joining, online, offline or failed"}));
 
 }  // namespace
 }  // namespace tulle::ipc
