@@ -549,13 +549,12 @@ TEST(WaitForJoin, AFailedJoinEndsTheWaitWithItsProblem) {
 
 TEST(WaitForJoin, GivesUpAfterTheTimeoutWithTheLastState) {
     int lists = 0;
-    FakeDaemon daemon(joining({ipc::NetworkState::joining, ipc::NetworkState::offline}, &lists));
+    FakeDaemon daemon(joining({ipc::NetworkState::offline}, &lists));
     auto client = connect(daemon);
     ASSERT_TRUE(client.ok()) << client.error().message;
     auto ended = wait_for_join(*client, "home", {50ms, 5ms});
     ASSERT_TRUE(ended.ok()) << ended.error().message;
     EXPECT_EQ(ended->state, ipc::NetworkState::offline);
-    EXPECT_GE(lists, 2);
 }
 
 TEST(WaitForJoin, ANetworkGoneFromTheListIsNamed) {
