@@ -702,6 +702,167 @@ int export_peer(const GlobalOptions& options, const ExportOptions& exported) {
     return kExitOk;
 }
 
+// --- mesh networks ------------------------------------------------------------------------------
+
+int network_create(const GlobalOptions& options, const NetworkCreateOptions& create) {
+    auto params = create_params(create);
+    if (!params.ok()) {
+        return usage("network create", params.error());
+    }
+    return call_and_print<ipc::NetworkCreateMethod>(
+        options, *params,
+        [](const ipc::NetworkStatus& network) { std::cout << network_summary(network) << '\n'; });
+}
+
+int network_invite(const GlobalOptions& options, const NetworkInviteOptions& invite) {
+    constexpr std::string_view kCommand = "network invite";
+    auto params = invite_params(invite);
+    if (!params.ok()) {
+        return usage(kCommand, params.error());
+    }
+    auto client = connect(options);
+    if (!client.ok()) {
+        return report(client.error());
+    }
+    auto issued = client->call<ipc::NetworkInviteMethod>(*params);
+    if (!issued.ok()) {
+        return report(issued.error());
+    }
+    // The invite holds the enrollment key: every copy made here is wiped.
+    SecretText text;
+    text.get() = std::move(issued->invite);
+    wipe(issued->invite);
+    if (invite.qr) {
+        auto code = peer_export::encode_qr(text.get());
+        if (!code.ok()) {
+            std::cerr << "tullectl " << kCommand << ": " << code.error() << '\n';
+            return kExitRefused;
+        }
+        std::string drawn = peer_export::render_utf8(*code);
+        std::cout << drawn << std::flush;
+        wipe(drawn);
+    }
+    if (options.json) {
+        issued->invite = text.get();
+        ipc::Json json = ipc::to_json(*issued);
+        wipe(issued->invite);
+        print_json(json);
+        wipe_strings(json);
+    } else {
+        std::cout << text.get() << std::endl;
+    }
+    std::cerr << "tullectl " << kCommand << ": "
+              << (issued->name.empty() ? std::string("a new member") : printable(issued->name))
+              << " (" << issued->address.to_string() << ") may join " << issued->network
+              << " with it until " << log_time(issued->expires * 1000).substr(0, 19) << " ("
+              << human_duration(issued->expires - now_seconds())
+              << " from now), once. Anyone who has it can join: send it privately.\n";
+    return kExitOk;
+}
+
+int network_join(const GlobalOptions& options, const NetworkJoinOptions& join) {
+    constexpr std::string_view kCommand = "network join";
+    auto invite = read_invite(join.invite, std::cin);
+    if (!invite.ok()) {
+        return usage(kCommand, invite.error());
+    }
+    ipc::NetworkJoin params{std::move(invite).value(), join.name};
+    if (auto problem = params.name.empty() ? std::nullopt : ipc::member_name_error(params.name)) {
+        wipe(params.invite);
+        return usage(kCommand, "--name: " + value::quote(params.name) + ": " + *problem);
+    }
+    if (join.timeout < 1 || join.timeout > 3600) {
+        wipe(params.invite);
+        return usage(kCommand, "--timeout: " + std::to_string(join.timeout) +
+                                   ": expected seconds from 1 to 3600");
+    }
+    auto client = connect(options);
+    if (!client.ok()) {
+        wipe(params.invite);
+        return report(client.error());
+    }
+    auto started = client->call<ipc::NetworkJoinMethod>(params);  // wipes the encoded params
+    wipe(params.invite);
+    if (!started.ok()) {
+        return report(started.error());
+    }
+    ipc::NetworkStatus network = *started;
+    if (!join.no_wait) {
+        auto ended = wait_for_join(
+            *client, network.name,
+            JoinWait{std::chrono::seconds(join.timeout), std::chrono::milliseconds(100)});
+        if (!ended.ok()) {
+            return report(ended.error());
+        }
+        network = *ended;
+    }
+    if (options.json) {
+        print_json(ipc::to_json(network));
+    }
+    if (join.no_wait) {
+        if (!options.json) {
+            std::cout << network_summary(network) << '\n';
+        }
+        return kExitOk;
+    }
+    if (network.state == ipc::NetworkState::failed) {
+        std::cerr << "tullectl " << kCommand << ": " << network.name << ": "
+                  << printable(network.problem.empty() ? "the join failed" : network.problem)
+                  << '\n';
+        return kExitRefused;
+    }
+    if (network.state != ipc::NetworkState::online) {
+        std::cerr << "tullectl " << kCommand << ": " << network.name << " is still "
+                  << ipc::to_string(network.state) << " after " << join.timeout
+                  << " s; tulled keeps trying (see tullectl network list)\n";
+        return kExitRefused;
+    }
+    if (!options.json) {
+        auto members = client->call<ipc::NetworkMembersMethod>(ipc::NetworkRef{network.name});
+        const std::string name = members.ok() ? own_name(*members) : std::string();
+        std::cout << "joined " << network.name << (name.empty() ? "" : " as " + printable(name))
+                  << " (" << (network.address ? network.address->to_string() : "-") << ")\n";
+    }
+    return kExitOk;
+}
+
+int network_members(const GlobalOptions& options, const std::string& network) {
+    if (!valid_name("network members", "NAME", network)) {
+        return kExitUsage;
+    }
+    return call_and_print<ipc::NetworkMembersMethod>(
+        options, ipc::NetworkRef{network}, [](const ipc::MemberList& members) {
+            std::cout << members_report(members, now_seconds());
+        });
+}
+
+int network_remove(const GlobalOptions& options, const std::string& network,
+                   const std::string& member) {
+    auto params = remove_params(network, member);
+    if (!params.ok()) {
+        return usage("network remove", params.error());
+    }
+    return call_and_print<ipc::NetworkRemoveMethod>(
+        options, *params, [&network, &member](const ipc::Done& /*done*/) {
+            std::cout << network << ": removed " << member << " (its certificate is revoked)\n";
+        });
+}
+
+int network_leave(const GlobalOptions& options, const std::string& network) {
+    if (!valid_name("network leave", "NAME", network)) {
+        return kExitUsage;
+    }
+    return call_and_print<ipc::NetworkLeaveMethod>(
+        options, ipc::NetworkRef{network},
+        [&network](const ipc::Done& /*done*/) { std::cout << "left " << network << '\n'; });
+}
+
+int network_list(const GlobalOptions& options) {
+    return call_and_print<ipc::NetworkListMethod>(
+        options, ipc::NoParams{},
+        [](const ipc::NetworkList& list) { std::cout << networks_report(list.networks); });
+}
+
 int check(const std::string& file) {
     auto loaded = load(file, ipc::kMaxMessageSize);
     if (!loaded.ok()) {

@@ -5,6 +5,8 @@
 #include <optional>
 #include <string>
 
+#include "ctl/network.hpp"
+
 namespace tulle::ctl {
 
 // What an exit code means, for scripts (listed in --help).
@@ -78,6 +80,20 @@ struct UpOptions {
 // Adds a new peer to tunnel NAME with a key pair made here and prints the other side's wg-quick
 // file (or its QR code) once.
 [[nodiscard]] int export_peer(const GlobalOptions& options, const ExportOptions& exported);
+// Mesh networks (ctl/network.hpp has their options).
+// network.create: this node becomes the network's lighthouse.
+[[nodiscard]] int network_create(const GlobalOptions& options, const NetworkCreateOptions& create);
+// network.invite: the invite line alone on stdout (so `$(tullectl network invite ...)` works), its
+// expiry on stderr; with qr, its QR code first.
+[[nodiscard]] int network_invite(const GlobalOptions& options, const NetworkInviteOptions& invite);
+// network.join, then (unless no_wait) network.list every 100 ms until the network is online (0)
+// or failed (1), or the timeout passed (1).
+[[nodiscard]] int network_join(const GlobalOptions& options, const NetworkJoinOptions& join);
+[[nodiscard]] int network_members(const GlobalOptions& options, const std::string& network);
+[[nodiscard]] int network_remove(const GlobalOptions& options, const std::string& network,
+                                 const std::string& member);
+[[nodiscard]] int network_leave(const GlobalOptions& options, const std::string& network);
+[[nodiscard]] int network_list(const GlobalOptions& options);
 // Offline: parses FILE and lists every problem.
 [[nodiscard]] int check(const std::string& file);
 

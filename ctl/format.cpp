@@ -298,15 +298,96 @@ std::string peers_report(const ipc::TunnelDetail& detail, std::int64_t now) {
     if (detail.peers.empty()) {
         return detail.status.name + " has no peers\n";
     }
-    Table table{{"NAME", "PUBLIC KEY", "ENDPOINT", "ALLOWED IPS", "HANDSHAKE", "RX", "TX",
+    Table table{{"NAME", "PUBLIC KEY", "ENDPOINT", "PATH", "ALLOWED IPS", "HANDSHAKE", "RX", "TX",
                  "RX RATE", "TX RATE"},
                 {}};
     for (const auto& peer : detail.peers) {
         table.rows.push_back({or_dash(printable(peer.name)), peer.public_key.to_base64(),
-                              or_dash(text_of(peer.endpoint)), prefix_list(peer.allowed_ips),
-                              human_age(peer.last_handshake, now), human_bytes(peer.rx_bytes),
-                              human_bytes(peer.tx_bytes), human_rate(peer.rx_rate),
-                              human_rate(peer.tx_rate)});
+                              or_dash(text_of(peer.endpoint)), path_text(peer.path),
+                              prefix_list(peer.allowed_ips), human_age(peer.last_handshake, now),
+                              human_bytes(peer.rx_bytes), human_bytes(peer.tx_bytes),
+                              human_rate(peer.rx_rate), human_rate(peer.tx_rate)});
+    }
+    return render(table);
+}
+
+std::string path_text(const ipc::PeerPath& path) {
+    const std::string endpoint = text_of(path.endpoint);
+    switch (path.kind) {
+        case ipc::PathKind::none:
+            return "-";
+        case ipc::PathKind::relay:
+            return "relay via " + printable(path.via) + (endpoint.empty() ? "" : " " + endpoint);
+        case ipc::PathKind::direct:
+        case ipc::PathKind::lan:
+            break;
+    }
+    return std::string(ipc::to_string(path.kind)) + " " + or_dash(endpoint);
+}
+
+std::string address_list(const std::vector<value::IpPrefix>& prefixes) {
+    std::string out;
+    for (const auto& prefix : prefixes) {
+        const bool host = prefix.length() == prefix.address().max_prefix_length();
+        out +=
+            (out.empty() ? "" : ", ") + (host ? prefix.address().to_string() : prefix.to_string());
+    }
+    return or_dash(out);
+}
+
+std::string network_summary(const ipc::NetworkStatus& network) {
+    std::string endpoints;
+    for (const auto& endpoint : network.endpoints) {
+        endpoints += (endpoints.empty() ? "" : ", ") + endpoint.to_string();
+    }
+    std::string out = network.name + ": " + std::string(ipc::to_string(network.role)) + ", " +
+                      std::string(ipc::to_string(network.state)) + "; address " +
+                      or_dash(text_of(network.address)) + "; range " + network.range.to_string();
+    if (network.role == ipc::NetworkRoleName::member && !network.lighthouse.empty()) {
+        out += "; lighthouse " + printable(network.lighthouse);
+    }
+    out += "; endpoints " + or_dash(endpoints) + "; id " + or_dash(network.id) + "; " +
+           count_of(network.members, "member");
+    if (!network.problem.empty()) {
+        out += "; " + printable(network.problem);
+    }
+    return out;
+}
+
+std::string networks_report(const std::vector<ipc::NetworkStatus>& networks) {
+    if (networks.empty()) {
+        return "no networks\n";
+    }
+    Table table{{"NAME", "ROLE", "STATE", "ADDRESS", "RANGE", "MEMBERS", "LIGHTHOUSE", "TUNNEL"},
+                {}};
+    std::string problems;
+    for (const auto& network : networks) {
+        table.rows.push_back({network.name, std::string(ipc::to_string(network.role)),
+                              std::string(ipc::to_string(network.state)),
+                              or_dash(text_of(network.address)), network.range.to_string(),
+                              std::to_string(network.members),
+                              or_dash(printable(network.lighthouse)), network.up ? "up" : "down"});
+        if (!network.problem.empty()) {
+            problems += network.name + ": " + printable(network.problem) + "\n";
+        }
+    }
+    return render(table) + problems;
+}
+
+std::string members_report(const ipc::MemberList& members, std::int64_t now) {
+    if (members.members.empty()) {
+        return members.network + " has no members\n";
+    }
+    Table table{{"NAME", "ADDRESS", "STATE", "PATH", "LAST SEEN", "ROLE"}, {}};
+    for (const auto& member : members.members) {
+        std::string role = member.lighthouse ? "lighthouse" : "member";
+        if (member.self) {
+            role += ", this node";
+        }
+        table.rows.push_back({printable(member.name), address_list(member.addresses),
+                              member.online ? "online" : "offline",
+                              member.self ? "-" : path_text(member.path),
+                              member.self ? "-" : human_age(member.last_seen, now), role});
     }
     return render(table);
 }

@@ -64,6 +64,24 @@ struct Table {
 // `tullectl peers`: a table of the tunnel's peers; `now` in Unix seconds, for handshake ages.
 [[nodiscard]] std::string peers_report(const ipc::TunnelDetail& detail, std::int64_t now);
 
+// How traffic reaches a peer: "direct 198.51.100.7:40123", "lan 192.168.1.2:51820", "relay via
+// server" (with its endpoint when known: "relay via server 192.0.2.1:51820"), or "-".
+[[nodiscard]] std::string path_text(const ipc::PeerPath& path);
+
+// Overlay addresses as people write them: a host prefix (/32, /128) as its address alone.
+[[nodiscard]] std::string address_list(const std::vector<value::IpPrefix>& prefixes);
+
+// After network create or join: "home: lighthouse, online; address 10.88.0.1; range
+// 10.88.0.0/16; endpoints vpn.example.net:51820; id 0011...; 3 members" (and the problem).
+[[nodiscard]] std::string network_summary(const ipc::NetworkStatus& network);
+
+// `tullectl network list`: a table of the networks (or "no networks"), then each one's problem.
+[[nodiscard]] std::string networks_report(const std::vector<ipc::NetworkStatus>& networks);
+
+// `tullectl network members`: name, address, online or offline, path, last seen, and the role
+// ("lighthouse", "member"; ", this node" for this one); `now` in Unix seconds.
+[[nodiscard]] std::string members_report(const ipc::MemberList& members, std::int64_t now);
+
 // A peer's traffic over a stretch of its history: what went through and the average and peak
 // rates between samples. A total that shrinks (the peer was removed and added again) restarts
 // counting from zero instead of counting backwards.

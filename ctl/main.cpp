@@ -121,6 +121,10 @@ struct CommandLine {
     tulle::ctl::PeerOptions set_options;
     tulle::ctl::LogOptions log_options;
     tulle::ctl::ExportOptions export_options;
+    tulle::ctl::NetworkCreateOptions create_options;
+    tulle::ctl::NetworkInviteOptions invite_options;
+    tulle::ctl::NetworkJoinOptions join_options;
+    std::string member;  // network remove NAME MEMBER
     std::string check_file;
     std::function<int()> run;  // set by the subcommand that was given
 };
@@ -182,7 +186,8 @@ void add_tunnel_commands(CLI::App& app, CommandLine& line) {
     delete_cmd->add_option("NAME", line.name, "the tunnel")->required();
     add_json_flag(delete_cmd, options.json);
 
-    auto* peers_cmd = command(app, line, "peers", "show a tunnel's peers",
+    auto* peers_cmd = command(app, line, "peers",
+                              "show a tunnel's peers, with the path to each (direct, lan, relay)",
                               [&] { return ctl::peers(options, line.name); });
     peers_cmd->add_option("NAME", line.name, "the tunnel")->required();
     add_json_flag(peers_cmd, options.json);
@@ -246,6 +251,102 @@ void add_export_command(CLI::App& app, CommandLine& line) {
     export_cmd->add_flag("--qr", exported.qr, "print a QR code instead of the file");
 }
 
+void add_network_create_and_invite(CLI::App& network, CommandLine& line) {
+    namespace ctl = tulle::ctl;
+    auto& options = line.options;
+    auto& create = line.create_options;
+    auto* create_cmd = command(
+        network, line, "create",
+        "make a mesh network with this node as its lighthouse (its first address); prints the "
+        "network",
+        [&] { return ctl::network_create(options, create); });
+    create_cmd->add_option("NAME", create.name, "the network (and its tunnel's) name")->required();
+    create_cmd
+        ->add_option("--address", create.range,
+                     "the network's range: IPv4 /8 to /30 or IPv6 /48 to /126, e.g. 10.88.0.0/16")
+        ->required();
+    create_cmd
+        ->add_option("--endpoint", create.endpoints,
+                     "where members reach this node: HOST:PORT (1 to 4 times)")
+        ->required();
+    create_cmd->add_option("--port", create.port,
+                           "the UDP port to listen on (default: the first endpoint's)");
+    add_json_flag(create_cmd, options.json);
+
+    auto& invite = line.invite_options;
+    auto* invite_cmd = command(
+        network, line, "invite",
+        "print an invite, one line (TULLE1:...) that admits one new member once; only the line "
+        "goes to stdout",
+        [&] { return ctl::network_invite(options, invite); });
+    invite_cmd->add_option("NAME", invite.network, "the network")->required();
+    invite_cmd->add_option("--name", invite.name,
+                           "the new member's name (default: the joiner chooses)");
+    invite_cmd->add_option("--address", invite.address,
+                           "the new member's address (default: the lowest free one)");
+    invite_cmd
+        ->add_option("--expires", invite.expires,
+                     "how long the invite works: 90m, 24h, 7d or seconds (60 s to 7 days)")
+        ->capture_default_str();
+    invite_cmd->add_flag("--qr", invite.qr, "also draw it as a QR code, for a phone's camera");
+    add_json_flag(invite_cmd, options.json);
+}
+
+void add_network_commands(CLI::App& app, CommandLine& line) {
+    namespace ctl = tulle::ctl;
+    auto& options = line.options;
+    auto* network = app.add_subcommand(
+        "network",
+        "mesh networks: create one, invite members by one line, join, list members, remove");
+    network->require_subcommand(1);
+    add_network_create_and_invite(*network, line);
+
+    auto& join = line.join_options;
+    auto* join_cmd =
+        command(*network, line, "join",
+                "join a network with an invite (keys are made here), then wait until it is online",
+                [&] { return ctl::network_join(options, join); });
+    join_cmd
+        ->add_option("INVITE", join.invite,
+                     "the invite (TULLE1:...), - to read it from stdin, or @FILE")
+        ->required();
+    join_cmd->add_option("--name", join.name,
+                         "this node's name, when the invite names none (default: the host's)");
+    join_cmd->add_option("--timeout", join.timeout, "seconds to wait for the network")
+        ->capture_default_str();
+    join_cmd->add_flag("--no-wait", join.no_wait, "return once tulled has started joining");
+    add_json_flag(join_cmd, options.json);
+
+    auto* members_cmd =
+        command(*network, line, "members",
+                "a network's members: address, online, path (direct, lan, relay), last seen",
+                [&] { return ctl::network_members(options, line.name); });
+    members_cmd->add_option("NAME", line.name, "the network")->required();
+    add_json_flag(members_cmd, options.json);
+
+    auto* remove_cmd = command(
+        *network, line, "remove", "take a member out of the network everywhere (lighthouse only)",
+        [&] { return ctl::network_remove(options, line.name, line.member); });
+    remove_cmd->add_option("NAME", line.name, "the network")->required();
+    remove_cmd->add_option("MEMBER", line.member, "the member's name or public key")->required();
+    add_json_flag(remove_cmd, options.json);
+
+    auto* leave_cmd = command(*network, line, "leave",
+                              "leave a network: its tunnel goes and its keys are deleted here",
+                              [&] { return ctl::network_leave(options, line.name); });
+    leave_cmd->add_option("NAME", line.name, "the network")->required();
+    add_json_flag(leave_cmd, options.json);
+
+    for (auto* parent : {network, &app}) {
+        const bool top = parent == &app;
+        auto* list_cmd = command(*parent, line, top ? "networks" : "list",
+                                 top ? "the mesh networks (as network list)"
+                                     : "the mesh networks this node is in, and their state",
+                                 [&] { return ctl::network_list(options); });
+        add_json_flag(list_cmd, options.json);
+    }
+}
+
 void add_traffic_commands(CLI::App& app, CommandLine& line) {
     namespace ctl = tulle::ctl;
     auto& options = line.options;
@@ -292,6 +393,7 @@ int main(int argc, char** argv) {
     add_peer_commands(app, line);
     add_export_command(app, line);
     add_traffic_commands(app, line);
+    add_network_commands(app, line);
 
     try {
         app.parse(argc, argv);

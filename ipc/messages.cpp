@@ -117,8 +117,9 @@ class Reader {
     ParamReader reader_;
 };
 
-template <typename T>
-Outcome<T> finish(const Reader& reader, T value) {
+// `value`, or the first error `reader` (a Reader or a MeshReader) recorded.
+template <typename R, typename T>
+Outcome<T> finish(const R& reader, T value) {
     if (auto error = reader.error()) {
         return refuse(*error);
     }
@@ -1008,11 +1009,20 @@ Json endpoints_to_json(const std::vector<value::Endpoint>& endpoints) {
     return out;
 }
 
+// Each item's to_json, in order.
+template <typename T>
+Json array_of(const std::vector<T>& items) {
+    Json out = Json::array();
+    for (const auto& item : items) {
+        out.push_back(to_json(item));
+    }
+    return out;
+}
+
 // The mesh fields, on top of Reader's.
 class MeshReader {
   public:
-    MeshReader(const Json& json, std::string prefix)
-        : json_(json), reader_(json, std::move(prefix)) {}
+    MeshReader(const Json& json, std::string prefix) : reader_(json, std::move(prefix)) {}
 
     // A member's name; "" allowed (and absent read as "") when `optional`.
     std::string member_name(std::string_view key, bool optional) {
@@ -1113,21 +1123,11 @@ class MeshReader {
 
     Reader& base() { return reader_; }
     ParamReader& fields() { return reader_.fields(); }
-    [[nodiscard]] const Json& json() const { return json_; }
     [[nodiscard]] std::optional<Error> error() const { return reader_.error(); }
 
   private:
-    const Json& json_;
     Reader reader_;
 };
-
-template <typename T>
-Outcome<T> finish(const MeshReader& reader, T value) {
-    if (auto error = reader.error()) {
-        return refuse(*error);
-    }
-    return value;
-}
 
 Outcome<PeerPath> path_from_json(const Json& json, const std::string& prefix) {
     MeshReader reader(json, prefix);
@@ -1365,11 +1365,7 @@ Json to_json(const NetworkStatus& value) {
 }
 
 Json to_json(const NetworkList& value) {
-    Json list = Json::array();
-    for (const auto& network : value.networks) {
-        list.push_back(to_json(network));
-    }
-    return Json{{"networks", list}};
+    return Json{{"networks", array_of(value.networks)}};
 }
 
 Json to_json(const Member& value) {
@@ -1385,11 +1381,7 @@ Json to_json(const Member& value) {
 }
 
 Json to_json(const MemberList& value) {
-    Json list = Json::array();
-    for (const auto& member : value.members) {
-        list.push_back(to_json(member));
-    }
-    return Json{{"network", value.network}, {"members", list}};
+    return Json{{"network", value.network}, {"members", array_of(value.members)}};
 }
 
 Json to_json(const NetworkChanged& value) {

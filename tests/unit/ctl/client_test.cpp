@@ -16,6 +16,7 @@
 
 #include <gtest/gtest.h>
 
+#include "ctl/network.hpp"
 #include "ipc/messages.hpp"
 #include "ipc/methods.hpp"
 #include "ipc/protocol.hpp"
@@ -493,6 +494,129 @@ TEST(StatsHistoryPages, AllAtOnceOverTheLimitIsAClearRefusal) {
     EXPECT_EQ(all.error().code, ipc::ErrorCode::message_too_large);
     EXPECT_NE(all.error().message.find("the reply to stats.history would be"), std::string::npos)
         << all.error().message;
+}
+
+// --- network join: waiting for the network ----------------------------------------------------
+
+// Answers network.list with the network "home" in each of `states` in turn (the last one
+// repeated), as tulled would: through the real codecs.
+FakeDaemon::Script joining(std::vector<ipc::NetworkState> states, int* lists,
+                           std::string problem = "") {
+    return after_hello([states = std::move(states), lists, problem](const ipc::Request& request) {
+        ipc::NetworkStatus home;
+        home.name = "home";
+        home.range = value::IpPrefix::parse("10.88.0.0/16").value();
+        home.state =
+            states.at(std::min<std::size_t>(static_cast<std::size_t>(*lists), states.size() - 1));
+        home.problem = home.state == ipc::NetworkState::failed ? problem : "";
+        ++*lists;
+        EXPECT_EQ(request.method, ipc::NetworkListMethod::name);
+        ipc::NetworkStatus other = home;
+        other.name = "work";
+        other.state = ipc::NetworkState::online;
+        return FakeDaemon::Answer{{ipc::encode(
+            ipc::Response{request.id, ipc::to_json(ipc::NetworkList{{other, home}})})}};
+    });
+}
+
+TEST(WaitForJoin, PollsUntilTheNetworkIsOnline) {
+    int lists = 0;
+    FakeDaemon daemon(
+        joining({ipc::NetworkState::joining, ipc::NetworkState::joining, ipc::NetworkState::online},
+                &lists));
+    {
+        auto client = connect(daemon);
+        ASSERT_TRUE(client.ok()) << client.error().message;
+        auto ended = wait_for_join(*client, "home", {10s, 1ms});
+        ASSERT_TRUE(ended.ok()) << ended.error().message;
+        EXPECT_EQ(ended->name, "home");
+        EXPECT_EQ(ended->state, ipc::NetworkState::online);
+    }
+    EXPECT_EQ(daemon.requests().size(), 4U);  // hello and three lists
+}
+
+TEST(WaitForJoin, AFailedJoinEndsTheWaitWithItsProblem) {
+    int lists = 0;
+    FakeDaemon daemon(joining({ipc::NetworkState::joining, ipc::NetworkState::failed}, &lists,
+                              "the invite was used already"));
+    auto client = connect(daemon);
+    ASSERT_TRUE(client.ok()) << client.error().message;
+    auto ended = wait_for_join(*client, "home", {10s, 1ms});
+    ASSERT_TRUE(ended.ok()) << ended.error().message;
+    EXPECT_EQ(ended->state, ipc::NetworkState::failed);
+    EXPECT_EQ(ended->problem, "the invite was used already");
+}
+
+TEST(WaitForJoin, GivesUpAfterTheTimeoutWithTheLastState) {
+    int lists = 0;
+    FakeDaemon daemon(joining({ipc::NetworkState::offline}, &lists));
+    auto client = connect(daemon);
+    ASSERT_TRUE(client.ok()) << client.error().message;
+    auto ended = wait_for_join(*client, "home", {50ms, 5ms});
+    ASSERT_TRUE(ended.ok()) << ended.error().message;
+    EXPECT_EQ(ended->state, ipc::NetworkState::offline);
+}
+
+TEST(WaitForJoin, ANetworkGoneFromTheListIsNamed) {
+    int lists = 0;
+    FakeDaemon daemon(joining({ipc::NetworkState::joining}, &lists));
+    auto client = connect(daemon);
+    ASSERT_TRUE(client.ok()) << client.error().message;
+    auto ended = wait_for_join(*client, "office", {10s, 1ms});
+    ASSERT_FALSE(ended.ok());
+    EXPECT_EQ(ended.error().kind, ClientError::Kind::refused);
+    EXPECT_NE(ended.error().message.find("'office' is gone"), std::string::npos)
+        << ended.error().message;
+}
+
+TEST(WaitForJoin, AStatusTullectlCannotReadIsABadReply) {
+    FakeDaemon daemon(after_hello([](const ipc::Request& request) {
+        return FakeDaemon::Answer{{ipc::encode(ipc::Response{
+            request.id, ipc::Json::parse(R"({"networks":[{"name":"home","role":"member",)"
+                                         R"("state":"happy","range":"10.88.0.0/16"}]})")})}};
+    }));
+    auto client = connect(daemon);
+    ASSERT_TRUE(client.ok()) << client.error().message;
+    auto ended = wait_for_join(*client, "home", {10s, 1ms});
+    ASSERT_FALSE(ended.ok());
+    EXPECT_EQ(ended.error().kind, ClientError::Kind::bad_reply);
+    EXPECT_NE(ended.error().message.find("result.networks[0].state: 'happy'"), std::string::npos)
+        << ended.error().message;
+}
+
+TEST(NetworkCalls, JoinSendsTheInviteAndTheNameThroughTheRealCodecs) {
+    const std::string invite = "TULLE1:" + std::string(64, 'B');
+    FakeDaemon daemon(after_hello([](const ipc::Request& request) {
+        auto params = ipc::read(request.params, ipc::As<ipc::NetworkJoinMethod::Params>{});
+        EXPECT_TRUE(params.ok());
+        ipc::NetworkStatus home;
+        home.name = "home";
+        home.range = value::IpPrefix::parse("10.88.0.0/16").value();
+        return FakeDaemon::Answer{{ipc::encode(ipc::Response{request.id, ipc::to_json(home)})}};
+    }));
+    {
+        auto client = connect(daemon);
+        ASSERT_TRUE(client.ok()) << client.error().message;
+        auto started = client->call<ipc::NetworkJoinMethod>(ipc::NetworkJoin{invite, "laptop"});
+        ASSERT_TRUE(started.ok()) << started.error().message;
+        EXPECT_EQ(started->state, ipc::NetworkState::joining);
+    }
+    const auto requests = daemon.requests();
+    ASSERT_EQ(requests.size(), 2U);
+    EXPECT_EQ(requests[1].method, "network.join");
+    EXPECT_EQ(requests[1].params, (ipc::Json{{"invite", invite}, {"name", "laptop"}}));
+}
+
+TEST(OwnName, TheMemberMarkedSelf) {
+    ipc::MemberList list{"home", {}};
+    EXPECT_EQ(own_name(list), "");
+    ipc::Member server;
+    server.name = "server";
+    ipc::Member laptop;
+    laptop.name = "laptop";
+    laptop.self = true;
+    list.members = {server, laptop};
+    EXPECT_EQ(own_name(list), "laptop");
 }
 
 }  // namespace

@@ -247,20 +247,23 @@ TEST(PeersReport, HandshakeAgesTotalsAndRates) {
     laptop.last_handshake = 988;
     laptop.rx_bytes = 2048;
     laptop.rx_rate = 12'595.2;
+    laptop.path = {ipc::PathKind::direct, value::SocketAddress::parse("192.0.2.1:51820").value(),
+                   ""};
     auto phone = peer("", kKey2);
     detail.peers = {laptop, phone};
     const std::string report = peers_report(detail, 1000);
     EXPECT_EQ(report.substr(0, report.find('\n')),
-              "NAME    PUBLIC KEY                                    ENDPOINT         ALLOWED IPS  "
-              "HANDSHAKE  RX       TX   RX RATE     TX RATE");
+              "NAME    PUBLIC KEY                                    ENDPOINT         PATH         "
+              "           "
+              "ALLOWED IPS  HANDSHAKE  RX       TX   RX RATE     TX RATE");
     EXPECT_NE(report.find("laptop  " + std::string(kKey1) +
-                          "  192.0.2.1:51820  10.0.0.2/32  12 s ago   2.0 KiB  0 B  12.3 KiB/s  "
-                          "0 B/s\n"),
+                          "  192.0.2.1:51820  direct 192.0.2.1:51820  10.0.0.2/32  12 s ago   "
+                          "2.0 KiB  0 B  12.3 KiB/s  0 B/s\n"),
               std::string::npos)
         << report;
     EXPECT_NE(report.find("-       " + std::string(kKey2) +
-                          "  -                -            never      0 B      0 B  0 B/s       "
-                          "0 B/s\n"),
+                          "  -                -                       -            never      0 B "
+                          "     0 B  0 B/s       0 B/s\n"),
               std::string::npos)
         << report;
 }
@@ -334,6 +337,103 @@ TEST_F(InUtc, LogLineStampLevelAndSafeMessage) {
               "2023-11-14 22:13:20.123 warning  no reply\\x1b[2J");
     EXPECT_EQ(log_line(ipc::LogLine{0, ipc::LogLevel::critical, "x"}),
               "1970-01-01 00:00:00.000 critical x");
+}
+
+// --- mesh networks ------------------------------------------------------------------------------
+
+value::SocketAddress socket_address(std::string_view text) {
+    return value::SocketAddress::parse(text).value();
+}
+
+TEST(PathText, EachKind) {
+    EXPECT_EQ(path_text({}), "-");
+    EXPECT_EQ(path_text({ipc::PathKind::direct, socket_address("198.51.100.7:40123"), ""}),
+              "direct 198.51.100.7:40123");
+    EXPECT_EQ(path_text({ipc::PathKind::lan, socket_address("[fd00::2]:51820"), ""}),
+              "lan [fd00::2]:51820");
+    EXPECT_EQ(path_text({ipc::PathKind::relay, socket_address("192.0.2.1:51820"), "server"}),
+              "relay via server 192.0.2.1:51820");
+    EXPECT_EQ(path_text({ipc::PathKind::relay, std::nullopt, "server"}), "relay via server");
+}
+
+TEST(AddressList, HostPrefixesAsAddresses) {
+    EXPECT_EQ(address_list({prefix("10.88.0.7/32"), prefix("fd88::7/128")}), "10.88.0.7, fd88::7");
+    EXPECT_EQ(address_list({prefix("10.88.0.0/16")}), "10.88.0.0/16");
+    EXPECT_EQ(address_list({}), "-");
+}
+
+ipc::Member member(std::string name, std::string_view public_key, std::string_view address) {
+    ipc::Member out;
+    out.name = std::move(name);
+    out.public_key = key(public_key);
+    out.addresses = {prefix(address)};
+    return out;
+}
+
+TEST(MembersReport, OnlinePathLastSeenAndRoles) {
+    ipc::MemberList list{"home", {}};
+    EXPECT_EQ(members_report(list, 1000), "home has no members\n");
+    auto server = member("server", kKey1, "10.88.0.1/32");
+    server.lighthouse = true;
+    server.online = true;
+    server.last_seen = 995;
+    server.path = {ipc::PathKind::direct, socket_address("198.51.100.7:51820"), ""};
+    auto self = member("laptop", kKey2, "10.88.0.7/32");
+    self.self = true;
+    self.online = true;
+    auto phone = member("phone\x1b[31m", kKey2, "10.88.0.9/32");
+    list.members = {server, self, phone};
+    EXPECT_EQ(
+        members_report(list, 1000),
+        "NAME           ADDRESS    STATE    PATH                       LAST SEEN  ROLE\n"
+        "server         10.88.0.1  online   direct 198.51.100.7:51820  5 s ago    lighthouse\n"
+        "laptop         10.88.0.7  online   -                          -          member, this "
+        "node\n"
+        "phone\\x1b[31m  10.88.0.9  offline  -                          never      member\n");
+}
+
+ipc::NetworkStatus network(std::string name) {
+    ipc::NetworkStatus out;
+    out.name = std::move(name);
+    out.id = "00112233445566778899aabbccddeeff";
+    out.range = prefix("10.88.0.0/16");
+    return out;
+}
+
+TEST(NetworksReport, TableThenProblems) {
+    EXPECT_EQ(networks_report({}), "no networks\n");
+    auto home = network("home");
+    home.role = ipc::NetworkRoleName::lighthouse;
+    home.state = ipc::NetworkState::online;
+    home.address = value::IpAddress::parse("10.88.0.1").value();
+    home.members = 3;
+    home.lighthouse = "server";
+    home.up = true;
+    auto work = network("work");
+    work.state = ipc::NetworkState::failed;
+    work.problem = "the invite was used already";
+    EXPECT_EQ(networks_report({home, work}),
+              "NAME  ROLE        STATE   ADDRESS    RANGE         MEMBERS  LIGHTHOUSE  TUNNEL\n"
+              "home  lighthouse  online  10.88.0.1  10.88.0.0/16  3        server      up\n"
+              "work  member      failed  -          10.88.0.0/16  0        -           down\n"
+              "work: the invite was used already\n");
+}
+
+TEST(NetworkSummary, WhatCreateAndJoinPrint) {
+    auto home = network("home");
+    home.role = ipc::NetworkRoleName::lighthouse;
+    home.state = ipc::NetworkState::online;
+    home.address = value::IpAddress::parse("10.88.0.1").value();
+    home.endpoints = {value::Endpoint::parse("vpn.example.net:51820").value()};
+    home.members = 1;
+    EXPECT_EQ(network_summary(home),
+              "home: lighthouse, online; address 10.88.0.1; range 10.88.0.0/16; endpoints "
+              "vpn.example.net:51820; id 00112233445566778899aabbccddeeff; 1 member");
+    auto joining = network("home");
+    joining.lighthouse = "server";
+    EXPECT_EQ(network_summary(joining),
+              "home: member, joining; address -; range 10.88.0.0/16; lighthouse server; endpoints "
+              "-; id 00112233445566778899aabbccddeeff; 0 members");
 }
 
 }  // namespace
