@@ -229,6 +229,7 @@ void MeshNetwork::on_redeem(const Inbound& in, const mesh::Redeem& redeem) {
     send(in.from, mesh::Redeemed{certificate, *state_.certificate});
     install_member(certificate, endpoint_of(in.peer));
     log_->info("network {}: {} joined as {}", state_.name, name, pending->address.to_string());
+    tell_members();
     announce();
 }
 
@@ -310,9 +311,28 @@ ipc::Outcome<void> MeshNetwork::remove(const std::string& member) {
             send(control_of(other->certificate), mesh::Revoked{revocation});
         }
     }
+    tell_members();
     log_->info("network {}: removed member {}", state_.name, name);
     announce();
     return {};
+}
+
+void MeshNetwork::tell_members() {
+    // An acknowledgement nobody asked for (seq 0): the members online fetch the new list now
+    // rather than at their next registration. Only for joins and removals: presence changes
+    // wait for the registrations, so a thousand members coming and going cost no storm.
+    auto& registry = *state_.registry;
+    const std::int64_t now = host_.now();
+    mesh::RegisterAck notice;
+    notice.ttl = static_cast<std::uint32_t>(mesh::kOnlineSeconds);
+    notice.members_version = registry.version();
+    notice.revocations_version = registry.revocations_version();
+    for (const auto* member : registry.members()) {
+        if (member->certificate.public_key != state_.certificate->public_key &&
+            registry.online(*member, now)) {
+            send(control_of(member->certificate), notice);
+        }
+    }
 }
 
 void MeshNetwork::lighthouse_tick(std::int64_t now) {

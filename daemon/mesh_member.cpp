@@ -118,8 +118,12 @@ void MeshNetwork::send_register() {
 }
 
 void MeshNetwork::on_register_ack(const mesh::RegisterAck& ack) {
+    log_->debug("network {}: registration acknowledged (seq {}, list version {})", state_.name,
+                ack.seq, ack.members_version);
     last_ack_ = host_.now();
-    observed_ = ack.observed;
+    if (ack.seq != 0) {  // seq 0: the lighthouse's notice of a new member list
+        observed_ = ack.observed;
+    }
     set_state(ipc::NetworkState::online, "");
     if (ack.members_version != members_version_ && !members_fetch_.active) {
         members_fetch_ = Fetch{ack.members_version, 0, true};
@@ -149,6 +153,8 @@ void MeshNetwork::on_members(const mesh::Members& page) {
         return;
     }
     members_fetch_.active = false;
+    log_->debug("network {}: member list version {}: {} members", state_.name, page.version,
+                members_fetched_.size());
     members_version_ = page.version;
     member_cache_ = std::move(members_fetched_);
     members_fetched_.clear();

@@ -129,6 +129,7 @@ class MeshNetwork final : public InnerTraffic {
     void on_query(const Inbound& in, const mesh::Query& query);
     void refuse_control(const Inbound& in, mesh::ControlErrorCode code, std::string message);
     void lighthouse_tick(std::int64_t now);
+    void tell_members();
     void install_member(const mesh::Certificate& certificate,
                         const std::optional<value::SocketAddress>& endpoint);
     [[nodiscard]] std::optional<value::SocketAddress> endpoint_of(const value::Key& peer) const;

@@ -2,7 +2,8 @@
 //   format 1; role "lighthouse" | "member"; name; id (hex); network_key (hex);
 //   signing_key? (hex seed, secret); private_key (base64, secret); listen_port; range;
 //   endpoints ["host:port"]; certificate?, lighthouse? (hex of Certificate::encode());
-//   joining? {invite (hex), enrollment_key (base64, secret), name, address, expires};
+//   joining? {invite (hex), enrollment_key (base64, secret), name, address, expires,
+//             lighthouse_key (base64), lighthouse_address};
 //   peers [{certificate, endpoint?}]; revocations [hex of Revocation::encode()];
 //   registry? {network, range, last_serial, members [{certificate, observed?, candidates,
 //   last_seen}], invites [{hash, enrollment_key, name, address, expires, redeemed_by?,
@@ -126,7 +127,9 @@ json state_json(const NetworkState& state) {
                         {"enrollment_key", state.joining->enrollment_key.to_base64()},
                         {"name", state.joining->name},
                         {"address", state.joining->address.to_string()},
-                        {"expires", state.joining->expires}};
+                        {"expires", state.joining->expires},
+                        {"lighthouse_key", state.joining->lighthouse_key.to_base64()},
+                        {"lighthouse_address", state.joining->lighthouse_address.to_string()}};
     }
     j["peers"] = json::array();
     for (const auto& peer : state.peers) {
@@ -388,6 +391,8 @@ NetworkState read_state(const In& in) {
         joining.name = j->at("name").text();
         joining.address = j->at("address").address();
         joining.expires = j->at("expires").integer();
+        joining.lighthouse_key = j->at("lighthouse_key").parse(value::Key::from_base64);
+        joining.lighthouse_address = j->at("lighthouse_address").address();
         state.joining = std::move(joining);
     }
     in.at("peers").each([&state](const In& p) {

@@ -176,7 +176,10 @@ class MeshServiceTest : public ::testing::Test {
 
     std::string invite(Node& lighthouse, const std::string& name) {
         auto client = lighthouse.client();
-        auto issued = client.call<ipc::NetworkInviteMethod>(ipc::NetworkInvite{"home", name});
+        ipc::NetworkInvite request;
+        request.network = "home";
+        request.name = name;
+        auto issued = client.call<ipc::NetworkInviteMethod>(request);
         EXPECT_TRUE(issued.ok()) << (issued.ok() ? "" : issued.error().message);
         return issued.ok() ? issued->invite : std::string();
     }
@@ -251,7 +254,8 @@ TEST_F(MeshServiceTest, MembersJoinByInviteAndReachEachOtherDirectly) {
     ASSERT_TRUE(eventually([&] {
         members = a.client().call<ipc::NetworkMembersMethod>(ipc::NetworkRef{"home"});
         return members.ok() && members->members.size() == 3;
-    })) << a.log_text();
+    })) << (members.ok() ? members->members.size() : 0)
+        << a.log_text();
     for (const auto& member : members->members) {
         if (member.name == "b") {
             EXPECT_EQ(member.path.kind, ipc::PathKind::direct);

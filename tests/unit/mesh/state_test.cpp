@@ -106,7 +106,9 @@ class StateTest : public ::testing::Test {
                             .enrollment_key = value::generate_private_key(),
                             .name = "laptop",
                             .address = ip("10.88.0.7"),
-                            .expires = 1'700'086'400};
+                            .expires = 1'700'086'400,
+                            .lighthouse_key = value::Key(std::array<std::uint8_t, 32>{4, 2}),
+                            .lighthouse_address = ip("10.88.0.1")};
         s.peers = {KnownPeer{.certificate = net_.member("alice", ip("10.88.0.2")),
                              .endpoint = socket("[2001:db8::4]:40000")},
                    KnownPeer{.certificate = net_.member("bob", ip("10.88.0.3")), .endpoint = {}}};
@@ -185,6 +187,8 @@ TEST_F(StateTest, AMemberComesBackWhole) {
     EXPECT_EQ(loaded->joining->name, "laptop");
     EXPECT_EQ(loaded->joining->address, ip("10.88.0.7"));
     EXPECT_EQ(loaded->joining->expires, 1'700'086'400);
+    EXPECT_EQ(loaded->joining->lighthouse_key, saved.joining->lighthouse_key);
+    EXPECT_EQ(loaded->joining->lighthouse_address, ip("10.88.0.1"));
     ASSERT_EQ(loaded->peers.size(), 2U);
     EXPECT_EQ(loaded->peers[0].certificate, saved.peers[0].certificate);
     EXPECT_EQ(loaded->peers[0].endpoint, socket("[2001:db8::4]:40000"));
