@@ -26,6 +26,7 @@ namespace {
 
 constexpr int kModulePixels = 4;
 constexpr std::int64_t kHour = 3600;
+constexpr std::int64_t kDay = 24 * kHour;
 
 // A label under a field for what is wrong with it; hidden while nothing is.
 QLabel* error_label(QWidget* parent) {
@@ -256,12 +257,12 @@ void CreateNetworkDialog::create() {
 
 // --- invite -------------------------------------------------------------------------------------
 
-InviteDialog::InviteDialog(DaemonLink& link, QString network, std::optional<value::IpPrefix> range,
-                           QWidget* parent)
+InviteDialog::InviteDialog(DaemonLink& link, QString network,
+                           const std::optional<value::IpPrefix>& range, QWidget* parent)
     : QDialog(parent),
       link_(link),
       network_(std::move(network)),
-      range_(std::move(range)),
+      range_(range),
       name_(new QLineEdit(this)),
       address_(new QLineEdit(this)),
       expiry_(new QComboBox(this)),
@@ -276,8 +277,8 @@ InviteDialog::InviteDialog(DaemonLink& link, QString network, std::optional<valu
     name_->setPlaceholderText(tr("the new member's choice"));
     address_->setPlaceholderText(tr("the first free one"));
     expiry_->addItem(tr("1 hour"), QVariant::fromValue<qlonglong>(kHour));
-    expiry_->addItem(tr("24 hours"), QVariant::fromValue<qlonglong>(24 * kHour));
-    expiry_->addItem(tr("7 days"), QVariant::fromValue<qlonglong>(7 * 24 * kHour));
+    expiry_->addItem(tr("24 hours"), QVariant::fromValue<qlonglong>(kDay));
+    expiry_->addItem(tr("7 days"), QVariant::fromValue<qlonglong>(7 * kDay));
     expiry_->setCurrentIndex(1);
     message_->setWordWrap(true);
     message_->setTextInteractionFlags(Qt::TextSelectableByMouse);
@@ -311,19 +312,10 @@ InviteDialog::InviteDialog(DaemonLink& link, QString network, std::optional<valu
     result_layout->addLayout(shown, 1);
     result_->hide();
 
-    auto* close = new QDialogButtonBox(QDialogButtonBox::Close, this);
-    auto* layout = new QVBoxLayout(this);
-    layout->addLayout(form);
-    auto* create_row = new QHBoxLayout;
-    create_row->addWidget(create_);
-    create_row->addWidget(message_, 1);
-    layout->addLayout(create_row);
-    layout->addWidget(result_, 1);
-    layout->addWidget(close);
+    lay_out_shown_once(*this, form, create_, message_, result_);
 
     connect(create_, &QPushButton::clicked, this, &InviteDialog::create);
     connect(copy, &QPushButton::clicked, this, &InviteDialog::copy);
-    connect(close, &QDialogButtonBox::rejected, this, &QDialog::reject);
     connect(this, &QDialog::finished, this, &InviteDialog::wipe);
 }
 
@@ -506,7 +498,7 @@ QString JoinDialog::open_file(const QString& path) {
     if (!text) {
         return error;
     }
-    const QString content = QString::fromUtf8(text->data(), static_cast<qsizetype>(text->size()));
+    const QString content = QString::fromStdString(*text);
     wipe_text(*text);
     static const QRegularExpression invite(QStringLiteral("tulle1:[a-z2-7\\s]+"),
                                            QRegularExpression::CaseInsensitiveOption);
@@ -529,8 +521,9 @@ void JoinDialog::join() {
         set_stage(Stage::editing, error);
         return;
     }
-    ipc::NetworkJoin params{std::move(line), name_->text().trimmed().toStdString()};
-    wipe_text(line);
+    ipc::NetworkJoin params;
+    params.invite.swap(line);  // no copy left behind in `line`
+    params.name = name_->text().trimmed().toStdString();
     if (auto problem = params.name.empty() ? std::nullopt : ipc::member_name_error(params.name)) {
         wipe_text(params.invite);
         set_stage(Stage::editing, tr("Name: %1").arg(QString::fromStdString(*problem)));

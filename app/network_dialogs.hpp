@@ -72,7 +72,7 @@ class InviteDialog : public QDialog {
     Q_OBJECT
   public:
     // `range`: the network's, to check a chosen address before sending.
-    InviteDialog(DaemonLink& link, QString network, std::optional<value::IpPrefix> range,
+    InviteDialog(DaemonLink& link, QString network, const std::optional<value::IpPrefix>& range,
                  QWidget* parent = nullptr);
     ~InviteDialog() override;
     InviteDialog(const InviteDialog&) = delete;

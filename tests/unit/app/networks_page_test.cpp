@@ -77,35 +77,37 @@ class NetworksPageTest : public ::testing::Test {
             networks.add("home", ipc::NetworkRoleName::lighthouse, "10.88.0.0/16", "10.88.0.1");
         home.status.lighthouse = "home-server";
         home.status.endpoints = {value::Endpoint::parse("vpn.example.net:51820").value()};
-        auto self = FakeNetworks::member("home-server", 0xEE, "10.88.0.1");
+        // A member online, last seen `ago` seconds before now, on `path`.
+        const auto online = [now](const std::string& name, std::uint8_t key,
+                                  const std::string& address, std::int64_t ago,
+                                  ipc::PeerPath path) {
+            auto member = FakeNetworks::member(name, key, address);
+            member.online = true;
+            member.last_seen = now - ago;
+            member.path = std::move(path);
+            return member;
+        };
+        auto self = online("home-server", 0xEE, "10.88.0.1", now, {});
         self.lighthouse = true;
         self.self = true;
-        self.online = true;
-        auto laptop = FakeNetworks::member("laptop", 1, "10.88.0.2");
-        laptop.online = true;
-        laptop.last_seen = now - 12;
-        laptop.path = path_of(ipc::PathKind::direct, "198.51.100.7:51820", "");
-        auto nas = FakeNetworks::member("nas", 2, "10.88.0.3");
-        nas.online = true;
-        nas.last_seen = now - 4;
-        nas.path = path_of(ipc::PathKind::lan, "192.168.1.20:51820", "");
         auto phone = FakeNetworks::member("old-laptop", 3, "10.88.0.4");
         phone.last_seen = now - 3 * 3600;
-        auto tablet = FakeNetworks::member("tablet", 4, "10.88.0.5");
-        home.members = {self, laptop, nas, phone, tablet};
+        home.members = {
+            self,
+            online("laptop", 1, "10.88.0.2", 12,
+                   path_of(ipc::PathKind::direct, "198.51.100.7:51820", "")),
+            online("nas", 2, "10.88.0.3", 4, path_of(ipc::PathKind::lan, "192.168.1.20:51820", "")),
+            phone, FakeNetworks::member("tablet", 4, "10.88.0.5")};
         // A member here: the office's printer sits behind a NAT that only its relay gets through.
         auto& office =
             networks.add("office", ipc::NetworkRoleName::member, "10.77.0.0/24", "10.77.0.9");
         office.status.lighthouse = "office-gw";
-        auto gateway = FakeNetworks::member("office-gw", 5, "10.77.0.1");
+        auto gateway = online("office-gw", 5, "10.77.0.1", 20,
+                              path_of(ipc::PathKind::direct, "203.0.113.5:51820", ""));
         gateway.lighthouse = true;
-        gateway.online = true;
-        gateway.last_seen = now - 20;
-        gateway.path = path_of(ipc::PathKind::direct, "203.0.113.5:51820", "");
-        auto printer = FakeNetworks::member("printer", 6, "10.77.0.2");
-        printer.online = true;
-        printer.last_seen = now - 8;
-        printer.path = path_of(ipc::PathKind::relay, "203.0.113.5:51820", "office-gw");
+        const auto printer =
+            online("printer", 6, "10.77.0.2", 8,
+                   path_of(ipc::PathKind::relay, "203.0.113.5:51820", "office-gw"));
         auto desk = FakeNetworks::member("home-server", 0xEE, "10.77.0.9");
         desk.self = true;
         desk.online = true;
