@@ -189,6 +189,9 @@ void DaemonLink::announce(const ipc::StatsEvent& event) {
 void DaemonLink::announce(const ipc::LogLine& line) {
     emit log_line(line);
 }
+void DaemonLink::announce(const ipc::NetworkChanged& event) {
+    emit network_changed(event);
+}
 
 void DaemonLink::on_error(QLocalSocket::LocalSocketError error) {
     if (error == QLocalSocket::PeerClosedError) {

@@ -69,6 +69,7 @@ class DaemonLink : public QObject {
     void peer_changed(const tulle::ipc::PeerChanged& event);
     void stats(const tulle::ipc::StatsEvent& event);
     void log_line(const tulle::ipc::LogLine& line);
+    void network_changed(const tulle::ipc::NetworkChanged& event);
 
   private:
     struct Pending {
@@ -94,6 +95,7 @@ class DaemonLink : public QObject {
     void announce(const ipc::PeerChanged& event);
     void announce(const ipc::StatsEvent& event);
     void announce(const ipc::LogLine& line);
+    void announce(const ipc::NetworkChanged& event);
     void send(std::int64_t id, std::string_view method, ipc::Json params);
     void fail_pending(const QString& why);
     void set_state(State state, const QString& detail);
@@ -118,3 +120,4 @@ Q_DECLARE_METATYPE(tulle::ipc::TunnelChanged)
 Q_DECLARE_METATYPE(tulle::ipc::PeerChanged)
 Q_DECLARE_METATYPE(tulle::ipc::StatsEvent)
 Q_DECLARE_METATYPE(tulle::ipc::LogLine)
+Q_DECLARE_METATYPE(tulle::ipc::NetworkChanged)

@@ -34,7 +34,8 @@ MainWindow::MainWindow(TunnelHub& hub, TunnelActions& actions, QWidget* parent)
       tunnels_(new TunnelsPage(hub, actions, this)),
       peers_(new PeersPage(hub, this)),
       throughput_(new ThroughputPage(hub, this)),
-      logs_(new LogsPage(hub.link(), this)) {
+      logs_(new LogsPage(hub.link(), this)),
+      networks_(new NetworksPage(hub.link(), this)) {
     setWindowTitle(tr("Tulle"));
     setWindowIcon(state_icon(TunnelState::on, IconVariant::light));
     auto* central = new QWidget(this);
@@ -45,11 +46,12 @@ MainWindow::MainWindow(TunnelHub& hub, TunnelActions& actions, QWidget* parent)
     banner_->setMargin(8);
     banner_->setAutoFillBackground(true);
     pages_->setObjectName(QStringLiteral("pages"));
-    // No Alt letters on the tabs: they would compete with the pages' own; View has Ctrl+1 … 4.
+    // No Alt letters on the tabs: they would compete with the pages' own; View has Ctrl+1 … 5.
     pages_->addTab(tunnels_, tr("Tunnels"));
     pages_->addTab(peers_, tr("Peers"));
     pages_->addTab(throughput_, tr("Throughput"));
     pages_->addTab(logs_, tr("Logs"));
+    pages_->addTab(networks_, tr("Networks"));
     layout->addWidget(banner_);
     layout->addWidget(pages_, 1);
     setCentralWidget(central);
@@ -59,6 +61,7 @@ MainWindow::MainWindow(TunnelHub& hub, TunnelActions& actions, QWidget* parent)
     update_banner(hub.link().state(), hub.link().detail());
     auto show_status = [this](const QString& text) { statusBar()->showMessage(text, kStatusMs); };
     connect(peers_, &PeersPage::status_message, this, show_status);
+    connect(networks_, &NetworksPage::status_message, this, show_status);
     connect(&actions, &TunnelActions::message, this,
             [show_status](const QString& text, bool) { show_status(text); });
     // Double-clicking a peer's row opens the editor; its chart is one tab away.
@@ -93,8 +96,8 @@ void MainWindow::build_menus(TunnelActions& actions) {
     connect(quit, &QAction::triggered, qApp, &QCoreApplication::quit);
 
     QMenu* view = menuBar()->addMenu(tr("&View"));
-    const std::array<QString, 4> page_names{tr("&Tunnels"), tr("&Peers"), tr("T&hroughput"),
-                                            tr("&Logs")};
+    const std::array<QString, 5> page_names{tr("&Tunnels"), tr("&Peers"), tr("T&hroughput"),
+                                            tr("&Logs"), tr("&Networks")};
     for (int page = 0; page < static_cast<int>(page_names.size()); ++page) {
         QAction* go = view->addAction(page_names.at(static_cast<std::size_t>(page)));
         go->setShortcut(QKeySequence(Qt::CTRL | static_cast<Qt::Key>(Qt::Key_1 + page)));

@@ -1,5 +1,5 @@
 // The main window: a banner with the daemon's state above the pages (Tunnels, Peers, Throughput,
-// Logs), a status bar for results, and the window's size, position and page remembered.
+// Logs, Networks), a status bar for results, and the window's size, position and page remembered.
 #pragma once
 
 #include <QLabel>
@@ -8,6 +8,7 @@
 
 #include "app/daemon_link.hpp"
 #include "app/logs_page.hpp"
+#include "app/networks_page.hpp"
 #include "app/peers_page.hpp"
 #include "app/throughput_page.hpp"
 #include "app/tunnel_actions.hpp"
@@ -37,6 +38,7 @@ class MainWindow : public QMainWindow {
     [[nodiscard]] PeersPage& peers_page() const { return *peers_; }
     [[nodiscard]] ThroughputPage& throughput_page() const { return *throughput_; }
     [[nodiscard]] LogsPage& logs_page() const { return *logs_; }
+    [[nodiscard]] NetworksPage& networks_page() const { return *networks_; }
     [[nodiscard]] QTabWidget& pages() const { return *pages_; }
 
   protected:
@@ -52,6 +54,7 @@ class MainWindow : public QMainWindow {
     PeersPage* peers_;
     ThroughputPage* throughput_;
     LogsPage* logs_;
+    NetworksPage* networks_;
 };
 
 }  // namespace tulle::app

@@ -19,6 +19,22 @@ QString join(const std::vector<value::IpPrefix>& prefixes) {
 
 }  // namespace
 
+QString path_text(const ipc::PeerPath& path) {
+    const QString endpoint =
+        path.endpoint ? QString::fromStdString(path.endpoint->to_string()) : QString();
+    switch (path.kind) {
+        case ipc::PathKind::direct:
+            return PeerTableModel::tr("direct %1").arg(endpoint).trimmed();
+        case ipc::PathKind::lan:
+            return PeerTableModel::tr("lan %1").arg(endpoint).trimmed();
+        case ipc::PathKind::relay:
+            return PeerTableModel::tr("relay via %1").arg(QString::fromStdString(path.via));
+        case ipc::PathKind::none:
+            break;
+    }
+    return QStringLiteral("—");
+}
+
 // --- tunnels ------------------------------------------------------------------------------------
 
 TunnelListModel::TunnelListModel(const TunnelHub& hub, QObject* parent)
@@ -168,8 +184,9 @@ void PeerTableModel::on_stats(const QString& tunnel) {
         on_peers_reset(tunnel);
         return;
     }
-    // Only the columns that move; names, endpoints and allowed IPs change through peers_reset.
-    emit dataChanged(index(0, handshake), index(rows_ - 1, tx_rate));
+    // Only the columns that move (a path, handshakes, totals, rates); names and allowed IPs
+    // change through peers_reset.
+    emit dataChanged(index(0, endpoint), index(rows_ - 1, tx_rate));
 }
 
 int PeerTableModel::rowCount(const QModelIndex& parent) const {
@@ -216,6 +233,8 @@ QVariant PeerTableModel::data(const QModelIndex& index, int role) const {
         case endpoint:
             return !status.endpoint ? (sort ? QString() : tr("(unknown)"))
                                     : QString::fromStdString(status.endpoint->to_string());
+        case path:
+            return path_text(status.path);
         case allowed_ips:
             return join(status.allowed_ips);
         case handshake:
@@ -245,6 +264,8 @@ QVariant PeerTableModel::headerData(int section, Qt::Orientation orientation, in
             return tr("Name");
         case endpoint:
             return tr("Endpoint");
+        case path:
+            return tr("Path");
         case allowed_ips:
             return tr("Allowed IPs");
         case handshake:

@@ -17,6 +17,10 @@ inline constexpr int kSortRole = Qt::UserRole;
 // The public key (base64) of a peer row; the name of a tunnel row.
 inline constexpr int kKeyRole = Qt::UserRole + 1;
 
+// How traffic reaches a peer, for people: "direct 192.0.2.1:51820", "lan 192.168.1.4:51820",
+// "relay via home-server", or "—" (no path yet).
+[[nodiscard]] QString path_text(const ipc::PeerPath& path);
+
 class TunnelListModel : public QAbstractTableModel {
     Q_OBJECT
   public:
@@ -45,6 +49,7 @@ class PeerTableModel : public QAbstractTableModel {
     enum Column {
         name,
         endpoint,
+        path,
         allowed_ips,
         handshake,
         received,

@@ -60,6 +60,20 @@ QImage qr_image(const peer_export::QrCode& code, int scale) {
     return image;
 }
 
+void lay_out_shown_once(QDialog& dialog, QLayout* top, QPushButton* make, QLabel* message,
+                        QWidget* result) {
+    auto* close = new QDialogButtonBox(QDialogButtonBox::Close, &dialog);
+    auto* layout = new QVBoxLayout(&dialog);
+    layout->addLayout(top);
+    auto* make_row = new QHBoxLayout;
+    make_row->addWidget(make);
+    make_row->addWidget(message, 1);
+    layout->addLayout(make_row);
+    layout->addWidget(result, 1);
+    layout->addWidget(close);
+    QObject::connect(close, &QDialogButtonBox::rejected, &dialog, &QDialog::reject);
+}
+
 QrExportDialog::QrExportDialog(DaemonLink& link, QString tunnel, QWidget* parent)
     : QDialog(parent),
       link_(link),
@@ -125,20 +139,13 @@ QrExportDialog::QrExportDialog(DaemonLink& link, QString tunnel, QWidget* parent
     result_layout->addLayout(result_buttons);
     result_->hide();
 
-    auto* close = new QDialogButtonBox(QDialogButtonBox::Close, this);
-    auto* layout = new QVBoxLayout(this);
-    layout->addWidget(intro);
-    layout->addLayout(form);
-    auto* create_row = new QHBoxLayout;
-    create_row->addWidget(create_);
-    create_row->addWidget(message_, 1);
-    layout->addLayout(create_row);
-    layout->addWidget(result_, 1);
-    layout->addWidget(close);
+    auto* top = new QVBoxLayout;
+    top->addWidget(intro);
+    top->addLayout(form);
+    lay_out_shown_once(*this, top, create_, message_, result_);
 
     connect(create_, &QPushButton::clicked, this, &QrExportDialog::create);
     connect(endpoint_, &QLineEdit::returnPressed, this, &QrExportDialog::create);
-    connect(close, &QDialogButtonBox::rejected, this, &QDialog::reject);
     connect(copy, &QPushButton::clicked, this,
             [this] { QApplication::clipboard()->setText(QString::fromUtf8(text_)); });
     connect(save, &QPushButton::clicked, this, [this] {

@@ -22,6 +22,12 @@ namespace tulle::app {
 // The code as a picture: black modules of `scale` pixels on white, with the quiet zone.
 [[nodiscard]] QImage qr_image(const peer_export::QrCode& code, int scale);
 
+// The layout of a dialog that makes something and then shows it once (the QR export, an invite):
+// `top` (the fields), the button that makes it beside its message, the result below, and Close,
+// which rejects the dialog.
+void lay_out_shown_once(QDialog& dialog, QLayout* top, QPushButton* make, QLabel* message,
+                        QWidget* result);
+
 class QrExportDialog : public QDialog {
     Q_OBJECT
   public:

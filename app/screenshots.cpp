@@ -1,6 +1,7 @@
 #include "app/screenshots.hpp"
 
 #include <cstdio>
+#include <functional>
 
 #include <QApplication>
 #include <QDeadlineTimer>
@@ -22,7 +23,57 @@ bool save(QWidget& widget, const QString& folder, const QString& name) {
     return ok;
 }
 
+// Runs the event loop until `done` or five seconds have passed.
+bool settle(const std::function<bool()>& done) {
+    const QDeadlineTimer deadline(5000);
+    while (!done() && !deadline.hasExpired()) {
+        QApplication::processEvents(QEventLoop::AllEvents, 50);
+    }
+    return done();
+}
+
 }  // namespace
+
+bool save_network_screenshots(MainWindow& window, const QString& folder) {
+    QDir().mkpath(folder);
+    if (!window.isVisible()) {
+        window.resize(980, 640);
+        window.show();
+    }
+    NetworksPage& page = window.networks_page();
+    window.pages().setCurrentWidget(&page);
+    settle([&page] { return page.members().rowCount() > 0; });
+    if (page.members().rowCount() > 1) {
+        page.member_table().selectRow(1);
+    }
+    bool ok = save(window, folder, QStringLiteral("networks"));
+    const ipc::NetworkStatus* lighthouse = nullptr;
+    for (int row = 0; row < page.networks().rowCount() && lighthouse == nullptr; ++row) {
+        if (page.networks().at(row)->role == ipc::NetworkRoleName::lighthouse) {
+            lighthouse = page.networks().at(row);
+        }
+    }
+    InviteDialog* invite = nullptr;
+    if (lighthouse != nullptr) {
+        page.select(QString::fromStdString(lighthouse->name));
+        invite = page.invite();
+    }
+    if (invite == nullptr) {
+        std::fprintf(stderr, "screenshots: no network here to invite to; no network-invite.png\n");
+        return ok;
+    }
+    invite->set_fields(QStringLiteral("phone"), QString(), 24LL * 3600);
+    invite->create();
+    if (!settle([invite] { return invite->shown(); })) {
+        std::fprintf(stderr, "screenshots: the invite did not come: %s\n",
+                     qPrintable(invite->message()));
+        invite->close();
+        return false;
+    }
+    ok = save(*invite, folder, QStringLiteral("network-invite")) && ok;
+    invite->close();
+    return ok;
+}
 
 void take_screenshots(MainWindow& window, TunnelHub& hub, Tray& tray, const QString& folder,
                       int settle_ms) {
@@ -68,16 +119,13 @@ void take_screenshots(MainWindow& window, TunnelHub& hub, Tray& tray, const QStr
         qr.set_fields(QStringLiteral("phone"), QStringLiteral("vpn.example.com"), QString(), false);
         qr.show();
         qr.create();
-        const QDeadlineTimer deadline(5000);
-        while (!qr.shown() && !deadline.hasExpired()) {
-            QApplication::processEvents(QEventLoop::AllEvents, 50);
-        }
-        if (!qr.shown()) {
+        if (!settle([&qr] { return qr.shown(); })) {
             std::fprintf(stderr, "screenshots: the QR export did not finish: %s\n",
                          qPrintable(qr.message()));
         }
         ok = qr.shown() && save(qr, folder, QStringLiteral("qr-export")) && ok;
         qr.close();
+        ok = save_network_screenshots(window, folder) && ok;
         QApplication::exit(ok ? 0 : 1);
     });
 }

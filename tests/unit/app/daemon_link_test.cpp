@@ -67,5 +67,21 @@ TEST_F(DaemonLinkTest, DaemonGoingAwayIsNoticedAndTheLinkComesBack) {
     EXPECT_TRUE(wait_for(link, DaemonLink::State::connected));
 }
 
+TEST_F(DaemonLinkTest, NetworkChangedEventsAreDecodedAndAnnounced) {
+    FakeDaemon daemon(path(), ipc::kProtocolVersion);
+    DaemonLink link(path());
+    link.start();
+    ASSERT_TRUE(wait_for(link, DaemonLink::State::connected));
+    std::vector<ipc::NetworkChanged> seen;
+    QObject::connect(&link, &DaemonLink::network_changed,
+                     [&seen](const ipc::NetworkChanged& event) { seen.push_back(event); });
+    daemon.push<ipc::NetworkChangedEvent>(
+        {"home", ipc::NetworkState::failed, "the invite has expired", false});
+    ASSERT_TRUE(QTest::qWaitFor([&] { return !seen.empty(); }, 10000));
+    EXPECT_EQ(seen.front().network, "home");
+    EXPECT_EQ(seen.front().state, ipc::NetworkState::failed);
+    EXPECT_EQ(seen.front().problem, "the invite has expired");
+}
+
 }  // namespace
 }  // namespace tulle::app

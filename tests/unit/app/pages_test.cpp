@@ -21,6 +21,7 @@
 
 #include "app/autostart.hpp"
 #include "app/main_window.hpp"
+#include "app/network_dialogs.hpp"
 #include "app/peer_editor.hpp"
 #include "app/qr_export_dialog.hpp"
 #include "app/tray.hpp"
@@ -138,15 +139,24 @@ TEST_F(PagesTest, PeersTableUpdatesFromStatsEvents) {
     auto cell = [&](int row, int column) { return model.index(row, column).data().toString(); };
     EXPECT_EQ(cell(0, PeerTableModel::name), QStringLiteral("alpha"));
     EXPECT_EQ(cell(0, PeerTableModel::endpoint), QStringLiteral("192.0.2.1:51820"));
+    EXPECT_EQ(cell(0, PeerTableModel::path), QStringLiteral("—")) << "no path known yet";
     QSignalSpy changed(&model, &QAbstractItemModel::dataChanged);
     push_stats(kNow + 1, 2048, 0);
     ASSERT_TRUE(wait_until([&] { return !changed.isEmpty(); }));
     EXPECT_EQ(cell(0, PeerTableModel::rx_rate), QStringLiteral("2.00 KiB/s"));
     EXPECT_EQ(cell(0, PeerTableModel::received), QStringLiteral("4.77 MiB"));
     EXPECT_EQ(cell(0, PeerTableModel::handshake), QStringLiteral("6 s ago"));
+    // The path moves with the stats, as tulled finds a better one.
+    peers_[0].path.kind = ipc::PathKind::direct;
+    peers_[0].path.endpoint = value::SocketAddress::parse("198.51.100.7:51820").value();
+    peers_[1].path.kind = ipc::PathKind::relay;
+    peers_[1].path.endpoint = value::SocketAddress::parse("203.0.113.5:51820").value();
+    peers_[1].path.via = "home-server";
     push_stats(kNow + 11, 0, 0);
     ASSERT_TRUE(wait_until([&] { return cell(0, PeerTableModel::handshake) == "16 s ago"; }))
         << cell(0, PeerTableModel::handshake).toStdString();
+    EXPECT_EQ(cell(0, PeerTableModel::path), QStringLiteral("direct 198.51.100.7:51820"));
+    EXPECT_EQ(cell(1, PeerTableModel::path), QStringLiteral("relay via home-server"));
 
     // Sorted by receive rate, highest first; filtered by text.
     push_stats(kNow + 12, 10, 500);
@@ -741,6 +751,17 @@ TEST(MainWindowKeys, NoTwoThingsOnAPageShareAnAltLetterInAnyLanguage) {
         const QStringList qr_clashes = clashing_mnemonics({}, qr);
         EXPECT_TRUE(qr_clashes.isEmpty())
             << where << "QR export: " << qr_clashes.join(QStringLiteral("; ")).toStdString();
+        const CreateNetworkDialog create(app.link);
+        const InviteDialog invite(app.link, QStringLiteral("home"), std::nullopt);
+        const JoinDialog join(app.link);
+        for (const auto& [name, dialog] :
+             {std::pair<const char*, const QDialog*>{"create network", &create},
+              {"invite", &invite},
+              {"join", &join}}) {
+            const QStringList dialog_clashes = clashing_mnemonics({}, *dialog);
+            EXPECT_TRUE(dialog_clashes.isEmpty())
+                << where << name << ": " << dialog_clashes.join(QStringLiteral("; ")).toStdString();
+        }
         QCoreApplication::removeTranslator(&translator);
     }
 }
@@ -751,7 +772,7 @@ TEST(MainWindowKeys, ControlAndADigitOpensThatPage) {
     window.show();
     window.activateWindow();
     ASSERT_TRUE(QTest::qWaitForWindowActive(&window));
-    for (const int page : {2, 3, 1, 0}) {
+    for (const int page : {2, 4, 3, 1, 0}) {
         QTest::keyClick(&window, static_cast<Qt::Key>(Qt::Key_1 + page), Qt::ControlModifier);
         EXPECT_EQ(window.pages().currentIndex(), page);
     }
