@@ -429,6 +429,7 @@ check "C: network leave" ctl c network leave "$net"
 check "C: its tunnel is gone" eval '! n c ip link show "$net" >/dev/null 2>&1'
 check "C: join with its old invite is refused, saying why" \
     refused_with '.' c network join "$inv_c" --name c --timeout 15
+echo "# C's rejoin with its old invite: $(head -c 300 "$work/refused.err" | tr '\n' ' ')"
 check "C is not back: L lists 3 members, C reaches nobody" \
     eval '[[ $(member_names l) == "$(sorted a b "$name_l")" ]] && c_cut_off'
 
