@@ -13,7 +13,7 @@
 #   udp 51820          (their own ports)                              of L's tunnel (udp 51830)
 #
 # Every tulled runs in the service mode with its own control socket, config and state folders
-# and group (the run's own), and in a mount namespace of its own whose /run/wireguard is a
+# and group (the run's own), and in a mount namespace of its own whose /var/run/wireguard is a
 # tmpfs: each names the network's tunnel after the network, and wg(8)'s sockets live in that one
 # folder. wg(8) reaches a node's tunnel through nsenter into that tulled's namespaces.
 #
@@ -73,7 +73,7 @@ ctl() {
     shift
     timeout 60 "$tullectl" --socket "$work/$node/run/tulled.sock" "$@"
 }
-# wgn NODE ARGS...: wg(8) inside NODE's tulled's namespaces (its own /run/wireguard).
+# wgn NODE ARGS...: wg(8) inside NODE's tulled's namespaces (its own /var/run/wireguard).
 wgn() {
     local node=$1
     shift
@@ -133,12 +133,12 @@ add_groups() { # a group per node, of the run's own, removed on exit
 must "a group of the run's own per node" add_groups
 
 # start NODE: NODE's tulled in the service mode, in a mount namespace of its own whose
-# /run/wireguard (= /var/run/wireguard) is a tmpfs; returns once its control socket is there.
-mkdir -p /run/wireguard # as wireguard-go makes it: tulled's own is mounted over it
+# /var/run/wireguard is a tmpfs; returns once its control socket is there.
+mkdir -p "$wg_run" # as wireguard-go makes it: each tulled's own is mounted over it
 start() {
     local node=$1 dir=$work/$1
     spawn "${ns[$node]}" "$work/$node.log" unshare --mount --propagation private sh -c \
-        'mount -t tmpfs -o mode=0755 tmpfs /run/wireguard && exec "$0" "$@"' \
+        'mount -t tmpfs -o mode=0755 tmpfs /var/run/wireguard && exec "$0" "$@"' \
         "$tulled" --socket "$dir/run/tulled.sock" --config-dir "$dir/etc" \
         --state-dir "$dir/state" --group "tulle-$$-m$node"
     tulled_pid[$node]=$pid # ip netns exec, unshare and sh exec: this is tulled itself
@@ -152,11 +152,11 @@ start_all() {
     for node in "${nodes[@]}"; do start "$node" || return 1; done
 }
 must "tulled serves on each of L, A, B, C and D" start_all
-own_run_wireguard() { # a node's /run/wireguard is not the machine's
-    [[ $(nsenter --target "${tulled_pid[a]}" --mount stat -c %d:%i /run/wireguard) != \
-        $(stat -c %d:%i /run/wireguard) ]]
+own_run_wireguard() { # a node's /var/run/wireguard is not the machine's
+    [[ $(nsenter --target "${tulled_pid[a]}" --mount stat -c %d:%i "$wg_run") != \
+        $(stat -c %d:%i "$wg_run") ]]
 }
-must "each tulled has a /run/wireguard of its own" own_run_wireguard
+must "each tulled has a /var/run/wireguard of its own" own_run_wireguard
 
 # ---------------------------------------------------------------------------------------------
 # Queries the steps share.
