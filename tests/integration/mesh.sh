@@ -22,7 +22,8 @@
 # endpoints, the lighthouse's counters, the members' path); 5 a stock wireguard-go peer on the
 # lighthouse's tunnel; 6 altered and reused invites are refused and change nothing; 7 a member
 # removed reaches nobody and cannot rejoin; 8 tulled restarted on a member brings it back; then
-# the wireguard-go peer once more, having seen no control datagram all along.
+# the wireguard-go peer once more, having seen no control datagram all along (in its tunnel) and
+# nothing but WireGuard messages (on its UDP port).
 #
 # Usage (as root): TULLED=path/to/tulled TULLECTL=path/to/tullectl tests/integration/mesh.sh
 #   VERBOSE=1 shows every check's output; KEEP_LOGS=1 keeps the daemons' logs.
@@ -336,8 +337,9 @@ w_setup() {
 }
 must "W: wireguard-go $wif with L as its one peer, 10.88.200.1" w_setup
 
-# What W's tunnel carries, both ways, a line a packet: a sniffer on the interface (AF_PACKET, as
-# tcpdump does), from here to the end of the run.
+# What W's tunnel and W's veth carry, both ways, a line a packet (for UDP: ports and the
+# payload's first 4 bytes): a sniffer on each interface (AF_PACKET, as tcpdump does), from here
+# to the end of the run.
 cat >"$work/sniff.py" <<'PY'
 import socket, struct, sys
 ifname, out = sys.argv[1], sys.argv[2]
@@ -357,13 +359,17 @@ with open(out, "a", buffering=1) as f:
             continue
         size = b - a
         src, dst = (socket.inet_ntop(family, data[x:x + size]) for x in (a, b))
-        ports = ("-", "-")
+        ports, head = ("-", "-"), "-"
         if proto in (6, 17) and len(data) >= start + 4:
             ports = struct.unpack("!HH", data[start:start + 4])
-        print(way, proto, src, dst, *ports, file=f)
+        if proto == 17:
+            head = data[start + 8:start + 12].hex() or "-"
+        print(way, proto, src, dst, *ports, head, file=f)
 PY
 spawn "${ns[w]}" "$work/sniff.log" "$python" "$work/sniff.py" "$wif" "$work/w-packets"
-check "a sniffer on W's tunnel interface" wait_for 5 grep -qx ready "$work/w-packets"
+spawn "${ns[w]}" "$work/sniff.log" "$python" "$work/sniff.py" eth0 "$work/w-underlay"
+check "a sniffer on W's tunnel interface and one on its veth" \
+    eval 'wait_for 5 grep -qx ready "$work/w-packets" && wait_for 5 grep -qx ready "$work/w-underlay"'
 check "W pings L's overlay address 10.88.0.1" \
     eval 'reaches w 10.88.0.1 -w 5 && n w ping -n -q -c 3 -i 0.2 -W 2 10.88.0.1'
 # Control traffic meanwhile: members asking L for the member list.
@@ -379,6 +385,16 @@ no_control_at_w() {
 }
 check "W's tunnel has carried no datagram for port 51999 (the mesh's control port)" \
     no_control_at_w
+only_wireguard_at_w() { # every datagram to W's port is a WireGuard message: type 1-4, 0, 0, 0
+    local seen other
+    seen=$(awk '$1 == "in" && $2 == 17 && $6 == 51830' "$work/w-underlay" | wc -l)
+    other=$(awk '$1 == "in" && $2 == 17 && $6 == 51830 && $7 !~ /^0[1-4]000000$/' "$work/w-underlay")
+    echo "W's port 51830 received $seen datagrams"
+    [[ -z $other ]] || { echo "datagrams that are not WireGuard's:"; echo "$other"; return 1; }
+    ((seen > 0))
+}
+check "W's UDP port has received WireGuard messages only (no other kind of datagram)" \
+    only_wireguard_at_w
 check "L: tullectl peers lists W beside the members, with a handshake" \
     eval 'ctl l peers "$net" --json |
               py "[p for p in d[\"peers\"] if p[\"public_key\"] == \"$wpub\" and p[\"last_handshake\"] > 0] != []"'
@@ -459,6 +475,7 @@ check "A: network list lists $net, network members the 3 that are left" \
 check "W still pings L" reaches w 10.88.0.1 -w 5
 check "W's tunnel carried no datagram for port 51999 through joins, removal and restart" \
     no_control_at_w
+check "W's UDP port received WireGuard messages only, all along" only_wireguard_at_w
 secrets_kept() { # an invite carries a throwaway enrollment key: no tulled logs one
     local line
     for line in "$inv_a" "$inv_b" "$inv_c" "$inv_d"; do
