@@ -19,11 +19,16 @@
 # Prints "ok N - ..." lines, the mappings as "# " lines; exits 1 on failure, 77 when skipped.
 set -u
 
+# shellcheck source=SCRIPTDIR/../netns_lib.sh
+source "$(dirname "$0")/../netns_lib.sh"
 # shellcheck source=SCRIPTDIR/../nat_lab.sh
 source "$(dirname "$0")/../nat_lab.sh"
 [[ $EUID -eq 0 ]] || skip "needs root (network namespaces, nftables)"
 need ip nft python3 ss
 probe=$(cd "$(dirname "$0")" && pwd)/udp_probe.py
+# The interpreter itself, not a wrapper (such as pyenv's) that costs a second a start on a busy
+# machine: the test starts it some 40 times.
+python3=$(python3 -c 'import sys; print(sys.executable)') || skip "python3 does not start"
 
 setup_lab() {
     lab_init "nat-$$" &&
@@ -41,7 +46,7 @@ lab_describe
 serve() {
     local name=$1
     shift
-    lab_spawn "$name" "$work/serve-$name.log" python3 "$probe" serve "$@"
+    lab_spawn "$name" "$work/serve-$name.log" "$python3" "$probe" serve "$@"
     tap_logs+=("$work/serve-$name.log")
 }
 servers_up() {
@@ -63,7 +68,7 @@ P=$(lab_ip pub) P2=$(lab_ip pub2)
 mapping() {
     local host=$1 lport=$2 out server answer
     shift 2
-    out=$(lab_exec "$host" python3 "$probe" map "$lport" "$@")
+    out=$(lab_exec "$host" "$python3" "$probe" map "$lport" "$@")
     seen=$(awk '{ print $2 }' <<<"$out")
     while read -r server answer; do
         echo "# $host $(lab_ip "$host"):$lport -> $server saw $answer"
@@ -73,12 +78,12 @@ mapping() {
 # all_are EXPECTED: every line of $seen is EXPECTED.
 all_are() {
     local line
-    echo "expected $1 from every server, got:" $seen
+    echo "expected $1 from every server, got: ${seen//$'\n'/ }"
     [[ -n $seen ]] || return 1
     while read -r line; do [[ $line == "$1" ]] || return 1; done <<<"$seen"
 }
 differ() {
-    echo "expected different mappings, got:" $seen
+    echo "expected different mappings, got: ${seen//$'\n'/ }"
     [[ $(wc -l <<<"$seen") -ge 2 && $(sort -u <<<"$seen" | wc -l) -eq $(wc -l <<<"$seen") ]]
 }
 
@@ -108,23 +113,23 @@ check "CGNAT: mapped twice, the host to the home NAT's WAN, that to the carrier'
 mapping a2 40001 "$P:3478" "$P2:3478"
 a2_port=${seen%%$'\n'*}
 second_gets_another() {
-    echo "a has $(lab_ext a):40001; a2 got:" $seen
+    echo "a has $(lab_ext a):40001; a2 got: ${seen//$'\n'/ }"
     [[ ${a2_port%:*} == "$(lab_ext a)" && ${a2_port#*:} != 40001 ]] && all_are "$a2_port"
 }
 check "easy NAT: a second host on a port already mapped gets another, one for all destinations" \
     second_gets_another
 
-# listen_while HOST LPORT TARGET: HOST listens on LPORT while pub sends probes from port 4000 to
-# TARGET, then pub2 (which HOST contacted) "end" from port 4001; sets heard (what HOST received,
-# in order). Sent one after the other, the probes would arrive first if they got in at all.
+# listen_while LPORT TARGET: a listens on LPORT while pub sends probes from port 4000 to TARGET,
+# then a2, on a's LAN, "end" to a's own address; sets heard (what a received, in order). Sent one
+# after the other, the probes would arrive first if they got in at all.
 listen_while() {
-    local host=$1 lport=$2 log="$work/listen-$1-$2.log"
+    local lport=$1 log="$work/listen-$1.log" listener
     : >"$log"
-    lab_spawn "$host" "$log" python3 "$probe" listen "$lport" 20
-    local listener=$pid
-    wait_for 5 lab_udp_bound "$host" "$lport"
-    lab_exec pub python3 "$probe" send 4000 "$3" 3
-    lab_exec pub2 python3 "$probe" send 4001 "$3" 3 end
+    lab_spawn a "$log" "$python3" "$probe" listen "$lport" 20
+    listener=$pid
+    wait_for 5 lab_udp_bound a "$lport"
+    lab_exec pub "$python3" "$probe" send 4000 "$2" 3
+    lab_exec a2 "$python3" "$probe" send 4001 "$(lab_ip a):$lport" 3 end
     wait "$listener"
     unset "spawned[$listener]"
     heard=$(cat "$log")
@@ -135,15 +140,15 @@ heard_first() {
     [[ ${heard%%$'\n'*} == "from $1" ]]
 }
 
-# a sends to pub2 only; pub's probes to that mapping stay out, pub2's "end" from another port of
-# it gets in; then a sends to pub, and pub's probes from another port get in too.
+# a sends to pub2 only: pub's probes to that mapping stay out; then a sends to pub, and pub's
+# probes from another port get in.
 mapping a 40010 "$P2:3478"
 a_map=$seen
-listen_while a 40010 "$a_map"
+listen_while 40010 "$a_map"
 check "easy NAT: a mapped port takes nothing from an address the host did not send to" \
-    heard_first "$P2:4001 end"
+    heard_first "$(lab_ip a2):4001 end"
 mapping a 40010 "$P:3478"
-listen_while a 40010 "$a_map"
+listen_while 40010 "$a_map"
 check "easy NAT: after the host sent to an address, any port of it gets in (address-dependent)" \
     heard_first "$P:4000 probe"
 
@@ -154,10 +159,10 @@ punches=0
 punch() {
     local a=$1 la=$2 b=$3 lb=$4 seconds=$5 pa pb status=0
     lab_spawn "$a" "$work/punch-$a.log" \
-        python3 "$probe" meet "$la" "$P:3478" "$a.$punches" "$b.$punches" "$seconds"
+        "$python3" "$probe" meet "$la" "$P:3478" "$a.$punches" "$b.$punches" "$seconds"
     pa=$pid
     lab_spawn "$b" "$work/punch-$b.log" \
-        python3 "$probe" meet "$lb" "$P:3478" "$b.$punches" "$a.$punches" "$seconds"
+        "$python3" "$probe" meet "$lb" "$P:3478" "$b.$punches" "$a.$punches" "$seconds"
     pb=$pid
     wait "$pa" || status=1
     wait "$pb" || status=1
@@ -195,9 +200,9 @@ mapping a 40030 "$(lab_ip a2):5000"
 check "same NAT: a reaches a2 on the LAN, seen from its own address" all_are "$(lab_ip a):40030"
 lan_punch() {
     local pa status=0
-    lab_spawn a "$work/lan-a.log" python3 "$probe" punch 40031 "$(lab_ip a2):40031" 10
+    lab_spawn a "$work/lan-a.log" "$python3" "$probe" punch 40031 "$(lab_ip a2):40031" 10
     pa=$pid
-    lab_exec a2 python3 "$probe" punch 40031 "$(lab_ip a):40031" 10 || status=1
+    lab_exec a2 "$python3" "$probe" punch 40031 "$(lab_ip a):40031" 10 || status=1
     wait "$pa" || status=1
     unset "spawned[$pa]"
     cat "$work/lan-a.log"
