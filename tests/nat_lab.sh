@@ -25,7 +25,8 @@
 #                                each one's input drops UDP from every address the other's traffic
 #                                can come from (its own, and those of its NATs that are not also
 #                                A's); so a cut to a host behind a NAT cuts its NAT's other hosts
-#                                too. A rule in each namespace, kept by its handle
+#                                too. A rule in each namespace, kept by its handle; the packets
+#                                still cross the NATs, so their mappings stay alive meanwhile
 #   lab_restore A B              deletes those rules
 #   lab_describe                 the topology as "# " lines
 #
@@ -138,7 +139,8 @@ lab_link() {
 # lab_attach NAME NAT DEV: a new namespace for NAME, joined to NAT's LAN by its interface DEV.
 lab_attach() {
     local name=$1 nat=$2 dev=$3 ns="$lab_prefix-$1" natns port address
-    lab_known "$nat" && [[ ${lab_kindof[$nat]} == easy || ${lab_kindof[$nat]} == symmetric ]] ||
+    lab_known "$nat" || return 1
+    [[ ${lab_kindof[$nat]} == easy || ${lab_kindof[$nat]} == symmetric ]] ||
         lab_err "'$nat' is not a NAT box" || return 1
     natns=${lab_nsof[$nat]}
     ((${lab_nextof[$nat]} < 255)) || lab_err "$nat's LAN is full" || return 1
@@ -177,16 +179,17 @@ lab_nat() {
         ;;
     *) lab_err "lab_nat $name: unknown kind '$kind' (easy, symmetric or cgnat)" || return 1 ;;
     esac
-    lab_lans=$((lab_lans + 1))
     if [[ $lan == carrier ]]; then
-        lan="100.64.$lab_lans"
+        lan="100.64.$((lab_lans + 1))"
     elif [[ -z $lan ]]; then
-        lan="10.$lab_lans.0"
+        lan="10.$((lab_lans + 1)).0"
     elif [[ $lan =~ ^([0-9]+\.[0-9]+\.[0-9]+)\.0/24$ ]]; then
         lan=${BASH_REMATCH[1]}
     else
         lab_err "lab_nat $name: LAN '$lan' is not A.B.C.0/24" || return 1
     fi
+    ((lab_lans < 254)) || lab_err "no more LANs" || return 1
+    lab_lans=$((lab_lans + 1))
     if [[ -z $up ]]; then
         lab_link "$name" wan || return 1
     else

@@ -4,7 +4,8 @@
 #
 #   pub, pub2: public hosts (pub answers on 3478 and 3479, pub2 on 3478, each datagram with the
 #   source it saw, as STUN does)
-#   e1 easy NAT: a, a2 (one LAN)     e2 easy NAT: b
+#   e1 easy NAT: a, a2 (one LAN)     e2 easy NAT: b (its LAN is e1's, 10.1.0.0/24, as homes'
+#                                    LANs overlap: b has a's address)
 #   s1 symmetric NAT: c              s2 symmetric NAT: d
 #   g: easy home NAT behind an easy carrier NAT (g-cgn): f
 #
@@ -34,7 +35,7 @@ setup_lab() {
     lab_init "nat-$$" &&
         lab_public pub && lab_public pub2 &&
         lab_nat e1 easy && lab_host a e1 && lab_host a2 e1 &&
-        lab_nat e2 easy && lab_host b e2 &&
+        lab_nat e2 easy "" 10.1.0.0/24 && lab_host b e2 &&
         lab_nat s1 symmetric && lab_host c s1 &&
         lab_nat s2 symmetric && lab_host d s2 &&
         lab_nat g cgnat && lab_host f g
