@@ -240,6 +240,8 @@ void MeshNetwork::on_register(const Inbound& in, const mesh::Register& request) 
     if (candidates.size() > mesh::kMaxCandidates) {
         candidates.resize(mesh::kMaxCandidates);
     }
+    const auto* record = registry.find(in.peer);
+    const bool first = record != nullptr && record->last_seen == 0;
     if (registry.seen(in.peer, observed, candidates, host_.now())) {
         announce();  // came online
     }
@@ -250,6 +252,9 @@ void MeshNetwork::on_register(const Inbound& in, const mesh::Register& request) 
     ack.members_version = registry.version();
     ack.revocations_version = registry.revocations_version();
     send(in.from, ack);
+    if (first) {
+        tell_members();  // a new member is online: the others' lists say so at once
+    }
 }
 
 void MeshNetwork::on_query(const Inbound& in, const mesh::Query& query) {
