@@ -51,6 +51,43 @@ void MeshNetwork::install_member(const mesh::Certificate& certificate,
     }
 }
 
+ipc::Outcome<value::IpAddress> MeshNetwork::invite_address(
+    const ipc::NetworkInvite& request) const {
+    const auto& registry = *state_.registry;
+    if (!request.address) {
+        auto free = registry.allocate_address();
+        if (!free.ok()) {
+            return refuse(ErrorCode::busy, "network '" + state_.name + "': " + free.error());
+        }
+        return *free;
+    }
+    if (!state_.range.contains(*request.address)) {
+        return refuse(ErrorCode::invalid_params, "params.address: " + request.address->to_string() +
+                                                     " is outside the network's range " +
+                                                     state_.range.canonical().to_string());
+    }
+    if (registry.address_taken(*request.address)) {
+        return refuse(ErrorCode::already_exists,
+                      "params.address: " + request.address->to_string() +
+                          " belongs to a member or a pending invite already");
+    }
+    return *request.address;
+}
+
+mesh::InviteId MeshNetwork::unused_invite_id() const {
+    // Enrollment addresses are derived from the ids: two pending invites must not share one.
+    const auto& pending = state_.registry->invites();
+    for (;;) {
+        const auto id = mesh::new_invite_id();
+        const auto enrolls_from = enrollment_address(state_.range, mesh::invite_hash(id));
+        if (std::none_of(pending.begin(), pending.end(), [&](const mesh::PendingInvite& other) {
+                return enrollment_address(state_.range, other.hash) == enrolls_from;
+            })) {
+            return id;
+        }
+    }
+}
+
 ipc::Outcome<ipc::InviteIssued> MeshNetwork::invite(const ipc::NetworkInvite& request) {
     if (!is_lighthouse() || !state_.signing_key) {
         return refuse(ErrorCode::invalid_params,
@@ -63,40 +100,13 @@ ipc::Outcome<ipc::InviteIssued> MeshNetwork::invite(const ipc::NetworkInvite& re
                                                      "' has a member named '" + request.name +
                                                      "' already");
     }
-    value::IpAddress address;
-    if (request.address) {
-        if (!state_.range.contains(*request.address)) {
-            return refuse(ErrorCode::invalid_params,
-                          "params.address: " + request.address->to_string() +
-                              " is outside the network's range " +
-                              state_.range.canonical().to_string());
-        }
-        if (registry.address_taken(*request.address)) {
-            return refuse(ErrorCode::already_exists,
-                          "params.address: " + request.address->to_string() +
-                              " belongs to a member or a pending invite already");
-        }
-        address = *request.address;
-    } else {
-        auto free = registry.allocate_address();
-        if (!free.ok()) {
-            return refuse(ErrorCode::busy, "network '" + state_.name + "': " + free.error());
-        }
-        address = *free;
+    auto address = invite_address(request);
+    if (!address.ok()) {
+        return refuse(address.error());
     }
     const std::int64_t now = host_.now();
     mesh::Invite invite;
-    // An id whose enrollment address no other pending invite uses (they are derived from it).
-    for (;;) {
-        invite.id = mesh::new_invite_id();
-        const auto enrolls_from = enrollment_address(state_.range, mesh::invite_hash(invite.id));
-        const auto& pending = registry.invites();
-        if (std::none_of(pending.begin(), pending.end(), [&](const mesh::PendingInvite& other) {
-                return enrollment_address(state_.range, other.hash) == enrolls_from;
-            })) {
-            break;
-        }
-    }
+    invite.id = unused_invite_id();
     invite.network = state_.id;
     invite.network_name = state_.name;
     invite.network_key = state_.network_key;
@@ -106,7 +116,7 @@ ipc::Outcome<ipc::InviteIssued> MeshNetwork::invite(const ipc::NetworkInvite& re
     invite.endpoints = state_.endpoints;
     invite.enrollment_key = value::generate_private_key();
     invite.name = request.name;
-    invite.address = address;
+    invite.address = *address;
     invite.expires = now + request.expires_in;
     auto enrollment_public = value::public_key_of(invite.enrollment_key);
     if (!enrollment_public.ok()) {
@@ -116,7 +126,7 @@ ipc::Outcome<ipc::InviteIssued> MeshNetwork::invite(const ipc::NetworkInvite& re
     pending.hash = mesh::invite_hash(invite.id);
     pending.enrollment_key = *enrollment_public;
     pending.name = request.name;
-    pending.address = address;
+    pending.address = *address;
     pending.expires = invite.expires;
     std::string text = mesh::encode_invite(std::move(invite), *state_.signing_key);
     registry.add_invite(pending);
@@ -124,18 +134,19 @@ ipc::Outcome<ipc::InviteIssued> MeshNetwork::invite(const ipc::NetworkInvite& re
     if (Tunnel* running = tunnel(); running != nullptr) {
         ipc::PeerChange change;
         change.public_key = pending.enrollment_key;
+        change.name = enrollment_peer_name(pending);
         change.allowed_ips = std::vector<value::IpPrefix>{
             value::IpPrefix(enrollment_address(state_.range, pending.hash))};
         (void)running->change_peer(change, true);
     }
     log_->info("network {}: invite for {} ({}) until {}", state_.name,
                request.name.empty() ? "a member who names itself" : request.name,
-               address.to_string(), pending.expires);
+               address->to_string(), pending.expires);
     ipc::InviteIssued issued;
     issued.network = state_.name;
     issued.invite = std::move(text);
     issued.name = request.name;
-    issued.address = address;
+    issued.address = *address;
     issued.expires = pending.expires;
     return issued;
 }
@@ -215,7 +226,7 @@ void MeshNetwork::on_redeem(const Inbound& in, const mesh::Redeem& redeem) {
     mesh::Certificate certificate;
     certificate.network = state_.id;
     certificate.public_key = redeem.member_key;
-    certificate.addresses.push_back(value::IpPrefix(pending->address));
+    certificate.addresses.emplace_back(pending->address);
     certificate.name = name;
     certificate.not_after = now + mesh::kCertificateLifetime;
     certificate.serial = registry.next_serial();
@@ -302,7 +313,7 @@ ipc::Outcome<void> MeshNetwork::remove(const std::string& member) {
     revocation.public_key = record->certificate.public_key;
     revocation.serial = record->certificate.serial;
     revocation.revoked_at = host_.now();
-    revocation = mesh::sign_revocation(std::move(revocation), *state_.signing_key);
+    revocation = mesh::sign_revocation(revocation, *state_.signing_key);
     const std::string name = record->certificate.name;
     registry.revoke(revocation);
     save();

@@ -48,9 +48,15 @@ void MeshNetwork::member_receive(const Inbound& in, const mesh::ControlMessage& 
         } else {
             log_->warn("network {}: the lighthouse says: {}", state_.name, error->message);
         }
-    } else if (state_.joining) {
+    } else if (!state_.joining) {
+        member_message(message);
+    } else {
         ++ignored_;  // nothing else counts before the certificate
-    } else if (const auto* ack = std::get_if<mesh::RegisterAck>(&message)) {
+    }
+}
+
+void MeshNetwork::member_message(const mesh::ControlMessage& message) {
+    if (const auto* ack = std::get_if<mesh::RegisterAck>(&message)) {
         on_register_ack(*ack);
     } else if (const auto* info = std::get_if<mesh::PeerInfo>(&message)) {
         on_peer_info(*info);
@@ -63,7 +69,7 @@ void MeshNetwork::member_receive(const Inbound& in, const mesh::ControlMessage& 
     } else if (const auto* revoked = std::get_if<mesh::Revoked>(&message)) {
         apply_revocation(revoked->revocation);
     } else {
-        ++ignored_;
+        ++ignored_;  // a request: members answer none
     }
 }
 

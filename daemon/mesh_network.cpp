@@ -37,6 +37,10 @@ value::IpAddress MeshNetwork::enrollment_address(const value::IpPrefix& range,
     return value::IpAddress::v6(bytes);
 }
 
+std::string MeshNetwork::enrollment_peer_name(const mesh::PendingInvite& invite) {
+    return "invite for " + (invite.name.empty() ? invite.address.to_string() : invite.name);
+}
+
 ipc::TunnelConfig MeshNetwork::tunnel_config() const {
     ipc::TunnelConfig config;
     const bool joining = state_.joining.has_value();
@@ -64,11 +68,9 @@ ipc::TunnelConfig MeshNetwork::tunnel_config() const {
         }
         for (const auto& invite : state_.registry->invites()) {
             ipc::PeerConfig peer;
-            peer.name =
-                "invite:" + (invite.name.empty() ? invite.address.to_string() : invite.name);
+            peer.name = enrollment_peer_name(invite);
             peer.public_key = invite.enrollment_key;
-            peer.allowed_ips.push_back(
-                value::IpPrefix(enrollment_address(state_.range, invite.hash)));
+            peer.allowed_ips.emplace_back(enrollment_address(state_.range, invite.hash));
             config.peers.push_back(std::move(peer));
         }
         return config;
@@ -77,7 +79,7 @@ ipc::TunnelConfig MeshNetwork::tunnel_config() const {
     lighthouse.public_key = lighthouse_key();
     lighthouse.name = state_.lighthouse ? state_.lighthouse->name : std::string("lighthouse");
     if (auto address = lighthouse_control()) {
-        lighthouse.allowed_ips.push_back(value::IpPrefix(address->address));
+        lighthouse.allowed_ips.emplace_back(address->address);
     }
     if (!state_.endpoints.empty()) {
         lighthouse.endpoint = state_.endpoints.front();

@@ -134,9 +134,18 @@ class MeshNetwork final : public InnerTraffic {
                         const std::optional<value::SocketAddress>& endpoint);
     [[nodiscard]] std::optional<value::SocketAddress> endpoint_of(const value::Key& peer) const;
     [[nodiscard]] static value::SocketAddress control_of(const mesh::Certificate& certificate);
+    // The name the enrollment peer of an invite shows in the tunnel's peers.
+    [[nodiscard]] static std::string enrollment_peer_name(const mesh::PendingInvite& invite);
+    // The address a new invite gives: the one asked for (checked), or the lowest free one.
+    [[nodiscard]] ipc::Outcome<value::IpAddress> invite_address(
+        const ipc::NetworkInvite& request) const;
+    // A new invite id whose enrollment address no pending invite uses already.
+    [[nodiscard]] mesh::InviteId unused_invite_id() const;
 
     // --- a member (mesh_member.cpp) ---
     void member_receive(const Inbound& in, const mesh::ControlMessage& message);
+    // What the lighthouse tells a member that has its certificate.
+    void member_message(const mesh::ControlMessage& message);
     void on_redeemed(const mesh::Redeemed& redeemed);
     void on_register_ack(const mesh::RegisterAck& ack);
     void on_peer_info(const mesh::PeerInfo& info);

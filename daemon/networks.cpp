@@ -1,9 +1,6 @@
 #include "daemon/networks.hpp"
 
-#include <cerrno>
-#include <cstring>
 #include <filesystem>
-#include <sys/stat.h>
 
 #include "mesh/invite.hpp"
 #include "platform/local_addresses.hpp"
@@ -111,9 +108,11 @@ ipc::Outcome<void> Networks::ensure_directory() const {
                       "cannot create " + directory_ + ": " + error.message());
     }
     // Root's only: the files hold private keys.
-    if (::chmod(directory_.c_str(), 0700) != 0) {
+    std::filesystem::permissions(directory_, std::filesystem::perms::owner_all,
+                                 std::filesystem::perm_options::replace, error);
+    if (error) {
         return refuse(ErrorCode::internal_error,
-                      "cannot protect " + directory_ + ": " + std::strerror(errno));
+                      "cannot protect " + directory_ + ": " + error.message());
     }
     return {};
 }
@@ -157,7 +156,7 @@ ipc::Outcome<ipc::NetworkStatus> Networks::create(const ipc::NetworkCreate& requ
     mesh::Certificate own;
     own.network = state.id;
     own.public_key = *value::public_key_of(state.private_key);
-    own.addresses.push_back(value::IpPrefix(first_host(range)));
+    own.addresses.emplace_back(first_host(range));
     own.name = "lighthouse";
     own.roles = mesh::kRoleLighthouse;
     own.not_after = host_.now() + 10 * mesh::kCertificateLifetime;
