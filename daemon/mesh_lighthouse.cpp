@@ -32,23 +32,29 @@ std::optional<value::SocketAddress> MeshNetwork::endpoint_of(const value::Key& p
     return state ? state->endpoint : std::nullopt;
 }
 
-void MeshNetwork::install_member(const mesh::Certificate& certificate,
-                                 const std::optional<value::SocketAddress>& endpoint) {
+bool MeshNetwork::put_peer(const mesh::Certificate& certificate,
+                           const std::optional<value::SocketAddress>& endpoint) {
     Tunnel* running = tunnel();
     if (running == nullptr) {
-        return;
+        return false;
     }
     ipc::PeerChange change;
     change.public_key = certificate.public_key;
     change.name = certificate.name;
     change.allowed_ips = certificate.addresses;
-    if (endpoint) {
+    const bool known = running->has_peer(certificate.public_key);
+    // A peer with a session keeps the endpoint it roamed to; a new one starts where the
+    // lighthouse saw it.
+    if (endpoint &&
+        !(known && running->peer(certificate.public_key)->path.kind != ipc::PathKind::none)) {
         change.endpoint = std::optional<value::Endpoint>(endpoint->endpoint());
     }
-    if (auto done = running->change_peer(change, true); !done.ok()) {
+    if (auto done = running->change_peer(change, !known); !done.ok()) {
         log_->warn("network {}: could not install member {}: {}", state_.name, certificate.name,
                    done.error().message);
+        return false;
     }
+    return true;
 }
 
 ipc::Outcome<value::IpAddress> MeshNetwork::invite_address(
@@ -238,7 +244,7 @@ void MeshNetwork::on_redeem(const Inbound& in, const mesh::Redeem& redeem) {
     // The answer goes through the enrollment session (to the enrollment address); the member's
     // own peer, installed next, holds the member's address from now on.
     send(in.from, mesh::Redeemed{certificate, *state_.certificate});
-    install_member(certificate, endpoint_of(in.peer));
+    (void)put_peer(certificate, endpoint_of(in.peer));
     log_->info("network {}: {} joined as {}", state_.name, name, pending->address.to_string());
     tell_members();
     announce();

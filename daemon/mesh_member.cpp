@@ -243,24 +243,7 @@ void MeshNetwork::on_peer_info(const mesh::PeerInfo& info) {
 
 void MeshNetwork::install_peer(const mesh::Certificate& certificate,
                                const std::optional<value::SocketAddress>& endpoint) {
-    Tunnel* running = tunnel();
-    if (running == nullptr) {
-        return;
-    }
-    ipc::PeerChange change;
-    change.public_key = certificate.public_key;
-    change.name = certificate.name;
-    change.allowed_ips = certificate.addresses;
-    const bool known = running->has_peer(certificate.public_key);
-    // A peer with a session keeps the endpoint it roamed to; a new one starts where the
-    // lighthouse saw it.
-    if (endpoint &&
-        !(known && running->peer(certificate.public_key)->path.kind != ipc::PathKind::none)) {
-        change.endpoint = std::optional<value::Endpoint>(endpoint->endpoint());
-    }
-    if (auto done = running->change_peer(change, !known); !done.ok()) {
-        log_->warn("network {}: could not install member {}: {}", state_.name, certificate.name,
-                   done.error().message);
+    if (!put_peer(certificate, endpoint)) {
         return;
     }
     auto found = std::find_if(state_.peers.begin(), state_.peers.end(), [&](const auto& peer) {

@@ -130,8 +130,9 @@ class MeshNetwork final : public InnerTraffic {
     void refuse_control(const Inbound& in, mesh::ControlErrorCode code, std::string message);
     void lighthouse_tick(std::int64_t now);
     void tell_members();
-    void install_member(const mesh::Certificate& certificate,
-                        const std::optional<value::SocketAddress>& endpoint);
+    // Adds or updates the member's WireGuard peer; false (logged) when it could not.
+    bool put_peer(const mesh::Certificate& certificate,
+                  const std::optional<value::SocketAddress>& endpoint);
     [[nodiscard]] std::optional<value::SocketAddress> endpoint_of(const value::Key& peer) const;
     [[nodiscard]] static value::SocketAddress control_of(const mesh::Certificate& certificate);
     // The name the enrollment peer of an invite shows in the tunnel's peers.
