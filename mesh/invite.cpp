@@ -99,6 +99,9 @@ std::vector<std::uint8_t> signed_bytes(const Invite& invite) {
         write_endpoint(writer, endpoint);
     }
     writer.bytes(invite.id);
+    // Room for the rest and the signature now, so that no reallocation leaves a copy of the
+    // enrollment key behind in freed memory.
+    out.reserve(out.size() + value::kKeySize + 1 + invite.name.size() + 16 + 8 + kSignatureSize);
     writer.bytes(invite.enrollment_key.bytes());
     writer.text(invite.name);
     write_address_bytes(writer, invite.address);
