@@ -49,16 +49,22 @@ class StateTest : public ::testing::Test {
         return out;
     }
 
-    NetworkState lighthouse() const {
+    // What every node of the network keeps.
+    NetworkState node(NetworkRole role) const {
         NetworkState s;
-        s.role = NetworkRole::lighthouse;
+        s.role = role;
         s.name = "home";
         s.id = net_.id;
         s.network_key = net_.key.public_key();
-        s.signing_key = net_.key;
         s.private_key = value::generate_private_key();
-        s.listen_port = 51820;
         s.range = value::IpPrefix::parse("10.88.0.0/16").value();
+        return s;
+    }
+
+    NetworkState lighthouse() const {
+        NetworkState s = node(NetworkRole::lighthouse);
+        s.signing_key = net_.key;
+        s.listen_port = 51820;
         s.endpoints = {value::Endpoint::parse("vpn.example.net:51820").value(),
                        value::Endpoint::parse("[2001:db8::1]:51820").value()};
         s.certificate = net_.member("lh", ip("10.88.0.1"), 1, kRoleLighthouse);
@@ -92,13 +98,7 @@ class StateTest : public ::testing::Test {
     }
 
     NetworkState member() const {
-        NetworkState s;
-        s.role = NetworkRole::member;
-        s.name = "home";
-        s.id = net_.id;
-        s.network_key = net_.key.public_key();
-        s.private_key = value::generate_private_key();
-        s.range = value::IpPrefix::parse("10.88.0.0/16").value();
+        NetworkState s = node(NetworkRole::member);
         s.endpoints = {value::Endpoint::parse("192.0.2.1:51820").value()};
         s.certificate = net_.member("laptop", ip("10.88.0.7"), 7);
         s.lighthouse = net_.member("lh", ip("10.88.0.1"), 1, kRoleLighthouse);
@@ -195,7 +195,8 @@ TEST_F(StateTest, AMemberComesBackWhole) {
 }
 
 TEST_F(StateTest, TheFileIsTheOwnersAlone) {
-    const mode_t old_umask = ::umask(0);  // the file's mode is set, not left to the umask
+    // The mode is set, not left to the umask (which would make this one 0400).
+    const mode_t old_umask = ::umask(0277);
     const auto saved = save_network(member(), path("home.json"));
     ::umask(old_umask);
     ASSERT_EQ(saved, std::nullopt);
