@@ -47,6 +47,101 @@ value::IpAddress member_address(std::size_t i) {
 // Keeps the optimizer from dropping work whose result is otherwise unused.
 volatile std::size_t sink = 0;
 
+constexpr std::int64_t kNow = 1'700'000'000;
+
+struct Lighthouse {
+    mesh::testing::SampleNetwork net;
+    mesh::Registry registry{net.id, value::IpPrefix::parse("10.88.0.0/16").value()};
+    std::vector<mesh::Certificate> certificates;
+};
+
+// `count` members with signed certificates, half of them online.
+void fill(Lighthouse& lighthouse, std::size_t count) {
+    for (std::size_t i = 0; i < count; ++i) {
+        lighthouse.certificates.push_back(
+            lighthouse.net.member("member-" + std::to_string(i), member_address(i), i + 1));
+        lighthouse.registry.add(lighthouse.certificates.back());
+        if (i % 2 == 0) {
+            lighthouse.registry.seen(
+                lighthouse.certificates.back().public_key,
+                value::SocketAddress{value::IpAddress::v4({198, 51, 100, 7}),
+                                     static_cast<std::uint16_t>(20000 + i)},
+                {value::SocketAddress{value::IpAddress::v4({192, 168, 1, 9}), 41000}}, kNow);
+        }
+    }
+}
+
+// (a) Query -> PeerInfo
+void query(const Lighthouse& lighthouse, std::size_t rounds) {
+    const std::size_t count = lighthouse.certificates.size();
+    std::vector<double> times;
+    for (std::size_t i = 0; i < rounds; ++i) {
+        const auto request =
+            mesh::encode_control(mesh::Query{.address = member_address((i * 7919) % count)});
+        const auto start = Clock::now();
+        const auto decoded = mesh::decode_control(request);
+        const auto& q = std::get<mesh::Query>(*decoded);
+        const mesh::MemberRecord* record = lighthouse.registry.find(q.address);
+        const auto answer = mesh::encode_control(lighthouse.registry.peer_info(*record, kNow));
+        times.push_back(micros(Clock::now() - start));
+        sink = sink + answer.size();
+    }
+    report("(a) query: decode, find, peer-info, encode", times);
+}
+
+// (b) the whole member list, page by page
+void member_list(const Lighthouse& lighthouse, std::size_t rounds) {
+    std::vector<double> times;
+    std::size_t pages = 0;
+    for (std::size_t round = 0; round < rounds; ++round) {
+        const auto start = Clock::now();
+        std::uint32_t page = 0;
+        std::uint32_t total = 1;
+        std::size_t listed = 0;
+        while (page < total) {
+            const auto bytes = mesh::encode_control(lighthouse.registry.members_page(page, kNow));
+            const auto decoded = mesh::decode_control(bytes);
+            const auto& members = std::get<mesh::Members>(*decoded);
+            total = members.pages;
+            listed += members.entries.size();
+            ++page;
+        }
+        times.push_back(micros(Clock::now() - start));
+        pages = total;
+        sink = sink + listed;
+    }
+    report(("(b) member list: " + std::to_string(pages) + " pages built, encoded, decoded").c_str(),
+           times);
+}
+
+// (c) Register -> seen -> RegisterAck
+void register_ack(Lighthouse& lighthouse, std::size_t rounds) {
+    const std::size_t count = lighthouse.certificates.size();
+    std::vector<double> times;
+    for (std::size_t i = 0; i < rounds; ++i) {
+        const mesh::Certificate& member = lighthouse.certificates[(i * 7919) % count];
+        const auto request = mesh::encode_control(mesh::Register{
+            .seq = i,
+            .candidates = {value::SocketAddress{value::IpAddress::v4({192, 168, 1, 9}), 41000}},
+            .caps = 0});
+        const value::SocketAddress observed{value::IpAddress::v4({198, 51, 100, 8}), 30000};
+        const auto start = Clock::now();
+        const auto decoded = mesh::decode_control(request);
+        const auto& r = std::get<mesh::Register>(*decoded);
+        lighthouse.registry.seen(member.public_key, observed, r.candidates,
+                                 kNow + static_cast<std::int64_t>(i / 100));
+        const auto ack = mesh::encode_control(
+            mesh::RegisterAck{.seq = r.seq,
+                              .observed = observed,
+                              .ttl = static_cast<std::uint32_t>(mesh::kOnlineSeconds),
+                              .members_version = lighthouse.registry.version(),
+                              .revocations_version = lighthouse.registry.revocations_version()});
+        times.push_back(micros(Clock::now() - start));
+        sink = sink + ack.size();
+    }
+    report("(c) register: decode, seen, register-ack encode", times);
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -63,85 +158,12 @@ int main(int argc, char** argv) {
     count = std::clamp<std::size_t>(count, 1, 60000);
     rounds = std::max<std::size_t>(rounds, 100);
 
-    const mesh::testing::SampleNetwork net;
-    mesh::Registry registry(net.id, value::IpPrefix::parse("10.88.0.0/16").value());
-    std::vector<mesh::Certificate> certificates;
-    const std::int64_t now = 1'700'000'000;
-    for (std::size_t i = 0; i < count; ++i) {
-        certificates.push_back(net.member("member-" + std::to_string(i), member_address(i), i + 1));
-        registry.add(certificates.back());
-        if (i % 2 == 0) {  // half of them online, seen from somewhere
-            registry.seen(certificates.back().public_key,
-                          value::SocketAddress{value::IpAddress::v4({198, 51, 100, 7}),
-                                               static_cast<std::uint16_t>(20000 + i)},
-                          {value::SocketAddress{value::IpAddress::v4({192, 168, 1, 9}), 41000}},
-                          now);
-        }
-    }
-    std::printf("lighthouse with %zu members (%zu per Members page)\n", registry.size(),
+    Lighthouse lighthouse;
+    fill(lighthouse, count);
+    std::printf("lighthouse with %zu members (%zu per Members page)\n", lighthouse.registry.size(),
                 mesh::members_per_page());
-
-    // (a) Query -> PeerInfo
-    std::vector<double> query;
-    for (std::size_t i = 0; i < rounds; ++i) {
-        const auto request =
-            mesh::encode_control(mesh::Query{.address = member_address((i * 7919) % count)});
-        const auto start = Clock::now();
-        const auto decoded = mesh::decode_control(request);
-        const auto& q = std::get<mesh::Query>(*decoded);
-        const mesh::MemberRecord* record = registry.find(q.address);
-        const auto answer = mesh::encode_control(registry.peer_info(*record, now));
-        query.push_back(micros(Clock::now() - start));
-        sink = sink + answer.size();
-    }
-    report("(a) query: decode, find, peer-info, encode", query);
-
-    // (b) the whole member list, page by page
-    std::vector<double> list;
-    std::size_t pages = 0;
-    for (std::size_t round = 0; round < std::max<std::size_t>(rounds / 100, 10); ++round) {
-        const auto start = Clock::now();
-        std::uint32_t page = 0;
-        std::uint32_t total = 1;
-        std::size_t listed = 0;
-        while (page < total) {
-            const auto bytes = mesh::encode_control(registry.members_page(page, now));
-            const auto decoded = mesh::decode_control(bytes);
-            const auto& members = std::get<mesh::Members>(*decoded);
-            total = members.pages;
-            listed += members.entries.size();
-            ++page;
-        }
-        list.push_back(micros(Clock::now() - start));
-        pages = total;
-        sink = sink + listed;
-    }
-    report(("(b) member list: " + std::to_string(pages) + " pages built, encoded, decoded").c_str(),
-           list);
-
-    // (c) Register -> seen -> RegisterAck
-    std::vector<double> reg;
-    for (std::size_t i = 0; i < rounds; ++i) {
-        const mesh::Certificate& member = certificates[(i * 7919) % count];
-        const auto request = mesh::encode_control(mesh::Register{
-            .seq = i,
-            .candidates = {value::SocketAddress{value::IpAddress::v4({192, 168, 1, 9}), 41000}},
-            .caps = 0});
-        const value::SocketAddress observed{value::IpAddress::v4({198, 51, 100, 8}), 30000};
-        const auto start = Clock::now();
-        const auto decoded = mesh::decode_control(request);
-        const auto& r = std::get<mesh::Register>(*decoded);
-        registry.seen(member.public_key, observed, r.candidates,
-                      now + static_cast<std::int64_t>(i / 100));
-        const auto ack = mesh::encode_control(
-            mesh::RegisterAck{.seq = r.seq,
-                              .observed = observed,
-                              .ttl = static_cast<std::uint32_t>(mesh::kOnlineSeconds),
-                              .members_version = registry.version(),
-                              .revocations_version = registry.revocations_version()});
-        reg.push_back(micros(Clock::now() - start));
-        sink = sink + ack.size();
-    }
-    report("(c) register: decode, seen, register-ack encode", reg);
+    query(lighthouse, rounds);
+    member_list(lighthouse, std::max<std::size_t>(rounds / 100, 10));
+    register_ack(lighthouse, rounds);
     return 0;
 }
