@@ -86,9 +86,7 @@ std::vector<std::uint8_t> Certificate::signed_bytes() const {
 }
 
 std::vector<std::uint8_t> Certificate::encode() const {
-    auto out = signed_bytes();
-    out.insert(out.end(), signature.begin(), signature.end());
-    return out;
+    return wire::with_signature(signed_bytes(), signature);
 }
 
 value::Result<Certificate> Certificate::decode(std::span<const std::uint8_t> bytes) {
@@ -156,9 +154,7 @@ std::vector<std::uint8_t> Revocation::signed_bytes() const {
 }
 
 std::vector<std::uint8_t> Revocation::encode() const {
-    auto out = signed_bytes();
-    out.insert(out.end(), signature.begin(), signature.end());
-    return out;
+    return wire::with_signature(signed_bytes(), signature);
 }
 
 value::Result<Revocation> Revocation::decode(std::span<const std::uint8_t> bytes) {

@@ -99,6 +99,9 @@ std::vector<std::uint8_t> signed_bytes(const Invite& invite) {
         write_endpoint(writer, endpoint);
     }
     writer.bytes(invite.id);
+    // Room for the rest and the signature now, so that no reallocation leaves a copy of the
+    // enrollment key behind in freed memory.
+    out.reserve(out.size() + value::kKeySize + 1 + invite.name.size() + 16 + 8 + kSignatureSize);
     writer.bytes(invite.enrollment_key.bytes());
     writer.text(invite.name);
     write_address_bytes(writer, invite.address);
@@ -204,10 +207,7 @@ value::Result<Invite> read_invite(std::string_view text, std::vector<std::uint8_
 }  // namespace
 
 InviteId new_invite_id() {
-    wire::need_sodium();
-    InviteId id{};
-    randombytes_buf(id.data(), id.size());
-    return id;
+    return wire::random_bytes<kInviteIdSize>();
 }
 
 InviteHash invite_hash(const InviteId& id) {
@@ -220,7 +220,7 @@ std::string encode_invite(Invite invite, const SigningKey& key) {
     invite.network_key = key.public_key();
     auto bytes = signed_bytes(invite);
     const Signature signature = wire::sign(key, wire::kInviteContext, bytes);
-    bytes.insert(bytes.end(), signature.begin(), signature.end());
+    bytes = wire::with_signature(std::move(bytes), signature);
     std::string body = base32_encode(bytes);
     wire::wipe(bytes);
     std::string line;

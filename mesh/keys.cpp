@@ -5,38 +5,15 @@
 #include "mesh/wire.hpp"
 
 namespace tulle::mesh {
-namespace {
-
-int hex_value(char c) {
-    if (c >= '0' && c <= '9') {
-        return c - '0';
-    }
-    if (c >= 'a' && c <= 'f') {
-        return c - 'a' + 10;
-    }
-    if (c >= 'A' && c <= 'F') {
-        return c - 'A' + 10;
-    }
-    return -1;
-}
-
-}  // namespace
 
 NetworkId new_network_id() {
-    wire::need_sodium();
-    NetworkId id{};
-    randombytes_buf(id.data(), id.size());
-    return id;
+    return wire::random_bytes<kNetworkIdSize>();
 }
 
 std::string to_hex(std::span<const std::uint8_t> bytes) {
-    static constexpr std::string_view kDigits = "0123456789abcdef";
-    std::string out;
-    out.reserve(bytes.size() * 2);
-    for (const std::uint8_t byte : bytes) {
-        out.push_back(kDigits[byte >> 4U]);
-        out.push_back(kDigits[byte & 0xfU]);
-    }
+    std::string out(bytes.size() * 2 + 1, '\0');  // sodium_bin2hex writes a final NUL
+    sodium_bin2hex(out.data(), out.size(), bytes.data(), bytes.size());
+    out.pop_back();
     return out;
 }
 
@@ -45,16 +22,15 @@ value::Result<std::vector<std::uint8_t>> from_hex(std::string_view text) {
         return value::fail("hex text has an odd number of digits (" + std::to_string(text.size()) +
                            ")");
     }
-    std::vector<std::uint8_t> out;
-    out.reserve(text.size() / 2);
-    for (std::size_t i = 0; i < text.size(); i += 2) {
-        const int high = hex_value(text[i]);
-        const int low = hex_value(text[i + 1]);
-        if (high < 0 || low < 0) {
-            return value::fail("character " + std::to_string(high < 0 ? i + 1 : i + 2) +
-                               " is not a hex digit");
-        }
-        out.push_back(static_cast<std::uint8_t>((high << 4) | low));
+    std::vector<std::uint8_t> out(text.size() / 2);
+    std::size_t size = 0;
+    const char* end = nullptr;
+    // Reads both cases and stops at the first character that is not a hex digit.
+    if (sodium_hex2bin(out.data(), out.size(), text.data(), text.size(), nullptr, &size, &end) !=
+            0 ||
+        size != out.size()) {
+        const auto at = end == nullptr ? 0 : static_cast<std::size_t>(end - text.data());
+        return value::fail("character " + std::to_string(at + 1) + " is not a hex digit");
     }
     return out;
 }

@@ -83,8 +83,7 @@ std::string Reader::text(std::string_view field) {
     return {got.begin(), got.end()};
 }
 
-value::IpAddress Reader::address(std::string_view field) {
-    const std::uint8_t family = u8(field);
+std::span<const std::uint8_t> Reader::address_bytes(std::uint8_t family, std::string_view field) {
     if (error_) {
         return {};
     }
@@ -92,24 +91,19 @@ value::IpAddress Reader::address(std::string_view field) {
         fail(field, "unknown address family " + std::to_string(family));
         return {};
     }
-    const auto got = bytes(family == kFamilyV4 ? 4 : 16, field);
-    if (error_) {
-        return {};
-    }
-    return *value::IpAddress::from_bytes(got);
+    return bytes(family == kFamilyV4 ? 4 : 16, field);
+}
+
+value::IpAddress Reader::address(std::string_view field) {
+    const std::uint8_t family = u8(field);
+    const auto got = address_bytes(family, field);
+    return error_ ? value::IpAddress() : *value::IpAddress::from_bytes(got);
 }
 
 value::IpPrefix Reader::prefix(std::string_view field) {
     const std::uint8_t family = u8(field);
     const int length = u8(field);
-    if (error_) {
-        return {};
-    }
-    if (family != kFamilyV4 && family != kFamilyV6) {
-        fail(field, "unknown address family " + std::to_string(family));
-        return {};
-    }
-    const auto got = bytes(family == kFamilyV4 ? 4 : 16, field);
+    const auto got = address_bytes(family, field);
     if (error_) {
         return {};
     }
@@ -158,6 +152,16 @@ void need_sodium() {
     if (sodium_init() < 0) {
         throw std::runtime_error("libsodium could not be initialised");
     }
+}
+
+void fill_random(std::span<std::uint8_t> bytes) {
+    randombytes_buf(bytes.data(), bytes.size());
+}
+
+std::vector<std::uint8_t> with_signature(std::vector<std::uint8_t> bytes,
+                                         const Signature& signature) {
+    bytes.insert(bytes.end(), signature.begin(), signature.end());
+    return bytes;
 }
 
 std::string utc_time(std::int64_t unix_seconds) {

@@ -73,6 +73,9 @@ class Reader {
     [[nodiscard]] const std::optional<std::string>& error() const { return error_; }
 
   private:
+    // After the family byte: 4 or 16 bytes, or the error for another family.
+    std::span<const std::uint8_t> address_bytes(std::uint8_t family, std::string_view field);
+
     std::span<const std::uint8_t> bytes_;
     std::size_t at_ = 0;
     std::string_view what_;
@@ -88,6 +91,20 @@ class Reader {
 // Initialises libsodium (once; later calls return at once); throws std::runtime_error when it
 // cannot be.
 void need_sodium();
+
+// Bytes from the system's random source.
+void fill_random(std::span<std::uint8_t> bytes);
+template <std::size_t N>
+[[nodiscard]] std::array<std::uint8_t, N> random_bytes() {
+    need_sodium();
+    std::array<std::uint8_t, N> out{};
+    fill_random(out);
+    return out;
+}
+
+// The encoding of something signed: its signed bytes, then the signature.
+[[nodiscard]] std::vector<std::uint8_t> with_signature(std::vector<std::uint8_t> bytes,
+                                                       const Signature& signature);
 
 // "2026-12-07 10:00 UTC".
 [[nodiscard]] std::string utc_time(std::int64_t unix_seconds);

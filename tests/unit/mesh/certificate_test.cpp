@@ -6,20 +6,16 @@
 #include <gtest/gtest.h>
 
 #include "mesh/wire.hpp"
+#include "tests/unit/mesh/mesh_testing.hpp"
 
 namespace tulle::mesh {
 namespace {
 
-constexpr std::int64_t kNow = 1'796'637'600;  // 2026-12-07 10:00 UTC
+using testing::kNow;
+using testing::wireguard_key;
 
 value::IpPrefix prefix(std::string_view text) {
     return *value::IpPrefix::parse(text);
-}
-
-value::Key member_key(std::uint8_t fill) {
-    std::array<std::uint8_t, value::kKeySize> bytes{};
-    bytes.fill(fill);
-    return value::Key(bytes);
 }
 
 class CertificateTest : public ::testing::Test {
@@ -30,7 +26,7 @@ class CertificateTest : public ::testing::Test {
     [[nodiscard]] Certificate unsigned_certificate() const {
         Certificate certificate;
         certificate.network = network;
-        certificate.public_key = member_key(0x42);
+        certificate.public_key = wireguard_key(0x42);
         certificate.addresses = {prefix("10.88.0.7/32"), prefix("fd88::7/128")};
         certificate.name = "laptop";
         certificate.roles = 0;
@@ -44,7 +40,7 @@ class CertificateTest : public ::testing::Test {
     [[nodiscard]] Revocation revocation() const {
         Revocation revocation;
         revocation.network = network;
-        revocation.public_key = member_key(0x42);
+        revocation.public_key = wireguard_key(0x42);
         revocation.serial = 7;
         revocation.revoked_at = kNow;
         return sign_revocation(revocation, key);
@@ -92,7 +88,7 @@ TEST_F(CertificateTest, EachFieldIsCoveredByTheSignature) {
     const Certificate good = certificate();
     std::vector<Certificate> changed(7, good);
     changed[0].network[0] ^= 1U;
-    changed[1].public_key = member_key(0x43);
+    changed[1].public_key = wireguard_key(0x43);
     changed[2].addresses[0] = prefix("10.88.0.8/32");
     changed[3].name = "laptoq";
     changed[4].roles = kRoleLighthouse;

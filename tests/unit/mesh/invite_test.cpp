@@ -10,20 +10,16 @@
 
 #include "mesh/base32.hpp"
 #include "mesh/wire.hpp"
+#include "tests/unit/mesh/mesh_testing.hpp"
 
 namespace tulle::mesh {
 namespace {
 
-constexpr std::int64_t kNow = 1'796'637'600;  // 2026-12-07 10:00 UTC
+using testing::kNow;
+using testing::wireguard_key;
 
 value::IpAddress address(std::string_view text) {
     return *value::IpAddress::parse(text);
-}
-
-value::Key wireguard_key(std::uint8_t fill) {
-    std::array<std::uint8_t, value::kKeySize> bytes{};
-    bytes.fill(fill);
-    return value::Key(bytes);
 }
 
 // The body of a line: its bytes (fields and signature).
@@ -132,7 +128,7 @@ TEST_F(InviteTest, ExpiredIsRefusedNamingTheTime) {
     const auto got = decode_invite(line, kNow + 3600);
     ASSERT_FALSE(got.ok());
     EXPECT_EQ(got.error(), "the invite expired at 2026-12-07 11:00 UTC");
-    EXPECT_FALSE(decode_invite(line, kNow + 7 * 24 * 3600).ok());
+    EXPECT_FALSE(decode_invite(line, kNow + kMaxInviteLifetime).ok());
 }
 
 TEST_F(InviteTest, EveryChangedByteIsRefused) {
