@@ -495,7 +495,7 @@ std::optional<UdpView> read_udp_packet(std::span<const std::uint8_t> packet) {
         if (packet.size() < kIpv4Header || packet[9] != kUdp) {
             return std::nullopt;
         }
-        const std::size_t header = (packet[0] & 0x0fU) * 4U;
+        const std::size_t header = std::size_t{packet[0] & 0x0fU} * 4;
         const std::size_t total = load16(packet, 2);
         const bool fragment = (load16(packet, 6) & 0x3fffU) != 0;  // more fragments, or offset
         if (header < kIpv4Header || total < header + kUdpHeader || total > packet.size() ||
@@ -543,7 +543,7 @@ bool is_control_packet(std::span<const std::uint8_t> packet) {
             (load16(packet, 6) & 0x1fffU) != 0) {  // a later fragment has no UDP header
             return false;
         }
-        const std::size_t header = (packet[0] & 0x0fU) * 4U;
+        const std::size_t header = std::size_t{packet[0] & 0x0fU} * 4;
         return header >= kIpv4Header && packet.size() >= header + kUdpHeader &&
                load16(packet, header + 2) == kControlPort;
     }

@@ -13,11 +13,11 @@
 #include <algorithm>
 #include <array>
 #include <cerrno>
-#include <cstring>
 #include <fcntl.h>
 #include <filesystem>
 #include <functional>
 #include <sys/stat.h>
+#include <system_error>
 #include <unistd.h>
 #include <utility>
 
@@ -36,7 +36,7 @@ constexpr int kFormat = 1;
 constexpr std::size_t kMaxFileSize = 64ULL * 1024 * 1024;
 
 std::string reason(int error) {
-    return std::strerror(error);
+    return std::generic_category().message(error);
 }
 
 void wipe(std::string& text) {

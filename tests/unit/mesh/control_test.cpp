@@ -187,6 +187,17 @@ TEST(Control, TooManyPageEntriesAreRefused) {
     EXPECT_TRUE(decode_control(encode_control(revocations)));
 }
 
+// A page of `per_page` copies of `entry` fits in a datagram and decodes; one more would not fit.
+template <typename Page, typename Entry>
+void expect_full_page(Page page, const Entry& entry, std::size_t per_page) {
+    page.entries.assign(per_page, entry);
+    const auto bytes = encode_control(page);
+    EXPECT_LE(bytes.size(), kMaxControlMessage);
+    EXPECT_TRUE(decode_control(bytes));
+    page.entries.push_back(entry);
+    EXPECT_GT(encode_control(page).size(), kMaxControlMessage);
+}
+
 TEST(Control, AFullPageOfTheLargestCertificatesFits) {
     const SampleNetwork net;
     const Certificate largest = net.largest();
@@ -196,24 +207,12 @@ TEST(Control, AFullPageOfTheLargestCertificatesFits) {
                             .online = true,
                             .last_seen = 0x7fff'ffff'ffff'ffffLL,
                             .observed = socket("[ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff]:65535")};
-    Members members{.version = ~0ULL, .page = ~0U, .pages = ~0U, .entries = {}};
-    members.entries.assign(members_per_page(), entry);
-    const auto bytes = encode_control(members);
-    EXPECT_LE(bytes.size(), kMaxControlMessage);
-    EXPECT_TRUE(decode_control(bytes));
-    // And the page is as full as it can be: one more would not fit.
-    members.entries.push_back(entry);
-    EXPECT_GT(encode_control(members).size(), kMaxControlMessage);
-    std::cout << "members per page: " << members_per_page() << " (" << bytes.size() << " bytes)\n";
-
-    Revocations revocations{.version = ~0ULL, .page = ~0U, .pages = ~0U, .entries = {}};
-    Revocation revocation = net.revocation(largest, 0x7fff'ffff'ffff'ffffLL);
-    revocations.entries.assign(revocations_per_page(), revocation);
-    const auto revoked = encode_control(revocations);
-    EXPECT_LE(revoked.size(), kMaxControlMessage);
-    EXPECT_TRUE(decode_control(revoked));
-    revocations.entries.push_back(revocation);
-    EXPECT_GT(encode_control(revocations).size(), kMaxControlMessage);
+    expect_full_page(Members{.version = ~0ULL, .page = ~0U, .pages = ~0U, .entries = {}}, entry,
+                     members_per_page());
+    expect_full_page(Revocations{.version = ~0ULL, .page = ~0U, .pages = ~0U, .entries = {}},
+                     net.revocation(largest, 0x7fff'ffff'ffff'ffffLL), revocations_per_page());
+    std::cout << "per page: " << members_per_page() << " members, " << revocations_per_page()
+              << " revocations\n";
 }
 
 TEST(Control, BadFieldsAreNamed) {

@@ -49,16 +49,22 @@ class StateTest : public ::testing::Test {
         return out;
     }
 
-    NetworkState lighthouse() const {
+    // What every node of the network keeps.
+    NetworkState node(NetworkRole role) const {
         NetworkState s;
-        s.role = NetworkRole::lighthouse;
+        s.role = role;
         s.name = "home";
         s.id = net_.id;
         s.network_key = net_.key.public_key();
-        s.signing_key = net_.key;
         s.private_key = value::generate_private_key();
-        s.listen_port = 51820;
         s.range = value::IpPrefix::parse("10.88.0.0/16").value();
+        return s;
+    }
+
+    NetworkState lighthouse() const {
+        NetworkState s = node(NetworkRole::lighthouse);
+        s.signing_key = net_.key;
+        s.listen_port = 51820;
         s.endpoints = {value::Endpoint::parse("vpn.example.net:51820").value(),
                        value::Endpoint::parse("[2001:db8::1]:51820").value()};
         s.certificate = net_.member("lh", ip("10.88.0.1"), 1, kRoleLighthouse);
@@ -92,13 +98,7 @@ class StateTest : public ::testing::Test {
     }
 
     NetworkState member() const {
-        NetworkState s;
-        s.role = NetworkRole::member;
-        s.name = "home";
-        s.id = net_.id;
-        s.network_key = net_.key.public_key();
-        s.private_key = value::generate_private_key();
-        s.range = value::IpPrefix::parse("10.88.0.0/16").value();
+        NetworkState s = node(NetworkRole::member);
         s.endpoints = {value::Endpoint::parse("192.0.2.1:51820").value()};
         s.certificate = net_.member("laptop", ip("10.88.0.7"), 7);
         s.lighthouse = net_.member("lh", ip("10.88.0.1"), 1, kRoleLighthouse);
@@ -116,29 +116,38 @@ class StateTest : public ::testing::Test {
         return s;
     }
 
+    // Saved, loaded, and saved again to the same text: what was loaded.
+    NetworkState round_trip(const NetworkState& saved) const {
+        EXPECT_EQ(save_network(saved, path("home.json")), std::nullopt);
+        auto loaded = load_network(path("home.json"));
+        EXPECT_TRUE(loaded) << (loaded ? "" : loaded.error());
+        NetworkState out = std::move(loaded).value();  // throws if it did not load: a failure
+        EXPECT_EQ(save_network(out, path("again.json")), std::nullopt);
+        EXPECT_EQ(read_text(path("again.json")), read_text(path("home.json")));
+        return out;
+    }
+
     SampleNetwork net_;
     fs::path dir_;
 };
 
 TEST_F(StateTest, ALighthouseComesBackWhole) {
     const NetworkState saved = lighthouse();
-    ASSERT_EQ(save_network(saved, path("home.json")), std::nullopt);
-    auto loaded = load_network(path("home.json"));
-    ASSERT_TRUE(loaded) << loaded.error();
-    EXPECT_EQ(loaded->role, NetworkRole::lighthouse);
-    EXPECT_EQ(loaded->name, "home");
-    EXPECT_EQ(loaded->id, saved.id);
-    EXPECT_EQ(loaded->network_key, saved.network_key);
-    ASSERT_TRUE(loaded->signing_key);
-    EXPECT_EQ(loaded->signing_key->seed(), saved.signing_key->seed());
-    EXPECT_EQ(loaded->private_key, saved.private_key);
-    EXPECT_EQ(loaded->listen_port, 51820);
-    EXPECT_EQ(loaded->range, saved.range);
-    EXPECT_EQ(loaded->endpoints, saved.endpoints);
-    EXPECT_EQ(loaded->certificate, saved.certificate);
+    const NetworkState loaded = round_trip(saved);
+    EXPECT_EQ(loaded.role, NetworkRole::lighthouse);
+    EXPECT_EQ(loaded.name, "home");
+    EXPECT_EQ(loaded.id, saved.id);
+    EXPECT_EQ(loaded.network_key, saved.network_key);
+    ASSERT_TRUE(loaded.signing_key);
+    EXPECT_EQ(loaded.signing_key->seed(), saved.signing_key->seed());
+    EXPECT_EQ(loaded.private_key, saved.private_key);
+    EXPECT_EQ(loaded.listen_port, 51820);
+    EXPECT_EQ(loaded.range, saved.range);
+    EXPECT_EQ(loaded.endpoints, saved.endpoints);
+    EXPECT_EQ(loaded.certificate, saved.certificate);
 
-    ASSERT_TRUE(loaded->registry);
-    const Registry& r = *loaded->registry;
+    ASSERT_TRUE(loaded.registry);
+    const Registry& r = *loaded.registry;
     const Registry& o = *saved.registry;
     EXPECT_EQ(r.network(), o.network());
     EXPECT_EQ(r.range(), o.range());
@@ -165,41 +174,35 @@ TEST_F(StateTest, ALighthouseComesBackWhole) {
         EXPECT_EQ(r.invites()[i].redeemed_by, o.invites()[i].redeemed_by);
         EXPECT_EQ(r.invites()[i].redeemed_at, o.invites()[i].redeemed_at);
     }
-    // And what was loaded writes the same file again.
-    ASSERT_EQ(save_network(*loaded, path("again.json")), std::nullopt);
-    EXPECT_EQ(read_text(path("again.json")), read_text(path("home.json")));
 }
 
 TEST_F(StateTest, AMemberComesBackWhole) {
     const NetworkState saved = member();
-    ASSERT_EQ(save_network(saved, path("home.json")), std::nullopt);
-    auto loaded = load_network(path("home.json"));
-    ASSERT_TRUE(loaded) << loaded.error();
-    EXPECT_EQ(loaded->role, NetworkRole::member);
-    EXPECT_FALSE(loaded->signing_key);
-    EXPECT_FALSE(loaded->registry);
-    EXPECT_EQ(loaded->listen_port, 0);
-    EXPECT_EQ(loaded->certificate, saved.certificate);
-    EXPECT_EQ(loaded->lighthouse, saved.lighthouse);
-    ASSERT_TRUE(loaded->joining);
-    EXPECT_EQ(loaded->joining->invite, saved.joining->invite);
-    EXPECT_EQ(loaded->joining->enrollment_key, saved.joining->enrollment_key);
-    EXPECT_EQ(loaded->joining->name, "laptop");
-    EXPECT_EQ(loaded->joining->address, ip("10.88.0.7"));
-    EXPECT_EQ(loaded->joining->expires, 1'700'086'400);
-    EXPECT_EQ(loaded->joining->lighthouse_key, saved.joining->lighthouse_key);
-    EXPECT_EQ(loaded->joining->lighthouse_address, ip("10.88.0.1"));
-    ASSERT_EQ(loaded->peers.size(), 2U);
-    EXPECT_EQ(loaded->peers[0].certificate, saved.peers[0].certificate);
-    EXPECT_EQ(loaded->peers[0].endpoint, socket("[2001:db8::4]:40000"));
-    EXPECT_EQ(loaded->peers[1].endpoint, std::nullopt);
-    EXPECT_EQ(loaded->revocations, saved.revocations);
-    ASSERT_EQ(save_network(*loaded, path("again.json")), std::nullopt);
-    EXPECT_EQ(read_text(path("again.json")), read_text(path("home.json")));
+    const NetworkState loaded = round_trip(saved);
+    EXPECT_EQ(loaded.role, NetworkRole::member);
+    EXPECT_FALSE(loaded.signing_key);
+    EXPECT_FALSE(loaded.registry);
+    EXPECT_EQ(loaded.listen_port, 0);
+    EXPECT_EQ(loaded.certificate, saved.certificate);
+    EXPECT_EQ(loaded.lighthouse, saved.lighthouse);
+    ASSERT_TRUE(loaded.joining);
+    EXPECT_EQ(loaded.joining->invite, saved.joining->invite);
+    EXPECT_EQ(loaded.joining->enrollment_key, saved.joining->enrollment_key);
+    EXPECT_EQ(loaded.joining->name, "laptop");
+    EXPECT_EQ(loaded.joining->address, ip("10.88.0.7"));
+    EXPECT_EQ(loaded.joining->expires, 1'700'086'400);
+    EXPECT_EQ(loaded.joining->lighthouse_key, saved.joining->lighthouse_key);
+    EXPECT_EQ(loaded.joining->lighthouse_address, ip("10.88.0.1"));
+    ASSERT_EQ(loaded.peers.size(), 2U);
+    EXPECT_EQ(loaded.peers[0].certificate, saved.peers[0].certificate);
+    EXPECT_EQ(loaded.peers[0].endpoint, socket("[2001:db8::4]:40000"));
+    EXPECT_EQ(loaded.peers[1].endpoint, std::nullopt);
+    EXPECT_EQ(loaded.revocations, saved.revocations);
 }
 
 TEST_F(StateTest, TheFileIsTheOwnersAlone) {
-    const mode_t old_umask = ::umask(0);  // the file's mode is set, not left to the umask
+    // The mode is set, not left to the umask (which would make this one 0400).
+    const mode_t old_umask = ::umask(0277);
     const auto saved = save_network(member(), path("home.json"));
     ::umask(old_umask);
     ASSERT_EQ(saved, std::nullopt);
