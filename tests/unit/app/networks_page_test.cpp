@@ -45,7 +45,8 @@ void expect_picture_of(const QImage& image, const peer_export::QrCode& code) {
     ASSERT_FALSE(image.isNull());
     const int scale = image.width() / side;
     ASSERT_GT(scale, 0);
-    ASSERT_EQ(image.width(), side * scale);
+    const int width = side * scale;
+    ASSERT_EQ(image.width(), width);
     for (int y = -peer_export::kQuietZone; y < code.size() + peer_export::kQuietZone; ++y) {
         for (int x = -peer_export::kQuietZone; x < code.size() + peer_export::kQuietZone; ++x) {
             const QPoint centre((x + peer_export::kQuietZone) * scale + scale / 2,
@@ -80,11 +81,11 @@ class NetworksPageTest : public ::testing::Test {
         // A member online, last seen `ago` seconds before now, on `path`.
         const auto online = [now](const std::string& name, std::uint8_t key,
                                   const std::string& address, std::int64_t ago,
-                                  ipc::PeerPath path) {
+                                  const ipc::PeerPath& path) {
             auto member = FakeNetworks::member(name, key, address);
             member.online = true;
             member.last_seen = now - ago;
-            member.path = std::move(path);
+            member.path = path;
             return member;
         };
         auto self = online("home-server", 0xEE, "10.88.0.1", now, {});
