@@ -118,6 +118,8 @@ ipc::Outcome<void> MeshNetwork::start() {
     }
     const std::int64_t now = host_.now();
     if (is_lighthouse()) {
+        // 2^20 list versions a second at most between two starts: never one a member holds.
+        state_.registry->start_versions_at(static_cast<std::uint64_t>(now) << 20U);
         set_state(ipc::NetworkState::online, "");
     } else if (state_.joining) {
         redeem_until_ = now + kRedeemFor;

@@ -4,6 +4,7 @@
 // hash-map fast, so a lighthouse with thousands of members answers in microseconds.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <map>
 #include <optional>
@@ -70,6 +71,10 @@ class Registry {
     [[nodiscard]] bool online(const MemberRecord& record, std::int64_t now) const;
     // Bumped whenever the list, or anyone's online state, changes.
     [[nodiscard]] std::uint64_t version() const { return version_; }
+    // Moves the version up to `epoch` (never down). The version is not stored: a lighthouse
+    // starts it from its clock each time it starts, so that no member holds the version of an
+    // older list that equals the new one's.
+    void start_versions_at(std::uint64_t epoch) { version_ = std::max(version_, epoch); }
     [[nodiscard]] Members members_page(std::uint32_t page, std::int64_t now) const;
     [[nodiscard]] PeerInfo peer_info(const MemberRecord& record, std::int64_t now) const;
 

@@ -1,5 +1,6 @@
 #include "peer_export/qr.hpp"
 
+#include <algorithm>
 #include <array>
 #include <memory>
 #include <utility>
@@ -25,6 +26,25 @@ void wipe(std::vector<std::uint8_t>& bytes) {
     if (!bytes.empty()) {
         sodium_memzero(bytes.data(), bytes.size());
     }
+}
+
+// Whether every character is one of QR's alphanumeric mode (ISO/IEC 18004, table 5).
+bool is_alphanumeric(std::string_view text) {
+    return std::all_of(text.begin(), text.end(), [](char c) {
+        return (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') ||
+               std::string_view(" $%*+-./:").find(c) != std::string_view::npos;
+    });
+}
+
+QRcode* encode_alphanumeric(int length, const unsigned char* bytes) {
+    QRinput* input = QRinput_new2(0, QR_ECLEVEL_L);
+    if (input == nullptr) {
+        return nullptr;
+    }
+    QRcode* code =
+        QRinput_append(input, QR_MODE_AN, length, bytes) == 0 ? QRcode_encodeInput(input) : nullptr;
+    QRinput_free(input);  // it held a copy of the text: libqrencode frees it unwiped
+    return code;
 }
 
 }  // namespace
@@ -64,10 +84,12 @@ value::Result<QrCode> encode_qr(std::string_view text) {
     if (text.empty()) {
         return value::fail("nothing to encode");
     }
-    // QRcode_encodeData takes a length, so the text needs no terminating copy.
+    // Both calls take a length, so the text needs no terminating copy.
+    const auto* bytes = reinterpret_cast<const unsigned char*>(text.data());
+    const int length = static_cast<int>(text.size());
     const std::unique_ptr<QRcode, QrFree> code(
-        QRcode_encodeData(static_cast<int>(text.size()),
-                          reinterpret_cast<const unsigned char*>(text.data()), 0, QR_ECLEVEL_L));
+        is_alphanumeric(text) ? encode_alphanumeric(length, bytes)
+                              : QRcode_encodeData(length, bytes, 0, QR_ECLEVEL_L));
     if (!code) {
         // ERANGE: longer than the largest code (version 40) holds.
         return value::fail("the text (" + std::to_string(text.size()) +

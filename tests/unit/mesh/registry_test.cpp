@@ -249,3 +249,28 @@ TEST(Registry, ExpiredInvitesGoRedeemedOrNot) {
 
 }  // namespace
 }  // namespace tulle::mesh
+
+namespace tulle::mesh {
+namespace {
+
+// The version is not stored: a registry loaded again starts low, where a member may hold the
+// version of the list before the restart. Started from the clock, it is past every old one.
+TEST(Registry, VersionsStartFromTheEpochGivenAndNeverGoBack) {
+    const SampleNetwork net;
+    Registry before(net.id, prefix("10.88.0.0/16"));
+    before.start_versions_at(std::uint64_t{1000} << 20U);
+    before.add(net.member("alice", ip("10.88.0.2")));
+    const std::uint64_t held = before.version();  // what a member fetched
+
+    Registry after(net.id, prefix("10.88.0.0/16"));  // the same list, loaded after a restart
+    after.add(net.member("alice", ip("10.88.0.2")));
+    after.add(net.member("bob", ip("10.88.0.3")));
+    after.start_versions_at(std::uint64_t{1060} << 20U);
+    EXPECT_GT(after.version(), held);
+    const auto now = after.version();
+    after.start_versions_at(5);
+    EXPECT_EQ(after.version(), now);
+}
+
+}  // namespace
+}  // namespace tulle::mesh

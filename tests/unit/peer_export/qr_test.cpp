@@ -70,6 +70,25 @@ TEST(Qr, TheDrawingIsTheCodeWithItsQuietZone) {
     EXPECT_FALSE(code->dark(-1, 0));
 }
 
+// An invite ("TULLE1:" and upper-case base32) is all QR alphanumeric characters: 5.5 bits each
+// instead of 8. At level L, 403 of them need version 11 (it holds 468; version 10, 395), where
+// byte mode needs version 13 (425 bytes; version 12 holds 367).
+TEST(Qr, AnInviteGoesInAlphanumericModeAndTakesASmallerCode) {
+    std::string invite = "TULLE1:";
+    while (invite.size() < 403) {
+        invite += "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
+    }
+    invite.resize(403);
+    auto code = encode_qr(invite);
+    ASSERT_TRUE(code.ok()) << code.error();
+    EXPECT_EQ(code->size(), 17 + 4 * 11);
+    std::string lower = invite;
+    lower[10] = 'a';  // one character outside the alphanumeric set: byte mode for all
+    auto bytes = encode_qr(lower);
+    ASSERT_TRUE(bytes.ok());
+    EXPECT_EQ(bytes->size(), 17 + 4 * 13);
+}
+
 TEST(Qr, TextThatDoesNotFitIsRefused) {
     EXPECT_FALSE(encode_qr("").ok());
     const auto too_long = encode_qr(std::string(3000, 'x'));
