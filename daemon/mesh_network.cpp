@@ -100,9 +100,10 @@ ipc::TunnelConfig MeshNetwork::tunnel_config() const {
 }
 
 ipc::Outcome<void> MeshNetwork::start() {
-    if (running_) {
+    if (running_ && tunnel() != nullptr) {
         return {};
     }
+    running_ = false;  // its tunnel was taken down from outside (tullectl down)
     auto up = host_.bring_up(state_.name, tunnel_config());
     if (!up.ok()) {
         set_state(ipc::NetworkState::offline, up.error().message);

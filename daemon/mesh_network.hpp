@@ -60,8 +60,9 @@ class MeshNetwork final : public InnerTraffic {
     MeshNetwork(const MeshNetwork&) = delete;
     MeshNetwork& operator=(const MeshNetwork&) = delete;
 
-    // Brings the tunnel up as the state says and starts the control channel; the error says why
-    // the tunnel could not come up (the network is kept, offline).
+    // Brings the tunnel up as the state says and starts the control channel (again, after its
+    // tunnel was taken down from outside); the error says why the tunnel could not come up (the
+    // network is kept, offline).
     [[nodiscard]] ipc::Outcome<void> start();
     // Takes the tunnel down (the file stays).
     void stop();

@@ -174,6 +174,14 @@ ipc::Outcome<ipc::NetworkStatus> Networks::create(const ipc::NetworkCreate& requ
     return status;
 }
 
+ipc::Outcome<void> Networks::start_tunnel(const std::string& name) {
+    MeshNetwork* network = find(name);
+    if (network == nullptr) {
+        return refuse(ErrorCode::not_found, "no network '" + name + "'");
+    }
+    return network->start();
+}
+
 ipc::Outcome<ipc::InviteIssued> Networks::invite(const ipc::NetworkInvite& request) {
     MeshNetwork* network = find(request.network);
     if (network == nullptr) {

@@ -39,6 +39,8 @@ class Networks {
     [[nodiscard]] ipc::Outcome<ipc::Done> remove(const ipc::MemberRef& ref);
     [[nodiscard]] ipc::Outcome<ipc::Done> leave(const ipc::NetworkRef& ref);
     [[nodiscard]] bool has(const std::string& name) const { return networks_.contains(name); }
+    // Brings a network's tunnel up again after tunnel.down (tullectl up NAME, the tray).
+    [[nodiscard]] ipc::Outcome<void> start_tunnel(const std::string& name);
 
   private:
     [[nodiscard]] std::string file_of(const std::string& name) const;

@@ -209,6 +209,18 @@ Service::Outcome<ipc::TunnelStatus> Service::handle(ipc::TunnelUpMethod /*method
     if (find(up.name) != nullptr) {
         return refuse(ErrorCode::already_exists, "tunnel '" + up.name + "' is up already");
     }
+    if (networks_.has(up.name)) {
+        // A mesh network's tunnel comes up from its network file, as at tulled's start.
+        if (up.config) {
+            return refuse(ErrorCode::already_exists, "params.name: '" + up.name +
+                                                         "' is the tunnel of mesh network '" +
+                                                         up.name + "'; pick another name");
+        }
+        if (auto started = networks_.start_tunnel(up.name); !started.ok()) {
+            return refuse(started.error());
+        }
+        return status_of(up.name);
+    }
     // The caller's kill-switch choice for this run wins over the file's.
     const auto choose = [&up](ipc::TunnelConfig& config) {
         config.iface.kill_switch = up.kill_switch.value_or(config.iface.kill_switch);
@@ -412,6 +424,13 @@ ipc::Outcome<void> Service::check_replace(const ControlClient& client,
 Service::Outcome<ipc::TunnelStatus> Service::handle(ipc::TunnelSaveMethod /*method*/,
                                                     ControlClient& client,
                                                     const ipc::TunnelSave& save) {
+    if (networks_.has(save.name)) {
+        return refuse(ErrorCode::invalid_params,
+                      "params.name: '" + save.name + "' is the tunnel of mesh network '" +
+                          save.name +
+                          "', kept in its network file; it is not saved as a system "
+                          "tunnel");
+    }
     ipc::TunnelConfig config;
     if (save.config) {
         auto parsed = ipc::parse_config(*save.config, "params.config", /*allow_hooks=*/false);
