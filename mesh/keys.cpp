@@ -22,6 +22,9 @@ value::Result<std::vector<std::uint8_t>> from_hex(std::string_view text) {
         return value::fail("hex text has an odd number of digits (" + std::to_string(text.size()) +
                            ")");
     }
+    if (text.empty()) {
+        return std::vector<std::uint8_t>{};  // libsodium may not be handed a null buffer
+    }
     std::vector<std::uint8_t> out(text.size() / 2);
     std::size_t size = 0;
     const char* end = nullptr;
