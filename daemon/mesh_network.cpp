@@ -25,6 +25,18 @@ MeshNetwork::~MeshNetwork() {
     }
 }
 
+namespace {
+
+// 169.254.0.0/16 or fe80::/10: where enrollment addresses are.
+bool is_link_local(std::span<const std::uint8_t> address) {
+    if (address.size() == 4) {
+        return address[0] == 169 && address[1] == 254;
+    }
+    return address.size() == 16 && address[0] == 0xfe && (address[1] & 0xc0U) == 0x80;
+}
+
+}  // namespace
+
 value::IpAddress MeshNetwork::enrollment_address(const value::IpPrefix& range,
                                                  const mesh::InviteHash& id) {
     if (range.family() == value::IpFamily::v4) {
@@ -222,8 +234,9 @@ bool MeshNetwork::is_own_control(const value::IpAddress& address) const {
 }
 
 bool MeshNetwork::take(const core::PublicKey& peer, std::span<const std::uint8_t> packet) {
-    // An enrollment key reaches the lighthouse's control port and nothing else.
-    const bool enrolling = is_lighthouse() && !state_.registry->invites().empty() &&
+    // An enrollment key reaches the lighthouse's control port and nothing else. Its one allowed
+    // IP is link-local, so only packets from such a source need the lookup.
+    const bool enrolling = is_lighthouse() && is_link_local(core::ip_header::source_of(packet)) &&
                            state_.registry->find_invite_by_enrollment(to_ipc(peer)) != nullptr;
     const auto udp = mesh::is_control_packet(packet) ? mesh::read_udp_packet(packet)
                                                      : std::optional<mesh::UdpView>();

@@ -3,6 +3,7 @@
 // sockets on loopback, driven through tullectl's client as users drive them. The namespace test
 // (tests/integration/mesh.sh) does the same with real devices and routes.
 #include <chrono>
+#include <ctime>
 #include <filesystem>
 #include <memory>
 #include <string>
@@ -17,6 +18,7 @@
 #include "daemon/core/environment.hpp"
 #include "daemon/dns_control.hpp"
 #include "daemon/log_hub.hpp"
+#include "daemon/mesh_network.hpp"
 #include "daemon/service.hpp"
 #include "ipc/methods.hpp"
 #include "mesh/control.hpp"
@@ -299,6 +301,54 @@ TEST_F(MeshServiceTest, AnInviteIsSingleUseAndATamperedOneChangesNothing) {
     EXPECT_EQ(reused.state, ipc::NetworkState::failed);
     EXPECT_NE(reused.problem.find("used"), std::string::npos) << reused.problem;
     EXPECT_EQ(lighthouse.client().call<ipc::NetworkMembersMethod>({"home"})->members.size(), 2U);
+}
+
+// Whoever holds an invite (its enrollment key) reaches the lighthouse's control port and nothing
+// else: not the lighthouse's own TUN device, not a member through it.
+TEST_F(MeshServiceTest, AnEnrollmentKeyReachesTheControlPortAndNothingElse) {
+    Node& lighthouse = node("lighthouse");
+    create(lighthouse);
+    Node& a = node("a");
+    ASSERT_EQ(join(a, invite(lighthouse, "a")).state, ipc::NetworkState::online);
+    const std::string text = invite(lighthouse, "intruder");
+    auto decoded = mesh::decode_invite(text, std::time(nullptr));
+    ASSERT_TRUE(decoded.ok());
+    const auto from =
+        MeshNetwork::enrollment_address(decoded->range, mesh::invite_hash(decoded->id));
+    auto lighthouse_key =
+        lighthouse.client().call<ipc::NetworkListMethod>({})->networks.front().public_key;
+    ASSERT_TRUE(lighthouse_key);
+    // A plain WireGuard tunnel with the invite's key, as someone who read the line could make.
+    Node& holder = node("holder");
+    ipc::TunnelUp up;
+    up.name = "home";
+    up.config = "[Interface]\nPrivateKey = " + decoded->enrollment_key.to_base64() +
+                "\nAddress = " + from.to_string() +
+                "/32\n\n[Peer]\nPublicKey = " + lighthouse_key->to_base64() +
+                "\nAllowedIPs = 10.88.0.0/16\nEndpoint = 127.0.0.1:" + std::to_string(port_) + "\n";
+    ASSERT_TRUE(holder.client().call<ipc::TunnelUpMethod>(up).ok());
+    EXPECT_FALSE(reaches(holder, from.to_string().c_str(), lighthouse, "10.88.0.1", 2s));
+    EXPECT_FALSE(reaches(holder, from.to_string().c_str(), a, "10.88.0.2", 2s));
+    // Its control datagrams are taken, and answered (a Redeem with a wrong id: "not one of ...").
+    mesh::Redeem redeem;
+    redeem.member_key = *lighthouse_key;
+    redeem.name = "intruder";
+    const auto payload = mesh::encode_control(redeem);
+    holder.tun("home")->inject(mesh::make_udp_packet(
+        {from, mesh::kControlPort}, {ip("10.88.0.1"), mesh::kControlPort}, payload));
+    EXPECT_TRUE(eventually(
+        [&] {
+            while (auto written = holder.tun("home")->take_written()) {
+                auto udp = mesh::read_udp_packet(*written);
+                if (udp && mesh::decode_control(udp->payload).ok()) {
+                    return std::holds_alternative<mesh::ControlError>(
+                        *mesh::decode_control(udp->payload));
+                }
+            }
+            return false;
+        },
+        5s))
+        << lighthouse.log_text();
 }
 
 TEST_F(MeshServiceTest, ARemovedMemberReachesNobodyAndTheMeshSurvivesARestart) {
