@@ -261,6 +261,17 @@ void Device::send_inner(std::span<const std::uint8_t> packet) {
     rearm_timer();
 }
 
+bool Device::send_keepalive(const core::PublicKey& peer) {
+    core::Peer* found = running_ ? engine_.find_peer(peer) : nullptr;
+    if (found == nullptr) {
+        return false;
+    }
+    engine_.send_keepalive(*found, core::Clock::now(), *this);
+    flush_sends();
+    rearm_timer();
+    return true;
+}
+
 void Device::flush_tun() {
     if (to_tun_.empty()) {
         return;

@@ -92,6 +92,9 @@ class Device final : public core::PacketSink {
     // An IP packet made by tulled, sent as if the TUN device had read it (encrypted to the peer
     // that owns its destination). Not to be called from InnerTraffic's callbacks.
     void send_inner(std::span<const std::uint8_t> packet);
+    // A keepalive to the peer with this key now (a handshake first when there is no session);
+    // false when no such peer exists. Not to be called from InnerTraffic's callbacks.
+    bool send_keepalive(const core::PublicKey& peer);
 
   private:
     void send_datagram(const value::SocketAddress& to,

@@ -282,14 +282,14 @@ void MeshNetwork::on_query(const Inbound& in, const mesh::Query& query) {
         send(in.from, mesh::NotFound{query.address});
         return;
     }
-    send(in.from, registry.peer_info(*target, now));
-    // The member asked about learns of the asker too, so that the asker's handshake finds it
-    // ready (WireGuard answers only peers it knows).
+    // The member asked about learns of the asker first, so that the asker's handshake most
+    // likely finds it ready (WireGuard answers only peers it knows); it dials the asker too.
     const auto* asker = registry.find(in.peer);
     if (asker != nullptr && target->certificate.public_key != state_.certificate->public_key &&
         target->certificate.public_key != asker->certificate.public_key) {
         send(control_of(target->certificate), registry.peer_info(*asker, now));
     }
+    send(in.from, registry.peer_info(*target, now));
 }
 
 ipc::Outcome<void> MeshNetwork::remove(const std::string& member) {

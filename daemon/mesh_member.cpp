@@ -230,7 +230,7 @@ void MeshNetwork::on_peer_info(const mesh::PeerInfo& info) {
         return;
     }
     if (certificate.public_key == lighthouse_key()) {
-        release_held(certificate);  // reached through the lighthouse's peer already
+        (void)release_held(certificate);  // reached through the lighthouse's peer already
         return;
     }
     std::optional<value::SocketAddress> endpoint = info.observed;
@@ -238,7 +238,31 @@ void MeshNetwork::on_peer_info(const mesh::PeerInfo& info) {
         endpoint = info.candidates.front();
     }
     install_peer(certificate, endpoint);
-    release_held(certificate);
+    if (!release_held(certificate)) {
+        // Told of a member that asked for this one. The asker's first handshake can arrive before
+        // this notice and go unanswered (WireGuard answers known peers only), and its own retry
+        // comes 5 s later: dial it in a second unless a session exists by then. (Not at once:
+        // two initiations that cross leave both sides waiting as responders.)
+        to_dial_[certificate.public_key] = host_.now() + 1;
+    }
+}
+
+void MeshNetwork::dial_due(std::int64_t now) {
+    Tunnel* running = tunnel();
+    for (auto it = to_dial_.begin(); it != to_dial_.end();) {
+        if (it->second > now) {
+            ++it;
+            continue;
+        }
+        if (running != nullptr) {
+            const auto key = it->first.bytes();
+            const auto peer = running->device().snapshot_of(key);
+            if (peer && !peer->last_handshake) {
+                (void)running->device().send_keepalive(key);
+            }
+        }
+        it = to_dial_.erase(it);
+    }
 }
 
 void MeshNetwork::install_peer(const mesh::Certificate& certificate,
@@ -260,7 +284,7 @@ void MeshNetwork::install_peer(const mesh::Certificate& certificate,
     save();
 }
 
-void MeshNetwork::release_held(const mesh::Certificate& certificate) {
+bool MeshNetwork::release_held(const mesh::Certificate& certificate) {
     Tunnel* running = tunnel();
     std::vector<Held> ready;
     std::erase_if(held_, [&](Held& held) {
@@ -278,6 +302,7 @@ void MeshNetwork::release_held(const mesh::Certificate& certificate) {
             running->device().send_inner(held.packet);
         }
     }
+    return !ready.empty();
 }
 
 void MeshNetwork::member_tick(std::int64_t now) {
@@ -307,6 +332,7 @@ void MeshNetwork::member_tick(std::int64_t now) {
                   "no answer from the lighthouse for " + std::to_string(now - last_ack_) + " s");
     }
     std::erase_if(queried_, [now](const auto& entry) { return entry.second + kHoldFor < now; });
+    dial_due(now);
 }
 
 std::vector<value::SocketAddress> MeshNetwork::candidates() const {

@@ -156,6 +156,7 @@ void MeshNetwork::stop() {
         host_.take_down(state_.name);
     }
     held_.clear();
+    to_dial_.clear();
     inbound_.clear();
 }
 

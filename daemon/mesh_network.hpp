@@ -161,7 +161,9 @@ class MeshNetwork final : public InnerTraffic {
     [[nodiscard]] value::Key lighthouse_key() const;
     void install_peer(const mesh::Certificate& certificate,
                       const std::optional<value::SocketAddress>& endpoint);
-    void release_held(const mesh::Certificate& certificate);
+    // Sends the packets held for the member's addresses; false when none were held.
+    bool release_held(const mesh::Certificate& certificate);
+    void dial_due(std::int64_t now);
     [[nodiscard]] std::vector<value::SocketAddress> candidates() const;
 
     MeshHost host_;
@@ -185,6 +187,8 @@ class MeshNetwork final : public InnerTraffic {
     std::optional<value::SocketAddress> observed_;
     std::vector<Held> held_;
     std::map<value::IpAddress, std::int64_t> queried_;  // address -> when last asked
+    // Members that asked for this one: dialled at the time given unless a session exists by then.
+    std::map<value::Key, std::int64_t> to_dial_;
     std::vector<mesh::MemberEntry> member_cache_;
     std::uint64_t members_version_ = 0;
     std::uint64_t revocations_version_ = 0;

@@ -200,6 +200,9 @@ class Engine {
     // decryption runs through `parallel`.
     void receive_batch(std::span<const IncomingDatagram> batch, TimePoint now, PacketSink& sink,
                        Parallel& parallel);
+    // A keepalive to the peer now: sealed at once when a session exists, else it waits for the
+    // handshake this starts (as any packet does).
+    void send_keepalive(Peer& peer, TimePoint now, PacketSink& sink);
     // Runs the timers that are due.
     void tick(TimePoint now, PacketSink& sink);
     [[nodiscard]] std::optional<TimePoint> next_deadline() const;
@@ -258,7 +261,6 @@ class Engine {
     auto make_handshake_message(Peer& peer, TimePoint now, std::size_t mac1_offset,
                                 const Create& create);
     void send_staged(Peer& peer, TimePoint now, PacketSink& sink);
-    void send_keepalive(Peer& peer, TimePoint now, PacketSink& sink);
     void encrypt_and_send(Peer& peer, Keypair& keypair, std::span<const std::uint8_t> packet,
                           TimePoint now, PacketSink& sink);
     void send_to_peer(Peer& peer, std::span<const std::uint8_t> datagram, PacketSink& sink);

@@ -379,6 +379,10 @@ TEST_F(MeshServiceTest, ARemovedMemberReachesNobodyAndTheMeshSurvivesARestart) {
     struct stat info {};
     ASSERT_EQ(::stat((a.dir() + "/etc/networks/home.json").c_str(), &info), 0);
     EXPECT_EQ(info.st_mode & 0777, 0600U);
+    // A real restart takes far longer than this; without the pause, a's first initiation can
+    // come within 20 ms of its last one, which b drops as a flood (as every WireGuard does), and
+    // the retry comes 5 s later.
+    std::this_thread::sleep_for(50ms);
     a.start();
     ASSERT_TRUE(eventually([&] { return network_of(a).state == ipc::NetworkState::online; }));
     auto peers = a.client().call<ipc::TunnelGetMethod>({"home"});
@@ -390,6 +394,7 @@ TEST_F(MeshServiceTest, ARemovedMemberReachesNobodyAndTheMeshSurvivesARestart) {
     // Toggled as any tunnel (tullectl down/up, the tray): it comes back from its network file.
     ASSERT_TRUE(a.client().call<ipc::TunnelDownMethod>({"home"}).ok());
     EXPECT_TRUE(eventually([&] { return !network_of(a).up; }));
+    std::this_thread::sleep_for(50ms);  // (as before the restart: no toggle is this quick)
     ipc::TunnelUp up;
     up.name = "home";
     auto again = a.client().call<ipc::TunnelUpMethod>(up);
