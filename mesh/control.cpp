@@ -3,7 +3,7 @@
 // Every message: "TLC1", a type byte (the ControlMessage alternative's index + 1), then its
 // fields in declaration order:
 //   integers          big-endian, of the field's size (bool: one byte, 0 or 1)
-//   key               32 bytes; invite id: 16 bytes
+//   key               32 bytes; invite id and relay token: 16 bytes
 //   name, message     1-byte length, then UTF-8 bytes (a name at most kMaxMemberName, an error
 //                     message at most kMaxErrorMessage)
 //   certificate       2-byte length, then Certificate::encode(); a revocation the same way
@@ -132,6 +132,12 @@ void write(wire::Writer& w, const Revocations& m) {
 }
 void write(wire::Writer& w, const Revoked& m) {
     put_blob(w, m.revocation.encode());
+}
+void write(wire::Writer& w, const RelayOffer& m) {
+    w.bytes(m.peer.bytes());
+    put_u32(w, m.channel);
+    w.bytes(m.token);
+    w.u64(static_cast<std::uint64_t>(m.expires));
 }
 void write(wire::Writer& w, const ControlError& m) {
     w.u16(static_cast<std::uint16_t>(m.code));
@@ -290,6 +296,12 @@ void read(wire::Reader& r, Revocations& m) {
 void read(wire::Reader& r, Revoked& m) {
     m.revocation = get_signed<Revocation>(r, "revocation");
 }
+void read(wire::Reader& r, RelayOffer& m) {
+    m.peer = value::Key(r.array<value::kKeySize>("peer key"));
+    m.channel = get_u32(r, "channel");
+    m.token = r.array<16>("token");
+    m.expires = static_cast<std::int64_t>(r.u64("expires"));
+}
 void read(wire::Reader& r, ControlError& m) {
     const std::uint16_t code = r.u16("code");
     if (code < static_cast<std::uint16_t>(ControlErrorCode::invite_unknown) ||
@@ -421,7 +433,7 @@ std::string_view control_name(const ControlMessage& message) {
         "not-found",   "members-request",
         "members",     "revocations-request",
         "revocations", "revoked",
-        "error"};
+        "error",       "relay-offer"};
     return kNames.at(message.index());
 }
 

@@ -8,6 +8,7 @@
 // reads every byte and refuses anything left over, too long, or unknown.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <optional>
 #include <span>
@@ -96,6 +97,15 @@ struct Revocations {
 struct Revoked {
     Revocation revocation;
 };
+// Lighthouse -> member, with a PeerInfo: a relay channel to that member through the lighthouse,
+// and this member's token for it (each side gets its own). Valid until `expires` (Unix seconds);
+// a member asks again (Query) before then.
+struct RelayOffer {
+    value::Key peer;  // the member at the other end of the channel
+    std::uint32_t channel = 0;
+    std::array<std::uint8_t, 16> token{};
+    std::int64_t expires = 0;
+};
 enum class ControlErrorCode : std::uint16_t {
     invite_unknown = 1,  // not an invite of this network
     invite_used = 2,
@@ -112,7 +122,7 @@ struct ControlError {
 
 using ControlMessage =
     std::variant<Redeem, Redeemed, Register, RegisterAck, Query, PeerInfo, NotFound, MembersRequest,
-                 Members, RevocationsRequest, Revocations, Revoked, ControlError>;
+                 Members, RevocationsRequest, Revocations, Revoked, ControlError, RelayOffer>;
 
 // At most kMaxControlMessage bytes when the message's lists respect the limits (a Members page
 // holds what members_per_page() allows).

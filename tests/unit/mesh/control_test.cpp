@@ -56,6 +56,10 @@ std::vector<ControlMessage> samples(const SampleNetwork& net) {
         revocations,
         Revoked{.revocation = net.revocation(alice)},
         ControlError{.code = ControlErrorCode::name_taken, .message = "the name alice is taken"},
+        RelayOffer{.peer = alice.public_key,
+                   .channel = 0xA1B2C3D4U,
+                   .token = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16},
+                   .expires = 1'900'000'000},
     };
 }
 
