@@ -2,6 +2,7 @@
 
 #include <iostream>
 #include <string>
+#include <variant>
 #include <vector>
 
 #include <gtest/gtest.h>
@@ -126,7 +127,9 @@ TEST(Control, LeftoverBytesAreRefused) {
 
 TEST(Control, UnknownTypesAndMagicAreRefused) {
     auto bytes = encode_control(MembersRequest{.page = 1});
-    for (const std::uint8_t type : {0, 14, 255}) {
+    // Types are the variant's index + 1: the one after the last is the first unknown.
+    const auto first_unknown = static_cast<std::uint8_t>(std::variant_size_v<ControlMessage> + 1);
+    for (const std::uint8_t type : {std::uint8_t{0}, first_unknown, std::uint8_t{255}}) {
         bytes[4] = type;
         const auto decoded = decode_control(bytes);
         ASSERT_FALSE(decoded);
