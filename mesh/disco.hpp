@@ -3,11 +3,13 @@
 // a certificate of the network, so a stock WireGuard peer never sees one.
 //
 // Wire form: the magic "TuD1" (WireGuard's messages start 1-4 then three zero bytes; STUN's
-// first byte is 0 or 1), the sender's WireGuard public key (32 bytes), a random nonce (24 bytes),
-// then crypto_box (X25519 of the sender's and receiver's WireGuard keys, XSalsa20-Poly1305) of:
-// a type byte, a 12-byte transaction id, and for a pong the address the ping came from (family
-// byte 4 or 6, the address, the port big-endian). A message that does not open under the key
-// it names is dropped: nobody without a member's private key can make one.
+// first byte is 0 or 1), the sender's WireGuard public key (32 bytes), a random nonce (24 bytes;
+// the lowest bit of its first byte is 0 when the sender's key sorts before the receiver's, byte
+// by byte, else 1, because the box's key is the same both ways: a datagram reflected back to its
+// sender is refused), then crypto_box (X25519 of the sender's and receiver's WireGuard keys,
+// XSalsa20-Poly1305) of: a type byte, a 12-byte transaction id, and for a pong the address the ping
+// came from (family byte 4 or 6, the address, the port big-endian). A message that does not open
+// under the key it names is dropped: nobody without a member's private key can make one.
 #pragma once
 
 #include <array>
@@ -56,10 +58,13 @@ class DiscoBox {
     [[nodiscard]] std::vector<std::uint8_t> seal(const value::Key& our_public,
                                                  const DiscoMessage& message) const;
     // The message when the datagram opens under this box and is well formed; nullopt otherwise
-    // (wrong key, altered byte, truncated, leftovers, an unknown type, a ping with an address).
+    // (wrong key, altered byte, truncated, leftovers, an unknown type, a ping with an address,
+    // a sender key other than this box's member's).
     [[nodiscard]] std::optional<DiscoMessage> open(std::span<const std::uint8_t> datagram) const;
 
   private:
+    value::Key ours_;  // our public key, for the direction bit
+    value::Key theirs_;
     std::array<std::uint8_t, 32> shared_{};
     bool valid_ = false;
 };

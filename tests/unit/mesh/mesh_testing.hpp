@@ -3,6 +3,7 @@
 
 #include <array>
 #include <cstdint>
+#include <vector>
 
 #include "value/key.hpp"
 
@@ -15,6 +16,15 @@ inline value::Key wireguard_key(std::uint8_t fill) {
     std::array<std::uint8_t, value::kKeySize> bytes{};
     bytes.fill(fill);
     return value::Key(bytes);
+}
+
+// A datagram shaped as WireGuard's message of `type` (1-4): the type byte, three zero bytes, then
+// 144 bytes of 0x55 (the size of an initiation).
+inline std::vector<std::uint8_t> wireguard_message(std::uint8_t type) {
+    std::vector<std::uint8_t> out(148, 0x55);
+    out[0] = type;
+    out[1] = out[2] = out[3] = 0;
+    return out;
 }
 
 }  // namespace tulle::mesh::testing
