@@ -2,7 +2,7 @@
 // control messages tulled reads from inside a tunnel, the certificates and revocations inside
 // them, invite lines, and the IP/UDP datagrams the control messages arrive in.
 //
-// The first byte picks the decoder (its value modulo 5); the rest is the input. Properties
+// The first byte picks the decoder (its value modulo 7); the rest is the input. Properties
 // besides "no crash, no sanitizer report" (a failure calls std::abort(), which libFuzzer reports):
 // - control messages, certificates, revocations: whatever decodes encodes to the very bytes it
 //   came from (no field lost, changed or read twice), and a control message is at most
@@ -12,17 +12,28 @@
 //   its case makes decode_invite refuse it (base32, form or signature);
 // - datagrams: a UDP packet that reads back is rebuilt by make_udp_packet from its addresses and
 //   payload and reads back the same; is_control_packet says yes for every readable one to the
-//   control port.
+//   control port;
+// - disco datagrams (then a byte: even, the rest as a datagram; odd, the rest as a plaintext
+//   sealed by libsodium from one fixed member to another; then the place and bits of one byte
+//   to alter): only a datagram sealed by the member
+//   the box is for opens, naming that member; what opens seals again to the same message in a
+//   datagram of the same size; a change of any one byte of it makes open refuse it;
+// - relay frames: a header that reads back is written back to the very bytes it came from.
 #include <algorithm>
+#include <array>
 #include <cctype>
 #include <cstdint>
 #include <span>
 #include <string>
 #include <vector>
 
+#include <sodium.h>
+
 #include "mesh/certificate.hpp"
 #include "mesh/control.hpp"
+#include "mesh/disco.hpp"
 #include "mesh/invite.hpp"
+#include "mesh/relay.hpp"
 #include "tests/fuzz/fuzz_input.hpp"
 
 namespace {
@@ -145,6 +156,73 @@ void datagram(std::span<const std::uint8_t> bytes) {
     check(mesh::is_control_packet(rebuilt) == (view->to.port == mesh::kControlPort));
 }
 
+// Two members with fixed WireGuard keys, and each one's box for the other.
+struct DiscoPair {
+    static tulle::value::SecretKey secret(std::uint8_t fill) {
+        std::array<std::uint8_t, 32> bytes{};
+        bytes.fill(fill);
+        return tulle::value::SecretKey(bytes);
+    }
+    tulle::value::SecretKey a = secret(0x11);
+    tulle::value::SecretKey b = secret(0x22);
+    tulle::value::Key a_public = tulle::value::public_key_of(a).value();
+    tulle::value::Key b_public = tulle::value::public_key_of(b).value();
+    mesh::DiscoBox a_to_b{a, b_public};
+    mesh::DiscoBox b_from_a{b, a_public};
+};
+
+void disco(std::span<const std::uint8_t> bytes) {
+    static const DiscoPair pair;
+    tulle::fuzz::Input in(bytes);
+    const bool built = in.byte() % 2 == 1;
+    const std::uint8_t flip_at = in.byte();
+    const auto flip_by = static_cast<std::uint8_t>(1U + in.byte() % 255);
+    const std::span<const std::uint8_t> rest = in.take(bytes.size());
+    Bytes datagram;
+    if (built) {
+        // The rest is a plaintext sealed from a to b with a fixed nonce (its lowest bit says
+        // a to b): authentic, so only its form decides.
+        constexpr std::size_t kHead = 4 + 32 + crypto_box_NONCEBYTES;
+        datagram.assign(kHead + crypto_box_MACBYTES + rest.size(), 0x5a);
+        std::copy(mesh::kDiscoMagic.begin(), mesh::kDiscoMagic.end(), datagram.begin());
+        std::copy(pair.a_public.bytes().begin(), pair.a_public.bytes().end(), datagram.begin() + 4);
+        datagram[36] = pair.a_public < pair.b_public ? 0x5a : 0x5b;  // the direction bit
+        check(crypto_box_easy(datagram.data() + kHead, rest.data(), rest.size(),
+                              datagram.data() + 36, pair.b_public.bytes().data(),
+                              pair.a.bytes().data()) == 0);
+    } else {
+        datagram.assign(rest.begin(), rest.end());
+    }
+    check(!pair.a_to_b.open(datagram));  // b's datagrams only open on a's box for b
+    const auto opened = pair.b_from_a.open(datagram);
+    if (!opened) {
+        return;
+    }
+    check(mesh::is_disco(datagram) && datagram.size() <= mesh::kMaxDiscoDatagram);
+    check(mesh::disco_sender(datagram) == pair.a_public);
+    check(opened->observed.has_value() == (opened->type == mesh::DiscoType::pong));
+    const Bytes again = pair.a_to_b.seal(pair.a_public, *opened);
+    check(again.size() == datagram.size());
+    check(pair.b_from_a.open(again) == opened);
+    Bytes altered = datagram;
+    altered[flip_at % altered.size()] ^= flip_by;
+    check(!pair.b_from_a.open(altered));
+}
+
+void relay(std::span<const std::uint8_t> bytes) {
+    const auto header = mesh::read_relay_header(bytes);
+    if (!header) {
+        check(bytes.size() <= mesh::kRelayHeader || !mesh::is_relay_frame(bytes));
+        return;
+    }
+    check(mesh::is_relay_frame(bytes) && !mesh::is_disco(bytes) &&
+          bytes.size() > mesh::kRelayHeader);
+    Bytes written(mesh::kRelayHeader);
+    mesh::write_relay_header(written, *header);
+    check(std::equal(written.begin(), written.end(), bytes.begin()));
+    check(mesh::same_token(header->token, header->token));
+}
+
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
@@ -152,7 +230,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         return 0;
     }
     const std::span<const std::uint8_t> bytes(data + 1, size - 1);
-    switch (data[0] % 5) {
+    switch (data[0] % 7) {
         case 0:
             control(bytes);
             break;
@@ -165,8 +243,14 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         case 3:
             invite(bytes);
             break;
-        default:
+        case 4:
             datagram(bytes);
+            break;
+        case 5:
+            disco(bytes);
+            break;
+        default:
+            relay(bytes);
             break;
     }
     return 0;
