@@ -10,6 +10,7 @@
 #include <boost/asio/post.hpp>
 
 #include "daemon/core/messages.hpp"
+#include "mesh/disco.hpp"
 
 namespace tulle::daemon {
 namespace {
@@ -183,7 +184,12 @@ void Device::on_udp_readable() {
         }
         in_batch_.clear();
         for (std::size_t i = 0; i < received.count; ++i) {
-            in_batch_.push_back({in_datagrams_[i].from, in_datagrams_[i].data});
+            core::IncomingDatagram datagram{in_datagrams_[i].from, in_datagrams_[i].data};
+            // WireGuard's messages start with a type of 1-4; anything else is mesh traffic.
+            const auto first = datagram.bytes.empty() ? 0U : datagram.bytes[0];
+            if ((first >= 1U && first <= 4U) || take_outer(datagram)) {
+                in_batch_.push_back(datagram);
+            }
         }
         // Decryption of the batch's transport data is shared with the worker threads; the
         // packets come back through deliver_packet, in order, and go to the TUN device together.
@@ -261,6 +267,154 @@ void Device::send_inner(std::span<const std::uint8_t> packet) {
     rearm_timer();
 }
 
+bool Device::take_outer(core::IncomingDatagram& datagram) {
+    const std::span<const std::uint8_t> bytes = datagram.bytes;
+    if (mesh::is_relay_frame(bytes)) {
+        const auto header = mesh::read_relay_header(bytes);
+        if (!header) {
+            ++counters_.relay_dropped;
+            return false;
+        }
+        if (!relay_channels_.empty()) {
+            forward_frame(datagram.from, bytes);
+            return false;
+        }
+        // A member: only its lighthouse's frames on a channel it was offered.
+        const auto route = relay_routes_.find(header->channel);
+        if (route == relay_routes_.end() || route->second.lighthouse != datagram.from) {
+            ++counters_.relay_dropped;
+            return false;
+        }
+        datagram.from = relay_endpoint(header->channel);
+        datagram.bytes = datagram.bytes.subspan(mesh::kRelayHeader);
+        return true;
+    }
+    if (inner_ != nullptr && mesh::is_disco(bytes)) {
+        inner_->disco(datagram.from, bytes);
+        return false;
+    }
+    return true;  // the engine counts it (invalid_message), as any datagram it cannot read
+}
+
+void Device::forward_frame(const value::SocketAddress& from, std::span<const std::uint8_t> frame) {
+    const auto header = mesh::read_relay_header(frame);
+    const auto found = relay_channels_.find(header->channel);
+    if (found == relay_channels_.end()) {
+        ++counters_.relay_dropped;
+        return;
+    }
+    RelayChannel& channel = found->second;
+    const bool from_a = mesh::same_token(header->token, channel.token_a);
+    if (!from_a && !mesh::same_token(header->token, channel.token_b)) {
+        ++counters_.relay_dropped;
+        return;
+    }
+    (from_a ? channel.bound_a : channel.bound_b) = from;
+    std::optional<value::SocketAddress> to = from_a ? channel.bound_b : channel.bound_a;
+    if (!to) {
+        // The other side sent no frame yet: where its WireGuard session with us comes from.
+        const core::Peer* other = engine_.find_peer(from_a ? channel.b : channel.a);
+        if (other != nullptr) {
+            to = other->endpoint();
+        }
+    }
+    if (!to) {
+        ++counters_.relay_dropped;
+        return;
+    }
+    auto& copy = queue_datagram(*to, frame);
+    seal_with_.emplace_back();
+    // The sender's token stays here: the other side learns nothing it could use.
+    std::fill_n(copy.begin() + 8, mesh::RelayToken{}.size(), std::uint8_t{0});
+    channel.bytes += frame.size();
+    ++counters_.relay_forwarded;
+}
+
+void Device::wrap_relayed() {
+    for (std::size_t i = 0; i < out_.size(); ++i) {
+        const auto channel = relay_channel_of(out_[i].to);
+        if (!channel) {
+            continue;
+        }
+        const auto route = relay_routes_.find(*channel);
+        auto& buffer = out_buffers_[i];
+        if (route == relay_routes_.end()) {
+            buffer.clear();  // the route went away: nothing to send it through
+            out_[i] = platform::OutgoingDatagram{out_[i].to, buffer};
+            continue;
+        }
+        buffer.insert(buffer.begin(), mesh::kRelayHeader, std::uint8_t{0});
+        mesh::write_relay_header(buffer, {route->second.channel, route->second.token});
+        out_[i] = platform::OutgoingDatagram{route->second.lighthouse, buffer};
+    }
+}
+
+bool Device::set_peer_endpoint(const core::PublicKey& peer, const value::SocketAddress& endpoint) {
+    core::Peer* found = engine_.find_peer(peer);
+    if (found == nullptr) {
+        return false;
+    }
+    engine_.set_endpoint(*found, endpoint);
+    return true;
+}
+
+void Device::send_outer(const value::SocketAddress& to, std::span<const std::uint8_t> datagram) {
+    if (!running_) {
+        return;
+    }
+    send_datagram(to, datagram);
+    flush_sends();
+}
+
+void Device::set_relay_route(const RelayRoute& route) {
+    relay_routes_[route.channel] = route;
+}
+
+void Device::remove_relay_route(std::uint32_t channel) {
+    relay_routes_.erase(channel);
+}
+
+void Device::set_relay_channel(std::uint32_t channel, const RelayChannel& sides) {
+    auto [entry, added] = relay_channels_.try_emplace(channel, sides);
+    if (!added) {
+        // The same channel offered again (tokens renewed): where its sides are stays known.
+        const RelayChannel old = entry->second;
+        entry->second = sides;
+        if (old.a == sides.a && old.b == sides.b) {
+            entry->second.bound_a = old.bound_a;
+            entry->second.bound_b = old.bound_b;
+            entry->second.bytes = old.bytes;
+        }
+    }
+}
+
+void Device::remove_relay_channel(std::uint32_t channel) {
+    relay_channels_.erase(channel);
+}
+
+value::SocketAddress relay_endpoint(std::uint32_t channel) {
+    std::array<std::uint8_t, 16> bytes{};
+    bytes[0] = 0x01;
+    bytes[12] = static_cast<std::uint8_t>(channel >> 24U);
+    bytes[13] = static_cast<std::uint8_t>(channel >> 16U);
+    bytes[14] = static_cast<std::uint8_t>(channel >> 8U);
+    bytes[15] = static_cast<std::uint8_t>(channel);
+    return value::SocketAddress{value::IpAddress::v6(bytes), 1};
+}
+
+std::optional<std::uint32_t> relay_channel_of(const value::SocketAddress& endpoint) {
+    if (endpoint.port != 1 || !endpoint.address.is_v6()) {
+        return std::nullopt;
+    }
+    const auto bytes = endpoint.address.bytes();
+    if (bytes[0] != 0x01 ||
+        std::any_of(bytes.begin() + 1, bytes.begin() + 12, [](std::uint8_t b) { return b != 0; })) {
+        return std::nullopt;
+    }
+    return (std::uint32_t{bytes[12]} << 24U) | (std::uint32_t{bytes[13]} << 16U) |
+           (std::uint32_t{bytes[14]} << 8U) | std::uint32_t{bytes[15]};
+}
+
 bool Device::send_keepalive(const core::PublicKey& peer) {
     core::Peer* found = running_ ? engine_.find_peer(peer) : nullptr;
     if (found == nullptr) {
@@ -293,6 +447,9 @@ void Device::flush_sends() {
                 core::seal_transport(out_buffers_[i], *seal_with_[i]);
             }
         });
+        if (!relay_routes_.empty()) {
+            wrap_relayed();
+        }
         const std::size_t sent = udp_->send(out_);
         counters_.udp_send_dropped += out_.size() - sent;
     }

@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -19,6 +20,7 @@
 #include "daemon/device_status.hpp"
 #include "daemon/uapi.hpp"
 #include "daemon/worker_pool.hpp"
+#include "mesh/relay.hpp"
 #include "platform/tun.hpp"
 #include "platform/udp_socket.hpp"
 
@@ -37,12 +39,47 @@ class InnerTraffic {
     virtual bool take(const core::PublicKey& peer, std::span<const std::uint8_t> packet) = 0;
     // A packet read from the TUN device that no peer's allowed IPs hold. As take(): act later.
     virtual void unrouted(std::span<const std::uint8_t> packet) = 0;
+    // A disco datagram (mesh/disco.hpp) that came to the UDP socket. As take(): act later.
+    virtual void disco(const value::SocketAddress& from, std::span<const std::uint8_t> datagram) {
+        (void)from;
+        (void)datagram;
+    }
+};
+
+// A member's way to a peer through its lighthouse: the engine sends to a synthetic endpoint
+// (relay_endpoint of the channel), and the device wraps what goes there into a relay frame for
+// the lighthouse; frames from the lighthouse on that channel come to the engine from the
+// synthetic endpoint, so WireGuard's roaming follows the path by itself.
+struct RelayRoute {
+    value::SocketAddress lighthouse;
+    std::uint32_t channel = 0;
+    mesh::RelayToken token{};
+};
+// The endpoint that stands for a relay channel: [100::CHANNEL]:1, in the discard-only prefix of
+// RFC 6666, so a datagram that escaped the device would go nowhere.
+[[nodiscard]] value::SocketAddress relay_endpoint(std::uint32_t channel);
+[[nodiscard]] std::optional<std::uint32_t> relay_channel_of(const value::SocketAddress& endpoint);
+
+// A lighthouse's relay channel between two members: it forwards frames that carry one side's
+// token to the other side, and binds each side to the address its last valid frame came from
+// (until then, the address of its WireGuard session with the lighthouse).
+struct RelayChannel {
+    core::PublicKey a{};
+    mesh::RelayToken token_a{};
+    core::PublicKey b{};
+    mesh::RelayToken token_b{};
+    std::optional<value::SocketAddress> bound_a;
+    std::optional<value::SocketAddress> bound_b;
+    std::uint64_t bytes = 0;  // forwarded, both ways
 };
 
 struct DeviceCounters {
     std::uint64_t tun_read_errors = 0;
     std::uint64_t tun_write_dropped = 0;
     std::uint64_t udp_send_dropped = 0;
+    std::uint64_t relay_forwarded = 0;  // frames a lighthouse passed on
+    std::uint64_t relay_dropped = 0;    // frames of no channel, a wrong token, no known address
+    std::uint64_t disco_dropped = 0;    // disco datagrams of no member, not sealed by it, unasked
 };
 
 class Device final : public core::PacketSink {
@@ -95,6 +132,22 @@ class Device final : public core::PacketSink {
     // A keepalive to the peer with this key now (a handshake first when there is no session);
     // false when no such peer exists. Not to be called from InnerTraffic's callbacks.
     bool send_keepalive(const core::PublicKey& peer);
+    // Where the engine sends to this peer from now on (a path switch: no new handshake).
+    bool set_peer_endpoint(const core::PublicKey& peer, const value::SocketAddress& endpoint);
+    // What the inner handler refused of the disco datagrams it was given (for the metrics).
+    void count_disco_dropped() { ++counters_.disco_dropped; }
+    // A datagram of tulled's own (disco) out of the WireGuard socket.
+    void send_outer(const value::SocketAddress& to, std::span<const std::uint8_t> datagram);
+
+    // A member's relay routes (see RelayRoute), keyed by channel.
+    void set_relay_route(const RelayRoute& route);
+    void remove_relay_route(std::uint32_t channel);
+    // A lighthouse's relay channels.
+    void set_relay_channel(std::uint32_t channel, const RelayChannel& sides);
+    void remove_relay_channel(std::uint32_t channel);
+    [[nodiscard]] const std::map<std::uint32_t, RelayChannel>& relay_channels() const {
+        return relay_channels_;
+    }
 
   private:
     void send_datagram(const value::SocketAddress& to,
@@ -118,6 +171,12 @@ class Device final : public core::PacketSink {
     void on_udp_readable();
     void flush_sends();
     void flush_tun();
+    // A datagram of the batch that is not WireGuard's: false when it is not for the engine
+    // (disco, a frame forwarded, dropped); true when it is (a relayed datagram, unwrapped, or
+    // something unknown that the engine counts).
+    bool take_outer(core::IncomingDatagram& datagram);
+    void forward_frame(const value::SocketAddress& from, std::span<const std::uint8_t> frame);
+    void wrap_relayed();
     void rearm_timer();
 
     boost::asio::io_context& io_;
@@ -152,6 +211,8 @@ class Device final : public core::PacketSink {
     std::vector<std::shared_ptr<const core::Keypair>> seal_with_;
     WorkerPool& workers_;  // the process's, shared with every other device
     InnerTraffic* inner_ = nullptr;
+    std::map<std::uint32_t, RelayRoute> relay_routes_;
+    std::map<std::uint32_t, RelayChannel> relay_channels_;
     DeviceCounters counters_;
     // Handlers posted to the loop (more packets waiting) hold it weakly: they do nothing once
     // the device is gone.

@@ -287,9 +287,50 @@ void MeshNetwork::on_query(const Inbound& in, const mesh::Query& query) {
     const auto* asker = registry.find(in.peer);
     if (asker != nullptr && target->certificate.public_key != state_.certificate->public_key &&
         target->certificate.public_key != asker->certificate.public_key) {
+        offer_relay(asker->certificate, target->certificate);
         send(control_of(target->certificate), registry.peer_info(*asker, now));
     }
     send(in.from, registry.peer_info(*target, now));
+}
+
+void MeshNetwork::offer_relay(const mesh::Certificate& asker, const mesh::Certificate& target) {
+    Tunnel* running = tunnel();
+    if (running == nullptr) {
+        return;
+    }
+    const bool asker_first = asker.public_key < target.public_key;
+    const auto pair = asker_first ? std::make_pair(asker.public_key, target.public_key)
+                                  : std::make_pair(target.public_key, asker.public_key);
+    auto found = channels_.find(pair);
+    const RelayChannel* channel = nullptr;
+    if (found != channels_.end()) {
+        const auto& channels = running->device().relay_channels();
+        if (auto it = channels.find(found->second); it != channels.end()) {
+            channel = &it->second;
+        }
+    }
+    if (channel == nullptr) {
+        std::uint32_t id = 0;
+        do {
+            id = randombytes_random();
+        } while (id == 0 || running->device().relay_channels().contains(id));
+        RelayChannel sides;
+        sides.a = pair.first.bytes();
+        sides.token_a = mesh::new_relay_token();
+        sides.b = pair.second.bytes();
+        sides.token_b = mesh::new_relay_token();
+        running->device().set_relay_channel(id, sides);
+        channels_[pair] = id;
+        channel = &running->device().relay_channels().at(id);
+        log_->debug("network {}: relay channel {} between {} and {}", state_.name, id, asker.name,
+                    target.name);
+    }
+    const std::uint32_t id = channels_.at(pair);
+    const std::int64_t expires = host_.now() + kRelayOfferFor;
+    const mesh::RelayToken token_for_asker = asker_first ? channel->token_a : channel->token_b;
+    const mesh::RelayToken token_for_target = asker_first ? channel->token_b : channel->token_a;
+    send(control_of(target), mesh::RelayOffer{asker.public_key, id, token_for_target, expires});
+    send(control_of(asker), mesh::RelayOffer{target.public_key, id, token_for_asker, expires});
 }
 
 ipc::Outcome<void> MeshNetwork::remove(const std::string& member) {
@@ -325,6 +366,14 @@ ipc::Outcome<void> MeshNetwork::remove(const std::string& member) {
     save();
     if (Tunnel* running = tunnel(); running != nullptr) {
         (void)running->remove_peer(revocation.public_key);
+        std::erase_if(channels_, [&](const auto& entry) {
+            const bool with_it = entry.first.first == revocation.public_key ||
+                                 entry.first.second == revocation.public_key;
+            if (with_it) {
+                running->device().remove_relay_channel(entry.second);
+            }
+            return with_it;
+        });
     }
     const std::int64_t now = host_.now();
     for (const auto* other : registry.members()) {

@@ -68,6 +68,8 @@ void MeshNetwork::member_message(const mesh::ControlMessage& message) {
         on_revocations(*revocations);
     } else if (const auto* revoked = std::get_if<mesh::Revoked>(&message)) {
         apply_revocation(revoked->revocation);
+    } else if (const auto* offer = std::get_if<mesh::RelayOffer>(&message)) {
+        on_relay_offer(*offer);
     } else {
         ++ignored_;  // a request: members answer none
     }
@@ -207,8 +209,13 @@ void MeshNetwork::apply_revocation(const mesh::Revocation& revocation) {
         return;
     }
     if (Tunnel* running = tunnel(); running != nullptr) {
+        if (const Path* path = path_of_key(revocation.public_key); path && path->relay) {
+            running->device().remove_relay_route(path->relay->channel);
+        }
         (void)running->remove_peer(revocation.public_key);
     }
+    paths_.erase(revocation.public_key);
+    relay_offers_.erase(revocation.public_key);
     log_->info("network {}: member {} was removed", state_.name, revocation.public_key.to_base64());
     announce();
 }
@@ -238,6 +245,7 @@ void MeshNetwork::on_peer_info(const mesh::PeerInfo& info) {
         endpoint = info.candidates.front();
     }
     install_peer(certificate, endpoint);
+    track_path(certificate, info.observed, info.candidates);
     if (!release_held(certificate)) {
         // Told of a member that asked for this one. The asker's first handshake can arrive before
         // this notice and go unanswered (WireGuard answers known peers only), and its own retry
@@ -320,6 +328,20 @@ void MeshNetwork::member_tick(std::int64_t now) {
         redeem.name = state_.joining->name;
         send_to_lighthouse(redeem);
         return;
+    }
+    if (host_.local_addresses) {
+        // A new address or a lost one (a network change): register and look for paths at once.
+        auto seen = host_.local_addresses(state_.name);
+        std::sort(seen.begin(), seen.end());
+        if (seen != local_seen_) {
+            const bool first = local_seen_.empty();
+            local_seen_ = std::move(seen);
+            if (!first) {
+                log_->info("network {}: this host's addresses changed", state_.name);
+                next_register_ = now;
+                network_changed();
+            }
+        }
     }
     if (now >= next_register_) {
         send_register();

@@ -17,7 +17,8 @@ MeshNetwork::MeshNetwork(MeshHost host, mesh::NetworkState state, std::string fi
       state_(std::move(state)),
       file_(std::move(file)),
       log_(std::move(log)),
-      timer_(host_.io) {}
+      timer_(host_.io),
+      path_timer_(host_.io) {}
 
 MeshNetwork::~MeshNetwork() {
     if (Tunnel* running = tunnel(); running != nullptr) {
@@ -124,6 +125,7 @@ ipc::Outcome<void> MeshNetwork::start() {
     running_ = true;
     Tunnel* running = tunnel();
     running->device().set_inner(this);
+    running->path_source = [this](const value::Key& key) { return path_for(key); };
     if (!is_lighthouse() && state_.listen_port == 0 && !state_.joining) {
         // Keep the port the system chose, so members that know this node find it after a restart.
         state_.listen_port = up->listen_port;
@@ -140,6 +142,19 @@ ipc::Outcome<void> MeshNetwork::start() {
     } else {
         next_register_ = now;  // at once
         set_state(ipc::NetworkState::offline, "waiting for the lighthouse");
+        // The members known from the file: find the way to each again, and ask the lighthouse
+        // about each so that its relay is offered again.
+        for (const auto& known : state_.peers) {
+            track_path(known.certificate, known.endpoint, {});
+            if (!known.certificate.addresses.empty()) {
+                asio::post(host_.io, [this, alive = std::weak_ptr<int>(alive_),
+                                      to = known.certificate.addresses.front().address()] {
+                    if (!alive.expired() && running_) {
+                        send_to_lighthouse(mesh::Query{to});
+                    }
+                });
+            }
+        }
     }
     tick();
     return {};
@@ -158,6 +173,12 @@ void MeshNetwork::stop() {
     held_.clear();
     to_dial_.clear();
     inbound_.clear();
+    path_timer_.cancel();
+    paths_armed_ = false;
+    paths_.clear();
+    relay_offers_.clear();
+    disco_in_.clear();
+    channels_.clear();
 }
 
 void MeshNetwork::schedule() {

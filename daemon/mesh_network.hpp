@@ -27,6 +27,7 @@
 #include "ipc/jsonrpc.hpp"
 #include "ipc/messages.hpp"
 #include "mesh/control.hpp"
+#include "mesh/disco.hpp"
 #include "mesh/state.hpp"
 
 namespace tulle::daemon {
@@ -41,6 +42,10 @@ struct MeshHost {
     std::function<std::int64_t()> now;                        // Unix seconds
     // This host's addresses but the tunnel's (platform::local_addresses): a member's candidates.
     std::function<std::vector<value::IpAddress>(std::string_view)> local_addresses;
+    // A peer's path changed (the path.changed event): tunnel, peer, its name, from, to, why.
+    std::function<void(const std::string&, const value::Key&, const std::string&,
+                       const ipc::PeerPath&, const ipc::PeerPath&, const std::string&)>
+        path_changed;
 };
 
 class MeshNetwork final : public InnerTraffic {
@@ -51,8 +56,9 @@ class MeshNetwork final : public InnerTraffic {
     static constexpr std::int64_t kLighthouseSilentAfter = 60;
     static constexpr std::size_t kMaxHeld = 64;  // packets waiting for a query
     static constexpr std::size_t kMaxHeldPerAddress = 8;
-    static constexpr std::int64_t kHoldFor = 5;      // seconds
-    static constexpr std::size_t kMaxInbound = 256;  // control datagrams not yet handled
+    static constexpr std::int64_t kHoldFor = 5;                // seconds
+    static constexpr std::size_t kMaxInbound = 256;            // control datagrams not yet handled
+    static constexpr std::int64_t kRelayOfferFor = 24 * 3600;  // a relay token's life
 
     MeshNetwork(MeshHost host, mesh::NetworkState state, std::string file,
                 std::shared_ptr<spdlog::logger> log);
@@ -83,6 +89,11 @@ class MeshNetwork final : public InnerTraffic {
     // InnerTraffic: control datagrams for this node; what an enrollment peer sends otherwise.
     bool take(const core::PublicKey& peer, std::span<const std::uint8_t> packet) override;
     void unrouted(std::span<const std::uint8_t> packet) override;
+    // Disco from another member (mesh_paths.cpp).
+    void disco(const value::SocketAddress& from, std::span<const std::uint8_t> datagram) override;
+
+    // The path to a member as this node uses it; nullopt when it knows none (plain peers).
+    [[nodiscard]] std::optional<ipc::PeerPath> path_for(const value::Key& key) const;
 
     // The address an invite's enrollment peer sends from: a link-local address derived from the
     // invite's hash (which both ends know), only ever seen inside the enrollment session. Not
@@ -96,6 +107,33 @@ class MeshNetwork final : public InnerTraffic {
         value::Key peer;
         value::SocketAddress from;
         std::vector<std::uint8_t> payload;
+    };
+    struct Outer {
+        value::SocketAddress from;
+        std::vector<std::uint8_t> datagram;
+    };
+    using Clock = std::chrono::steady_clock;
+    struct Ping {
+        value::SocketAddress to;
+        Clock::time_point sent;
+    };
+    // One member's way from here (mesh_paths.cpp).
+    struct Path {
+        value::Key key;
+        std::string name;
+        std::unique_ptr<mesh::DiscoBox> box;
+        std::optional<value::SocketAddress> observed;  // where the lighthouse sees it
+        std::vector<value::SocketAddress> lan;         // its own interface addresses
+        std::vector<value::SocketAddress> candidates;  // all of these, then where pings came from
+        std::optional<mesh::RelayOffer> relay;
+        ipc::PeerPath current;
+        Clock::time_point last_pong{};
+        Clock::time_point next_heartbeat{};
+        Clock::time_point next_retry{};
+        bool punching = false;
+        Clock::time_point punch_started{};
+        std::size_t punch_step = 0;
+        std::map<mesh::TxId, Ping> pings;
     };
     struct Held {
         value::IpAddress to;
@@ -166,6 +204,31 @@ class MeshNetwork final : public InnerTraffic {
     void dial_due(std::int64_t now);
     [[nodiscard]] std::vector<value::SocketAddress> candidates() const;
 
+    // --- paths (mesh_paths.cpp) ---
+    void handle_disco(const Outer& in);
+    void count_dropped_disco();
+    [[nodiscard]] Path* path_of_key(const value::Key& key);
+    [[nodiscard]] static bool on_direct(const Path& path);
+    static void add_candidate(Path& path, const value::SocketAddress& address);
+    void confirm(Path& path, const value::SocketAddress& address, Clock::time_point now);
+    void switch_path(Path& path, const ipc::PeerPath& to, const std::string& reason);
+    [[nodiscard]] static std::string describe(const ipc::PeerPath& path);
+    void send_disco(Path& path, const value::SocketAddress& to, const mesh::DiscoMessage& message);
+    void send_ping(Path& path, const value::SocketAddress& to, Clock::time_point now);
+    void start_punch(Path& path, Clock::time_point now);
+    void track_path(const mesh::Certificate& certificate,
+                    const std::optional<value::SocketAddress>& observed,
+                    const std::vector<value::SocketAddress>& candidates);
+    void use_relay(Path& path, const mesh::RelayOffer& offer);
+    void on_relay_offer(const mesh::RelayOffer& offer);
+    void arm_paths(Clock::time_point now);
+    void paths_tick(Clock::time_point now);
+    void network_changed();
+    [[nodiscard]] std::string lighthouse_name() const;
+    [[nodiscard]] ipc::PeerPath relay_path() const;
+    // The lighthouse: the relay channel between two members (made on first use).
+    void offer_relay(const mesh::Certificate& asker, const mesh::Certificate& target);
+
     MeshHost host_;
     mesh::NetworkState state_;
     std::string file_;
@@ -195,6 +258,18 @@ class MeshNetwork final : public InnerTraffic {
     std::vector<mesh::MemberEntry> members_fetched_;
     Fetch members_fetch_;
     Fetch revocations_fetch_;
+    std::vector<value::IpAddress> local_seen_;  // this host's addresses at the last tick
+
+    // paths
+    std::map<value::Key, Path> paths_;
+    std::map<value::Key, mesh::RelayOffer> relay_offers_;
+    std::deque<Outer> disco_in_;
+    bool disco_posted_ = false;
+    boost::asio::steady_timer path_timer_;
+    bool paths_armed_ = false;
+    Clock::time_point paths_at_{};
+    // lighthouse: relay channels by the pair of members (the smaller key first)
+    std::map<std::pair<value::Key, value::Key>, std::uint32_t> channels_;
 
     // Handlers posted to the loop hold this weakly: they do nothing once the network is gone.
     std::shared_ptr<int> alive_ = std::make_shared<int>(0);

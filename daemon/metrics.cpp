@@ -37,6 +37,8 @@ constexpr std::array kDropReasons{
     DropReason{"staged_dropped", [](const TunnelMetrics& t) { return t.engine.staged_dropped; }},
     DropReason{"tun_write", [](const TunnelMetrics& t) { return t.device.tun_write_dropped; }},
     DropReason{"udp_send", [](const TunnelMetrics& t) { return t.device.udp_send_dropped; }},
+    DropReason{"relay_frame", [](const TunnelMetrics& t) { return t.device.relay_dropped; }},
+    DropReason{"disco", [](const TunnelMetrics& t) { return t.device.disco_dropped; }},
 };
 
 // A per-tunnel counter of something that happened (not a drop).
@@ -53,6 +55,9 @@ constexpr std::array kTunnelCounters{
     TunnelCounter{"tulle_cookie_replies_received_total",
                   "Cookie replies received that decrypted (a peer is under load).",
                   [](const TunnelMetrics& t) { return t.engine.cookie_replies_taken; }},
+    TunnelCounter{"tulle_relay_frames_forwarded_total",
+                  "Relay frames a lighthouse passed from one member to another.",
+                  [](const TunnelMetrics& t) { return t.device.relay_forwarded; }},
     TunnelCounter{"tulle_handshake_initiations_sent_total", "Handshake initiations sent.",
                   [](const TunnelMetrics& t) { return t.engine.handshake_initiations_sent; }},
     TunnelCounter{"tulle_handshake_responses_sent_total", "Handshake responses sent.",

@@ -250,7 +250,11 @@ std::vector<ipc::PeerStatus> Tunnel::peers_of(const DeviceStatus& snapshot) cons
         }
         peer.persistent_keepalive = info.persistent_keepalive;
         peer.has_preshared_key = info.preshared_key && !info.preshared_key->is_zero();
-        peer.path = path_of(info, std::chrono::system_clock::now());
+        std::optional<ipc::PeerPath> known;
+        if (path_source) {
+            known = path_source(peer.public_key);
+        }
+        peer.path = known ? *known : path_of(info, std::chrono::system_clock::now());
         out.push_back(std::move(peer));
     }
     return out;

@@ -55,6 +55,9 @@ class Tunnel {
     std::function<void()> on_gone;
     // Called for each peer a `wg set` on the tunnel's wg(8) socket changed (true: removed).
     std::function<void(const value::Key&, bool)> on_peer_changed_by_wg;
+    // Where a peer's path comes from when something knows better than the last handshake (a
+    // mesh network's members); nullopt from it, or none set: path_of().
+    std::function<std::optional<ipc::PeerPath>(const value::Key&)> path_source;
 
     [[nodiscard]] const std::string& name() const { return name_; }
     [[nodiscard]] Device& device() { return *device_; }

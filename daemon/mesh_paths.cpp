@@ -1,0 +1,344 @@
+// A member's paths to the other members: disco pings on the WireGuard socket to find a direct
+// (or LAN) path, the lighthouse's relay while there is none, and the switch between them. A
+// switch changes only the endpoint the engine sends to, so the WireGuard session carries on.
+#include <algorithm>
+#include <array>
+
+#include <boost/asio/post.hpp>
+
+#include "daemon/mesh_network.hpp"
+#include "mesh/disco.hpp"
+
+namespace tulle::daemon {
+namespace asio = boost::asio;
+using namespace std::chrono_literals;
+
+namespace {
+
+// When a punch round pings every candidate, from its start (as MESH.md suggests).
+constexpr std::array<std::chrono::milliseconds, 6> kPunchSchedule{0ms,   100ms,  300ms,
+                                                                  700ms, 1500ms, 3100ms};
+constexpr auto kHeartbeat = 2s;        // a ping on the path in use, while a session lives
+constexpr auto kDirectDeadAfter = 5s;  // no pong on it for this long: the relay takes over
+constexpr auto kRetryDirect = 10s;     // on the relay: another punch round this often
+constexpr auto kPingForgottenAfter = 5s;
+constexpr auto kSessionLive = 180s;     // a handshake this recent: heartbeats are worth it
+constexpr std::size_t kMaxPings = 64;   // outstanding per peer
+constexpr std::size_t kMaxDisco = 256;  // datagrams waiting to be handled
+
+}  // namespace
+
+void MeshNetwork::disco(const value::SocketAddress& from, std::span<const std::uint8_t> datagram) {
+    if (is_lighthouse() || datagram.size() > mesh::kMaxDiscoDatagram ||
+        disco_in_.size() >= kMaxDisco) {
+        count_dropped_disco();
+        return;
+    }
+    disco_in_.push_back(Outer{from, std::vector<std::uint8_t>(datagram.begin(), datagram.end())});
+    if (disco_posted_) {
+        return;
+    }
+    disco_posted_ = true;
+    asio::post(host_.io, [this, alive = std::weak_ptr<int>(alive_)] {
+        if (alive.expired()) {
+            return;
+        }
+        disco_posted_ = false;
+        std::deque<Outer> batch;
+        batch.swap(disco_in_);
+        for (const auto& datagram : batch) {
+            handle_disco(datagram);
+        }
+    });
+}
+
+void MeshNetwork::count_dropped_disco() {
+    if (Tunnel* running = tunnel()) {
+        running->device().count_disco_dropped();
+    }
+}
+
+MeshNetwork::Path* MeshNetwork::path_of_key(const value::Key& key) {
+    const auto found = paths_.find(key);
+    return found == paths_.end() ? nullptr : &found->second;
+}
+
+void MeshNetwork::handle_disco(const Outer& in) {
+    const auto sender = mesh::disco_sender(in.datagram);
+    Path* path = sender ? path_of_key(*sender) : nullptr;
+    const auto message = path != nullptr && path->box ? path->box->open(in.datagram) : std::nullopt;
+    if (!message) {
+        // Not a member this node knows, or not sealed by it: nobody else can make a path.
+        count_dropped_disco();
+        return;
+    }
+    const auto now = Clock::now();
+    if (message->type == mesh::DiscoType::ping) {
+        send_disco(*path, in.from,
+                   mesh::DiscoMessage{mesh::DiscoType::pong, message->txid, in.from});
+        // Ping back on the address the ping came from, so that both NATs open for the pair.
+        if (!on_direct(*path) || path->current.endpoint != in.from) {
+            add_candidate(*path, in.from);
+            send_ping(*path, in.from, now);
+            if (!path->punching) {
+                start_punch(*path, now);
+            }
+        }
+        return;
+    }
+    const auto pinged = path->pings.find(message->txid);
+    if (pinged == path->pings.end() || pinged->second.to != in.from) {
+        count_dropped_disco();  // a pong for no ping of ours, or from elsewhere
+        return;
+    }
+    path->pings.erase(pinged);
+    confirm(*path, in.from, now);
+}
+
+bool MeshNetwork::on_direct(const Path& path) {
+    return path.current.kind == ipc::PathKind::direct || path.current.kind == ipc::PathKind::lan;
+}
+
+void MeshNetwork::add_candidate(Path& path, const value::SocketAddress& address) {
+    if (std::find(path.candidates.begin(), path.candidates.end(), address) ==
+            path.candidates.end() &&
+        path.candidates.size() < 2 * mesh::kMaxCandidates) {
+        path.candidates.push_back(address);
+    }
+}
+
+void MeshNetwork::confirm(Path& path, const value::SocketAddress& address, Clock::time_point now) {
+    const bool lan = std::find(path.lan.begin(), path.lan.end(), address) != path.lan.end() &&
+                     path.observed != address;
+    const ipc::PathKind kind = lan ? ipc::PathKind::lan : ipc::PathKind::direct;
+    if (on_direct(path) && path.current.endpoint == address) {
+        path.last_pong = now;
+        return;
+    }
+    // Better than what is in use: any direct path over the relay, the LAN over the internet.
+    // Between two direct paths of the same kind the one in use stays (hysteresis).
+    const bool better = !on_direct(path) || (lan && path.current.kind == ipc::PathKind::direct);
+    if (!better) {
+        return;
+    }
+    ipc::PeerPath to;
+    to.kind = kind;
+    to.endpoint = address;
+    switch_path(path, to,
+                lan ? "a pong came back on the local network" : "a pong came back directly");
+    path.last_pong = now;
+    path.next_heartbeat = now + kHeartbeat;
+}
+
+void MeshNetwork::switch_path(Path& path, const ipc::PeerPath& to, const std::string& reason) {
+    Tunnel* running = tunnel();
+    if (running == nullptr || to == path.current) {
+        return;
+    }
+    const auto key = path.key.bytes();
+    if (to.kind == ipc::PathKind::relay) {
+        if (!path.relay) {
+            return;
+        }
+        (void)running->device().set_peer_endpoint(key, relay_endpoint(path.relay->channel));
+    } else if (to.endpoint) {
+        (void)running->device().set_peer_endpoint(key, *to.endpoint);
+    }
+    const ipc::PeerPath from = path.current;
+    path.current = to;
+    log_->info("network {}: peer {} path {} -> {} ({})", state_.name, path.name, describe(from),
+               describe(to), reason);
+    if (host_.path_changed) {
+        host_.path_changed(state_.name, path.key, path.name, from, to, reason);
+    }
+}
+
+std::string MeshNetwork::describe(const ipc::PeerPath& path) {
+    std::string text(ipc::to_string(path.kind));
+    if (path.kind == ipc::PathKind::relay) {
+        return text + " via " + path.via;
+    }
+    if (path.endpoint) {
+        text += " " + path.endpoint->to_string();
+    }
+    return text;
+}
+
+void MeshNetwork::send_disco(Path& path, const value::SocketAddress& to,
+                             const mesh::DiscoMessage& message) {
+    Tunnel* running = tunnel();
+    const auto own = value::public_key_of(state_.private_key);
+    if (running == nullptr || !own.ok() || !path.box) {
+        return;
+    }
+    const auto datagram = path.box->seal(*own, message);
+    if (!datagram.empty()) {
+        running->device().send_outer(to, datagram);
+    }
+}
+
+void MeshNetwork::send_ping(Path& path, const value::SocketAddress& to, Clock::time_point now) {
+    std::erase_if(path.pings, [now](const auto& entry) {
+        return entry.second.sent + kPingForgottenAfter < now;
+    });
+    if (path.pings.size() >= kMaxPings) {
+        return;
+    }
+    const mesh::TxId txid = mesh::new_txid();
+    path.pings[txid] = Ping{to, now};
+    send_disco(path, to, mesh::DiscoMessage{mesh::DiscoType::ping, txid, std::nullopt});
+}
+
+void MeshNetwork::start_punch(Path& path, Clock::time_point now) {
+    path.punching = true;
+    path.punch_started = now;
+    path.punch_step = 0;
+    arm_paths(now);
+}
+
+void MeshNetwork::track_path(const mesh::Certificate& certificate,
+                             const std::optional<value::SocketAddress>& observed,
+                             const std::vector<value::SocketAddress>& candidates) {
+    if (is_lighthouse() || certificate.public_key == lighthouse_key()) {
+        return;
+    }
+    auto [entry, added] = paths_.try_emplace(certificate.public_key);
+    Path& path = entry->second;
+    path.key = certificate.public_key;
+    path.name = certificate.name;
+    if (!path.box) {
+        path.box = std::make_unique<mesh::DiscoBox>(state_.private_key, certificate.public_key);
+    }
+    path.observed = observed;
+    path.lan = candidates;
+    path.candidates.clear();
+    if (observed) {
+        add_candidate(path, *observed);
+    }
+    for (const auto& candidate : candidates) {
+        add_candidate(path, candidate);
+    }
+    if (const auto offer = relay_offers_.find(certificate.public_key);
+        offer != relay_offers_.end()) {
+        use_relay(path, offer->second);
+    }
+    if (added && path.current.kind == ipc::PathKind::none && path.relay) {
+        switch_path(path, relay_path(), "the first packets go through the relay while punching");
+    }
+    start_punch(path, Clock::now());
+}
+
+void MeshNetwork::use_relay(Path& path, const mesh::RelayOffer& offer) {
+    Tunnel* running = tunnel();
+    const auto lighthouse = endpoint_of(lighthouse_key());
+    if (running == nullptr || !lighthouse) {
+        return;
+    }
+    if (path.relay && path.relay->channel != offer.channel) {
+        running->device().remove_relay_route(path.relay->channel);
+    }
+    path.relay = offer;
+    running->device().set_relay_route(RelayRoute{*lighthouse, offer.channel, offer.token});
+}
+
+void MeshNetwork::on_relay_offer(const mesh::RelayOffer& offer) {
+    if (offer.peer == lighthouse_key() || relay_offers_.size() >= kMaxHeld * 16) {
+        return;
+    }
+    relay_offers_[offer.peer] = offer;
+    if (Path* path = path_of_key(offer.peer)) {
+        use_relay(*path, offer);
+    }
+}
+
+void MeshNetwork::arm_paths(Clock::time_point now) {
+    const bool punching = std::any_of(paths_.begin(), paths_.end(),
+                                      [](const auto& entry) { return entry.second.punching; });
+    const auto at =
+        now + (punching ? std::chrono::milliseconds(50) : std::chrono::milliseconds(500));
+    if (paths_armed_ && paths_at_ <= at) {
+        return;
+    }
+    paths_armed_ = true;
+    paths_at_ = at;
+    path_timer_.expires_at(at);
+    path_timer_.async_wait([this, alive = std::weak_ptr<int>(alive_)](const auto& error) {
+        if (error || alive.expired()) {
+            return;
+        }
+        paths_armed_ = false;
+        if (running_) {
+            paths_tick(Clock::now());
+        }
+    });
+}
+
+void MeshNetwork::paths_tick(Clock::time_point now) {
+    Tunnel* running = tunnel();
+    if (running == nullptr || paths_.empty()) {
+        return;
+    }
+    const auto wall = std::chrono::system_clock::now();
+    for (auto& [key, path] : paths_) {
+        if (path.punching) {
+            while (path.punch_step < kPunchSchedule.size() &&
+                   now >= path.punch_started + kPunchSchedule.at(path.punch_step)) {
+                for (const auto& candidate : path.candidates) {
+                    send_ping(path, candidate, now);
+                }
+                ++path.punch_step;
+            }
+            path.punching = path.punch_step < kPunchSchedule.size();
+        }
+        if (on_direct(path)) {
+            const auto peer = running->device().snapshot_of(key.bytes());
+            const bool live =
+                peer && peer->last_handshake && wall - *peer->last_handshake < kSessionLive;
+            if (live && now >= path.next_heartbeat && path.current.endpoint) {
+                send_ping(path, *path.current.endpoint, now);
+                path.next_heartbeat = now + kHeartbeat;
+            }
+            if (live && path.relay && now - path.last_pong > kDirectDeadAfter) {
+                switch_path(path, relay_path(), "no answer on the direct path for 5 s");
+                path.next_retry = now + kRetryDirect;
+            }
+        } else if (!path.punching && now >= path.next_retry) {
+            path.next_retry = now + kRetryDirect;
+            start_punch(path, now);
+        }
+    }
+    arm_paths(now);
+}
+
+void MeshNetwork::network_changed() {
+    // A new address or route here: the paths in use may be gone, and better ones may exist.
+    const auto now = Clock::now();
+    for (auto& [key, path] : paths_) {
+        start_punch(path, now);
+    }
+}
+
+std::optional<ipc::PeerPath> MeshNetwork::path_for(const value::Key& key) const {
+    const auto found = paths_.find(key);
+    if (found == paths_.end() || found->second.current.kind == ipc::PathKind::none) {
+        return std::nullopt;
+    }
+    return found->second.current;
+}
+
+ipc::PeerPath MeshNetwork::relay_path() const {
+    ipc::PeerPath relay;
+    relay.kind = ipc::PathKind::relay;
+    relay.via = lighthouse_name();
+    relay.endpoint = endpoint_of(lighthouse_key());  // where the frames go
+    return relay;
+}
+
+std::string MeshNetwork::lighthouse_name() const {
+    if (state_.lighthouse) {
+        return state_.lighthouse->name;
+    }
+    return "lighthouse";
+}
+
+}  // namespace tulle::daemon
