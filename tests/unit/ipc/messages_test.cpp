@@ -823,7 +823,7 @@ TEST(NetworkMessages, InviteDefaultsToADayAndTheJoinersChoice) {
     EXPECT_EQ(back.name, "phone");
     EXPECT_EQ(back.address->to_string(), "10.88.0.9");
     EXPECT_EQ(back.expires_in, 60);
-    EXPECT_EQ(to_json(network_round_trip(NetworkInvite{"home", "", std::nullopt, 7 * 24 * 3600}))
+    EXPECT_EQ(to_json(network_round_trip(NetworkInvite{"home", "", std::nullopt, 7LL * 24 * 3600}))
                   .count("name"),
               0U);
 }
