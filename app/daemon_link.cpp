@@ -192,6 +192,9 @@ void DaemonLink::announce(const ipc::LogLine& line) {
 void DaemonLink::announce(const ipc::NetworkChanged& event) {
     emit network_changed(event);
 }
+void DaemonLink::announce(const ipc::PathChanged& event) {
+    emit path_changed(event);
+}
 
 void DaemonLink::on_error(QLocalSocket::LocalSocketError error) {
     if (error == QLocalSocket::PeerClosedError) {

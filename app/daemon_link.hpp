@@ -70,6 +70,7 @@ class DaemonLink : public QObject {
     void stats(const tulle::ipc::StatsEvent& event);
     void log_line(const tulle::ipc::LogLine& line);
     void network_changed(const tulle::ipc::NetworkChanged& event);
+    void path_changed(const tulle::ipc::PathChanged& event);
 
   private:
     struct Pending {
@@ -96,6 +97,7 @@ class DaemonLink : public QObject {
     void announce(const ipc::StatsEvent& event);
     void announce(const ipc::LogLine& line);
     void announce(const ipc::NetworkChanged& event);
+    void announce(const ipc::PathChanged& event);
     void send(std::int64_t id, std::string_view method, ipc::Json params);
     void fail_pending(const QString& why);
     void set_state(State state, const QString& detail);
@@ -121,3 +123,4 @@ Q_DECLARE_METATYPE(tulle::ipc::PeerChanged)
 Q_DECLARE_METATYPE(tulle::ipc::StatsEvent)
 Q_DECLARE_METATYPE(tulle::ipc::LogLine)
 Q_DECLARE_METATYPE(tulle::ipc::NetworkChanged)
+Q_DECLARE_METATYPE(tulle::ipc::PathChanged)

@@ -154,6 +154,11 @@ PeerTableModel::PeerTableModel(const TunnelHub& hub, QObject* parent)
     connect(&hub_, &TunnelHub::tunnels_reset, this, [this] { on_peers_reset(tunnel_); });
     connect(&hub_, &TunnelHub::history_loaded, this, &PeerTableModel::on_stats);
     connect(&hub_, &TunnelHub::stats_updated, this, &PeerTableModel::on_stats);
+    connect(&hub_, &TunnelHub::path_changed, this, [this](const QString& tunnel, int peer) {
+        if (tunnel == tunnel_ && peer >= 0 && peer < rows_) {
+            emit dataChanged(index(peer, path), index(peer, path));
+        }
+    });
 }
 
 void PeerTableModel::set_tunnel(const QString& tunnel) {

@@ -38,6 +38,7 @@ Tray::Tray(TunnelHub& hub, TunnelActions& actions, QObject* parent)
         update_icon();
     });
     connect(&hub_, &TunnelHub::stats_updated, this, &Tray::update_icon);
+    connect(&hub_, &TunnelHub::path_changed, this, &Tray::update_icon);
     connect(&hub_, &TunnelHub::tunnel_went_up, this, [this](const QString& name) {
         notify(tr("%1 is up").arg(name), tr("Tunnel %1 is connected.").arg(name),
                QSystemTrayIcon::Information);
@@ -173,6 +174,15 @@ void Tray::update_icon() {
         tip += QLatin1Char('\n') +
                tr("↓ %1   ↑ %2")
                    .arg(format_rate(hub_.total_rx_rate()), format_rate(hub_.total_tx_rate()));
+    }
+    // Mesh peers whose traffic goes through a lighthouse, per tunnel that has any.
+    for (const auto& [name, view] : hub_.tunnels()) {
+        if (const int relayed = relayed_peers(view); relayed > 0) {
+            tip += QLatin1Char('\n') +
+                   tr("%1: %2, %3 relayed")
+                       .arg(name, tr("%n peer(s)", nullptr, static_cast<int>(view.peers.size())))
+                       .arg(relayed);
+        }
     }
     icon_.setToolTip(tip);
 }

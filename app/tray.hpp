@@ -1,6 +1,7 @@
 // The tray icon and its menu: one checkable entry per tunnel, the addresses of those that are up,
 // "Open Tulle", "Import tunnel from file…" and "Quit". The icon shows the state (off, connecting,
-// on, error) in the variant that reads on the panel; the tooltip gives the state and total rates.
+// on, error) in the variant that reads on the panel; the tooltip gives the state and total rates,
+// and for each tunnel with relayed mesh peers how many ("home: 3 peer(s), 1 relayed").
 // Notifications say when a tunnel goes up or down, when a peer's handshake keeps failing and,
 // with the daemon's reason, when a toggle from the menu failed. Without tulled the menu's first
 // line says so in a few words (the window's banner says what to do).

@@ -71,6 +71,7 @@ TunnelHub::TunnelHub(DaemonLink& link, QObject* parent) : QObject(parent), link_
         refresh_tunnel(QString::fromStdString(event.tunnel));
     });
     connect(&link_, &DaemonLink::stats, this, &TunnelHub::on_stats);
+    connect(&link_, &DaemonLink::path_changed, this, &TunnelHub::on_path_changed);
 }
 
 const TunnelView* TunnelHub::find(const QString& name) const {
@@ -313,6 +314,23 @@ void TunnelHub::on_stats(const ipc::StatsEvent& event) {
     emit stats_updated(name);
 }
 
+void TunnelHub::on_path_changed(const ipc::PathChanged& event) {
+    const QString name = QString::fromStdString(event.tunnel);
+    auto found = tunnels_.find(name);
+    if (found == tunnels_.end() || !found->second.status.up) {
+        return;  // tunnel.get brings the path when the tunnel is listed
+    }
+    auto& peers = found->second.peers;
+    auto peer = std::find_if(peers.begin(), peers.end(),
+                             [&](const PeerView& p) { return p.status.public_key == event.peer; });
+    if (peer == peers.end()) {
+        refresh_tunnel(name);  // a peer the hub has not read yet
+        return;
+    }
+    peer->status.path = event.to;
+    emit path_changed(name, static_cast<int>(peer - peers.begin()));
+}
+
 double TunnelHub::total_rx_rate() const {
     double sum = 0;
     for (const auto& [name, view] : tunnels_) {
@@ -348,6 +366,15 @@ bool TunnelHub::any_failing() const {
         }
     }
     return false;
+}
+
+int relayed_peers(const TunnelView& view) {
+    if (!view.status.up) {
+        return 0;
+    }
+    return static_cast<int>(std::count_if(view.peers.begin(), view.peers.end(), [](const auto& p) {
+        return p.status.path.kind == ipc::PathKind::relay;
+    }));
 }
 
 bool TunnelHub::all_connected() const {

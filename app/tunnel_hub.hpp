@@ -108,11 +108,14 @@ class TunnelHub : public QObject {
     void tunnel_went_down(const QString& tunnel);
     void handshake_failing(const QString& tunnel, const QString& peer);
     void handshake_recovered(const QString& tunnel, const QString& peer);
+    // A peer's path changed (path.changed): `peer` is its index in the tunnel's peers.
+    void path_changed(const QString& tunnel, int peer);
 
   private:
     void on_state(DaemonLink::State state);
     void on_tunnel_changed(const ipc::TunnelChanged& event);
     void on_stats(const ipc::StatsEvent& event);
+    void on_path_changed(const ipc::PathChanged& event);
     void apply_list(const std::vector<ipc::TunnelStatus>& list);
     void apply_detail(const ipc::TunnelDetail& detail);
     // Asks for the history of every peer of the tunnel, a page at a time (`page`: the query of
@@ -127,5 +130,8 @@ class TunnelHub : public QObject {
 
 // A peer's label for people: its name, or the start of its key.
 [[nodiscard]] QString peer_label(const ipc::PeerStatus& peer);
+
+// How many peers of a running tunnel reach it through a relay now (0 when it is down).
+[[nodiscard]] int relayed_peers(const TunnelView& view);
 
 }  // namespace tulle::app

@@ -1391,6 +1391,18 @@ Json to_json(const NetworkChanged& value) {
                 {"removed", value.removed}};
 }
 
+Json to_json(const PathChanged& value) {
+    Json out{{"tunnel", value.tunnel},
+             {"peer", value.peer.to_base64()},
+             {"from", to_json(value.from)},
+             {"to", to_json(value.to)},
+             {"reason", value.reason}};
+    if (!value.name.empty()) {
+        out["name"] = value.name;
+    }
+    return out;
+}
+
 Outcome<NetworkCreate> read(const Json& json, As<NetworkCreate> /*type*/) {
     MeshReader reader(json, "params");
     NetworkCreate out;
@@ -1494,6 +1506,34 @@ Outcome<NetworkChanged> read(const Json& json, As<NetworkChanged> /*type*/) {
     out.problem = reader.fields().optional_string("problem").value_or("");
     out.removed = reader.fields().boolean("removed", false);
     return finish(reader, std::move(out));
+}
+
+Outcome<PathChanged> read(const Json& json, As<PathChanged> /*type*/) {
+    MeshReader reader(json, "params");
+    PathChanged out;
+    out.tunnel = reader.base().name("tunnel");
+    out.peer = reader.base().key("peer");
+    out.name = reader.member_name("name", true);
+    out.reason = reader.fields().string("reason");
+    if (!reader.error() && out.reason.size() > kMaxPathReasonBytes) {
+        reader.fields().invalid("reason", "a reason has at most " +
+                                              std::to_string(kMaxPathReasonBytes) + " bytes, not " +
+                                              std::to_string(out.reason.size()));
+    }
+    if (auto error = reader.error()) {
+        return refuse(*error);
+    }
+    for (auto [key, path] : {std::pair{"from", &out.from}, std::pair{"to", &out.to}}) {
+        if (!reader.base().has(key)) {
+            return refuse(ErrorCode::invalid_params, std::string("params.") + key + ": missing");
+        }
+        auto read_path = path_from_json(json.at(key), std::string("params.") + key);
+        if (!read_path.ok()) {
+            return refuse(read_path.error());
+        }
+        *path = std::move(read_path).value();
+    }
+    return out;
 }
 
 }  // namespace tulle::ipc

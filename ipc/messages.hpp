@@ -365,6 +365,20 @@ struct NetworkChanged {
     bool removed = false;
 };
 
+// Event path.changed (topic peers, since 1.5): how traffic reaches a peer of a network changed,
+// and why. {"tunnel": "home", "peer": KEY, "name"?: "laptop", "from": PeerPath, "to": PeerPath,
+// "reason": "no pong from 198.51.100.7:40123 for 5 s"}. The reason is a short English sentence
+// of at most kMaxPathReasonBytes; a longer one is refused.
+struct PathChanged {
+    std::string tunnel;
+    value::Key peer;
+    std::string name;  // the member's name; "" when unknown
+    PeerPath from;
+    PeerPath to;
+    std::string reason;
+};
+inline constexpr std::size_t kMaxPathReasonBytes = 200;
+
 // What the mesh codecs check (ipc does not depend on mesh/, so its rules are restated here):
 // - a network's name is a tunnel name (value::check_tunnel_name): its tunnel is named after it;
 // - a member's name: 1 to 63 of letters, digits, '-', '_' and '.' (mesh/certificate.hpp's rule);
@@ -407,6 +421,7 @@ inline constexpr std::size_t kNetworkIdHexDigits = 32;
 [[nodiscard]] Json to_json(const Member& value);
 [[nodiscard]] Json to_json(const MemberList& value);
 [[nodiscard]] Json to_json(const NetworkChanged& value);
+[[nodiscard]] Json to_json(const PathChanged& value);
 [[nodiscard]] Json to_json(const TunnelRef& value);
 [[nodiscard]] Json to_json(const TunnelUp& value);
 [[nodiscard]] Json to_json(const TunnelSave& value);

@@ -61,6 +61,7 @@ using As = std::type_identity<T>;
 [[nodiscard]] Outcome<NetworkList> read(const Json& json, As<NetworkList> type);
 [[nodiscard]] Outcome<MemberList> read(const Json& json, As<MemberList> type);
 [[nodiscard]] Outcome<NetworkChanged> read(const Json& json, As<NetworkChanged> type);
+[[nodiscard]] Outcome<PathChanged> read(const Json& json, As<PathChanged> type);
 
 // --- the methods --------------------------------------------------------------------------------
 
@@ -156,10 +157,12 @@ struct PeerChangedEvent   : Event<"peer.changed",   PeerChanged,   Topic::peers>
 struct StatsTickEvent     : Event<"stats",          StatsEvent,    Topic::stats> {};
 struct LogEvent           : Event<"log",            LogLine,       Topic::log> {};
 struct NetworkChangedEvent : Event<"network.changed", NetworkChanged, Topic::tunnels> {};
+// Since 1.5; an older tulled never sends it.
+struct PathChangedEvent    : Event<"path.changed",    PathChanged,    Topic::peers> {};
 // clang-format on
 
-using Events =
-    TypeList<TunnelChangedEvent, PeerChangedEvent, StatsTickEvent, LogEvent, NetworkChangedEvent>;
+using Events = TypeList<TunnelChangedEvent, PeerChangedEvent, StatsTickEvent, LogEvent,
+                        NetworkChangedEvent, PathChangedEvent>;
 
 // The notification that announces an event.
 template <typename E>

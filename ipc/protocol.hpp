@@ -24,7 +24,9 @@ struct ProtocolVersion {
 //      tunnel.up's kill_switch and allow_lan, and their state in TunnelStatus and TunnelSettings.
 // 1.4: mesh networks: network.list/create/invite/join/members/remove/leave, the network.changed
 //      event, and each peer's "path".
-inline constexpr ProtocolVersion kProtocolVersion{1, 4};
+// 1.5: the path.changed event (topic peers): a network peer's path changed, from what to what and
+//      why.
+inline constexpr ProtocolVersion kProtocolVersion{1, 5};
 
 // Why two versions cannot talk, naming the side to update; empty when they can.
 [[nodiscard]] std::string version_mismatch(ProtocolVersion client, ProtocolVersion daemon);

@@ -83,5 +83,27 @@ TEST_F(DaemonLinkTest, NetworkChangedEventsAreDecodedAndAnnounced) {
     EXPECT_EQ(seen.front().problem, "the invite has expired");
 }
 
+TEST_F(DaemonLinkTest, PathChangesAreDecodedAndAMalformedOneIsDropped) {
+    FakeDaemon daemon(path(), ipc::kProtocolVersion);
+    DaemonLink link(path());
+    link.start();
+    ASSERT_TRUE(wait_for(link, DaemonLink::State::connected));
+    std::vector<ipc::PathChanged> seen;
+    QObject::connect(&link, &DaemonLink::path_changed,
+                     [&seen](const ipc::PathChanged& event) { seen.push_back(event); });
+    ipc::PathChanged change{"home", test::key_of(7), "laptop", {}, {}, "first reply on the LAN"};
+    change.to = {ipc::PathKind::lan, value::SocketAddress::parse("192.168.1.4:51820").value(), ""};
+    ipc::PathChanged rambling = change;
+    rambling.reason = std::string(ipc::kMaxPathReasonBytes + 1, 'x');
+    daemon.push<ipc::PathChangedEvent>(rambling);
+    daemon.push<ipc::PathChangedEvent>(change);
+    ASSERT_TRUE(QTest::qWaitFor([&] { return !seen.empty(); }, 10000));
+    ASSERT_EQ(seen.size(), 1U) << "the event with a reason over 200 bytes is dropped";
+    EXPECT_EQ(seen.front().name, "laptop");
+    EXPECT_EQ(seen.front().to, change.to);
+    EXPECT_EQ(seen.front().reason, "first reply on the LAN");
+    EXPECT_EQ(link.state(), DaemonLink::State::connected);
+}
+
 }  // namespace
 }  // namespace tulle::app

@@ -177,6 +177,71 @@ TEST_F(PagesTest, APeerAddedElsewhereAppearsAfterItsEvent) {
     EXPECT_TRUE(wait_until([&] { return page.model().rowCount() == 3; }));
 }
 
+// A path.changed event for peer `byte` of wg0, from no path to `to`.
+ipc::PathChanged path_change(std::uint8_t byte, ipc::PeerPath to) {
+    return ipc::PathChanged{
+        "wg0",           test::key_of(byte), "",
+        ipc::PeerPath{}, std::move(to),      "the direct path stopped answering"};
+}
+
+ipc::PeerPath relay_via(const std::string& name) {
+    return ipc::PeerPath{ipc::PathKind::relay,
+                         value::SocketAddress::parse("203.0.113.5:51820").value(), name};
+}
+
+// The Path cell follows path.changed at once, without waiting for the next stats event.
+TEST_F(PagesTest, APathChangeShowsInThePeersTableAtOnce) {
+    auto app = start();
+    PeersPage page(app->hub);
+    const auto& model = page.model();
+    auto cell = [&](int row) { return model.index(row, PeerTableModel::path).data().toString(); };
+    ASSERT_EQ(cell(1), QStringLiteral("—"));
+    QSignalSpy changed(&model, &QAbstractItemModel::dataChanged);
+    daemon_->push<ipc::PathChangedEvent>(path_change(2, relay_via("home-server")));
+    ASSERT_TRUE(wait_until([&] { return cell(1) == QStringLiteral("relay via home-server"); }))
+        << cell(1).toStdString();
+    EXPECT_EQ(cell(0), QStringLiteral("—")) << "only that peer's path changed";
+    ASSERT_FALSE(changed.isEmpty());
+    const auto top_left = changed.last().at(0).value<QModelIndex>();
+    EXPECT_EQ(top_left.row(), 1);
+    EXPECT_EQ(top_left.column(), PeerTableModel::path);
+    EXPECT_EQ(daemon_->count(ipc::TunnelGetMethod::name), 1) << "no reload needed";
+
+    daemon_->push<ipc::PathChangedEvent>(path_change(
+        2, ipc::PeerPath{ipc::PathKind::direct,
+                         value::SocketAddress::parse("198.51.100.7:40123").value(), ""}));
+    EXPECT_TRUE(wait_until([&] { return cell(1) == QStringLiteral("direct 198.51.100.7:40123"); }))
+        << cell(1).toStdString();
+
+    // A peer the app has not read yet: it reads the tunnel again.
+    daemon_->push<ipc::PathChangedEvent>(path_change(9, relay_via("home-server")));
+    EXPECT_TRUE(wait_until([&] { return daemon_->count(ipc::TunnelGetMethod::name) == 2; }));
+}
+
+// The tray's tooltip counts the relayed peers of each tunnel that has any.
+TEST_F(PagesTest, TheTrayTooltipSaysHowManyPeersAreRelayed) {
+    auto app = start();
+    Tray tray(app->hub, app->actions);
+    auto tip = [&] { return tray.icon().toolTip(); };
+    EXPECT_FALSE(tip().contains(QStringLiteral("relayed"))) << tip().toStdString();
+    daemon_->push<ipc::PathChangedEvent>(path_change(1, relay_via("home-server")));
+    ASSERT_TRUE(wait_until([&] { return tip().contains(QStringLiteral("relayed")); }))
+        << tip().toStdString();
+    EXPECT_TRUE(tip().contains(QStringLiteral("wg0: 2 peer(s), 1 relayed"))) << tip().toStdString();
+    EXPECT_TRUE(tip().contains(QStringLiteral("1 tunnel"))) << "the state line stays";
+    daemon_->push<ipc::PathChangedEvent>(path_change(2, relay_via("home-server")));
+    ASSERT_TRUE(wait_until([&] { return tip().contains(QStringLiteral("2 relayed")); }))
+        << tip().toStdString();
+    // Back to direct: the line goes.
+    for (std::uint8_t byte : {1, 2}) {
+        daemon_->push<ipc::PathChangedEvent>(path_change(
+            byte, ipc::PeerPath{ipc::PathKind::lan,
+                                value::SocketAddress::parse("192.168.1.4:51820").value(), ""}));
+    }
+    EXPECT_TRUE(wait_until([&] { return !tip().contains(QStringLiteral("relayed")); }))
+        << tip().toStdString();
+}
+
 TEST_F(PagesTest, ChartFillsFromHistoryAndMovesWithStats) {
     auto app = start();
     ThroughputPage page(app->hub);

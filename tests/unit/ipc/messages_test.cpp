@@ -823,7 +823,7 @@ TEST(NetworkMessages, InviteDefaultsToADayAndTheJoinersChoice) {
     EXPECT_EQ(back.name, "phone");
     EXPECT_EQ(back.address->to_string(), "10.88.0.9");
     EXPECT_EQ(back.expires_in, 60);
-    EXPECT_EQ(to_json(network_round_trip(NetworkInvite{"home", "", std::nullopt, 7 * 24 * 3600}))
+    EXPECT_EQ(to_json(network_round_trip(NetworkInvite{"home", "", std::nullopt, 7LL * 24 * 3600}))
                   .count("name"),
               0U);
 }
@@ -902,6 +902,56 @@ TEST(NetworkMessages, APeerStatusCarriesItsPathAndAnOlderDaemonsHasNone) {
     Json old = to_json(sample_peer());
     old.erase("path");
     EXPECT_EQ(decoded(peer_status_from_json(old)).path, PeerPath{});
+}
+
+PathChanged sample_path_change() {
+    PathChanged change;
+    change.tunnel = "home";
+    change.peer = key(kKey1);
+    change.name = "laptop";
+    change.from =
+        PeerPath{PathKind::direct, value::SocketAddress::parse("198.51.100.7:40123").value(), ""};
+    change.to = PeerPath{PathKind::relay, value::SocketAddress::parse("203.0.113.1:51820").value(),
+                         "server"};
+    change.reason = "no pong from 198.51.100.7:40123 for 5 s";
+    return change;
+}
+
+TEST(NetworkMessages, APathChangeCarriesBothPathsAndWhy) {
+    const PathChanged change = sample_path_change();
+    const auto back = network_round_trip(change);
+    EXPECT_EQ(back.tunnel, "home");
+    EXPECT_EQ(back.peer, key(kKey1));
+    EXPECT_EQ(back.name, "laptop");
+    EXPECT_EQ(back.from, change.from);
+    EXPECT_EQ(back.to, change.to);
+    EXPECT_EQ(back.reason, change.reason);
+    EXPECT_EQ(to_json(change)["to"],
+              Json({{"kind", "relay"}, {"endpoint", "203.0.113.1:51820"}, {"via", "server"}}));
+    // A peer whose member name is not known yet, leaving a path for none.
+    PathChanged nameless = change;
+    nameless.name.clear();
+    nameless.to = PeerPath{};
+    const Json json = to_json(nameless);
+    EXPECT_FALSE(json.contains("name"));
+    const auto bare = network_round_trip(nameless);
+    EXPECT_EQ(bare.name, "");
+    EXPECT_EQ(bare.to, PeerPath{});
+    // The longest reason allowed passes.
+    PathChanged longest = change;
+    longest.reason = std::string(kMaxPathReasonBytes, 'x');
+    EXPECT_EQ(network_round_trip(longest).reason.size(), kMaxPathReasonBytes);
+}
+
+TEST(NetworkMessages, APathChangeIsAnEventOfTopicPeers) {
+    EXPECT_EQ(PathChangedEvent::name, "path.changed");
+    EXPECT_EQ(PathChangedEvent::topic, Topic::peers);
+    const Request event = notification<PathChangedEvent>(sample_path_change());
+    EXPECT_TRUE(event.is_notification());
+    EXPECT_EQ(event.method, "path.changed");
+    EXPECT_EQ(decoded(read(wire(event.params), As<PathChanged>{})).reason,
+              sample_path_change().reason);
+    EXPECT_EQ(kProtocolVersion, (ProtocolVersion{1, 5}));
 }
 
 TEST(NetworkMessages, TheNameRulesAreTheMeshOnes) {
@@ -1075,6 +1125,37 @@ INSTANTIATE_TEST_SUITE_P(
         BadInput{"network changed with a bad state", reads<NetworkChanged>(),
                  R"({"network":"home","state":"gone"})",
                  "params.state: 'gone' is not joining, online, offline or failed"}));
+
+std::string path_change_json(const std::string& patch) {
+    return merged(to_json(sample_path_change()), patch);
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    PathChanges, MessagesBadInput,
+    ::testing::Values(
+        BadInput{
+            "path change with a long reason", reads<PathChanged>(),
+            path_change_json(R"("reason":")" + std::string(kMaxPathReasonBytes + 1, 'x') + "\""),
+            "params.reason: a reason has at most 200 bytes, not 201"},
+        BadInput{"path change without a reason", reads<PathChanged>(),
+                 path_change_json(R"("reason":null)"), "params.reason: missing"},
+        BadInput{"path change with a bad tunnel", reads<PathChanged>(),
+                 path_change_json(R"("tunnel":"a/b")"), "params.tunnel: a tunnel name may hold"},
+        BadInput{"path change with a bad key", reads<PathChanged>(),
+                 path_change_json(R"("peer":"abc")"), "params.peer: "},
+        BadInput{"path change with a bad member name", reads<PathChanged>(),
+                 path_change_json(R"("name":"my laptop")"),
+                 "params.name: 'my laptop': a member's name may hold only"},
+        BadInput{"path change without a from", reads<PathChanged>(),
+                 path_change_json(R"("from":null)"), "params.from: missing"},
+        BadInput{"path change to an unknown kind", reads<PathChanged>(),
+                 path_change_json(R"("to":{"kind":"teleport"})"),
+                 "params.to.kind: 'teleport' is not none, direct, lan or relay"},
+        BadInput{"path change to a relay without a relay", reads<PathChanged>(),
+                 path_change_json(R"("to":{"via":null})"), "params.to.via: missing"},
+        BadInput{"path change from nowhere with an endpoint", reads<PathChanged>(),
+                 path_change_json(R"("from":{"kind":"none","endpoint":"192.0.2.1:1"})"),
+                 "params.from.endpoint: a path of kind none has no endpoint"}));
 
 }  // namespace
 }  // namespace tulle::ipc
