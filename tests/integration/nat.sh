@@ -136,7 +136,7 @@ wait_kind() {
     shift
     t0=$(now)
     if within "$limit" kind_is "$@"; then waited=$(seconds "$t0" "$(now)"); else waited=never; fi
-    echo "$1 -> $2: $(path "$1" "$2") (after ${waited} s)"
+    echo "$1 -> $2: $(path "$1" "$2") (after $(shown "$waited"))"
     [[ $waited != never ]]
 }
 # first_ping FROM TO: FROM pings TO's overlay address until the first answer (10 s at most, an echo
@@ -144,12 +144,14 @@ wait_kind() {
 first=""
 first_ping() {
     local t0
+    waited=never
     t0=$(now)
     if lab_exec "$1" ping -n -q -c 1 -i 0.1 -w 10 "${addr[$2]}" >/dev/null; then
         first=$(seconds "$t0" "$(now)")
     else
         first=never
         echo "$1 got no answer from $2 (${addr[$2]}) in 10 s"
+        figure "$1 -> $2: no answer to the first pings in 10 s"
         return 1
     fi
 }
@@ -162,6 +164,17 @@ pings() {
     lost=$(awk '/packets transmitted/ { print $1 - $4 }' <<<"$out")
     [[ ${lost:-x} == 0 ]]
 }
+# figure TEXT: a "# " line of a case's timings, printed after the case's result line whether it
+# passed or not (a check shows its output only when it fails).
+figure() { echo "# $*" >>"$work/figures"; }
+# run_case DESCRIPTION FUNCTION: the check, then its figures.
+run_case() {
+    : >"$work/figures"
+    check "$@"
+    cat "$work/figures"
+}
+# shown SECONDS: "1.23 s", or "never"
+shown() { if [[ $1 == never ]]; then echo never; else echo "$1 s"; fi; }
 at_most() { awk -v a="$1" -v b="$2" 'BEGIN { exit !(a != "never" && a + 0 <= b + 0) }'; }
 
 # ---------------------------------------------------------------------------------------------
@@ -192,10 +205,10 @@ check "a sniffer on W's eth0" wait_for 5 grep -qx ready "$work/w-underlay"
 case1() {
     first_ping a b || return 1
     wait_kind 10 a b direct
-    echo "# case 1 easy<->easy (a, b): first packet $first s, direct after $waited s more"
+    figure "case 1 easy<->easy (a, b): first packet $(shown "$first"), direct after $(shown "$waited") more"
     at_most "$waited" 2
 }
-check "1: a (easy NAT) pings b (another easy NAT); the path is direct within 2 s" case1
+run_case "1: a (easy NAT) pings b (another easy NAT); the path is direct within 2 s" case1
 
 # 2. easy <-> symmetric: direct (the symmetric side dials out to the easy side's fixed mapping)
 # or relay; not none.
@@ -204,41 +217,44 @@ case2() {
     first_ping a c || return 1
     wait_kind 10 a c direct relay
     kind=$(path a c)
-    echo "# case 2 easy<->symmetric (a, c): first packet $first s, path '$kind' after $waited s;" \
+    figure "case 2 easy<->symmetric (a, c): first packet $(shown "$first"), path '$kind' after $(shown "$waited");" \
         "c's view: '$(path c a)'"
     [[ ${kind%% *} == direct || ${kind%% *} == relay ]]
 }
-check "2: a (easy) pings c (symmetric NAT); the path is direct or relay, not none" case2
+run_case "2: a (easy) pings c (symmetric NAT); the path is direct or relay, not none" case2
 
 # 3. symmetric <-> symmetric: relay; settled, no loss.
 case3() {
     first_ping c d || return 1
-    wait_kind 10 c d relay || return 1
+    if ! wait_kind 10 c d relay; then
+        figure "case 3 symmetric<->symmetric (c, d): first packet $(shown "$first"), relay never"
+        return 1
+    fi
     sleep 1
     pings c d 20
-    echo "# case 3 symmetric<->symmetric (c, d): first packet $first s, relay after $waited s;" \
+    figure "case 3 symmetric<->symmetric (c, d): first packet $(shown "$first"), relay after $(shown "$waited");" \
         "20 pings at 0.2 s after: ${lost:-?} lost"
     [[ $lost == 0 ]]
 }
-check "3: c and d (both symmetric): relay, and 20 pings at 0.2 s lose none" case3
+run_case "3: c and d (both symmetric): relay, and 20 pings at 0.2 s lose none" case3
 
 # 4. Two members behind one NAT (no hairpin): the LAN path, to the other's LAN address.
 case4() {
     first_ping a a2 || return 1
     wait_kind 5 a a2 lan
-    echo "# case 4 one NAT (a, a2): first packet $first s, lan after $waited s"
+    figure "case 4 one NAT (a, a2): first packet $(shown "$first"), lan after $(shown "$waited")"
     [[ $waited != never && $(path a a2) == "lan $(lab_ip a2):"* ]]
 }
-check "4: a and a2 behind one NAT: the path is lan, to a2's LAN address" case4
+run_case "4: a and a2 behind one NAT: the path is lan, to a2's LAN address" case4
 
 # 5. CGNAT + home <-> easy NAT: direct.
 case5() {
     first_ping f b || return 1
     wait_kind 10 f b direct
-    echo "# case 5 CGNAT+home<->easy (f, b): first packet $first s, direct after $waited s"
+    figure "case 5 CGNAT+home<->easy (f, b): first packet $(shown "$first"), direct after $(shown "$waited")"
     [[ $waited != never ]]
 }
-check "5: f (behind a home NAT behind a CGNAT) pings b (easy): the path is direct" case5
+run_case "5: f (behind a home NAT behind a CGNAT) pings b (easy): the path is direct" case5
 
 # 7. The direct path a <-> b cut mid-ping, then restored: relay within 7 s, direct again within
 # 30 s (before case 6, which needs a fresh pair).
@@ -262,12 +278,12 @@ case7() {
     unset "spawned[$ping_pid]"
     out=$(grep 'packets transmitted' "$work/cut.ping")
     sent=$(awk '{ print $1 }' <<<"$out") got=$(awk '{ print $4 }' <<<"$out")
-    echo "# case 7 cut (a, b): relay $fallback s after the cut, direct $recovery s after the" \
-        "restore (cut for $(seconds "$t_cut" "$t_restore") s); pings at 0.2 s: $sent sent," \
+    figure "case 7 cut (a, b): to relay $(shown "$fallback") after the cut, back to direct $(shown "$recovery")" \
+        "after the restore (cut for $(seconds "$t_cut" "$t_restore") s); pings at 0.2 s: $sent sent," \
         "$((${sent:-0} - ${got:-0})) lost"
     at_most "$fallback" 7 && at_most "$recovery" 30
 }
-check "7: a -> b cut mid-ping: relay within 7 s; restored: direct again within 30 s" case7
+run_case "7: a -> b cut mid-ping: relay within 7 s; restored: direct again within 30 s" case7
 
 # 6. UDP between homes blocked, the lighthouse reachable: relay (a2 and b have not talked yet).
 case6() {
@@ -279,11 +295,11 @@ case6() {
     else
         ok=1
     fi
-    echo "# case 6 UDP blocked (a2, b): first packet $first s, relay after $waited s"
+    figure "case 6 UDP blocked (a2, b): first packet $(shown "$first"), relay after $(shown "$waited")"
     lab_unblock_udp
     return $ok
 }
-check "6: UDP between homes blocked: a2 pings b, through the relay (via $name_l)" case6
+run_case "6: UDP between homes blocked: a2 pings b, through the relay (via $name_l)" case6
 
 # 9. Forged datagrams: "TuD1" and random bytes to a member's port (from its LAN neighbour: the
 # NAT keeps strangers out anyway), a "TuR1" frame with a made-up channel and token to the
@@ -305,15 +321,16 @@ s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
 for _ in range(5):
     s.sendto(sys.argv[3].encode() + os.urandom(52), (sys.argv[1], int(sys.argv[2])))' "$2" "$3" "$4"
 }
+da0="" dl0="" da1="" dl1=""
 case9() {
-    local port_a da0 dl0 da1 dl1 bad=0
+    local port_a bad=0
     port_a=$(wgn a show "$net" listen-port) || return 1
     da0=$(drops a) dl0=$(drops l)
     send_forged a2 "$(lab_ip a)" "$port_a" TuD1 &&
         send_forged w "$(lab_ip l)" "$lighthouse_port" TuR1 || return 1
     sleep 1
     da1=$(drops a) dl1=$(drops l)
-    echo "# case 9 forged: a's disco/relay drops $da0 -> $da1, l's $dl0 -> $dl1"
+    figure "case 9 forged: a's disco/relay drops $da0 -> $da1, l's $dl0 -> $dl1"
     lab_exec a ping -n -q -c 2 -i 0.2 -w 5 "${addr[b]}" >/dev/null || { echo "a no longer reaches b"; bad=1; }
     lab_exec a ping -n -q -c 2 -i 0.2 -w 5 10.99.0.1 >/dev/null || { echo "a no longer reaches l"; bad=1; }
     lab_exec w ping -n -q -c 2 -i 0.2 -w 5 10.99.0.1 >/dev/null || { echo "w no longer reaches l"; bad=1; }
@@ -321,16 +338,16 @@ case9() {
         echo "a tulled died"
         bad=1
     fi
-    if [[ $da1 == none || $dl1 == none ]]; then
-        echo "# case 9: no disco/relay drop counter in tulle_dropped_total yet (TODO #17)"
-    else
-        ((da1 > da0)) || { echo "a's drop counter did not rise"; bad=1; }
-        ((dl1 > dl0)) || { echo "l's drop counter did not rise"; bad=1; }
-    fi
     return $bad
 }
-check "9: forged disco datagrams to a, relay frames with a made-up token to l: both carry on, and count them" \
+run_case "9: forged disco datagrams to a (from a2), relay frames with a made-up token to l (from w): a, l and w carry on" \
     case9
+if [[ ${da1:-none} == none || ${dl1:-none} == none ]]; then
+    ok "9: the forged datagrams are counted # SKIP no disco/relay reason in tulle_dropped_total yet (TODO #17)"
+else
+    check "9: the forged datagrams are counted (a's and l's disco/relay drop counters rose)" \
+        eval '((da1 > da0 && dl1 > dl0))'
+fi
 
 # 8, asserted: W works and its UDP port saw WireGuard messages only, all run long.
 check "8: W pings L's overlay address" lab_exec w ping -n -q -c 3 -i 0.2 -w 5 10.99.0.1
@@ -338,11 +355,11 @@ only_wireguard_at_w() { # type 1-4 then three zero bytes; never TuD1 (54754431) 
     local seen other
     seen=$(awk '$1 == "in" && $2 == 17 && $6 == 51830' "$work/w-underlay" | wc -l)
     other=$(awk '$1 == "in" && $2 == 17 && $6 == 51830 && $7 !~ /^0[1-4]000000$/' "$work/w-underlay")
-    echo "# case 8: W's port 51830 received $seen datagrams"
+    figure "case 8: W's port 51830 received $seen datagrams"
     [[ -z $other ]] || { echo "datagrams that are not WireGuard's:"; echo "$other" | head; return 1; }
     ((seen > 0))
 }
-check "8: W's UDP port received WireGuard messages only (no disco or relay bytes)" \
+run_case "8: W's UDP port received WireGuard messages only (no disco or relay bytes)" \
     only_wireguard_at_w
 
 tap_done
