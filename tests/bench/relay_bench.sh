@@ -53,7 +53,7 @@ for node in l a b; do start "$node" "$group" || fail "tulled on $node"; done
 ctl l network create "$net" --address 10.98.0.0/16 --endpoint "$(lab_ip l):51820" >/dev/null ||
     fail "network create"
 for node in a b; do
-    line=$(ctl l network invite "$net" --name "$node") &&
+    line=$(ctl l network invite "$net" --name "$node" 2>/dev/null) &&
         ctl "$node" network join "$line" --timeout 20 >/dev/null || fail "$node's join"
 done
 members=$(ctl l network members "$net" --json)
@@ -76,18 +76,21 @@ run() {
     within 15 path_is "$kind" ||
         echo "# $name: the path is '$(path_ab)', not $kind (the figures are of that path)"
     t0=$(cpu_ticks "${tulled_pid[l]}")
-    json=$(lab_exec a iperf3 -c "$addr_b" -t "$run_seconds" -J) || {
-        echo "# $name: iperf3 failed"
-        return 1
-    }
+    json=$(lab_exec a timeout $((run_seconds + 20)) iperf3 -c "$addr_b" -t "$run_seconds" -J \
+        --connect-timeout 5000)
     t1=$(cpu_ticks "${tulled_pid[l]}")
+    [[ -n $json ]] || { echo "# $name: iperf3 gave no result"; return 1; }
+    if py "'error' in d" <<<"$json"; then
+        echo "# $name: iperf3: $(py "d['error']" <<<"$json")"
+        return 1
+    fi
     bytes=$(py "d['end']['sum_received']['bytes']" <<<"$json")
     bps=$(py "d['end']['sum_received']['bits_per_second']" <<<"$json")
     awk -v n="$name" -v bps="$bps" -v bytes="$bytes" -v ticks=$((t1 - t0)) -v hz="$hz" \
         -v path="$(path_ab)" 'BEGIN {
             cpu = ticks / hz
             printf "# %s: %.0f Mbit/s (%.2f GB in the run), path %s;", n, bps / 1e6, bytes / 1e9, path
-            printf " lighthouse tulled CPU %.2f s, %.2f s per GB\n", cpu, bytes > 0 ? cpu / (bytes / 1e9) : 0
+            printf " lighthouse tulled CPU %.2f s, %.2f s per GB\n", cpu, (bytes > 0 ? cpu / (bytes / 1e9) : 0)
         }'
 }
 
