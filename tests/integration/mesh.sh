@@ -52,10 +52,8 @@ wif="mw$$" # W's wireguard-go interface (its socket is in the machine's /var/run
 nodes=(l a b c d)
 declare -A ns=([r]="tulle-$$-mr" [w]="tulle-$$-mw") # namespace per node
 declare -A subnet=([l]=1 [a]=2 [b]=3 [c]=4 [w]=5 [d]=6)
-declare -A tulled_pid=() # node -> the PID of its tulled
 for node in "${nodes[@]}"; do
     ns[$node]="tulle-$$-m$node"
-    mkdir -p "$work/$node/etc" "$work/$node/state" "$work/$node/run"
     tap_logs+=("$work/$node.log")
 done
 tap_logs+=("$work/$wif.log")
@@ -68,34 +66,9 @@ n() {
     shift
     ip netns exec "${ns[$node]}" "$@"
 }
-# ctl NODE ARGS...: tullectl against NODE's tulled (a stuck daemon must not hang the test).
-ctl() {
-    local node=$1
-    shift
-    timeout 60 "$tullectl" --socket "$work/$node/run/tulled.sock" "$@"
-}
-# wgn NODE ARGS...: wg(8) inside NODE's tulled's namespaces (its own /var/run/wireguard).
-wgn() {
-    local node=$1
-    shift
-    timeout 5 nsenter --target "${tulled_pid[$node]}" --mount --net wg "$@"
-}
-# py EXPR: evaluates the Python expression EXPR with d = the JSON read on stdin; prints the
-# result (a list one item a line, True/False as an exit status: False fails).
-cat >"$work/py.py" <<'PY'
-import json, sys
-d = json.load(sys.stdin)
-r = eval(sys.argv[1], {"d": d})
-if isinstance(r, bool):
-    sys.exit(0 if r else 1)
-for x in r if isinstance(r, list) else [r]:
-    print(x)
-PY
-# The interpreter itself: a version manager's shim (pyenv's) takes over half a second a start.
-python=$(python3 -c 'import sys; print(sys.executable)') || skip "python3 does not start"
-py() { "$python" "$work/py.py" "$1"; }
-now() { date +%s.%N; }
-seconds() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", b - a }'; }
+node_ns() { echo "${ns[$1]}"; }
+# shellcheck source=SCRIPTDIR/mesh_lib.sh
+source "$here/mesh_lib.sh" # ctl, wgn, py, now, seconds, within, start, sniffer
 
 # ---------------------------------------------------------------------------------------------
 # The network: a router and a subnet per node.
@@ -133,24 +106,9 @@ add_groups() { # a group per node, of the run's own, removed on exit
 }
 must "a group of the run's own per node" add_groups
 
-# start NODE: NODE's tulled in the service mode, in a mount namespace of its own whose
-# /var/run/wireguard is a tmpfs; returns once its control socket is there.
-mkdir -p "$wg_run" # as wireguard-go makes it: each tulled's own is mounted over it
-start() {
-    local node=$1 dir=$work/$1
-    spawn "${ns[$node]}" "$work/$node.log" unshare --mount --propagation private sh -c \
-        'mount -t tmpfs -o mode=0755 tmpfs /var/run/wireguard && exec "$0" "$@"' \
-        "$tulled" --socket "$dir/run/tulled.sock" --config-dir "$dir/etc" \
-        --state-dir "$dir/state" --group "tulle-$$-m$node"
-    tulled_pid[$node]=$pid # ip netns exec, unshare and sh exec: this is tulled itself
-    wait_for 10 test -S "$dir/run/tulled.sock" && ctl "$node" status >/dev/null && return 0
-    echo "tulled on $node is not serving $dir/run/tulled.sock:"
-    tail -n 5 "$work/$node.log"
-    return 1
-}
 start_all() {
     local node
-    for node in "${nodes[@]}"; do start "$node" || return 1; done
+    for node in "${nodes[@]}"; do start "$node" "tulle-$$-m$node" || return 1; done
 }
 must "tulled serves on each of L, A, B, C and D" start_all
 own_run_wireguard() { # a node's /var/run/wireguard is not the machine's
@@ -162,16 +120,6 @@ must "each tulled has a /var/run/wireguard of its own" own_run_wireguard
 # ---------------------------------------------------------------------------------------------
 # Queries the steps share.
 
-# within SECONDS CMD...: CMD until it succeeds, for at most SECONDS of wall time (wait_for
-# counts tries, and a ping that fails takes a second).
-within() {
-    local end=$(($(date +%s%N) + $1 * 1000000000))
-    shift
-    while ! "$@"; do
-        (($(date +%s%N) < end)) || return 1
-        sleep 0.1
-    done
-}
 members() { ctl "$1" network members "$net" --json; }
 # member NODE NAME EXPR: EXPR (Python; m is the member NAME) of NODE's member list.
 member() {
@@ -354,32 +302,7 @@ must "W: wireguard-go $wif with L as its one peer, 10.88.200.1" w_setup
 # What W's tunnel and W's veth carry, both ways, a line a packet (for UDP: ports and the
 # payload's first 4 bytes): a sniffer on each interface (AF_PACKET, as tcpdump does), from here
 # to the end of the run.
-cat >"$work/sniff.py" <<'PY'
-import socket, struct, sys
-ifname, out = sys.argv[1], sys.argv[2]
-s = socket.socket(socket.AF_PACKET, socket.SOCK_DGRAM, socket.htons(0x0003))
-s.bind((ifname, 0))
-with open(out, "a", buffering=1) as f:
-    print("ready", file=f)
-    while True:
-        data, where = s.recvfrom(65535)
-        way = "out" if where[2] == socket.PACKET_OUTGOING else "in"
-        if len(data) >= 20 and data[0] >> 4 == 4:
-            start, proto, family, a, b = (data[0] & 15) * 4, data[9], socket.AF_INET, 12, 16
-        elif len(data) >= 40 and data[0] >> 4 == 6:
-            start, proto, family, a, b = 40, data[6], socket.AF_INET6, 8, 24
-        else:
-            print(way, "other", len(data), file=f)
-            continue
-        size = b - a
-        src, dst = (socket.inet_ntop(family, data[x:x + size]) for x in (a, b))
-        ports, head = ("-", "-"), "-"
-        if proto in (6, 17) and len(data) >= start + 4:
-            ports = struct.unpack("!HH", data[start:start + 4])
-        if proto == 17:
-            head = data[start + 8:start + 12].hex() or "-"
-        print(way, proto, src, dst, *ports, head, file=f)
-PY
+sniffer
 spawn "${ns[w]}" "$work/sniff.log" "$python" "$work/sniff.py" "$wif" "$work/w-packets"
 spawn "${ns[w]}" "$work/sniff.log" "$python" "$work/sniff.py" eth0 "$work/w-underlay"
 check "a sniffer on W's tunnel interface and one on its veth" \
@@ -470,7 +393,7 @@ check "C is not back: L lists 3 members, C reaches nobody" \
 
 stop_a() { stop "${tulled_pid[a]}"; }
 check "A: tulled stops on SIGTERM with exit status 0" stop_a
-must "A: tulled starts again with the same folders" start a
+must "A: tulled starts again with the same folders" start a "tulle-$$-ma"
 # As soon as its tunnel answers wg(8), before anything asked the lighthouse for b.
 check "A: right after the start wg show lists b as a peer (peers survive a restart)" \
     eval 'within 5 wgn a show "$net" peers >/dev/null 2>&1 && wgn a show "$net" peers | grep -qxF "${key[b]}"'
