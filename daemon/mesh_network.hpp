@@ -42,10 +42,7 @@ struct MeshHost {
     std::function<std::int64_t()> now;                        // Unix seconds
     // This host's addresses but the tunnel's (platform::local_addresses): a member's candidates.
     std::function<std::vector<value::IpAddress>(std::string_view)> local_addresses;
-    // A peer's path changed (the path.changed event): tunnel, peer, its name, from, to, why.
-    std::function<void(const std::string&, const value::Key&, const std::string&,
-                       const ipc::PeerPath&, const ipc::PeerPath&, const std::string&)>
-        path_changed;
+    std::function<void(const ipc::PathChanged&)> path_changed;  // the path.changed event
 };
 
 class MeshNetwork final : public InnerTraffic {

@@ -149,7 +149,8 @@ void MeshNetwork::switch_path(Path& path, const ipc::PeerPath& to, const std::st
     log_->info("network {}: peer {} path {} -> {} ({})", state_.name, path.name, describe(from),
                describe(to), reason);
     if (host_.path_changed) {
-        host_.path_changed(state_.name, path.key, path.name, from, to, reason);
+        host_.path_changed(ipc::PathChanged{state_.name, path.key, path.name, from, to,
+                                            reason.substr(0, ipc::kMaxPathReasonBytes)});
     }
 }
 

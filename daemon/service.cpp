@@ -52,7 +52,13 @@ Service::Service(boost::asio::io_context& io, Options options, LogHub& logs,
                    },
                    [this](const std::string& name) { take_down(name); },
                    [this](const ipc::NetworkChanged& changed) { publish_network(changed); },
-                   unix_now, platform::local_addresses, nullptr},
+                   unix_now, platform::local_addresses,
+                   [this](const ipc::PathChanged& changed) {
+                       if (server_) {
+                           server_->publish(ipc::PathChangedEvent::topic,
+                                            ipc::notification<ipc::PathChangedEvent>(changed));
+                       }
+                   }},
           options_.config_directory + "/networks",
           [this](const std::string& name) { return tunnel_name_taken(name); }, log_),
       ticker_(io) {
