@@ -427,13 +427,9 @@ value::Result<ControlMessage> decode_control(std::span<const std::uint8_t> bytes
 
 std::string_view control_name(const ControlMessage& message) {
     static constexpr std::array<std::string_view, std::variant_size_v<ControlMessage>> kNames{
-        "redeem",      "redeemed",
-        "register",    "register-ack",
-        "query",       "peer-info",
-        "not-found",   "members-request",
-        "members",     "revocations-request",
-        "revocations", "revoked",
-        "error",       "relay-offer"};
+        "redeem",      "redeemed",  "register",        "register-ack", "query",
+        "peer-info",   "not-found", "members-request", "members",      "revocations-request",
+        "revocations", "revoked",   "error",           "relay-offer"};
     return kNames.at(message.index());
 }
 
