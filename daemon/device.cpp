@@ -309,20 +309,17 @@ void Device::forward_frame(const value::SocketAddress& from, std::span<const std
         ++counters_.relay_dropped;
         return;
     }
-    (from_a ? channel.bound_a : channel.bound_b) = from;
-    std::optional<value::SocketAddress> to = from_a ? channel.bound_b : channel.bound_a;
-    if (!to) {
-        // The other side sent no frame yet: where its WireGuard session with us comes from.
-        const core::Peer* other = engine_.find_peer(from_a ? channel.b : channel.a);
-        if (other != nullptr) {
-            to = other->endpoint();
-        }
-    }
-    if (!to) {
+    // Both ends are where their WireGuard sessions with this node are (the same sockets and NAT
+    // mappings the frames use, and authenticated): a frame seen and sent again from elsewhere
+    // is dropped, and nothing ever goes to an address a frame merely claims.
+    const core::Peer* sender = engine_.find_peer(from_a ? channel.a : channel.b);
+    const core::Peer* other = engine_.find_peer(from_a ? channel.b : channel.a);
+    if (sender == nullptr || other == nullptr || sender->endpoint() != from || !other->endpoint()) {
         ++counters_.relay_dropped;
         return;
     }
-    auto& copy = queue_datagram(*to, frame);
+    const value::SocketAddress to = *other->endpoint();
+    auto& copy = queue_datagram(to, frame);
     seal_with_.emplace_back();
     // The sender's token stays here: the other side learns nothing it could use.
     std::fill_n(copy.begin() + 8, mesh::RelayToken{}.size(), std::uint8_t{0});
@@ -331,21 +328,28 @@ void Device::forward_frame(const value::SocketAddress& from, std::span<const std
 }
 
 void Device::wrap_relayed() {
+    bool unroutable = false;
     for (std::size_t i = 0; i < out_.size(); ++i) {
         const auto channel = relay_channel_of(out_[i].to);
         if (!channel) {
             continue;
         }
         const auto route = relay_routes_.find(*channel);
-        auto& buffer = out_buffers_[i];
         if (route == relay_routes_.end()) {
-            buffer.clear();  // the route went away: nothing to send it through
-            out_[i] = platform::OutgoingDatagram{out_[i].to, buffer};
+            unroutable = true;  // the route went away: dropped below, never sent to [100::…]
             continue;
         }
+        auto& buffer = out_buffers_[i];
         buffer.insert(buffer.begin(), mesh::kRelayHeader, std::uint8_t{0});
         mesh::write_relay_header(buffer, {route->second.channel, route->second.token});
         out_[i] = platform::OutgoingDatagram{route->second.lighthouse, buffer};
+    }
+    if (unroutable) {
+        const auto before = out_.size();
+        std::erase_if(out_, [](const platform::OutgoingDatagram& datagram) {
+            return relay_channel_of(datagram.to).has_value();
+        });
+        counters_.relay_dropped += before - out_.size();
     }
 }
 
@@ -375,17 +379,7 @@ void Device::remove_relay_route(std::uint32_t channel) {
 }
 
 void Device::set_relay_channel(std::uint32_t channel, const RelayChannel& sides) {
-    auto [entry, added] = relay_channels_.try_emplace(channel, sides);
-    if (!added) {
-        // The same channel offered again (tokens renewed): where its sides are stays known.
-        const RelayChannel old = entry->second;
-        entry->second = sides;
-        if (old.a == sides.a && old.b == sides.b) {
-            entry->second.bound_a = old.bound_a;
-            entry->second.bound_b = old.bound_b;
-            entry->second.bytes = old.bytes;
-        }
-    }
+    relay_channels_[channel] = sides;
 }
 
 void Device::remove_relay_channel(std::uint32_t channel) {
@@ -447,9 +441,7 @@ void Device::flush_sends() {
                 core::seal_transport(out_buffers_[i], *seal_with_[i]);
             }
         });
-        if (!relay_routes_.empty()) {
-            wrap_relayed();
-        }
+        wrap_relayed();
         const std::size_t sent = udp_->send(out_);
         counters_.udp_send_dropped += out_.size() - sent;
     }

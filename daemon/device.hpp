@@ -60,16 +60,14 @@ struct RelayRoute {
 [[nodiscard]] value::SocketAddress relay_endpoint(std::uint32_t channel);
 [[nodiscard]] std::optional<std::uint32_t> relay_channel_of(const value::SocketAddress& endpoint);
 
-// A lighthouse's relay channel between two members: it forwards frames that carry one side's
-// token to the other side, and binds each side to the address its last valid frame came from
-// (until then, the address of its WireGuard session with the lighthouse).
+// A lighthouse's relay channel between two members: it forwards a frame that carries one side's
+// token, and comes from where that side's WireGuard session with the lighthouse is, to where
+// the other side's session is.
 struct RelayChannel {
     core::PublicKey a{};
     mesh::RelayToken token_a{};
     core::PublicKey b{};
     mesh::RelayToken token_b{};
-    std::optional<value::SocketAddress> bound_a;
-    std::optional<value::SocketAddress> bound_b;
     std::uint64_t bytes = 0;  // forwarded, both ways
 };
 

@@ -133,6 +133,14 @@ void MeshNetwork::on_register_ack(const mesh::RegisterAck& ack) {
         observed_ = ack.observed;
     }
     set_state(ipc::NetworkState::online, "");
+    // A restarted lighthouse starts its versions from its clock (seconds << 20) and has lost its
+    // relay channels: ask about every member again, for new offers.
+    const std::uint64_t epoch = ack.members_version >> 20U;
+    if (lighthouse_epoch_ != 0 && epoch != lighthouse_epoch_) {
+        log_->info("network {}: the lighthouse restarted; asking for relays again", state_.name);
+        requery_paths();
+    }
+    lighthouse_epoch_ = epoch;
     if (ack.members_version != members_version_ && !members_fetch_.active) {
         members_fetch_ = Fetch{ack.members_version, 0, true};
         members_fetched_.clear();
@@ -333,8 +341,9 @@ void MeshNetwork::member_tick(std::int64_t now) {
         // A new address or a lost one (a network change): register and look for paths at once.
         auto seen = host_.local_addresses(state_.name);
         std::sort(seen.begin(), seen.end());
-        if (seen != local_seen_) {
-            const bool first = local_seen_.empty();
+        if (seen != local_seen_ || !local_seen_valid_) {
+            const bool first = !local_seen_valid_;
+            local_seen_valid_ = true;
             local_seen_ = std::move(seen);
             if (!first) {
                 log_->info("network {}: this host's addresses changed", state_.name);

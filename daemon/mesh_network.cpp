@@ -23,6 +23,7 @@ MeshNetwork::MeshNetwork(MeshHost host, mesh::NetworkState state, std::string fi
 MeshNetwork::~MeshNetwork() {
     if (Tunnel* running = tunnel(); running != nullptr) {
         running->device().set_inner(nullptr);
+        running->path_source = nullptr;
     }
 }
 
@@ -64,6 +65,8 @@ ipc::TunnelConfig MeshNetwork::tunnel_config() const {
     if (auto own = own_address()) {
         config.iface.addresses.push_back(*value::IpPrefix::make(*own, state_.range.length()));
     }
+    // Room for a relay frame's header: a full packet relayed still fits the path's MTU.
+    config.iface.mtu = static_cast<std::uint16_t>(kDefaultMtu - mesh::kRelayHeader);
     if (is_lighthouse()) {
         // Members are installed with their addresses; endpoints come with their first packets.
         for (const auto* record : state_.registry->members()) {
@@ -146,15 +149,12 @@ ipc::Outcome<void> MeshNetwork::start() {
         // about each so that its relay is offered again.
         for (const auto& known : state_.peers) {
             track_path(known.certificate, known.endpoint, {});
-            if (!known.certificate.addresses.empty()) {
-                asio::post(host_.io, [this, alive = std::weak_ptr<int>(alive_),
-                                      to = known.certificate.addresses.front().address()] {
-                    if (!alive.expired() && running_) {
-                        send_to_lighthouse(mesh::Query{to});
-                    }
-                });
-            }
         }
+        asio::post(host_.io, [this, alive = std::weak_ptr<int>(alive_)] {
+            if (!alive.expired() && running_) {
+                requery_paths();
+            }
+        });
     }
     tick();
     return {};
@@ -168,6 +168,7 @@ void MeshNetwork::stop() {
     timer_.cancel();
     if (Tunnel* running = tunnel(); running != nullptr) {
         running->device().set_inner(nullptr);
+        running->path_source = nullptr;
         host_.take_down(state_.name);
     }
     held_.clear();

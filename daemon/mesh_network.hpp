@@ -56,6 +56,7 @@ class MeshNetwork final : public InnerTraffic {
     static constexpr std::int64_t kHoldFor = 5;                // seconds
     static constexpr std::size_t kMaxInbound = 256;            // control datagrams not yet handled
     static constexpr std::int64_t kRelayOfferFor = 24 * 3600;  // a relay token's life
+    static constexpr std::size_t kDefaultMtu = 1420;           // WireGuard's usual
 
     MeshNetwork(MeshHost host, mesh::NetworkState state, std::string file,
                 std::shared_ptr<spdlog::logger> log);
@@ -125,6 +126,8 @@ class MeshNetwork final : public InnerTraffic {
         std::optional<mesh::RelayOffer> relay;
         ipc::PeerPath current;
         Clock::time_point last_pong{};
+        std::optional<Clock::time_point> unanswered_since;  // the first heartbeat not answered
+        std::deque<mesh::TxId> seen;                        // pings taken (against replays)
         Clock::time_point next_heartbeat{};
         Clock::time_point next_retry{};
         bool punching = false;
@@ -206,6 +209,8 @@ class MeshNetwork final : public InnerTraffic {
     void count_dropped_disco();
     [[nodiscard]] Path* path_of_key(const value::Key& key);
     [[nodiscard]] static bool on_direct(const Path& path);
+    [[nodiscard]] static bool direct_dead(const Path& path, Clock::time_point now);
+    void keep_endpoint(Path& path, const std::optional<value::SocketAddress>& now_at);
     static void add_candidate(Path& path, const value::SocketAddress& address);
     void confirm(Path& path, const value::SocketAddress& address, Clock::time_point now);
     void switch_path(Path& path, const ipc::PeerPath& to, const std::string& reason);
@@ -221,6 +226,8 @@ class MeshNetwork final : public InnerTraffic {
     void arm_paths(Clock::time_point now);
     void paths_tick(Clock::time_point now);
     void network_changed();
+    // Asks the lighthouse about every known member again (its PeerInfo and relay offer).
+    void requery_paths();
     [[nodiscard]] std::string lighthouse_name() const;
     [[nodiscard]] ipc::PeerPath relay_path() const;
     // The lighthouse: the relay channel between two members (made on first use).
@@ -256,6 +263,8 @@ class MeshNetwork final : public InnerTraffic {
     Fetch members_fetch_;
     Fetch revocations_fetch_;
     std::vector<value::IpAddress> local_seen_;  // this host's addresses at the last tick
+    bool local_seen_valid_ = false;
+    std::uint64_t lighthouse_epoch_ = 0;  // its list version >> 20: changes on its restart
 
     // paths
     std::map<value::Key, Path> paths_;

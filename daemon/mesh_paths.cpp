@@ -19,12 +19,13 @@ namespace {
 constexpr std::array<std::chrono::milliseconds, 6> kPunchSchedule{0ms,   100ms,  300ms,
                                                                   700ms, 1500ms, 3100ms};
 constexpr auto kHeartbeat = 2s;        // a ping on the path in use, while a session lives
-constexpr auto kDirectDeadAfter = 5s;  // no pong on it for this long: the relay takes over
+constexpr auto kDirectDeadAfter = 4s;  // heartbeats unanswered this long: the relay takes over
 constexpr auto kRetryDirect = 10s;     // on the relay: another punch round this often
 constexpr auto kPingForgottenAfter = 5s;
-constexpr auto kSessionLive = 180s;     // a handshake this recent: heartbeats are worth it
-constexpr std::size_t kMaxPings = 64;   // outstanding per peer
-constexpr std::size_t kMaxDisco = 256;  // datagrams waiting to be handled
+constexpr auto kSessionLive = 180s;      // a handshake this recent: heartbeats are worth it
+constexpr std::size_t kMaxPings = 64;    // outstanding per peer
+constexpr std::size_t kMaxDisco = 256;   // datagrams waiting to be handled
+constexpr std::size_t kSeenPings = 256;  // transaction ids kept per peer against replays
 
 }  // namespace
 
@@ -74,6 +75,16 @@ void MeshNetwork::handle_disco(const Outer& in) {
     }
     const auto now = Clock::now();
     if (message->type == mesh::DiscoType::ping) {
+        // A ping seen before is a replay (disco keeps no other state): it would make this node
+        // answer and ping wherever the copy claims to come from.
+        if (std::find(path->seen.begin(), path->seen.end(), message->txid) != path->seen.end()) {
+            count_dropped_disco();
+            return;
+        }
+        path->seen.push_back(message->txid);
+        if (path->seen.size() > kSeenPings) {
+            path->seen.pop_front();
+        }
         send_disco(*path, in.from,
                    mesh::DiscoMessage{mesh::DiscoType::pong, message->txid, in.from});
         // Ping back on the address the ping came from, so that both NATs open for the pair.
@@ -95,6 +106,10 @@ void MeshNetwork::handle_disco(const Outer& in) {
     confirm(*path, in.from, now);
 }
 
+bool MeshNetwork::direct_dead(const Path& path, Clock::time_point now) {
+    return path.unanswered_since && now - *path.unanswered_since > kDirectDeadAfter;
+}
+
 bool MeshNetwork::on_direct(const Path& path) {
     return path.current.kind == ipc::PathKind::direct || path.current.kind == ipc::PathKind::lan;
 }
@@ -113,11 +128,13 @@ void MeshNetwork::confirm(Path& path, const value::SocketAddress& address, Clock
     const ipc::PathKind kind = lan ? ipc::PathKind::lan : ipc::PathKind::direct;
     if (on_direct(path) && path.current.endpoint == address) {
         path.last_pong = now;
+        path.unanswered_since.reset();
         return;
     }
     // Better than what is in use: any direct path over the relay, the LAN over the internet.
     // Between two direct paths of the same kind the one in use stays (hysteresis).
-    const bool better = !on_direct(path) || (lan && path.current.kind == ipc::PathKind::direct);
+    const bool better = !on_direct(path) || (lan && path.current.kind == ipc::PathKind::direct) ||
+                        direct_dead(path, now);
     if (!better) {
         return;
     }
@@ -127,6 +144,7 @@ void MeshNetwork::confirm(Path& path, const value::SocketAddress& address, Clock
     switch_path(path, to,
                 lan ? "a pong came back on the local network" : "a pong came back directly");
     path.last_pong = now;
+    path.unanswered_since.reset();
     path.next_heartbeat = now + kHeartbeat;
 }
 
@@ -203,8 +221,7 @@ void MeshNetwork::track_path(const mesh::Certificate& certificate,
     if (is_lighthouse() || certificate.public_key == lighthouse_key()) {
         return;
     }
-    auto [entry, added] = paths_.try_emplace(certificate.public_key);
-    Path& path = entry->second;
+    Path& path = paths_.try_emplace(certificate.public_key).first->second;
     path.key = certificate.public_key;
     path.name = certificate.name;
     if (!path.box) {
@@ -223,9 +240,6 @@ void MeshNetwork::track_path(const mesh::Certificate& certificate,
         offer != relay_offers_.end()) {
         use_relay(path, offer->second);
     }
-    if (added && path.current.kind == ipc::PathKind::none && path.relay) {
-        switch_path(path, relay_path(), "the first packets go through the relay while punching");
-    }
     start_punch(path, Clock::now());
 }
 
@@ -240,6 +254,12 @@ void MeshNetwork::use_relay(Path& path, const mesh::RelayOffer& offer) {
     }
     path.relay = offer;
     running->device().set_relay_route(RelayRoute{*lighthouse, offer.channel, offer.token});
+    if (path.current.kind == ipc::PathKind::relay) {
+        // A new channel (the lighthouse restarted): the engine sends to its endpoint from now on.
+        (void)running->device().set_peer_endpoint(path.key.bytes(), relay_endpoint(offer.channel));
+    } else if (path.current.kind == ipc::PathKind::none) {
+        switch_path(path, relay_path(), "the first packets go through the relay while punching");
+    }
 }
 
 void MeshNetwork::on_relay_offer(const mesh::RelayOffer& offer) {
@@ -291,24 +311,59 @@ void MeshNetwork::paths_tick(Clock::time_point now) {
             }
             path.punching = path.punch_step < kPunchSchedule.size();
         }
+        const auto peer = running->device().snapshot_of(key.bytes());
+        keep_endpoint(path, peer ? peer->endpoint : std::nullopt);
         if (on_direct(path)) {
-            const auto peer = running->device().snapshot_of(key.bytes());
             const bool live =
                 peer && peer->last_handshake && wall - *peer->last_handshake < kSessionLive;
             if (live && now >= path.next_heartbeat && path.current.endpoint) {
                 send_ping(path, *path.current.endpoint, now);
                 path.next_heartbeat = now + kHeartbeat;
+                if (!path.unanswered_since) {
+                    path.unanswered_since = now;  // answered: reset by the pong
+                }
             }
-            if (live && path.relay && now - path.last_pong > kDirectDeadAfter) {
-                switch_path(path, relay_path(), "no answer on the direct path for 5 s");
+            if (live && direct_dead(path, now)) {
+                path.unanswered_since.reset();
                 path.next_retry = now + kRetryDirect;
+                if (path.relay) {
+                    switch_path(path, relay_path(), "no answer on the direct path for 4 s");
+                } else {
+                    switch_path(path, ipc::PeerPath{}, "no answer on the direct path for 4 s");
+                    start_punch(path, now);
+                }
             }
+        } else if (path.current.kind == ipc::PathKind::none && path.relay) {
+            switch_path(path, relay_path(), "no direct path yet");
         } else if (!path.punching && now >= path.next_retry) {
             path.next_retry = now + kRetryDirect;
             start_punch(path, now);
         }
     }
     arm_paths(now);
+}
+
+void MeshNetwork::keep_endpoint(Path& path, const std::optional<value::SocketAddress>& now_at) {
+    // WireGuard's roaming moves the endpoint to wherever the last authenticated packet came
+    // from; the path this node chose (from its own pings) is where it sends.
+    std::optional<value::SocketAddress> chosen;
+    if (path.current.kind == ipc::PathKind::relay && path.relay) {
+        chosen = relay_endpoint(path.relay->channel);
+    } else if (on_direct(path)) {
+        chosen = path.current.endpoint;
+    }
+    Tunnel* running = tunnel();
+    if (chosen && chosen != now_at && running != nullptr) {
+        (void)running->device().set_peer_endpoint(path.key.bytes(), *chosen);
+    }
+}
+
+void MeshNetwork::requery_paths() {
+    for (const auto& known : state_.peers) {
+        if (!known.certificate.addresses.empty()) {
+            send_to_lighthouse(mesh::Query{known.certificate.addresses.front().address()});
+        }
+    }
 }
 
 void MeshNetwork::network_changed() {

@@ -308,10 +308,8 @@ run_case "6: UDP between homes blocked: a2 pings b, through the relay (via $name
 # NAT keeps strangers out anyway), a "TuR1" frame with a made-up channel and token to the
 # lighthouse's port (from the public host w). Nothing changes; the drops are counted.
 #
-# The drop counters: a reason of tulle_dropped_total (the metrics endpoint) whose name says disco
-# or relay. TODO(#17): the daemon is expected to count these as tulle_dropped_total{reason=
-# "disco_dropped"} and {reason="relay_dropped"} (or similar); while no such reason exists, the
-# case asserts only that everything keeps working, and says so.
+# The drop counters: tulle_dropped_total{reason="disco"} and {reason="relay_frame"} on the
+# metrics endpoint.
 drops() { # drops NODE: the sum of NODE's disco and relay drop counters; "none" without them
     lab_exec "$1" curl -sf "http://127.0.0.1:$metrics_port/metrics" |
         awk '/^tulle_dropped_total\{/ && /reason="[^"]*(disco|relay)[^"]*"/ { s += $NF; n++ }
@@ -345,12 +343,8 @@ case9() {
 }
 run_case "9: forged disco datagrams to a (from a2), relay frames with a made-up token to l (from w): a, l and w carry on" \
     case9
-if [[ ${da1:-none} == none || ${dl1:-none} == none ]]; then
-    ok "9: the forged datagrams are counted # SKIP no disco/relay reason in tulle_dropped_total yet (TODO #17)"
-else
-    check "9: the forged datagrams are counted (a's and l's disco/relay drop counters rose)" \
-        eval '((da1 > da0 && dl1 > dl0))'
-fi
+check "9: the forged datagrams are counted (a's and l's disco/relay drop counters rose by 5)" \
+    eval '[[ $da1 != none && $dl1 != none ]] && ((da1 - da0 == 5 && dl1 - dl0 == 5))'
 
 # 8, asserted: W works and its UDP port saw WireGuard messages only, all run long.
 check "8: W pings L's overlay address" lab_exec w ping -n -q -c 3 -i 0.2 -w 5 10.99.0.1
