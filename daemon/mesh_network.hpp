@@ -53,10 +53,10 @@ class MeshNetwork final : public InnerTraffic {
     static constexpr std::int64_t kLighthouseSilentAfter = 60;
     static constexpr std::size_t kMaxHeld = 64;  // packets waiting for a query
     static constexpr std::size_t kMaxHeldPerAddress = 8;
-    static constexpr std::int64_t kHoldFor = 5;                // seconds
-    static constexpr std::size_t kMaxInbound = 256;            // control datagrams not yet handled
-    static constexpr std::int64_t kRelayOfferFor = 24 * 3600;  // a relay token's life
-    static constexpr std::size_t kDefaultMtu = 1420;           // WireGuard's usual
+    static constexpr std::int64_t kHoldFor = 5;      // seconds
+    static constexpr std::size_t kMaxInbound = 256;  // control datagrams not yet handled
+    static constexpr std::int64_t kRelayOfferFor = 24LL * 3600;  // a relay token's life
+    static constexpr std::size_t kDefaultMtu = 1420;             // WireGuard's usual
 
     MeshNetwork(MeshHost host, mesh::NetworkState state, std::string file,
                 std::shared_ptr<spdlog::logger> log);

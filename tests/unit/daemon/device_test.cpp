@@ -23,6 +23,7 @@
 #include "daemon/core/crypto.hpp"
 #include "daemon/core/environment.hpp"
 #include "daemon/core/messages.hpp"
+#include "mesh/relay.hpp"
 #include "platform/fake_tun.hpp"
 #include "platform/fake_udp.hpp"
 #include "tests/unit/core/engine_harness.hpp"
@@ -146,6 +147,59 @@ TEST_F(DeviceTest, TwoDevicesHandshakeAndPingEachOther) {
     for (const auto& packet : burst) {
         EXPECT_EQ(b_->tun->take_written(), packet);
     }
+}
+
+// A lighthouse L relays between a and b (issue #17): the members' engines send to the channel's
+// synthetic endpoint, their devices wrap that into frames for L, and L forwards a frame only with
+// one side's token and only from where that side's WireGuard session with L is.
+TEST_F(DeviceTest, TheRelayCarriesTrafficOnlyWithItsTokensAndFromTheMembersOwnAddresses) {
+    constexpr Ip4 kUnderlayL{192, 0, 2, 9};
+    constexpr Ip4 kTunnelL{10, 0, 0, 9};
+    Host l(io_, network_, "tulle-l", kUnderlayL, workers_);
+    l.add_peer(*a_, kTunnelA);
+    l.add_peer(*b_, kTunnelB);
+    a_->add_peer(l, kTunnelL);
+    b_->add_peer(l, kTunnelL);
+    ASSERT_TRUE(carry(*a_, l, ipv4_packet(kTunnelA, kTunnelL, 20)));
+    ASSERT_TRUE(carry(*b_, l, ipv4_packet(kTunnelB, kTunnelL, 20)));
+
+    constexpr std::uint32_t kChannel = 0x01020304;
+    RelayChannel sides;
+    sides.a = a_->public_key;
+    sides.token_a = mesh::new_relay_token();
+    sides.b = b_->public_key;
+    sides.token_b = mesh::new_relay_token();
+    l.device->set_relay_channel(kChannel, sides);
+    a_->device->set_relay_route(RelayRoute{l.socket_address(), kChannel, sides.token_a});
+    b_->device->set_relay_route(RelayRoute{l.socket_address(), kChannel, sides.token_b});
+    ASSERT_TRUE(a_->device->set_peer_endpoint(b_->public_key, relay_endpoint(kChannel)));
+    ASSERT_TRUE(b_->device->set_peer_endpoint(a_->public_key, relay_endpoint(kChannel)));
+
+    const auto ping = ipv4_packet(kTunnelA, kTunnelB, 1200, 0x11);
+    EXPECT_EQ(carry(*a_, *b_, ping), ping);
+    const auto pong = ipv4_packet(kTunnelB, kTunnelA, 1200, 0x22);
+    EXPECT_EQ(carry(*b_, *a_, pong), pong);
+    const auto forwarded = l.device->counters().relay_forwarded;
+    EXPECT_GE(forwarded, 4U);  // a handshake each way and the two packets
+    EXPECT_EQ(b_->device->snapshot_of(a_->public_key)->endpoint, relay_endpoint(kChannel));
+    EXPECT_EQ(relay_channel_of(relay_endpoint(kChannel)), kChannel);
+
+    // A made-up token, and a's token from an address that is not a's: dropped, counted.
+    std::vector<std::uint8_t> frame(mesh::kRelayHeader + 148, 0x55);
+    mesh::write_relay_header(frame, {kChannel, mesh::new_relay_token()});
+    network_.inject(a_->socket_address(), l.socket_address(), frame);
+    mesh::write_relay_header(frame, {kChannel, sides.token_a});
+    network_.inject(value::SocketAddress{value::IpAddress::v4({192, 0, 2, 66}), kPort},
+                    l.socket_address(), frame);
+    EXPECT_TRUE(run_until([&] { return l.device->counters().relay_dropped == 2; }));
+    EXPECT_EQ(l.device->counters().relay_forwarded, forwarded);
+
+    // The route gone, nothing leaves for the synthetic endpoint: dropped and counted.
+    a_->device->remove_relay_route(kChannel);
+    const auto sent = network_.sent();
+    EXPECT_FALSE(carry(*a_, *b_, ping, 300ms));
+    EXPECT_EQ(network_.sent(), sent);
+    EXPECT_GE(a_->device->counters().relay_dropped, 1U);
 }
 
 // Threads of this process, from /proc/self/task.
