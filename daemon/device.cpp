@@ -276,7 +276,7 @@ bool Device::take_outer(core::IncomingDatagram& datagram) {
             return false;
         }
         if (!relay_channels_.empty()) {
-            forward_frame(datagram.from, bytes);
+            forward_frame(datagram.from, *header, bytes);
             return false;
         }
         // A member: only its lighthouse's frames on a channel it was offered.
@@ -296,16 +296,16 @@ bool Device::take_outer(core::IncomingDatagram& datagram) {
     return true;  // the engine counts it (invalid_message), as any datagram it cannot read
 }
 
-void Device::forward_frame(const value::SocketAddress& from, std::span<const std::uint8_t> frame) {
-    const auto header = mesh::read_relay_header(frame);
-    const auto found = relay_channels_.find(header->channel);
+void Device::forward_frame(const value::SocketAddress& from, const mesh::RelayHeader& header,
+                           std::span<const std::uint8_t> frame) {
+    const auto found = relay_channels_.find(header.channel);
     if (found == relay_channels_.end()) {
         ++counters_.relay_dropped;
         return;
     }
-    RelayChannel& channel = found->second;
-    const bool from_a = mesh::same_token(header->token, channel.token_a);
-    if (!from_a && !mesh::same_token(header->token, channel.token_b)) {
+    const RelayChannel& channel = found->second;
+    const bool from_a = mesh::same_token(header.token, channel.token_a);
+    if (!from_a && !mesh::same_token(header.token, channel.token_b)) {
         ++counters_.relay_dropped;
         return;
     }
@@ -322,8 +322,7 @@ void Device::forward_frame(const value::SocketAddress& from, std::span<const std
     auto& copy = queue_datagram(to, frame);
     seal_with_.emplace_back();
     // The sender's token stays here: the other side learns nothing it could use.
-    std::fill_n(copy.begin() + 8, mesh::RelayToken{}.size(), std::uint8_t{0});
-    channel.bytes += frame.size();
+    mesh::write_relay_header(copy, {header.channel, mesh::RelayToken{}});
     ++counters_.relay_forwarded;
 }
 

@@ -68,7 +68,6 @@ struct RelayChannel {
     mesh::RelayToken token_a{};
     core::PublicKey b{};
     mesh::RelayToken token_b{};
-    std::uint64_t bytes = 0;  // forwarded, both ways
 };
 
 struct DeviceCounters {
@@ -173,7 +172,8 @@ class Device final : public core::PacketSink {
     // (disco, a frame forwarded, dropped); true when it is (a relayed datagram, unwrapped, or
     // something unknown that the engine counts).
     bool take_outer(core::IncomingDatagram& datagram);
-    void forward_frame(const value::SocketAddress& from, std::span<const std::uint8_t> frame);
+    void forward_frame(const value::SocketAddress& from, const mesh::RelayHeader& header,
+                       std::span<const std::uint8_t> frame);
     void wrap_relayed();
     void rearm_timer();
 

@@ -125,7 +125,6 @@ class MeshNetwork final : public InnerTraffic {
         std::vector<value::SocketAddress> candidates;  // all of these, then where pings came from
         std::optional<mesh::RelayOffer> relay;
         ipc::PeerPath current;
-        Clock::time_point last_pong{};
         std::optional<Clock::time_point> unanswered_since;  // the first heartbeat not answered
         std::deque<mesh::TxId> seen;                        // pings taken (against replays)
         Clock::time_point next_heartbeat{};

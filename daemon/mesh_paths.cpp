@@ -127,7 +127,6 @@ void MeshNetwork::confirm(Path& path, const value::SocketAddress& address, Clock
                      path.observed != address;
     const ipc::PathKind kind = lan ? ipc::PathKind::lan : ipc::PathKind::direct;
     if (on_direct(path) && path.current.endpoint == address) {
-        path.last_pong = now;
         path.unanswered_since.reset();
         return;
     }
@@ -143,7 +142,6 @@ void MeshNetwork::confirm(Path& path, const value::SocketAddress& address, Clock
     to.endpoint = address;
     switch_path(path, to,
                 lan ? "a pong came back on the local network" : "a pong came back directly");
-    path.last_pong = now;
     path.unanswered_since.reset();
     path.next_heartbeat = now + kHeartbeat;
 }
@@ -186,11 +184,10 @@ std::string MeshNetwork::describe(const ipc::PeerPath& path) {
 void MeshNetwork::send_disco(Path& path, const value::SocketAddress& to,
                              const mesh::DiscoMessage& message) {
     Tunnel* running = tunnel();
-    const auto own = value::public_key_of(state_.private_key);
-    if (running == nullptr || !own.ok() || !path.box) {
+    if (running == nullptr || !state_.certificate || !path.box) {
         return;
     }
-    const auto datagram = path.box->seal(*own, message);
+    const auto datagram = path.box->seal(state_.certificate->public_key, message);
     if (!datagram.empty()) {
         running->device().send_outer(to, datagram);
     }
