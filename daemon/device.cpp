@@ -369,6 +369,38 @@ void Device::send_outer(const value::SocketAddress& to, std::span<const std::uin
     flush_sends();
 }
 
+void Device::copy_to_shadows() {
+    if (shadows_.empty()) {
+        return;
+    }
+    const std::size_t count = out_.size();
+    for (std::size_t i = 0; i < count; ++i) {
+        const auto shadow =
+            std::find_if(shadows_.begin(), shadows_.end(),
+                         [&to = out_[i].to](const auto& pair) { return pair.first == to; });
+        const auto first = out_[i].data.empty() ? 0U : out_[i].data[0];
+        if (shadow == shadows_.end() || first < 1U || first > 4U) {
+            continue;  // a path not in doubt, or not a WireGuard message (disco)
+        }
+        if (out_buffers_.size() <= out_.size()) {
+            out_buffers_.emplace_back();  // moves the buffers, never their bytes: spans hold
+        }
+        auto& copy = out_buffers_[out_.size()];
+        copy.assign(out_[i].data.begin(), out_[i].data.end());
+        out_.push_back(platform::OutgoingDatagram{shadow->second, copy});
+        ++counters_.shadow_sent;
+    }
+}
+
+void Device::set_shadow(const value::SocketAddress& primary, const value::SocketAddress& shadow) {
+    clear_shadow(primary);
+    shadows_.emplace_back(primary, shadow);
+}
+
+void Device::clear_shadow(const value::SocketAddress& primary) {
+    std::erase_if(shadows_, [&primary](const auto& pair) { return pair.first == primary; });
+}
+
 void Device::set_relay_route(const RelayRoute& route) {
     relay_routes_[route.channel] = route;
 }
@@ -440,6 +472,7 @@ void Device::flush_sends() {
                 core::seal_transport(out_buffers_[i], *seal_with_[i]);
             }
         });
+        copy_to_shadows();
         wrap_relayed();
         const std::size_t sent = udp_->send(out_);
         counters_.udp_send_dropped += out_.size() - sent;

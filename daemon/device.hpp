@@ -77,6 +77,7 @@ struct DeviceCounters {
     std::uint64_t relay_forwarded = 0;  // frames a lighthouse passed on
     std::uint64_t relay_dropped = 0;    // frames of no channel, a wrong token, no known address
     std::uint64_t disco_dropped = 0;    // disco datagrams of no member, not sealed by it, unasked
+    std::uint64_t shadow_sent = 0;      // copies sent on a second path while the first is in doubt
 };
 
 class Device final : public core::PacketSink {
@@ -136,6 +137,12 @@ class Device final : public core::PacketSink {
     // A datagram of tulled's own (disco) out of the WireGuard socket.
     void send_outer(const value::SocketAddress& to, std::span<const std::uint8_t> datagram);
 
+    // While a path is in doubt, every WireGuard message to `primary` also goes to `shadow` (on
+    // the other side the replay window drops whichever copy comes second). A relay endpoint as
+    // the shadow is wrapped like any other datagram to it. Disco and relay frames are not copied.
+    void set_shadow(const value::SocketAddress& primary, const value::SocketAddress& shadow);
+    void clear_shadow(const value::SocketAddress& primary);
+
     // A member's relay routes (see RelayRoute), keyed by channel.
     void set_relay_route(const RelayRoute& route);
     void remove_relay_route(std::uint32_t channel);
@@ -175,6 +182,7 @@ class Device final : public core::PacketSink {
     void forward_frame(const value::SocketAddress& from, const mesh::RelayHeader& header,
                        std::span<const std::uint8_t> frame);
     void wrap_relayed();
+    void copy_to_shadows();
     void rearm_timer();
 
     boost::asio::io_context& io_;
@@ -211,6 +219,8 @@ class Device final : public core::PacketSink {
     InnerTraffic* inner_ = nullptr;
     std::map<std::uint32_t, RelayRoute> relay_routes_;
     std::map<std::uint32_t, RelayChannel> relay_channels_;
+    // (primary, shadow) pairs: a few at most, one per path in doubt.
+    std::vector<std::pair<value::SocketAddress, value::SocketAddress>> shadows_;
     DeviceCounters counters_;
     // Handlers posted to the loop (more packets waiting) hold it weakly: they do nothing once
     // the device is gone.

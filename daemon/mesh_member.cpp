@@ -220,6 +220,9 @@ void MeshNetwork::apply_revocation(const mesh::Revocation& revocation) {
         if (const Path* path = path_of_key(revocation.public_key); path && path->relay) {
             running->device().remove_relay_route(path->relay->channel);
         }
+        if (const Path* path = path_of_key(revocation.public_key); path && path->shadowed) {
+            running->device().clear_shadow(*path->shadowed);
+        }
         (void)running->remove_peer(revocation.public_key);
     }
     paths_.erase(revocation.public_key);

@@ -126,7 +126,12 @@ class MeshNetwork final : public InnerTraffic {
         std::optional<mesh::RelayOffer> relay;
         ipc::PeerPath current;
         std::optional<Clock::time_point> unanswered_since;  // the first heartbeat not answered
-        std::deque<mesh::TxId> seen;                        // pings taken (against replays)
+        Clock::time_point last_heard{};     // a pong or authenticated traffic on the path in use
+        Clock::time_point overlap_until{};  // just switched to direct: the relay gets copies
+        std::optional<value::SocketAddress> shadowed;  // the device's shadow is set for it
+        std::uint64_t rx_seen = 0;                     // the peer's byte counters at the last tick
+        std::uint64_t tx_seen = 0;
+        std::deque<mesh::TxId> seen;  // pings taken (against replays)
         Clock::time_point next_heartbeat{};
         Clock::time_point next_retry{};
         bool punching = false;
@@ -209,6 +214,11 @@ class MeshNetwork final : public InnerTraffic {
     [[nodiscard]] Path* path_of_key(const value::Key& key);
     [[nodiscard]] static bool on_direct(const Path& path);
     [[nodiscard]] static bool direct_dead(const Path& path, Clock::time_point now);
+    [[nodiscard]] static bool in_doubt(const Path& path, Clock::time_point now);
+    static void heard(Path& path, Clock::time_point now);
+    // Watches the path in use: real traffic, heartbeats, doubt (copies on the relay), death.
+    void check_direct(Path& path, const std::optional<PeerState>& peer, Clock::time_point now);
+    void update_shadow(Path& path, Clock::time_point now);
     void keep_endpoint(Path& path, const std::optional<value::SocketAddress>& now_at);
     static void add_candidate(Path& path, const value::SocketAddress& address);
     void confirm(Path& path, const value::SocketAddress& address, Clock::time_point now);

@@ -19,7 +19,11 @@ namespace {
 constexpr std::array<std::chrono::milliseconds, 6> kPunchSchedule{0ms,   100ms,  300ms,
                                                                   700ms, 1500ms, 3100ms};
 constexpr auto kHeartbeat = 2s;        // a ping on the path in use, while a session lives
+constexpr auto kDoubtAfter = 1s;       // a heartbeat unanswered this long: send on both paths
 constexpr auto kDirectDeadAfter = 4s;  // heartbeats unanswered this long: the relay takes over
+constexpr auto kQuietProbe = 1s;       // traffic leaves and none comes back: a heartbeat at once
+constexpr auto kOverlap = 1s;          // after a switch from the relay, it gets copies this long
+constexpr auto kTick = 250ms;          // the paths' timer while none is punching
 constexpr auto kRetryDirect = 10s;     // on the relay: another punch round this often
 constexpr auto kPingForgottenAfter = 5s;
 constexpr auto kSessionLive = 180s;      // a handshake this recent: heartbeats are worth it
@@ -88,10 +92,12 @@ void MeshNetwork::handle_disco(const Outer& in) {
         send_disco(*path, in.from,
                    mesh::DiscoMessage{mesh::DiscoType::pong, message->txid, in.from});
         // Ping back on the address the ping came from, so that both NATs open for the pair.
+        // On a direct path, one ping back is enough to find out whether this one is better (a
+        // LAN path); a whole punch round for each such ping would only add chatter.
         if (!on_direct(*path) || path->current.endpoint != in.from) {
             add_candidate(*path, in.from);
             send_ping(*path, in.from, now);
-            if (!path->punching) {
+            if (!path->punching && !on_direct(*path)) {
                 start_punch(*path, now);
             }
         }
@@ -108,6 +114,15 @@ void MeshNetwork::handle_disco(const Outer& in) {
 
 bool MeshNetwork::direct_dead(const Path& path, Clock::time_point now) {
     return path.unanswered_since && now - *path.unanswered_since > kDirectDeadAfter;
+}
+
+bool MeshNetwork::in_doubt(const Path& path, Clock::time_point now) {
+    return path.unanswered_since && now - *path.unanswered_since > kDoubtAfter;
+}
+
+void MeshNetwork::heard(Path& path, Clock::time_point now) {
+    path.unanswered_since.reset();
+    path.last_heard = now;
 }
 
 bool MeshNetwork::on_direct(const Path& path) {
@@ -127,7 +142,7 @@ void MeshNetwork::confirm(Path& path, const value::SocketAddress& address, Clock
                      path.observed != address;
     const ipc::PathKind kind = lan ? ipc::PathKind::lan : ipc::PathKind::direct;
     if (on_direct(path) && path.current.endpoint == address) {
-        path.unanswered_since.reset();
+        heard(path, now);
         return;
     }
     // Better than what is in use: any direct path over the relay, the LAN over the internet.
@@ -137,13 +152,17 @@ void MeshNetwork::confirm(Path& path, const value::SocketAddress& address, Clock
     if (!better) {
         return;
     }
+    if (path.current.kind == ipc::PathKind::relay) {
+        // The other side may not have this path yet: for a moment, copies still go the old way.
+        path.overlap_until = now + kOverlap;
+    }
+    heard(path, now);
+    path.next_heartbeat = now + kHeartbeat;
     ipc::PeerPath to;
     to.kind = kind;
     to.endpoint = address;
     switch_path(path, to,
                 lan ? "a pong came back on the local network" : "a pong came back directly");
-    path.unanswered_since.reset();
-    path.next_heartbeat = now + kHeartbeat;
 }
 
 void MeshNetwork::switch_path(Path& path, const ipc::PeerPath& to, const std::string& reason) {
@@ -162,6 +181,7 @@ void MeshNetwork::switch_path(Path& path, const ipc::PeerPath& to, const std::st
     }
     const ipc::PeerPath from = path.current;
     path.current = to;
+    update_shadow(path, Clock::now());
     log_->info("network {}: peer {} path {} -> {} ({})", state_.name, path.name, describe(from),
                describe(to), reason);
     if (host_.path_changed) {
@@ -251,6 +271,9 @@ void MeshNetwork::use_relay(Path& path, const mesh::RelayOffer& offer) {
     }
     path.relay = offer;
     running->device().set_relay_route(RelayRoute{*lighthouse, offer.channel, offer.token});
+    if (path.shadowed) {
+        running->device().set_shadow(*path.shadowed, relay_endpoint(offer.channel));
+    }
     if (path.current.kind == ipc::PathKind::relay) {
         // A new channel (the lighthouse restarted): the engine sends to its endpoint from now on.
         (void)running->device().set_peer_endpoint(path.key.bytes(), relay_endpoint(offer.channel));
@@ -272,8 +295,7 @@ void MeshNetwork::on_relay_offer(const mesh::RelayOffer& offer) {
 void MeshNetwork::arm_paths(Clock::time_point now) {
     const bool punching = std::any_of(paths_.begin(), paths_.end(),
                                       [](const auto& entry) { return entry.second.punching; });
-    const auto at =
-        now + (punching ? std::chrono::milliseconds(50) : std::chrono::milliseconds(500));
+    const auto at = now + (punching ? std::chrono::milliseconds(50) : kTick);
     if (paths_armed_ && paths_at_ <= at) {
         return;
     }
@@ -296,7 +318,6 @@ void MeshNetwork::paths_tick(Clock::time_point now) {
     if (running == nullptr || paths_.empty()) {
         return;
     }
-    const auto wall = std::chrono::system_clock::now();
     for (auto& [key, path] : paths_) {
         if (path.punching) {
             while (path.punch_step < kPunchSchedule.size() &&
@@ -309,35 +330,85 @@ void MeshNetwork::paths_tick(Clock::time_point now) {
             path.punching = path.punch_step < kPunchSchedule.size();
         }
         const auto peer = running->device().snapshot_of(key.bytes());
-        keep_endpoint(path, peer ? peer->endpoint : std::nullopt);
         if (on_direct(path)) {
-            const bool live =
-                peer && peer->last_handshake && wall - *peer->last_handshake < kSessionLive;
-            if (live && now >= path.next_heartbeat && path.current.endpoint) {
-                send_ping(path, *path.current.endpoint, now);
-                path.next_heartbeat = now + kHeartbeat;
-                if (!path.unanswered_since) {
-                    path.unanswered_since = now;  // answered: reset by the pong
-                }
-            }
-            if (live && direct_dead(path, now)) {
-                path.unanswered_since.reset();
-                path.next_retry = now + kRetryDirect;
-                if (path.relay) {
-                    switch_path(path, relay_path(), "no answer on the direct path for 4 s");
-                } else {
-                    switch_path(path, ipc::PeerPath{}, "no answer on the direct path for 4 s");
-                    start_punch(path, now);
-                }
-            }
+            check_direct(path, peer, now);  // before keep_endpoint: it reads where traffic came
         } else if (path.current.kind == ipc::PathKind::none && path.relay) {
             switch_path(path, relay_path(), "no direct path yet");
         } else if (!path.punching && now >= path.next_retry) {
             path.next_retry = now + kRetryDirect;
             start_punch(path, now);
         }
+        keep_endpoint(path, peer ? peer->endpoint : std::nullopt);
+        update_shadow(path, now);
     }
     arm_paths(now);
+}
+
+void MeshNetwork::check_direct(Path& path, const std::optional<PeerState>& peer,
+                               Clock::time_point now) {
+    const bool live = peer && peer->last_handshake &&
+                      std::chrono::system_clock::now() - *peer->last_handshake < kSessionLive;
+    if (peer) {
+        // Authenticated traffic that came on the path in use counts as a pong: the engine's
+        // endpoint is where the newest packet came from (keep_endpoint puts it back each tick).
+        if (peer->rx_bytes != path.rx_seen && peer->endpoint == path.current.endpoint) {
+            heard(path, now);
+        }
+        const bool sending = peer->tx_bytes != path.tx_seen;
+        path.rx_seen = peer->rx_bytes;
+        path.tx_seen = peer->tx_bytes;
+        if (live && sending && !path.unanswered_since && now - path.last_heard > kQuietProbe) {
+            // Traffic leaves and nothing has come back for a while: ask now rather than at the
+            // next heartbeat, so that a dead path is known as soon as it matters.
+            path.next_heartbeat = now;
+        }
+    }
+    if (live && now >= path.next_heartbeat && path.current.endpoint) {
+        send_ping(path, *path.current.endpoint, now);
+        path.next_heartbeat = now + kHeartbeat;
+        if (!path.unanswered_since) {
+            path.unanswered_since = now;  // answered: reset by the pong
+        }
+    }
+    if (live && in_doubt(path, now) && !path.shadowed && path.relay) {
+        log_->info("network {}: peer {}: no answer on {} for 1 s; sending on the relay too",
+                   state_.name, path.name, describe(path.current));
+    }
+    if (live && direct_dead(path, now)) {
+        path.unanswered_since.reset();
+        path.next_retry = now + kRetryDirect;
+        if (path.relay) {
+            switch_path(path, relay_path(), "no answer on the direct path for 4 s");
+        } else {
+            switch_path(path, ipc::PeerPath{}, "no answer on the direct path for 4 s");
+            start_punch(path, now);
+        }
+    }
+}
+
+void MeshNetwork::update_shadow(Path& path, Clock::time_point now) {
+    Tunnel* running = tunnel();
+    if (running == nullptr) {
+        return;
+    }
+    // While the path in use is unconfirmed (a heartbeat unanswered, or just taken over from the
+    // relay), every WireGuard message to it goes on the relay too: the receiver's replay window
+    // drops the second copy, and nothing is lost while the doubt lasts.
+    std::optional<value::SocketAddress> want;
+    if (on_direct(path) && path.relay && path.current.endpoint &&
+        (in_doubt(path, now) || now < path.overlap_until)) {
+        want = path.current.endpoint;
+    }
+    if (want == path.shadowed) {
+        return;
+    }
+    if (path.shadowed) {
+        running->device().clear_shadow(*path.shadowed);
+    }
+    if (want) {
+        running->device().set_shadow(*want, relay_endpoint(path.relay->channel));
+    }
+    path.shadowed = want;
 }
 
 void MeshNetwork::keep_endpoint(Path& path, const std::optional<value::SocketAddress>& now_at) {

@@ -19,10 +19,11 @@
 # packet; 2 easy <-> symmetric: direct or relay (which one is printed); 3 symmetric <-> symmetric:
 # relay, and 20 pings at 0.2 s after it settles lose none; 4 two members behind one NAT: lan, to
 # the other's LAN address; 5 CGNAT + home <-> easy: direct; 7 the direct path cut mid-ping:
-# relay within 7 s, direct again within 30 s of the restore (pings lost printed); 6 UDP between
-# homes blocked: relay; 8 the wireguard-go peer works and its UDP port receives WireGuard
-# messages only (never "TuD1" disco or "TuR1" relay bytes); 9 a forged disco datagram to a member
-# and a relay frame with a made-up token to the lighthouse change nothing (and are counted).
+# relay within 7 s, direct again within 30 s of the restore (pings lost printed), and while the
+# direct path was in doubt a sent on the relay too; 6 UDP between homes blocked: relay; 8 the
+# wireguard-go peer works and its UDP port receives WireGuard messages only (never "TuD1" disco or "TuR1" relay bytes); 9 a forged disco datagram to a member
+# and a relay frame with a made-up token to the lighthouse change nothing (and are counted); 10
+# disco between two members dropped while traffic flows: the path stays direct.
 # A failed case does not stop the run: every case reports; the exit status says if any failed.
 #
 # Usage (as root): TULLED=path/to/tulled TULLECTL=path/to/tullectl tests/integration/nat.sh
@@ -261,9 +262,15 @@ run_case "5: f (behind a home NAT behind a CGNAT) pings b (easy): the path is di
 
 # 7. The direct path a <-> b cut mid-ping, then restored: relay within 7 s, direct again within
 # 30 s (before case 6, which needs a fresh pair).
+copies() { # copies NODE: NODE's tulle_path_copies_total (sent on the relay while in doubt)
+    lab_exec "$1" curl -sf "http://127.0.0.1:$metrics_port/metrics" |
+        awk '/^tulle_path_copies_total/ { s += $NF; n++ } END { if (n) print s; else print "none" }'
+}
 case7() {
-    local ping_pid t_cut t_restore fallback recovery out sent got
+    local ping_pid t_cut t_restore fallback recovery out sent got copied
     within 10 kind_is a b direct || echo "a -> b is not direct before the cut: $(path a b)"
+    copied=$(copies a)
+    [[ $copied =~ ^[0-9]+$ ]] || { echo "a's metrics have no tulle_path_copies_total"; return 1; }
     lab_spawn a "$work/cut.ping" ping -n -i 0.2 -W 1 "${addr[b]}"
     ping_pid=$pid
     sleep 1
@@ -281,12 +288,45 @@ case7() {
     unset "spawned[$ping_pid]"
     out=$(grep 'packets transmitted' "$work/cut.ping")
     sent=$(awk '{ print $1 }' <<<"$out") got=$(awk '{ print $4 }' <<<"$out")
+    copied=$(($(copies a) - copied))
     figure "case 7 cut (a, b): to relay $(shown "$fallback") after the cut, back to direct $(shown "$recovery")" \
         "after the restore (cut for $(seconds "$t_cut" "$t_restore") s); pings at 0.2 s: $sent sent," \
-        "$((${sent:-0} - ${got:-0})) lost"
-    at_most "$fallback" 7 && at_most "$recovery" 30
+        "$((${sent:-0} - ${got:-0})) lost; a sent $copied copies on the relay while in doubt"
+    at_most "$fallback" 7 && at_most "$recovery" 30 &&
+        ((copied > 0)) # while the direct path was in doubt, a sent on the relay too
 }
 run_case "7: a -> b cut mid-ping: relay within 7 s; restored: direct again within 30 s" case7
+
+# 10. Disco between a and b dropped (every heartbeat goes unanswered) while pings flow both ways:
+# the path stays direct, because authenticated traffic arriving on it counts as an answer.
+case10() {
+    local ping_pid node dropped paths
+    within 10 kind_is a b direct || echo "a -> b is not direct before: $(path a b)"
+    lab_spawn a "$work/quiet.ping" ping -n -i 0.2 -W 1 "${addr[b]}"
+    ping_pid=$pid
+    for node in a b; do # UDP whose payload starts "TuD1"
+        lab_exec "$node" nft -f - <<'EOF' || return 1
+table inet nodisco {
+    chain input {
+        type filter hook input priority filter; policy accept;
+        meta l4proto udp @th,64,32 0x54754431 counter drop
+    }
+}
+EOF
+    done
+    sleep 8
+    paths="a -> b: $(path a b); b -> a: $(path b a)"
+    dropped=$(for node in a b; do lab_exec "$node" nft list table inet nodisco; done |
+        awk '/counter packets/ { for (i = 1; i < NF; i++) if ($i == "packets") s += $(i + 1) }
+             END { print s + 0 }')
+    for node in a b; do lab_exec "$node" nft delete table inet nodisco; done
+    kill -INT "$ping_pid" 2>/dev/null
+    wait "$ping_pid" 2>/dev/null
+    unset "spawned[$ping_pid]"
+    figure "case 10 disco dropped (a, b) for 8 s while pinging: $dropped disco datagrams dropped; $paths"
+    ((dropped > 0)) && [[ $paths == "a -> b: direct "*"; b -> a: direct "* ]]
+}
+run_case "10: a and b's disco dropped while pings flow: the path stays direct (traffic counts)" case10
 
 # 6. UDP between homes blocked, the lighthouse reachable: relay (a2 and b have not talked yet).
 case6() {

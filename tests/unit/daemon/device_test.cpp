@@ -41,6 +41,9 @@ constexpr Ip4 kTunnelA{10, 0, 0, 1};
 constexpr Ip4 kTunnelB{10, 0, 0, 2};
 constexpr Ip4 kUnderlayA{192, 0, 2, 1};
 constexpr Ip4 kUnderlayB{192, 0, 2, 2};
+constexpr Ip4 kUnderlayL{192, 0, 2, 9};  // a lighthouse
+constexpr Ip4 kTunnelL{10, 0, 0, 9};
+constexpr std::uint32_t kChannel = 0x01020304;
 
 std::string prefix_of(const Ip4& ip) {
     return value::IpAddress::v4(ip).to_string() + "/32";
@@ -122,6 +125,26 @@ class DeviceTest : public ::testing::Test {
         return to.tun->take_written();
     }
 
+    // l becomes a and b's lighthouse (each has a session with it) and relays between them on
+    // kChannel, as a lighthouse's offer sets it up; returns the channel's two sides.
+    RelayChannel relay_through(Host& l) {
+        l.add_peer(*a_, kTunnelA);
+        l.add_peer(*b_, kTunnelB);
+        a_->add_peer(l, kTunnelL);
+        b_->add_peer(l, kTunnelL);
+        EXPECT_TRUE(carry(*a_, l, ipv4_packet(kTunnelA, kTunnelL, 20)));
+        EXPECT_TRUE(carry(*b_, l, ipv4_packet(kTunnelB, kTunnelL, 20)));
+        RelayChannel sides;
+        sides.a = a_->public_key;
+        sides.token_a = mesh::new_relay_token();
+        sides.b = b_->public_key;
+        sides.token_b = mesh::new_relay_token();
+        l.device->set_relay_channel(kChannel, sides);
+        a_->device->set_relay_route(RelayRoute{l.socket_address(), kChannel, sides.token_a});
+        b_->device->set_relay_route(RelayRoute{l.socket_address(), kChannel, sides.token_b});
+        return sides;
+    }
+
     boost::asio::io_context io_;
     platform::FakeNetwork network_;
     WorkerPool workers_{2};  // shared by every device, as in tulled
@@ -153,25 +176,8 @@ TEST_F(DeviceTest, TwoDevicesHandshakeAndPingEachOther) {
 // synthetic endpoint, their devices wrap that into frames for L, and L forwards a frame only with
 // one side's token and only from where that side's WireGuard session with L is.
 TEST_F(DeviceTest, TheRelayCarriesTrafficOnlyWithItsTokensAndFromTheMembersOwnAddresses) {
-    constexpr Ip4 kUnderlayL{192, 0, 2, 9};
-    constexpr Ip4 kTunnelL{10, 0, 0, 9};
     Host l(io_, network_, "tulle-l", kUnderlayL, workers_);
-    l.add_peer(*a_, kTunnelA);
-    l.add_peer(*b_, kTunnelB);
-    a_->add_peer(l, kTunnelL);
-    b_->add_peer(l, kTunnelL);
-    ASSERT_TRUE(carry(*a_, l, ipv4_packet(kTunnelA, kTunnelL, 20)));
-    ASSERT_TRUE(carry(*b_, l, ipv4_packet(kTunnelB, kTunnelL, 20)));
-
-    constexpr std::uint32_t kChannel = 0x01020304;
-    RelayChannel sides;
-    sides.a = a_->public_key;
-    sides.token_a = mesh::new_relay_token();
-    sides.b = b_->public_key;
-    sides.token_b = mesh::new_relay_token();
-    l.device->set_relay_channel(kChannel, sides);
-    a_->device->set_relay_route(RelayRoute{l.socket_address(), kChannel, sides.token_a});
-    b_->device->set_relay_route(RelayRoute{l.socket_address(), kChannel, sides.token_b});
+    const RelayChannel sides = relay_through(l);
     ASSERT_TRUE(a_->device->set_peer_endpoint(b_->public_key, relay_endpoint(kChannel)));
     ASSERT_TRUE(b_->device->set_peer_endpoint(a_->public_key, relay_endpoint(kChannel)));
 
@@ -200,6 +206,45 @@ TEST_F(DeviceTest, TheRelayCarriesTrafficOnlyWithItsTokensAndFromTheMembersOwnAd
     EXPECT_FALSE(carry(*a_, *b_, ping, 300ms));
     EXPECT_EQ(network_.sent(), sent);
     EXPECT_GE(a_->device->counters().relay_dropped, 1U);
+}
+
+// A path in doubt (issue #17): every WireGuard message to it goes on the relay too, the other
+// side takes each packet once, and nothing else is copied.
+TEST_F(DeviceTest, APathInDoubtSendsOnTheRelayTooAndEachPacketArrivesOnce) {
+    Host l(io_, network_, "tulle-l", kUnderlayL, workers_);
+    (void)relay_through(l);
+    ASSERT_TRUE(carry(*a_, *b_, ipv4_packet(kTunnelA, kTunnelB, 20)));  // a direct session
+
+    // The direct path dies (nobody is where a's datagrams go): nothing arrives...
+    const value::SocketAddress dead{value::IpAddress::v4({192, 0, 2, 99}), kPort};
+    ASSERT_TRUE(a_->device->set_peer_endpoint(b_->public_key, dead));
+    const auto ping = ipv4_packet(kTunnelA, kTunnelB, 1000, 0x33);
+    EXPECT_FALSE(carry(*a_, *b_, ping, 300ms));
+    // ...until the relay is its shadow: then the packet gets through.
+    a_->device->set_shadow(dead, relay_endpoint(kChannel));
+    EXPECT_EQ(carry(*a_, *b_, ping), ping);
+    EXPECT_GE(a_->device->counters().shadow_sent, 1U);
+
+    // Both paths alive: b gets both copies and takes the packet once.
+    a_->device->clear_shadow(dead);
+    ASSERT_TRUE(a_->device->set_peer_endpoint(b_->public_key, b_->socket_address()));
+    a_->device->set_shadow(b_->socket_address(), relay_endpoint(kChannel));
+    const auto replayed = b_->device->engine().counters().replayed;
+    const auto forwarded = l.device->counters().relay_forwarded;
+    EXPECT_EQ(carry(*a_, *b_, ping), ping);
+    EXPECT_TRUE(
+        run_until([&] { return b_->device->engine().counters().replayed == replayed + 1; }));
+    EXPECT_EQ(l.device->counters().relay_forwarded, forwarded + 1);
+    EXPECT_EQ(b_->tun->pending_writes(), 0U);
+
+    // Disco is never copied, and once the shadow is cleared WireGuard messages are not either.
+    const auto copies = a_->device->counters().shadow_sent;
+    const std::vector<std::uint8_t> disco{'T', 'u', 'D', '1', 0, 0, 0, 0};
+    a_->device->send_outer(b_->socket_address(), disco);
+    EXPECT_EQ(a_->device->counters().shadow_sent, copies);
+    a_->device->clear_shadow(b_->socket_address());
+    EXPECT_EQ(carry(*a_, *b_, ping), ping);
+    EXPECT_EQ(a_->device->counters().shadow_sent, copies);
 }
 
 // Threads of this process, from /proc/self/task.
