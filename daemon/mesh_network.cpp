@@ -120,6 +120,11 @@ ipc::Outcome<void> MeshNetwork::start() {
         return {};
     }
     running_ = false;  // its tunnel was taken down from outside (tullectl down)
+    // What the paths knew belonged to the old device (its relay routes and copies went with it):
+    // they are found again below, and the lighthouse is asked for new relay offers.
+    paths_.clear();
+    relay_offers_.clear();
+    disco_in_.clear();
     auto up = host_.bring_up(state_.name, tunnel_config());
     if (!up.ok()) {
         set_state(ipc::NetworkState::offline, up.error().message);
