@@ -382,6 +382,10 @@ void Device::copy_to_shadows() {
         if (shadow == shadows_.end() || first < 1U || first > 4U) {
             continue;  // a path not in doubt, or not a WireGuard message (disco)
         }
+        if (const auto channel = relay_channel_of(shadow->second);
+            channel && !relay_routes_.contains(*channel)) {
+            continue;  // the relay went away: a copy would only be dropped
+        }
         if (out_buffers_.size() <= out_.size()) {
             out_buffers_.emplace_back();  // moves the buffers, never their bytes: spans hold
         }

@@ -217,7 +217,7 @@ class MeshNetwork final : public InnerTraffic {
     [[nodiscard]] static bool in_doubt(const Path& path, Clock::time_point now);
     static void heard(Path& path, Clock::time_point now);
     // Watches the path in use: real traffic, heartbeats, doubt (copies on the relay), death.
-    void check_direct(Path& path, const std::optional<PeerState>& peer, Clock::time_point now);
+    void check_direct(Path& path, const core::Peer* peer, Clock::time_point now);
     void update_shadow(Path& path, Clock::time_point now);
     void keep_endpoint(Path& path, const std::optional<value::SocketAddress>& now_at);
     static void add_candidate(Path& path, const value::SocketAddress& address);

@@ -20,10 +20,12 @@ constexpr std::array<std::chrono::milliseconds, 6> kPunchSchedule{0ms,   100ms, 
                                                                   700ms, 1500ms, 3100ms};
 constexpr auto kHeartbeat = 2s;        // a ping on the path in use, while a session lives
 constexpr auto kDoubtAfter = 1s;       // a heartbeat unanswered this long: send on both paths
+constexpr auto kDoubtPing = 500ms;     // while in doubt, a ping this often: a pong ends it
+constexpr auto kHeardFor = 1s;         // traffic that came on the path this recently keeps it
 constexpr auto kDirectDeadAfter = 4s;  // heartbeats unanswered this long: the relay takes over
 constexpr auto kQuietProbe = 1s;       // traffic leaves and none comes back: a heartbeat at once
 constexpr auto kOverlap = 1s;          // after a switch from the relay, it gets copies this long
-constexpr auto kTick = 250ms;          // the paths' timer while none is punching
+constexpr auto kTick = 250ms;          // the paths' timer while one is direct, none punching
 constexpr auto kRetryDirect = 10s;     // on the relay: another punch round this often
 constexpr auto kPingForgottenAfter = 5s;
 constexpr auto kSessionLive = 180s;      // a handshake this recent: heartbeats are worth it
@@ -148,7 +150,7 @@ void MeshNetwork::confirm(Path& path, const value::SocketAddress& address, Clock
     // Better than what is in use: any direct path over the relay, the LAN over the internet.
     // Between two direct paths of the same kind the one in use stays (hysteresis).
     const bool better = !on_direct(path) || (lan && path.current.kind == ipc::PathKind::direct) ||
-                        direct_dead(path, now);
+                        in_doubt(path, now);
     if (!better) {
         return;
     }
@@ -295,7 +297,11 @@ void MeshNetwork::on_relay_offer(const mesh::RelayOffer& offer) {
 void MeshNetwork::arm_paths(Clock::time_point now) {
     const bool punching = std::any_of(paths_.begin(), paths_.end(),
                                       [](const auto& entry) { return entry.second.punching; });
-    const auto at = now + (punching ? std::chrono::milliseconds(50) : kTick);
+    const bool watching = std::any_of(paths_.begin(), paths_.end(),
+                                      [](const auto& entry) { return on_direct(entry.second); });
+    const auto at = now + (punching   ? Clock::duration(std::chrono::milliseconds(50))
+                           : watching ? Clock::duration(kTick)
+                                      : Clock::duration(std::chrono::milliseconds(500)));
     if (paths_armed_ && paths_at_ <= at) {
         return;
     }
@@ -329,7 +335,7 @@ void MeshNetwork::paths_tick(Clock::time_point now) {
             }
             path.punching = path.punch_step < kPunchSchedule.size();
         }
-        const auto peer = running->device().snapshot_of(key.bytes());
+        const core::Peer* peer = running->device().engine().find_peer(key.bytes());
         if (on_direct(path)) {
             check_direct(path, peer, now);  // before keep_endpoint: it reads where traffic came
         } else if (path.current.kind == ipc::PathKind::none && path.relay) {
@@ -338,43 +344,54 @@ void MeshNetwork::paths_tick(Clock::time_point now) {
             path.next_retry = now + kRetryDirect;
             start_punch(path, now);
         }
-        keep_endpoint(path, peer ? peer->endpoint : std::nullopt);
+        keep_endpoint(path, peer != nullptr ? peer->endpoint() : std::nullopt);
         update_shadow(path, now);
     }
     arm_paths(now);
 }
 
-void MeshNetwork::check_direct(Path& path, const std::optional<PeerState>& peer,
-                               Clock::time_point now) {
-    const bool live = peer && peer->last_handshake &&
-                      std::chrono::system_clock::now() - *peer->last_handshake < kSessionLive;
-    if (peer) {
-        // Authenticated traffic that came on the path in use counts as a pong: the engine's
-        // endpoint is where the newest packet came from (keep_endpoint puts it back each tick).
-        if (peer->rx_bytes != path.rx_seen && peer->endpoint == path.current.endpoint) {
-            heard(path, now);
-        }
-        const bool sending = peer->tx_bytes != path.tx_seen;
-        path.rx_seen = peer->rx_bytes;
-        path.tx_seen = peer->tx_bytes;
-        if (live && sending && !path.unanswered_since && now - path.last_heard > kQuietProbe) {
-            // Traffic leaves and nothing has come back for a while: ask now rather than at the
-            // next heartbeat, so that a dead path is known as soon as it matters.
-            path.next_heartbeat = now;
-        }
+void MeshNetwork::check_direct(Path& path, const core::Peer* peer, Clock::time_point now) {
+    const core::PeerStats stats = peer != nullptr ? peer->stats() : core::PeerStats{};
+    const bool live = stats.last_handshake &&
+                      std::chrono::system_clock::now() - *stats.last_handshake < kSessionLive;
+    if (!live) {
+        // No session to watch: no heartbeats, so no doubt either (it would outlive the session
+        // and condemn the path at once when the next one starts).
+        path.unanswered_since.reset();
+        return;
     }
-    if (live && now >= path.next_heartbeat && path.current.endpoint) {
-        send_ping(path, *path.current.endpoint, now);
-        path.next_heartbeat = now + kHeartbeat;
-        if (!path.unanswered_since) {
-            path.unanswered_since = now;  // answered: reset by the pong
-        }
+    // Authenticated traffic that came on the path in use proves it works from the peer to here
+    // (the engine's endpoint is where the newest packet came from; keep_endpoint puts it back each
+    // tick). It keeps the path from being judged dead, but only a pong ends a doubt: the way from
+    // here to the peer may be the one that broke.
+    if (stats.rx_bytes != path.rx_seen && peer->endpoint() == path.current.endpoint) {
+        path.last_heard = now;
     }
-    if (live && in_doubt(path, now) && !path.shadowed && path.relay) {
+    const bool sending = stats.tx_bytes != path.tx_seen;
+    path.rx_seen = stats.rx_bytes;
+    path.tx_seen = stats.tx_bytes;
+    if (sending && !path.unanswered_since && now - path.last_heard > kQuietProbe) {
+        // Traffic leaves and nothing has come back for a while: ask now rather than at the next
+        // heartbeat, so that a dead path is known as soon as it matters.
+        path.next_heartbeat = now;
+    }
+    if (in_doubt(path, now) && path.next_heartbeat > now + kDoubtPing) {
+        path.next_heartbeat = now;  // the doubt starts: ask again at once
+    }
+    if (in_doubt(path, now) && !path.shadowed && path.relay) {
         log_->info("network {}: peer {}: no answer on {} for 1 s; sending on the relay too",
                    state_.name, path.name, describe(path.current));
     }
-    if (live && direct_dead(path, now)) {
+    if (now >= path.next_heartbeat && path.current.endpoint) {
+        send_ping(path, *path.current.endpoint, now);
+        if (!path.unanswered_since) {
+            path.unanswered_since = now;  // answered: reset by the pong
+        }
+        // In doubt, ask again soon: one lost pong must not keep the copies going for long.
+        path.next_heartbeat =
+            now + (in_doubt(path, now) ? Clock::duration(kDoubtPing) : Clock::duration(kHeartbeat));
+    }
+    if (direct_dead(path, now) && now - path.last_heard > kHeardFor) {
         path.unanswered_since.reset();
         path.next_retry = now + kRetryDirect;
         if (path.relay) {
