@@ -257,9 +257,16 @@ TEST_F(MeshServiceTest, MembersJoinByInviteAndReachEachOtherDirectly) {
     auto client = a.client();
     auto members = client.call<ipc::NetworkMembersMethod>(ipc::NetworkRef{"home"});
     ASSERT_TRUE(members.ok()) << members.error().message;
+    // The first packets go through the relay; the direct path comes with the first pong.
+    const auto b_is_direct = [&] {
+        return std::any_of(members->members.begin(), members->members.end(), [](const auto& m) {
+            return m.name == "b" &&
+                   (m.path.kind == ipc::PathKind::direct || m.path.kind == ipc::PathKind::lan);
+        });
+    };
     ASSERT_TRUE(eventually([&] {
         members = a.client().call<ipc::NetworkMembersMethod>(ipc::NetworkRef{"home"});
-        return members.ok() && members->members.size() == 3;
+        return members.ok() && members->members.size() == 3 && b_is_direct();
     })) << (members.ok() ? members->members.size() : 0)
         << a.log_text();
     for (const auto& member : members->members) {
