@@ -16,13 +16,10 @@
 namespace tulle::platform::linux_impl {
 namespace {
 
-constexpr std::size_t kReceiveBuffer = 64 * 1024;  // notifications are a page or less each
-constexpr int kSocketBuffer = 1 << 20;             // fewer overruns in a storm
-constexpr int kReadsPerWake = 64;                  // then other handlers get their turn
-
-[[noreturn]] void throw_errno(int error, const char* operation) {
-    throw std::system_error(error, std::generic_category(), operation);
-}
+// Notifications are a page or less each.
+constexpr std::size_t kReceiveBuffer = std::size_t{64} * 1024;
+constexpr int kSocketBuffer = 1 << 20;  // fewer overruns in a storm
+constexpr int kReadsPerWake = 64;       // then other handlers get their turn
 
 void note_interface(NetworkEvents& events, std::int64_t index) {
     if (index <= 0 || index > 0xffffffffLL) {
@@ -90,23 +87,10 @@ void note_notifications(std::span<const std::uint8_t> datagram, NetworkEvents& e
 
 NetlinkNetworkMonitor::NetlinkNetworkMonitor(boost::asio::io_context& io, NetworkWatch watch)
     : watch_(std::move(watch)), socket_(io), timer_(io), buffer_(kReceiveBuffer) {
-    value::UniqueFd fd(
-        ::socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC | SOCK_NONBLOCK, NETLINK_ROUTE));
-    if (!fd.valid()) {
-        throw_errno(errno, "open netlink socket");
-    }
-    sockaddr_nl local{};
-    local.nl_family = AF_NETLINK;
-    local.nl_groups = RTMGRP_LINK | RTMGRP_IPV4_IFADDR | RTMGRP_IPV6_IFADDR | RTMGRP_IPV4_ROUTE |
-                      RTMGRP_IPV6_ROUTE;
-    if (::bind(fd.get(), reinterpret_cast<const sockaddr*>(&local), sizeof local) != 0) {
-        throw_errno(errno, "bind netlink socket to the link, address and route groups");
-    }
-    socklen_t length = sizeof local;
-    if (::getsockname(fd.get(), reinterpret_cast<sockaddr*>(&local), &length) != 0) {
-        throw_errno(errno, "get netlink socket address");
-    }
-    port_id_ = local.nl_pid;
+    value::UniqueFd fd = open_route_socket(SOCK_NONBLOCK,
+                                           RTMGRP_LINK | RTMGRP_IPV4_IFADDR | RTMGRP_IPV6_IFADDR |
+                                               RTMGRP_IPV4_ROUTE | RTMGRP_IPV6_ROUTE,
+                                           port_id_);
     // Optional: a bigger buffer only makes overruns rarer (an overrun counts as a change).
     ::setsockopt(fd.get(), SOL_SOCKET, SO_RCVBUF, &kSocketBuffer, sizeof kSocketBuffer);
     socket_.assign(fd.release());

@@ -595,6 +595,16 @@ NetworkWatch counting(int& calls) {
     return watch;
 }
 
+// Loopback up, a loop, and a watch that counts the monitor's calls, in the thread's namespace.
+struct MonitorBench {
+    MonitorBench() { net.set_up("lo", true); }
+
+    NetConfigLinux net;
+    boost::asio::io_context io;
+    int calls = 0;
+    NetworkWatch watch = counting(calls);
+};
+
 // What changes the way out is reported once per burst, a change of routes alone included; when
 // nothing changes, nothing is reported.
 TEST_F(PlatformLinuxNetns, TheNetworkMonitorReportsABurstOfChangesOnce) {
@@ -626,16 +636,15 @@ TEST_F(PlatformLinuxNetns, TheNetworkMonitorReportsABurstOfChangesOnce) {
     });
 }
 
-// A route flapping without end is reported at most once per `at_most`, never once per change.
+// A route flapping without end is reported once per window, never once per change (the figure
+// printed: calls for 2 s of flapping; 5 when nothing else delays the loop).
 TEST_F(PlatformLinuxNetns, AFlappingRouteIsReportedAtMostOncePerWindow) {
     in_fresh_netns([] {
-        NetConfigLinux net;
-        net.set_up("lo", true);
-        boost::asio::io_context io;
-        int calls = 0;
-        auto watch = counting(calls);
-        watch.at_most = std::chrono::milliseconds(500);
-        NetlinkNetworkMonitor monitor(io, watch);
+        MonitorBench bench;
+        bench.watch.at_most = std::chrono::milliseconds(500);
+        NetlinkNetworkMonitor monitor(bench.io, bench.watch);
+        auto& io = bench.io;
+        const int& calls = bench.calls;
 
         // Flaps from a second thread, which shares this thread's namespace.
         constexpr auto kFlapFor = std::chrono::seconds(2);
@@ -659,8 +668,11 @@ TEST_F(PlatformLinuxNetns, AFlappingRouteIsReportedAtMostOncePerWindow) {
                     calls);
         EXPECT_GT(flaps, 10);
         EXPECT_GE(calls, 1);
-        // 2 s of flapping in windows of 0.5 s, and the tail: 5 at most (plus one for timing).
-        EXPECT_LE(calls, 6);
+        // Every call ends a window of at least `quiet` (0.2 s; 0.5 s while changes go on without
+        // a pause, but this thread may be kept waiting): the loop ran 2.9 s, so 14 at most,
+        // whatever the scheduler does, and never one per change.
+        EXPECT_LE(calls, 15);
+        EXPECT_LT(calls * 100, flaps);
     });
 }
 
@@ -668,17 +680,16 @@ TEST_F(PlatformLinuxNetns, AFlappingRouteIsReportedAtMostOncePerWindow) {
 // nothing; a change elsewhere does.
 TEST_F(PlatformLinuxNetns, TheNetworkMonitorIgnoresTheInterfacesItIsToldTo) {
     in_fresh_netns([] {
-        NetConfigLinux net;
-        net.set_up("lo", true);
-        boost::asio::io_context io;
-        int calls = 0;
-        auto watch = counting(calls);
+        MonitorBench bench;
         std::vector<std::string> asked;
-        watch.ignore = [&asked](const std::string& interface) {
+        bench.watch.ignore = [&asked](const std::string& interface) {
             asked.push_back(interface);
             return interface == kTunName;
         };
-        NetlinkNetworkMonitor monitor(io, watch);
+        NetlinkNetworkMonitor monitor(bench.io, bench.watch);
+        auto& io = bench.io;
+        auto& net = bench.net;
+        const int& calls = bench.calls;
 
         TunLinuxFactory factory{false};
         const auto tun = factory.create(kTunName);

@@ -18,11 +18,7 @@ namespace tulle::platform::linux_impl {
 namespace {
 
 value::IpPrefix prefix(std::string_view text) {
-    const auto parsed = value::IpPrefix::parse(text);
-    if (!parsed.ok()) {
-        throw std::invalid_argument("bad prefix in test: " + std::string(text));
-    }
-    return *parsed;
+    return value::IpPrefix::parse(text).value();
 }
 
 std::vector<std::uint8_t> bytes_of(const NetlinkMessage& message) {
