@@ -43,6 +43,7 @@
 #include "daemon/uapi_server.hpp"
 #include "ipc/protocol.hpp"
 #include "ipc/version.hpp"
+#include "platform/network_monitor.hpp"
 #include "platform/system.hpp"
 
 namespace {
@@ -325,6 +326,7 @@ int run_service(tulle::daemon::Service::Options options, const MetricsAt& metric
         tulle::daemon::ThreadResolver resolver(io);  // endpoint host names, off the loop
         auto system_dns = tulle::platform::make_system_dns();
         tulle::daemon::DnsControl dns(*system_dns, dns_records(state_directory), log);
+        options.watch_network = tulle::platform::watch_network;
         tulle::daemon::Service service(io, std::move(options), logs, log,
                                        tulle::daemon::TunnelDeps{io,
                                                                  environment,

@@ -340,19 +340,14 @@ void MeshNetwork::member_tick(std::int64_t now) {
         send_to_lighthouse(redeem);
         return;
     }
-    if (host_.local_addresses) {
+    const bool watched = host_.network_watched && host_.network_watched();
+    if (!watched || now >= next_address_poll_) {
+        next_address_poll_ = now + kAddressPollWatched;
         // A new address or a lost one (a network change): register and look for paths at once.
-        auto seen = host_.local_addresses(state_.name);
-        std::sort(seen.begin(), seen.end());
-        if (seen != local_seen_ || !local_seen_valid_) {
-            const bool first = !local_seen_valid_;
-            local_seen_valid_ = true;
-            local_seen_ = std::move(seen);
-            if (!first) {
-                log_->info("network {}: this host's addresses changed", state_.name);
-                next_register_ = now;
-                network_changed();
-            }
+        if (read_local_addresses()) {
+            log_->info("network {}: this host's addresses changed", state_.name);
+            next_register_ = now;
+            network_changed();
         }
     }
     if (now >= next_register_) {
@@ -367,6 +362,35 @@ void MeshNetwork::member_tick(std::int64_t now) {
     }
     std::erase_if(queried_, [now](const auto& entry) { return entry.second + kHoldFor < now; });
     dial_due(now);
+}
+
+bool MeshNetwork::read_local_addresses() {
+    if (!host_.local_addresses) {
+        return false;
+    }
+    auto seen = host_.local_addresses(state_.name);
+    std::sort(seen.begin(), seen.end());
+    if (local_seen_valid_ && seen == local_seen_) {
+        return false;
+    }
+    const bool first = !local_seen_valid_;
+    local_seen_valid_ = true;
+    local_seen_ = std::move(seen);
+    return !first;
+}
+
+void MeshNetwork::host_network_changed() {
+    if (!running_ || is_lighthouse() || state_.joining || tunnel() == nullptr) {
+        return;
+    }
+    const bool addresses = read_local_addresses();
+    log_->info("network {}: this host's {} changed", state_.name,
+               addresses ? "addresses" : "network (a route or an interface)");
+    next_address_poll_ = host_.now() + kAddressPollWatched;
+    // The lighthouse learns the new candidates (and sees where this host now comes from), and
+    // every path is tried again, the one in use included.
+    send_register();
+    network_changed();
 }
 
 std::vector<value::SocketAddress> MeshNetwork::candidates() const {

@@ -43,6 +43,10 @@ struct MeshHost {
     // This host's addresses but the tunnel's (platform::local_addresses): a member's candidates.
     std::function<std::vector<value::IpAddress>(std::string_view)> local_addresses;
     std::function<void(const ipc::PathChanged&)> path_changed;  // the path.changed event
+    // True while a platform::NetworkMonitor tells of this host's network changes (then
+    // host_network_changed() is called, and addresses are polled only as a backstop). Empty:
+    // none runs, addresses are polled every second.
+    std::function<bool()> network_watched;
 };
 
 class MeshNetwork final : public InnerTraffic {
@@ -57,6 +61,9 @@ class MeshNetwork final : public InnerTraffic {
     static constexpr std::size_t kMaxInbound = 256;  // control datagrams not yet handled
     static constexpr std::int64_t kRelayOfferFor = 24LL * 3600;  // a relay token's life
     static constexpr std::size_t kDefaultMtu = 1420;             // WireGuard's usual
+    // This host's addresses are read this often while a network monitor runs (a backstop for
+    // a change it missed); else every second.
+    static constexpr std::int64_t kAddressPollWatched = 10;
 
     MeshNetwork(MeshHost host, mesh::NetworkState state, std::string file,
                 std::shared_ptr<spdlog::logger> log);
@@ -89,6 +96,12 @@ class MeshNetwork final : public InnerTraffic {
     void unrouted(std::span<const std::uint8_t> packet) override;
     // Disco from another member (mesh_paths.cpp).
     void disco(const value::SocketAddress& from, std::span<const std::uint8_t> datagram) override;
+
+    // This host's network changed (an address, a route, an interface: platform::NetworkMonitor):
+    // a member reads its addresses again, registers at once and looks for paths again, even when
+    // its addresses stayed the same (a new route may open a better path or close the one in
+    // use). Nothing for a lighthouse, or a network that is not running or still joining.
+    void host_network_changed();
 
     // The path to a member as this node uses it; nullopt when it knows none (plain peers).
     [[nodiscard]] std::optional<ipc::PeerPath> path_for(const value::Key& key) const;
@@ -207,6 +220,9 @@ class MeshNetwork final : public InnerTraffic {
     bool release_held(const mesh::Certificate& certificate);
     void dial_due(std::int64_t now);
     [[nodiscard]] std::vector<value::SocketAddress> candidates() const;
+    // Reads this host's addresses into local_seen_; true when they differ from the last read
+    // (never on the first).
+    bool read_local_addresses();
 
     // --- paths (mesh_paths.cpp) ---
     void handle_disco(const Outer& in);
@@ -273,6 +289,7 @@ class MeshNetwork final : public InnerTraffic {
     Fetch revocations_fetch_;
     std::vector<value::IpAddress> local_seen_;  // this host's addresses at the last tick
     bool local_seen_valid_ = false;
+    std::int64_t next_address_poll_ = 0;
     std::uint64_t lighthouse_epoch_ = 0;  // its list version >> 20: changes on its restart
 
     // paths

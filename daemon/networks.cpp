@@ -72,6 +72,12 @@ void Networks::start() {
     }
 }
 
+void Networks::host_network_changed() {
+    for (auto& [name, network] : networks_) {
+        network->host_network_changed();
+    }
+}
+
 void Networks::stop() {
     for (auto& [name, network] : networks_) {
         network->stop();

@@ -41,6 +41,8 @@ class Networks {
     [[nodiscard]] bool has(const std::string& name) const { return networks_.contains(name); }
     // Brings a network's tunnel up again after tunnel.down (tullectl up NAME, the tray).
     [[nodiscard]] ipc::Outcome<void> start_tunnel(const std::string& name);
+    // This host's network changed (platform::NetworkMonitor): tells every network.
+    void host_network_changed();
 
   private:
     [[nodiscard]] std::string file_of(const std::string& name) const;

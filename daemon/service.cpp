@@ -58,7 +58,8 @@ Service::Service(boost::asio::io_context& io, Options options, LogHub& logs,
                            server_->publish(ipc::PathChangedEvent::topic,
                                             ipc::notification<ipc::PathChangedEvent>(changed));
                        }
-                   }},
+                   },
+                   [this] { return monitor_ != nullptr && monitor_->watching(); }},
           options_.config_directory + "/networks",
           [this](const std::string& name) { return tunnel_name_taken(name); }, log_),
       ticker_(io) {
@@ -115,6 +116,7 @@ void Service::start() {
         (void)clean_stale_kill_switches(*deps_.firewall, deps_.net, *log_, "");
     }
     autostart();
+    watch_network();
     networks_.start();
     ticker_.expires_after(std::chrono::seconds(1));
     ticker_.async_wait([this](const boost::system::error_code& e) {
@@ -131,12 +133,36 @@ void Service::stop() {
     running_ = false;
     logs_.set_listener(nullptr);
     ticker_.cancel();
+    monitor_.reset();
     networks_.stop();
     while (!tunnels_.empty()) {
         take_down(tunnels_.begin()->first);
     }
     if (server_) {
         server_->stop();
+    }
+}
+
+void Service::watch_network() {
+    if (!options_.watch_network) {
+        return;
+    }
+    platform::NetworkWatch watch;
+    watch.changed = [this] {
+        if (running_) {
+            networks_.host_network_changed();
+        }
+    };
+    // A network's own tunnel coming up or going down is no change of the way out.
+    watch.ignore = [this](const std::string& interface) { return networks_.has(interface); };
+    watch.failed = [this](const std::string& why) {
+        log_->warn("network monitor stopped ({}); polling this host's addresses every second", why);
+    };
+    try {
+        monitor_ = options_.watch_network(io_, std::move(watch));
+    } catch (const std::exception& failure) {
+        log_->warn("cannot watch this host's network ({}); polling its addresses every second",
+                   failure.what());
     }
 }
 

@@ -22,6 +22,7 @@
 #include "ipc/jsonrpc.hpp"
 #include "ipc/methods.hpp"
 #include "platform/memory.hpp"
+#include "platform/network_monitor.hpp"
 
 namespace tulle::daemon {
 
@@ -40,6 +41,11 @@ class Service {
         std::size_t max_queued_bytes = ControlServer::kMaxQueuedBytes;  // per client
         // Hands memory freed by clients that went back to the system (see ControlServer).
         std::function<void()> return_memory = platform::return_free_memory;
+        // Watches this host's network for the mesh networks (platform::watch_network); empty,
+        // or when it throws: none, and the networks poll this host's addresses every second.
+        std::function<std::unique_ptr<platform::NetworkMonitor>(boost::asio::io_context&,
+                                                                platform::NetworkWatch)>
+            watch_network;
     };
 
     Service(boost::asio::io_context& io, Options options, LogHub& logs,
@@ -120,6 +126,7 @@ class Service {
     [[nodiscard]] ipc::TunnelDetail detail_of_stopped(const std::string& name,
                                                       const ipc::TunnelConfig& config) const;
     void autostart();
+    void watch_network();
     void tick();
     void publish_tunnel(const std::string& name, bool removed);
     void publish_peer(const std::string& tunnel, const value::Key& key, bool removed);
@@ -139,6 +146,8 @@ class Service {
     std::map<std::string, ipc::TunnelConfig> kept_;
     // Mesh networks (CONFIG-DIR/networks); each runs a tunnel of tunnels_ named after it.
     Networks networks_;
+    // After networks_: destroyed first, so no change is reported to networks that are gone.
+    std::unique_ptr<platform::NetworkMonitor> monitor_;
     boost::asio::steady_timer ticker_;
     std::chrono::steady_clock::time_point started_at_;
     bool running_ = false;

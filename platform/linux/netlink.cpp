@@ -256,21 +256,28 @@ std::optional<NetlinkStatus> parse_status(const NetlinkMessageView& message) {
     return status;
 }
 
-NetlinkSocket::NetlinkSocket() : receive_buffer_(kInitialReceiveBuffer) {
-    fd_.reset(::socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE));
-    if (!fd_.valid()) {
+value::UniqueFd open_route_socket(int flags, std::uint32_t groups, std::uint32_t& port_id) {
+    value::UniqueFd fd(::socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC | flags, NETLINK_ROUTE));
+    if (!fd.valid()) {
         throw_errno(errno, "open netlink socket");
     }
     sockaddr_nl local{};
     local.nl_family = AF_NETLINK;
-    if (::bind(fd_.get(), reinterpret_cast<const sockaddr*>(&local), sizeof local) != 0) {
-        throw_errno(errno, "bind netlink socket");
+    local.nl_groups = groups;
+    if (::bind(fd.get(), reinterpret_cast<const sockaddr*>(&local), sizeof local) != 0) {
+        throw_errno(errno, groups == 0 ? "bind netlink socket"
+                                       : "bind netlink socket to its multicast groups");
     }
     socklen_t length = sizeof local;
-    if (::getsockname(fd_.get(), reinterpret_cast<sockaddr*>(&local), &length) != 0) {
+    if (::getsockname(fd.get(), reinterpret_cast<sockaddr*>(&local), &length) != 0) {
         throw_errno(errno, "get netlink socket address");
     }
-    port_id_ = local.nl_pid;
+    port_id = local.nl_pid;
+    return fd;
+}
+
+NetlinkSocket::NetlinkSocket() : receive_buffer_(kInitialReceiveBuffer) {
+    fd_ = open_route_socket(0, 0, port_id_);
 
     // Optional: the kernel's explanations with errors, and errors that do not echo the request.
     // Older kernels lack them and are still usable.

@@ -131,6 +131,12 @@ struct NetlinkStatus {
 // Parses an NLMSG_ERROR or NLMSG_DONE message; nullopt for other types or malformed ones.
 [[nodiscard]] std::optional<NetlinkStatus> parse_status(const NetlinkMessageView& message);
 
+// Opens a NETLINK_ROUTE socket (close-on-exec, plus `flags`) bound to a port the kernel picks
+// and to the multicast `groups` (RTMGRP_*, 0 for none), and sets `port_id` to that port. Throws
+// std::system_error naming the step.
+[[nodiscard]] value::UniqueFd open_route_socket(int flags, std::uint32_t groups,
+                                                std::uint32_t& port_id);
+
 // A NETLINK_ROUTE socket for request/reply exchanges with the kernel. Blocking with a receive
 // timeout; not thread-safe. Lives in the network namespace of the thread that created it.
 class NetlinkSocket {

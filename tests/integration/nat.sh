@@ -427,6 +427,31 @@ run_case "9: forged disco datagrams to a (from a2), relay frames with a made-up 
 check "9: the forged datagrams are counted (a's and l's disco/relay drop counters rose by 5)" \
     eval '[[ $da1 != none && $dl1 != none ]] && ((da1 - da0 == 5 && dl1 - dl0 == 5))'
 
+# 12. A change of a member's network ends the relay at once (tulled's netlink monitor): a2 and b
+# relayed while UDP between homes is blocked; unblocked, they would stay relayed until the next
+# punch round (every 10 s while relayed), but a route added on a2 sends it punching at once.
+case12() {
+    local ping_pid ok=0 change
+    lab_block_udp || return 1
+    lab_spawn a2 "$work/change.ping" ping -n -i 0.2 -W 1 "${addr[b]}"
+    ping_pid=$pid
+    wait_kind 15 a2 b relay || ok=1
+    sleep 1 # into the relay's 10 s between punch rounds
+    lab_unblock_udp || ok=1
+    lab_exec a2 ip route add 192.0.2.0/24 dev eth0 || ok=1
+    wait_kind 10 a2 b direct
+    change=$waited
+    lab_exec a2 ip route del 192.0.2.0/24 dev eth0
+    kill -INT "$ping_pid" 2>/dev/null
+    wait "$ping_pid" 2>/dev/null
+    unset "spawned[$ping_pid]"
+    figure "case 12 network change (a2, b): relayed while UDP was blocked; unblocked and a route" \
+        "added on a2: direct $(shown "$change") after the route (without it: the next punch round, up to 10 s)"
+    ((ok == 0)) && at_most "$change" 3
+}
+run_case "12: a2 and b relayed, UDP unblocked and a route added on a2: direct within 3 s, not at the next punch round" \
+    case12
+
 # 8, asserted: W works and its UDP port saw WireGuard messages only, all run long.
 check "8: W pings L's overlay address" lab_exec w ping -n -q -c 3 -i 0.2 -w 5 10.99.0.1
 only_wireguard_at_w() { # type 1-4 then three zero bytes; never TuD1 (54754431) or TuR1 (54755231)

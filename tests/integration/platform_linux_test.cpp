@@ -9,26 +9,35 @@
 #include <array>
 #include <cerrno>
 #include <chrono>
+#include <cstdio>
 #include <functional>
+#include <linux/netlink.h>
 #include <optional>
 #include <poll.h>
 #include <sched.h>
 #include <string>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <system_error>
 #include <thread>
 #include <unistd.h>
 #include <vector>
 
+#include <boost/asio/io_context.hpp>
 #include <gtest/gtest.h>
 
 #include "platform/linux/net_config_linux.hpp"
+#include "platform/linux/netlink.hpp"
+#include "platform/linux/network_monitor_linux.hpp"
+#include "platform/linux/rtnl.hpp"
 #include "platform/linux/tun_linux.hpp"
 #include "platform/linux/udp_socket_linux.hpp"
 #include "platform/net_config.hpp"
+#include "platform/network_monitor.hpp"
 #include "platform/system.hpp"
 #include "platform/tun.hpp"
 #include "value/ip.hpp"
+#include "value/unique_fd.hpp"
 
 namespace tulle::platform::linux_impl {
 namespace {
@@ -560,6 +569,183 @@ TEST_F(PlatformLinuxNetns, RoutesInAnotherTableAndLongDumps) {
             return route.protocol == kTulleRouteProtocol;
         });
         EXPECT_EQ(ours, 2 * kCount);
+    });
+}
+
+// ---- The network monitor. ----
+
+// Runs the loop for `duration` (it may have stopped for want of work before).
+void run_for(boost::asio::io_context& io, std::chrono::milliseconds duration) {
+    io.restart();
+    io.run_for(duration);
+}
+
+// Runs the loop until `calls` reaches `wanted` or 5 s pass.
+void run_until(boost::asio::io_context& io, const int& calls, int wanted) {
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+    while (calls < wanted && std::chrono::steady_clock::now() < deadline) {
+        run_for(io, std::chrono::milliseconds(50));
+    }
+}
+
+NetworkWatch counting(int& calls) {
+    NetworkWatch watch;
+    watch.changed = [&calls] { ++calls; };
+    watch.failed = [](const std::string& why) { ADD_FAILURE() << "monitor failed: " << why; };
+    return watch;
+}
+
+// Loopback up, a loop, and a watch that counts the monitor's calls, in the thread's namespace.
+struct MonitorBench {
+    MonitorBench() { net.set_up("lo", true); }
+
+    NetConfigLinux net;
+    boost::asio::io_context io;
+    int calls = 0;
+    NetworkWatch watch = counting(calls);
+};
+
+// What changes the way out is reported once per burst, a change of routes alone included; when
+// nothing changes, nothing is reported.
+TEST_F(PlatformLinuxNetns, TheNetworkMonitorReportsABurstOfChangesOnce) {
+    in_fresh_netns([] {
+        boost::asio::io_context io;
+        int calls = 0;
+        NetlinkNetworkMonitor monitor(io, counting(calls));
+        NetConfigLinux net;
+        run_for(io, std::chrono::milliseconds(500));
+        EXPECT_EQ(calls, 0) << "nothing changed";
+
+        // Loopback up and twenty addresses on it: one burst.
+        net.set_up("lo", true);
+        for (int i = 1; i <= 20; ++i) {
+            net.add_address("lo", prefix("10.90.0." + std::to_string(i) + "/32"));
+        }
+        net.add_address("lo", prefix("fd90::1/128"));
+        run_until(io, calls, 1);
+        run_for(io, std::chrono::milliseconds(500));  // a second call would come by now
+        EXPECT_EQ(calls, 1);
+
+        // A route alone, with no address changed.
+        net.add_route("lo", prefix("10.91.0.0/16"));
+        run_until(io, calls, 2);
+        run_for(io, std::chrono::milliseconds(500));
+        EXPECT_EQ(calls, 2);
+        EXPECT_TRUE(monitor.watching());
+        EXPECT_EQ(monitor.dropped(), 0U);
+    });
+}
+
+// A route flapping without end is reported once per window, never once per change (the figure
+// printed: calls for 2 s of flapping; 5 when nothing else delays the loop).
+TEST_F(PlatformLinuxNetns, AFlappingRouteIsReportedAtMostOncePerWindow) {
+    in_fresh_netns([] {
+        MonitorBench bench;
+        bench.watch.at_most = std::chrono::milliseconds(500);
+        NetlinkNetworkMonitor monitor(bench.io, bench.watch);
+        auto& io = bench.io;
+        const int& calls = bench.calls;
+
+        // Flaps from a second thread, which shares this thread's namespace.
+        constexpr auto kFlapFor = std::chrono::seconds(2);
+        int flaps = 0;
+        const auto started = std::chrono::steady_clock::now();
+        std::thread flapper([&] {
+            NetConfigLinux flapping;
+            const auto route = prefix("10.92.0.0/16");
+            while (std::chrono::steady_clock::now() - started < kFlapFor) {
+                flapping.add_route("lo", route);
+                flapping.remove_route("lo", route);
+                ++flaps;
+            }
+        });
+        run_for(io, kFlapFor + std::chrono::milliseconds(100));
+        flapper.join();
+        run_for(io, std::chrono::milliseconds(800));  // the last burst ends
+        std::printf("network monitor: %d route flaps in %lld ms, %d calls\n", flaps,
+                    static_cast<long long>(
+                        std::chrono::duration_cast<std::chrono::milliseconds>(kFlapFor).count()),
+                    calls);
+        EXPECT_GT(flaps, 10);
+        EXPECT_GE(calls, 1);
+        // Every call ends a window of at least `quiet` (0.2 s; 0.5 s while changes go on without
+        // a pause, but this thread may be kept waiting): the loop ran 2.9 s, so 14 at most,
+        // whatever the scheduler does, and never one per change.
+        EXPECT_LE(calls, 15);
+        EXPECT_LT(calls * 100, flaps);
+    });
+}
+
+// Changes on the interfaces the watcher says are its own (a mesh network's tunnel) count for
+// nothing; a change elsewhere does.
+TEST_F(PlatformLinuxNetns, TheNetworkMonitorIgnoresTheInterfacesItIsToldTo) {
+    in_fresh_netns([] {
+        MonitorBench bench;
+        std::vector<std::string> asked;
+        bench.watch.ignore = [&asked](const std::string& interface) {
+            asked.push_back(interface);
+            return interface == kTunName;
+        };
+        NetlinkNetworkMonitor monitor(bench.io, bench.watch);
+        auto& io = bench.io;
+        auto& net = bench.net;
+        const int& calls = bench.calls;
+
+        TunLinuxFactory factory{false};
+        const auto tun = factory.create(kTunName);
+        net.add_address(kTunName, prefix("10.93.0.1/24"));
+        net.add_address(kTunName, prefix("fd93::1/64"));
+        net.set_up(kTunName, true);
+        net.add_route(kTunName, prefix("10.94.0.0/16"));
+        run_for(io, std::chrono::milliseconds(800));
+        EXPECT_EQ(calls, 0);
+        EXPECT_FALSE(asked.empty());
+        EXPECT_EQ(std::count(asked.begin(), asked.end(), kTunName),
+                  static_cast<std::ptrdiff_t>(asked.size()))
+            << "only the interface changed is asked about";
+
+        net.add_address("lo", prefix("10.95.0.1/32"));
+        run_until(io, calls, 1);
+        EXPECT_EQ(calls, 1);
+    });
+}
+
+// Any process may send to the monitor's netlink port; only the kernel's notifications count.
+TEST_F(PlatformLinuxNetns, TheNetworkMonitorHearsTheKernelOnly) {
+    in_fresh_netns([] {
+        boost::asio::io_context io;
+        int calls = 0;
+        NetlinkNetworkMonitor monitor(io, counting(calls));
+
+        // A well-formed RTM_NEWADDR, as the kernel would send it, from another socket.
+        const value::UniqueFd forger(::socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE));
+        ASSERT_TRUE(forger.valid());
+        sockaddr_nl to{};
+        to.nl_family = AF_NETLINK;
+        to.nl_pid = monitor.port_id();
+        const auto forged = build_new_address(1, prefix("10.96.0.1/32"));
+        ASSERT_EQ(::sendto(forger.get(), forged.bytes().data(), forged.bytes().size(), 0,
+                           reinterpret_cast<const sockaddr*>(&to), sizeof to),
+                  static_cast<ssize_t>(forged.bytes().size()))
+            << std::generic_category().message(errno);
+        run_for(io, std::chrono::milliseconds(600));
+        EXPECT_EQ(monitor.dropped(), 1U);
+        EXPECT_EQ(calls, 0) << "a datagram from port " << monitor.port_id() << "'s neighbour";
+    });
+}
+
+// Opened through the interface, as tulled does.
+TEST_F(PlatformLinuxNetns, WatchNetworkGivesAWorkingMonitor) {
+    in_fresh_netns([] {
+        boost::asio::io_context io;
+        int calls = 0;
+        const auto monitor = watch_network(io, counting(calls));
+        ASSERT_NE(monitor, nullptr);
+        EXPECT_TRUE(monitor->watching());
+        NetConfigLinux net;
+        net.set_up("lo", true);
+        run_until(io, calls, 1);
+        EXPECT_EQ(calls, 1);
     });
 }
 

@@ -5,9 +5,11 @@
 #include <chrono>
 #include <ctime>
 #include <filesystem>
+#include <future>
 #include <memory>
 #include <string>
 #include <sys/stat.h>
+#include <system_error>
 #include <thread>
 
 #include <boost/asio/post.hpp>
@@ -24,6 +26,7 @@
 #include "mesh/control.hpp"
 #include "mesh/invite.hpp"
 #include "platform/fake_tun.hpp"
+#include "platform/network_monitor.hpp"
 #include "platform/system.hpp"
 #include "tests/unit/daemon/fake_dns.hpp"
 #include "tests/unit/daemon/fake_firewall.hpp"
@@ -40,15 +43,39 @@ class NoResolver final : public EndpointResolver {
     void resolve(std::string /*host*/, std::uint16_t /*port*/, Done /*done*/) override {}
 };
 
+// A network monitor the test drives: it keeps what the service asked it to watch for.
+class FakeNetworkMonitor final : public platform::NetworkMonitor {
+  public:
+    [[nodiscard]] bool watching() const override { return true; }
+};
+
+// How a node watches its host's network: not at all (polling), with a monitor the test drives,
+// or with one that cannot be opened.
+enum class Watcher { none, fake, failing };
+
 // One node: a service of its own, as tulled runs it, on its own thread.
 class Node {
   public:
-    explicit Node(const std::string& root, const std::string& name) : dir_(root + "/" + name) {
+    explicit Node(const std::string& root, const std::string& name, Watcher watcher = Watcher::none)
+        : dir_(root + "/" + name) {
         std::filesystem::create_directories(dir_ + "/wg");
         options_.socket_path = dir_ + "/tulled.sock";
         options_.config_directory = dir_ + "/etc";
         options_.uapi_directory = dir_ + "/wg";
         options_.group = "root";
+        if (watcher == Watcher::fake) {
+            options_.watch_network = [this](boost::asio::io_context& /*io*/,
+                                            platform::NetworkWatch watch) {
+                watch_ = std::move(watch);
+                return std::make_unique<FakeNetworkMonitor>();
+            };
+        } else if (watcher == Watcher::failing) {
+            options_.watch_network = [](boost::asio::io_context& /*io*/,
+                                        const platform::NetworkWatch& /*watch*/)
+                -> std::unique_ptr<platform::NetworkMonitor> {
+                throw std::system_error(EACCES, std::generic_category(), "open netlink socket");
+            };
+        }
         start();
     }
     ~Node() { stop(); }
@@ -99,6 +126,17 @@ class Node {
     }
     [[nodiscard]] const std::string& dir() const { return dir_; }
 
+    // As the monitor reports a change of this host's network, on the service's loop.
+    void network_changed() {
+        boost::asio::post(*io_, [this] { watch_.changed(); });
+    }
+    // Whether the service tells the monitor to ignore changes on `interface` (on its loop).
+    [[nodiscard]] bool ignores(const std::string& interface) {
+        std::promise<bool> answer;
+        boost::asio::post(*io_, [&] { answer.set_value(watch_.ignore(interface)); });
+        return answer.get_future().get();
+    }
+
     [[nodiscard]] std::string log_text() const {
         std::string text;
         for (const auto& line : logs_.tail(4000, ipc::LogLevel::debug)) {
@@ -124,6 +162,7 @@ class Node {
     std::unique_ptr<DnsControl> dns_control_;
     std::unique_ptr<Service> service_;
     std::thread thread_;
+    platform::NetworkWatch watch_;  // what the fake monitor was asked to watch for
 };
 
 value::IpAddress ip(const char* text) {
@@ -158,8 +197,8 @@ class MeshServiceTest : public ::testing::Test {
         std::filesystem::remove_all(root_);
     }
 
-    Node& node(const std::string& name) {
-        nodes_.push_back(std::make_unique<Node>(root_, name));
+    Node& node(const std::string& name, Watcher watcher = Watcher::none) {
+        nodes_.push_back(std::make_unique<Node>(root_, name, watcher));
         return *nodes_.back();
     }
 
@@ -287,6 +326,56 @@ TEST_F(MeshServiceTest, MembersJoinByInviteAndReachEachOtherDirectly) {
             EXPECT_FALSE(mesh::is_control_packet(*written));
         }
     }
+}
+
+// A change of the host's network (what the netlink monitor reports) sends a member to register
+// and look for its paths at once, a change of routes alone included; the network's own tunnel
+// is no change; the path in use stays while it works.
+TEST_F(MeshServiceTest, AChangeOfTheHostsNetworkSendsAMemberLookingForPathsAtOnce) {
+    Node& lighthouse = node("lighthouse", Watcher::fake);
+    create(lighthouse);
+    Node& a = node("a", Watcher::fake);
+    Node& b = node("b");
+    ASSERT_EQ(join(a, invite(lighthouse, "a")).state, ipc::NetworkState::online) << a.log_text();
+    ASSERT_EQ(join(b, invite(lighthouse, "b")).state, ipc::NetworkState::online) << b.log_text();
+    ASSERT_TRUE(reaches(a, "10.88.0.2", b, "10.88.0.3")) << a.log_text() << b.log_text();
+
+    EXPECT_TRUE(a.ignores("home"));
+    EXPECT_FALSE(a.ignores("eth0"));
+
+    const std::string changed =
+        "network home: this host's network (a route or an interface) changed";
+    EXPECT_EQ(a.log_text().find(changed), std::string::npos);
+    a.network_changed();
+    EXPECT_TRUE(eventually([&] { return a.log_text().find(changed) != std::string::npos; }))
+        << a.log_text();
+    lighthouse.network_changed();  // a lighthouse has no paths to look for
+    EXPECT_TRUE(reaches(b, "10.88.0.3", a, "10.88.0.2"));
+    EXPECT_EQ(lighthouse.log_text().find("this host's network"), std::string::npos);
+    auto members = a.client().call<ipc::NetworkMembersMethod>(ipc::NetworkRef{"home"});
+    ASSERT_TRUE(members.ok()) << members.error().message;
+    for (const auto& member : members->members) {
+        if (member.name == "b") {
+            EXPECT_TRUE(member.path.kind == ipc::PathKind::direct ||
+                        member.path.kind == ipc::PathKind::lan)
+                << ipc::to_string(member.path.kind) << a.log_text();
+        }
+    }
+}
+
+// A monitor that cannot be opened costs nothing but the log line: the service and its networks
+// run, polling the host's addresses.
+TEST_F(MeshServiceTest, WithoutANetworkMonitorTheServiceRunsAndSaysWhy) {
+    Node& lighthouse = node("lighthouse", Watcher::failing);
+    EXPECT_NE(lighthouse.log_text().find(
+                  "cannot watch this host's network (open netlink socket: Permission denied); "
+                  "polling its addresses every second"),
+              std::string::npos)
+        << lighthouse.log_text();
+    create(lighthouse);
+    Node& a = node("a", Watcher::failing);
+    ASSERT_EQ(join(a, invite(lighthouse, "a")).state, ipc::NetworkState::online) << a.log_text();
+    EXPECT_TRUE(reaches(a, "10.88.0.2", lighthouse, "10.88.0.1"));
 }
 
 TEST_F(MeshServiceTest, AnInviteIsSingleUseAndATamperedOneChangesNothing) {
