@@ -40,6 +40,9 @@ class Service {
         std::size_t max_queued_bytes = ControlServer::kMaxQueuedBytes;  // per client
         // Hands memory freed by clients that went back to the system (see ControlServer).
         std::function<void()> return_memory = platform::return_free_memory;
+        // Unix seconds, for what lasts hours (invites, certificates, relay channels); empty: the
+        // system clock. Tests move it.
+        std::function<std::int64_t()> clock;
     };
 
     Service(boost::asio::io_context& io, Options options, LogHub& logs,
