@@ -65,7 +65,7 @@
     <name>tulle::app::CreateNetworkDialog</name>
     <message>
         <source>Crea&amp;te</source>
-        <translation>&amp;Erstellen</translation>
+        <translation>Ers&amp;tellen</translation>
     </message>
     <message>
         <source>Create a network</source>
@@ -238,7 +238,7 @@
     <name>tulle::app::JoinDialog</name>
     <message>
         <source>&amp;Open file…</source>
-        <translation>Datei ö&amp;ffnen…</translation>
+        <translation>&amp;Datei öffnen…</translation>
     </message>
     <message>
         <source>&amp;Join</source>
@@ -714,7 +714,7 @@ Tulle versucht es alle paar Sekunden erneut.</translation>
     </message>
     <message>
         <source>&amp;Invite…</source>
-        <translation>&amp;Einladen…</translation>
+        <translation>Ein&amp;laden…</translation>
     </message>
     <message>
         <source>Re&amp;move member</source>

@@ -65,7 +65,7 @@
     <name>tulle::app::CreateNetworkDialog</name>
     <message>
         <source>Crea&amp;te</source>
-        <translation>Crea&amp;r</translation>
+        <translation>&amp;Crear</translation>
     </message>
     <message>
         <source>Create a network</source>
@@ -89,7 +89,7 @@
     </message>
     <message>
         <source>&amp;Port:</source>
-        <translation>&amp;Puerto:</translation>
+        <translation>Pu&amp;erto:</translation>
     </message>
     <message>
         <source>home</source>
@@ -585,7 +585,7 @@ Tulle lo vuelve a intentar cada pocos segundos.</translation>
     </message>
     <message>
         <source>&amp;Networks</source>
-        <translation>&amp;Redes</translation>
+        <translation>Re&amp;des</translation>
     </message>
     <message>
         <source>the MIT licence</source>
@@ -718,11 +718,11 @@ Tulle lo vuelve a intentar cada pocos segundos.</translation>
     </message>
     <message>
         <source>Re&amp;move member</source>
-        <translation>Q&amp;uitar miembro</translation>
+        <translation>&amp;Quitar miembro</translation>
     </message>
     <message>
         <source>&amp;Leave network</source>
-        <translation>&amp;Abandonar la red</translation>
+        <translation>A&amp;bandonar la red</translation>
     </message>
     <message>
         <source>No networks yet. Create one with &quot;Create network…&quot; (this computer becomes its lighthouse), or join one with an invite you were sent.</source>
