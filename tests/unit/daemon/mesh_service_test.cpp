@@ -491,7 +491,10 @@ namespace {
 constexpr std::int64_t kHour = 3600;
 
 TEST_F(MeshServiceTest, ARelayChannelIsRenewedBeforeItEndsAndCarriesTrafficAfterTheOldOneIsGone) {
-    auto [lighthouse, a, b] = relayed();
+    const Relayed nodes = relayed();
+    Node& lighthouse = nodes.lighthouse;
+    Node& a = nodes.a;
+    Node& b = nodes.b;
     const auto first = relay_endpoint_of(a, "b");
     ASSERT_TRUE(first) << a.log_text();
 
@@ -519,7 +522,10 @@ TEST_F(MeshServiceTest, ARelayChannelIsRenewedBeforeItEndsAndCarriesTrafficAfter
 }
 
 TEST_F(MeshServiceTest, AnExpiredRelayChannelIsForgottenOnTheLighthouse) {
-    auto [lighthouse, a, b] = relayed();
+    const Relayed nodes = relayed();
+    Node& lighthouse = nodes.lighthouse;
+    Node& a = nodes.a;
+    Node& b = nodes.b;
 
     // The lighthouse's clock passes the channel's end while the members' do not (they would
     // have asked for a fresh one): the frames with its tokens are dropped, and counted.
