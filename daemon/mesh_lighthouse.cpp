@@ -298,39 +298,73 @@ void MeshNetwork::offer_relay(const mesh::Certificate& asker, const mesh::Certif
     if (running == nullptr) {
         return;
     }
+    const std::int64_t now = host_.now();
     const bool asker_first = asker.public_key < target.public_key;
     const auto pair = asker_first ? std::make_pair(asker.public_key, target.public_key)
                                   : std::make_pair(target.public_key, asker.public_key);
-    auto found = channels_.find(pair);
-    const RelayChannel* channel = nullptr;
-    if (found != channels_.end()) {
-        const auto& channels = running->device().relay_channels();
-        if (auto it = channels.find(found->second); it != channels.end()) {
-            channel = &it->second;
+    Device& device = running->device();
+    Channel& entry = channels_[pair];
+    const auto live = device.relay_channels().find(entry.id);
+    // A channel in its last quarter is replaced: a new id and new tokens for both sides, the old
+    // one kept for the frames on their way. (A member asks again from then on.)
+    if (entry.id == 0 || live == device.relay_channels().end() ||
+        now >= entry.expires - kRelayRenewBefore) {
+        if (entry.retired != 0) {
+            device.remove_relay_channel(entry.retired);
         }
-    }
-    if (channel == nullptr) {
+        entry.retired = live == device.relay_channels().end() ? 0 : entry.id;
+        entry.retired_until = now + kRelayOverlap;
         std::uint32_t id = 0;
         do {
             id = randombytes_random();
-        } while (id == 0 || running->device().relay_channels().contains(id));
+        } while (id == 0 || device.relay_channels().contains(id));
         RelayChannel sides;
         sides.a = pair.first.bytes();
         sides.token_a = mesh::new_relay_token();
         sides.b = pair.second.bytes();
         sides.token_b = mesh::new_relay_token();
-        running->device().set_relay_channel(id, sides);
-        channels_[pair] = id;
-        channel = &running->device().relay_channels().at(id);
-        log_->debug("network {}: relay channel {} between {} and {}", state_.name, id, asker.name,
-                    target.name);
+        device.set_relay_channel(id, sides);
+        sodium_memzero(sides.token_a.data(), sides.token_a.size());
+        sodium_memzero(sides.token_b.data(), sides.token_b.size());
+        entry.id = id;
+        entry.expires = now + kRelayOfferFor;
+        log_->debug("network {}: relay channel {} between {} and {} (until {})", state_.name, id,
+                    asker.name, target.name, entry.expires);
     }
-    const std::uint32_t id = channels_.at(pair);
-    const std::int64_t expires = host_.now() + kRelayOfferFor;
-    const mesh::RelayToken token_for_asker = asker_first ? channel->token_a : channel->token_b;
-    const mesh::RelayToken token_for_target = asker_first ? channel->token_b : channel->token_a;
-    send(control_of(target), mesh::RelayOffer{asker.public_key, id, token_for_target, expires});
-    send(control_of(asker), mesh::RelayOffer{target.public_key, id, token_for_asker, expires});
+    const RelayChannel& channel = device.relay_channels().at(entry.id);
+    mesh::RelayOffer to_target{asker.public_key, entry.id,
+                               asker_first ? channel.token_b : channel.token_a, entry.expires};
+    mesh::RelayOffer to_asker{target.public_key, entry.id,
+                              asker_first ? channel.token_a : channel.token_b, entry.expires};
+    send(control_of(target), to_target);
+    send(control_of(asker), to_asker);
+    sodium_memzero(to_target.token.data(), to_target.token.size());
+    sodium_memzero(to_asker.token.data(), to_asker.token.size());
+}
+
+void MeshNetwork::expire_channels(std::int64_t now) {
+    Tunnel* running = tunnel();
+    if (running == nullptr) {
+        return;
+    }
+    Device& device = running->device();
+    for (auto it = channels_.begin(); it != channels_.end();) {
+        Channel& entry = it->second;
+        if (entry.retired != 0 && now >= entry.retired_until) {
+            device.remove_relay_channel(entry.retired);
+            entry.retired = 0;
+        }
+        if (now < entry.expires) {
+            ++it;
+            continue;
+        }
+        log_->debug("network {}: relay channel {} expired", state_.name, entry.id);
+        device.remove_relay_channel(entry.id);
+        if (entry.retired != 0) {
+            device.remove_relay_channel(entry.retired);
+        }
+        it = channels_.erase(it);
+    }
 }
 
 ipc::Outcome<void> MeshNetwork::remove(const std::string& member) {
@@ -370,7 +404,10 @@ ipc::Outcome<void> MeshNetwork::remove(const std::string& member) {
             const bool with_it = entry.first.first == revocation.public_key ||
                                  entry.first.second == revocation.public_key;
             if (with_it) {
-                running->device().remove_relay_channel(entry.second);
+                running->device().remove_relay_channel(entry.second.id);
+                if (entry.second.retired != 0) {
+                    running->device().remove_relay_channel(entry.second.retired);
+                }
             }
             return with_it;
         });
@@ -412,6 +449,7 @@ void MeshNetwork::lighthouse_tick(std::int64_t now) {
     (void)registry.seen(state_.certificate->public_key, std::nullopt, {}, now);
     const auto before = registry.version();
     registry.sweep(now);
+    expire_channels(now);
     if (registry.version() != before) {
         announce();
     }

@@ -69,6 +69,12 @@ void MeshNetwork::member_message(const mesh::ControlMessage& message) {
     } else if (const auto* revoked = std::get_if<mesh::Revoked>(&message)) {
         apply_revocation(revoked->revocation);
     } else if (const auto* offer = std::get_if<mesh::RelayOffer>(&message)) {
+        if (offer->expires <= host_.now()) {
+            ++ignored_;  // over already (a clock far off, or an old datagram)
+            return;
+        }
+        renew_asked_.erase(offer->peer);
+        retired_routes_.erase(offer->channel);  // offered again: its route stays
         on_relay_offer(*offer);
     } else {
         ++ignored_;  // a request: members answer none
@@ -362,6 +368,65 @@ void MeshNetwork::member_tick(std::int64_t now) {
     }
     std::erase_if(queried_, [now](const auto& entry) { return entry.second + kHoldFor < now; });
     dial_due(now);
+    renew_relays(now);
+}
+
+void MeshNetwork::retire_relay_route(std::uint32_t channel) {
+    retired_routes_[channel] = host_.now() + kRelayOverlap;
+}
+
+void MeshNetwork::renew_relays(std::int64_t now) {
+    Tunnel* running = tunnel();
+    if (running == nullptr) {
+        return;
+    }
+    Device& device = running->device();
+    std::erase_if(retired_routes_, [&](const auto& entry) {
+        if (now < entry.second) {
+            return false;
+        }
+        device.remove_relay_route(entry.first);
+        return true;
+    });
+    const auto ask_about = [&](const value::Key& key) {
+        const auto known = std::find_if(
+            state_.peers.begin(), state_.peers.end(),
+            [&](const mesh::KnownPeer& peer) { return peer.certificate.public_key == key; });
+        if (known != state_.peers.end() && !known->certificate.addresses.empty()) {
+            send_to_lighthouse(mesh::Query{known->certificate.addresses.front().address()});
+        }
+    };
+    for (auto it = relay_offers_.begin(); it != relay_offers_.end();) {
+        const mesh::RelayOffer& offer = it->second;
+        Path* path = path_of_key(offer.peer);
+        if (now >= offer.expires) {
+            // No fresh channel came in time: the lighthouse has forgotten this one too. The path
+            // falls to none; punching, and the answer to the query, find another.
+            device.remove_relay_route(offer.channel);
+            if (path != nullptr && path->relay && path->relay->channel == offer.channel) {
+                path->relay.reset();
+                log_->info("network {}: the relay channel to {} expired", state_.name, path->name);
+                if (path->current.kind == ipc::PathKind::relay) {
+                    switch_path(*path, ipc::PeerPath{}, "its relay channel expired");
+                }
+                start_punch(*path, Clock::now());
+                ask_about(offer.peer);
+            }
+            it = relay_offers_.erase(it);
+            continue;
+        }
+        // Only for members this node has a path to: the others' channels just lapse.
+        if (path != nullptr && now >= offer.expires - kRelayRenewBefore) {
+            auto& asked = renew_asked_[offer.peer];
+            if (asked == 0 || now - asked >= kRelayRenewEvery) {
+                asked = now;
+                ask_about(offer.peer);
+            }
+        }
+        ++it;
+    }
+    std::erase_if(renew_asked_,
+                  [&](const auto& entry) { return !relay_offers_.contains(entry.first); });
 }
 
 bool MeshNetwork::read_local_addresses() {

@@ -183,6 +183,8 @@ void MeshNetwork::stop() {
     paths_armed_ = false;
     paths_.clear();
     relay_offers_.clear();
+    renew_asked_.clear();
+    retired_routes_.clear();
     disco_in_.clear();
     channels_.clear();
 }

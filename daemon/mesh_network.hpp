@@ -59,8 +59,15 @@ class MeshNetwork final : public InnerTraffic {
     static constexpr std::size_t kMaxHeldPerAddress = 8;
     static constexpr std::int64_t kHoldFor = 5;      // seconds
     static constexpr std::size_t kMaxInbound = 256;  // control datagrams not yet handled
-    static constexpr std::int64_t kRelayOfferFor = 24LL * 3600;  // a relay token's life
-    static constexpr std::size_t kDefaultMtu = 1420;             // WireGuard's usual
+    // A relay channel's life: the lighthouse forgets it then, and so do its two members unless
+    // a fresh one came. A member asks for a fresh one from 3/4 of the life on (kRelayRenewAfter
+    // before the end), every kRelayRenewEvery until it comes; the channel it replaces stays valid
+    // kRelayOverlap longer, for the frames on their way.
+    static constexpr std::int64_t kRelayOfferFor = 24LL * 3600;
+    static constexpr std::int64_t kRelayRenewBefore = kRelayOfferFor / 4;
+    static constexpr std::int64_t kRelayRenewEvery = 60;
+    static constexpr std::int64_t kRelayOverlap = 60;
+    static constexpr std::size_t kDefaultMtu = 1420;  // WireGuard's usual
     // This host's addresses are read this often while a network monitor runs (a backstop for
     // a change it missed); else every second.
     static constexpr std::int64_t kAddressPollWatched = 10;
@@ -253,6 +260,13 @@ class MeshNetwork final : public InnerTraffic {
     void network_changed();
     // Asks the lighthouse about every known member again (its PeerInfo and relay offer).
     void requery_paths();
+    // A member: the relay channels it holds, near or past their end (mesh_member.cpp): asks for
+    // fresh ones, forgets expired ones (and the routes of replaced ones after the overlap).
+    void renew_relays(std::int64_t now);
+    // A member: a relay channel no longer offered; its route stays for kRelayOverlap.
+    void retire_relay_route(std::uint32_t channel);
+    // The lighthouse: forgets expired relay channels and replaced ones after the overlap.
+    void expire_channels(std::int64_t now);
     [[nodiscard]] std::string lighthouse_name() const;
     [[nodiscard]] ipc::PeerPath relay_path() const;
     // The lighthouse: the relay channel between two members (made on first use).
@@ -300,8 +314,17 @@ class MeshNetwork final : public InnerTraffic {
     boost::asio::steady_timer path_timer_;
     bool paths_armed_ = false;
     Clock::time_point paths_at_{};
-    // lighthouse: relay channels by the pair of members (the smaller key first)
-    std::map<std::pair<value::Key, value::Key>, std::uint32_t> channels_;
+    std::map<value::Key, std::int64_t> renew_asked_;  // member -> when a fresh relay was asked
+    std::map<std::uint32_t, std::int64_t> retired_routes_;  // channel -> when its route goes
+    // lighthouse: relay channels by the pair of members (the smaller key first); a channel
+    // replaced by a fresh one stays on the device until `retired_until`.
+    struct Channel {
+        std::uint32_t id = 0;
+        std::int64_t expires = 0;
+        std::uint32_t retired = 0;
+        std::int64_t retired_until = 0;
+    };
+    std::map<std::pair<value::Key, value::Key>, Channel> channels_;
 
     // Handlers posted to the loop hold this weakly: they do nothing once the network is gone.
     std::shared_ptr<int> alive_ = std::make_shared<int>(0);

@@ -269,7 +269,7 @@ void MeshNetwork::use_relay(Path& path, const mesh::RelayOffer& offer) {
         return;
     }
     if (path.relay && path.relay->channel != offer.channel) {
-        running->device().remove_relay_route(path.relay->channel);
+        retire_relay_route(path.relay->channel);  // frames on their way still arrive
     }
     path.relay = offer;
     running->device().set_relay_route(RelayRoute{*lighthouse, offer.channel, offer.token});

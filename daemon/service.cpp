@@ -52,7 +52,7 @@ Service::Service(boost::asio::io_context& io, Options options, LogHub& logs,
                    },
                    [this](const std::string& name) { take_down(name); },
                    [this](const ipc::NetworkChanged& changed) { publish_network(changed); },
-                   unix_now, platform::local_addresses,
+                   options_.clock ? options_.clock : unix_now, platform::local_addresses,
                    [this](const ipc::PathChanged& changed) {
                        if (server_) {
                            server_->publish(ipc::PathChangedEvent::topic,

@@ -46,6 +46,9 @@ class Service {
         std::function<std::unique_ptr<platform::NetworkMonitor>(boost::asio::io_context&,
                                                                 platform::NetworkWatch)>
             watch_network;
+        // Unix seconds, for what lasts hours (invites, certificates, relay channels); empty: the
+        // system clock. Tests move it.
+        std::function<std::int64_t()> clock;
     };
 
     Service(boost::asio::io_context& io, Options options, LogHub& logs,

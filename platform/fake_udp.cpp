@@ -5,6 +5,7 @@
 #include <deque>
 #include <fcntl.h>
 #include <mutex>
+#include <set>
 #include <string>
 #include <system_error>
 #include <unistd.h>
@@ -27,10 +28,11 @@ class FakeUdpSocket;
 
 struct FakeNetwork::State {
     mutable std::mutex mutex;
-    std::vector<FakeUdpSocket*> sockets;  // guarded by mutex
-    bool drop_all = false;                // guarded by mutex
-    std::size_t sent = 0;                 // guarded by mutex
-    std::size_t dropped = 0;              // guarded by mutex
+    std::vector<FakeUdpSocket*> sockets;                              // guarded by mutex
+    bool drop_all = false;                                            // guarded by mutex
+    std::set<std::pair<value::IpAddress, value::IpAddress>> blocked;  // guarded by mutex
+    std::size_t sent = 0;                                             // guarded by mutex
+    std::size_t dropped = 0;                                          // guarded by mutex
 
     // Finds the socket bound to `at`; the caller holds mutex.
     [[nodiscard]] FakeUdpSocket* find_locked(const value::SocketAddress& at) const;
@@ -165,7 +167,9 @@ void FakeNetwork::State::deliver(const value::SocketAddress& from, const value::
                                  std::span<const std::uint8_t> datagram) {
     const std::lock_guard lock(mutex);
     ++sent;
-    FakeUdpSocket* socket = drop_all ? nullptr : find_locked(to);
+    const bool lost = drop_all || blocked.contains({from.address, to.address}) ||
+                      blocked.contains({to.address, from.address});
+    FakeUdpSocket* socket = lost ? nullptr : find_locked(to);
     if (socket == nullptr || !socket->enqueue_locked(from, datagram)) {
         ++dropped;
     }
@@ -187,6 +191,15 @@ void FakeNetwork::inject(const value::SocketAddress& from, const value::SocketAd
 void FakeNetwork::set_drop_all(bool drop) {
     const std::lock_guard lock(state_->mutex);
     state_->drop_all = drop;
+}
+
+void FakeNetwork::set_blocked(const value::IpAddress& a, const value::IpAddress& b, bool blocked) {
+    const std::lock_guard lock(state_->mutex);
+    if (blocked) {
+        state_->blocked.emplace(a, b);
+    } else {
+        state_->blocked.erase({a, b});
+    }
 }
 
 std::size_t FakeNetwork::sent() const {

@@ -39,6 +39,9 @@ class FakeNetwork {
 
     // While on, every datagram sent is lost (and counted in dropped()).
     void set_drop_all(bool drop);
+    // While on, datagrams between these two hosts (either way) are lost: two hosts behind NATs
+    // that let nothing through between them, each still reaching the others.
+    void set_blocked(const value::IpAddress& a, const value::IpAddress& b, bool blocked);
     // Datagrams sent through the network so far, and those of them that were lost (dropped,
     // no socket at the destination, or its queue full).
     [[nodiscard]] std::size_t sent() const;

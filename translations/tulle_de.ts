@@ -2,6 +2,13 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="de">
 <context>
+    <name>JoinDialog</name>
+    <message>
+        <source>Paste an invite: one line that starts with TULLE1:.</source>
+        <translation>Fügen Sie eine Einladung ein: eine Zeile, die mit TULLE1: beginnt.</translation>
+    </message>
+</context>
+<context>
     <name>QObject</name>
     <message>
         <source>Cannot read %1: %2</source>
@@ -55,6 +62,73 @@
     </message>
 </context>
 <context>
+    <name>tulle::app::CreateNetworkDialog</name>
+    <message>
+        <source>Crea&amp;te</source>
+        <translation>Ers&amp;tellen</translation>
+    </message>
+    <message>
+        <source>Create a network</source>
+        <translation>Netzwerk erstellen</translation>
+    </message>
+    <message>
+        <source>This computer becomes the network&apos;s lighthouse: it admits members with invites and tells them where the others are. Members must reach it at one of its endpoints.</source>
+        <translation>Dieser Computer wird zum Leuchtturm des Netzwerks: Er nimmt Mitglieder per Einladung auf und sagt ihnen, wo die anderen sind. Die Mitglieder müssen ihn über einen seiner Endpunkte erreichen.</translation>
+    </message>
+    <message>
+        <source>&amp;Name:</source>
+        <translation>&amp;Name:</translation>
+    </message>
+    <message>
+        <source>Address &amp;range:</source>
+        <translation>Adress&amp;bereich:</translation>
+    </message>
+    <message>
+        <source>&amp;Endpoints:</source>
+        <translation>&amp;Endpunkte:</translation>
+    </message>
+    <message>
+        <source>&amp;Port:</source>
+        <translation>&amp;Port:</translation>
+    </message>
+    <message>
+        <source>home</source>
+        <translation>zuhause</translation>
+    </message>
+    <message>
+        <source>vpn.example.net:51820, 198.51.100.7:51820</source>
+        <translation>vpn.example.net:51820, 198.51.100.7:51820</translation>
+    </message>
+    <message>
+        <source>the first endpoint&apos;s</source>
+        <translation>der des ersten Endpunkts</translation>
+    </message>
+    <message>
+        <source>Where members reach this computer: HOST:PORT, such as vpn.example.net:51820.</source>
+        <translation>Wo Mitglieder diesen Computer erreichen: HOST:PORT, etwa vpn.example.net:51820.</translation>
+    </message>
+    <message>
+        <source>At most %1 endpoints.</source>
+        <translation>Höchstens %1 Endpunkte.</translation>
+    </message>
+    <message>
+        <source>%1: %2</source>
+        <translation>%1: %2</translation>
+    </message>
+    <message>
+        <source>A port is a number from 1 to 65535.</source>
+        <translation>Ein Port ist eine Zahl von 1 bis 65535.</translation>
+    </message>
+    <message>
+        <source>Creating %1…</source>
+        <translation>%1 wird erstellt…</translation>
+    </message>
+    <message>
+        <source>Created %1.</source>
+        <translation>%1 erstellt.</translation>
+    </message>
+</context>
+<context>
     <name>tulle::app::DaemonLink</name>
     <message>
         <source>The connection to tulled was lost; reconnecting.</source>
@@ -79,6 +153,160 @@
     <message>
         <source>Cannot reach tulled: %1</source>
         <translation>tulled ist nicht erreichbar: %1</translation>
+    </message>
+</context>
+<context>
+    <name>tulle::app::InviteDialog</name>
+    <message>
+        <source>Create &amp;invite</source>
+        <translation>&amp;Einladung erstellen</translation>
+    </message>
+    <message>
+        <source>Invite to %1</source>
+        <translation>Einladung zu %1</translation>
+    </message>
+    <message>
+        <source>the new member&apos;s choice</source>
+        <translation>nach Wahl des neuen Mitglieds</translation>
+    </message>
+    <message>
+        <source>the first free one</source>
+        <translation>die erste freie</translation>
+    </message>
+    <message>
+        <source>1 hour</source>
+        <translation>1 Stunde</translation>
+    </message>
+    <message>
+        <source>24 hours</source>
+        <translation>24 Stunden</translation>
+    </message>
+    <message>
+        <source>7 days</source>
+        <translation>7 Tage</translation>
+    </message>
+    <message>
+        <source>&amp;Name:</source>
+        <translation>&amp;Name:</translation>
+    </message>
+    <message>
+        <source>A&amp;ddress:</source>
+        <translation>A&amp;dresse:</translation>
+    </message>
+    <message>
+        <source>&amp;Valid for:</source>
+        <translation>&amp;Gültig für:</translation>
+    </message>
+    <message>
+        <source>Cop&amp;y</source>
+        <translation>&amp;Kopieren</translation>
+    </message>
+    <message>
+        <source>Name: %1</source>
+        <translation>Name: %1</translation>
+    </message>
+    <message>
+        <source>Address: %1</source>
+        <translation>Adresse: %1</translation>
+    </message>
+    <message>
+        <source>Address: %1 is outside the network&apos;s range %2.</source>
+        <translation>Adresse: %1 liegt außerhalb des Bereichs %2 des Netzwerks.</translation>
+    </message>
+    <message>
+        <source>Asking tulled for an invite…</source>
+        <translation>tulled wird um eine Einladung gebeten…</translation>
+    </message>
+    <message>
+        <source>%1: %2</source>
+        <translation>%1: %2</translation>
+    </message>
+    <message>
+        <source>a new member</source>
+        <translation>ein neues Mitglied</translation>
+    </message>
+    <message>
+        <source>This line admits %1 (%2) to %3 once, until %4. Anyone who has it can use it: send it privately. Closing this window forgets it.</source>
+        <translation>Diese Zeile nimmt %1 (%2) einmal in %3 auf, bis %4. Jeder, der sie hat, kann sie verwenden: Senden Sie sie vertraulich. Beim Schließen dieses Fensters wird sie vergessen.</translation>
+    </message>
+    <message>
+        <source>On the new member: Networks, Join…, and paste the line or scan the code; or tullectl network join.</source>
+        <translation>Auf dem neuen Mitglied: Netzwerke, Beitreten…, dann die Zeile einfügen oder den Code scannen; oder tullectl network join.</translation>
+    </message>
+</context>
+<context>
+    <name>tulle::app::JoinDialog</name>
+    <message>
+        <source>&amp;Open file…</source>
+        <translation>&amp;Datei öffnen…</translation>
+    </message>
+    <message>
+        <source>&amp;Join</source>
+        <translation>&amp;Beitreten</translation>
+    </message>
+    <message>
+        <source>Join a network</source>
+        <translation>Einem Netzwerk beitreten</translation>
+    </message>
+    <message>
+        <source>TULLE1:…</source>
+        <translation>TULLE1:…</translation>
+    </message>
+    <message>
+        <source>the invite&apos;s, or this computer&apos;s name</source>
+        <translation>der aus der Einladung oder der Name dieses Computers</translation>
+    </message>
+    <message>
+        <source>&amp;Paste the invite you were sent (one line that starts with TULLE1:), or open a file that holds it.</source>
+        <translation>&amp;Fügen Sie die Einladung ein, die Sie erhalten haben (eine Zeile, die mit TULLE1: beginnt), oder öffnen Sie eine Datei, die sie enthält.</translation>
+    </message>
+    <message>
+        <source>&amp;Name:</source>
+        <translation>&amp;Name:</translation>
+    </message>
+    <message>
+        <source>Open an invite</source>
+        <translation>Einladung öffnen</translation>
+    </message>
+    <message>
+        <source>Invites (*.txt);;All files (*)</source>
+        <translation>Einladungen (*.txt);;Alle Dateien (*)</translation>
+    </message>
+    <message>
+        <source>%1 holds no invite: none of its text starts with TULLE1:.</source>
+        <translation>%1 enthält keine Einladung: Keine Zeile beginnt mit TULLE1:.</translation>
+    </message>
+    <message>
+        <source>Invite read from %1.</source>
+        <translation>Einladung aus %1 gelesen.</translation>
+    </message>
+    <message>
+        <source>Name: %1</source>
+        <translation>Name: %1</translation>
+    </message>
+    <message>
+        <source>Redeeming the invite…</source>
+        <translation>Die Einladung wird eingelöst…</translation>
+    </message>
+    <message>
+        <source>tulled refused the invite: %1</source>
+        <translation>tulled hat die Einladung abgelehnt: %1</translation>
+    </message>
+    <message>
+        <source>Joining %1: asking its lighthouse to admit this computer…</source>
+        <translation>Beitritt zu %1: Sein Leuchtturm wird gebeten, diesen Computer aufzunehmen…</translation>
+    </message>
+    <message>
+        <source>Joined %1. Its members are on the Networks page; tunnel %1 is up.</source>
+        <translation>%1 beigetreten. Seine Mitglieder stehen auf der Seite Netzwerke; Tunnel %1 ist aktiv.</translation>
+    </message>
+    <message>
+        <source>Joined %1, but its lighthouse does not answer now: %2</source>
+        <translation>%1 beigetreten, aber sein Leuchtturm antwortet gerade nicht: %2</translation>
+    </message>
+    <message>
+        <source>Could not join %1: %2</source>
+        <translation>Beitritt zu %1 nicht möglich: %2</translation>
     </message>
 </context>
 <context>
@@ -314,12 +542,6 @@
         <translation>Über Tulle</translation>
     </message>
     <message>
-        <source>Tulle %1
-WireGuard tunnels for your desktop.</source>
-        <translation>Tulle %1
-WireGuard-Tunnel für Ihren Desktop.</translation>
-    </message>
-    <message>
         <source>This desktop has no system tray, so Tulle shows its window instead. Closing the window quits the app; tunnels keep running in tulled.</source>
         <translation>Diese Arbeitsumgebung hat keinen Infobereich (System Tray), daher zeigt Tulle stattdessen sein Fenster. Wenn Sie das Fenster schließen, wird die App beendet; die Tunnel laufen in tulled weiter.</translation>
     </message>
@@ -356,6 +578,219 @@ Tulle versucht es alle paar Sekunden erneut.</translation>
     <message>
         <source>&amp;View</source>
         <translation>&amp;Ansicht</translation>
+    </message>
+    <message>
+        <source>Networks</source>
+        <translation>Netzwerke</translation>
+    </message>
+    <message>
+        <source>&amp;Networks</source>
+        <translation>&amp;Netzwerke</translation>
+    </message>
+    <message>
+        <source>the MIT licence</source>
+        <translation>der MIT-Lizenz</translation>
+    </message>
+    <message>
+        <source>the &lt;a href=&quot;%1&quot;&gt;MIT licence&lt;/a&gt;</source>
+        <translation>der &lt;a href=&quot;%1&quot;&gt;MIT-Lizenz&lt;/a&gt;</translation>
+    </message>
+    <message>
+        <source>&lt;p&gt;&lt;b&gt;Tulle %1&lt;/b&gt;&lt;br&gt;WireGuard tunnels for your desktop.&lt;/p&gt;&lt;p&gt;Copyright 2026 The Tulle developers.&lt;br&gt;Tulle is free software under %2: Show Details has its text.&lt;/p&gt;</source>
+        <translation>&lt;p&gt;&lt;b&gt;Tulle %1&lt;/b&gt;&lt;br&gt;WireGuard-Tunnel für Ihren Desktop.&lt;/p&gt;&lt;p&gt;Copyright 2026 Die Tulle-Entwickler.&lt;br&gt;Tulle ist freie Software unter %2: Details anzeigen enthält ihren Text.&lt;/p&gt;</translation>
+    </message>
+</context>
+<context>
+    <name>tulle::app::MemberTableModel</name>
+    <message>
+        <source>Public key: %1</source>
+        <translation>Öffentlicher Schlüssel: %1</translation>
+    </message>
+    <message>
+        <source>lighthouse</source>
+        <translation>Leuchtturm</translation>
+    </message>
+    <message>
+        <source>this node</source>
+        <translation>dieser Knoten</translation>
+    </message>
+    <message>
+        <source>%1 (%2)</source>
+        <translation>%1 (%2)</translation>
+    </message>
+    <message>
+        <source>online</source>
+        <translation>online</translation>
+    </message>
+    <message>
+        <source>offline</source>
+        <translation>offline</translation>
+    </message>
+    <message>
+        <source>Member</source>
+        <translation>Mitglied</translation>
+    </message>
+    <message>
+        <source>Address</source>
+        <translation>Adresse</translation>
+    </message>
+    <message>
+        <source>Online</source>
+        <translation>Online</translation>
+    </message>
+    <message>
+        <source>Path</source>
+        <translation>Weg</translation>
+    </message>
+    <message>
+        <source>Last seen</source>
+        <translation>Zuletzt gesehen</translation>
+    </message>
+</context>
+<context>
+    <name>tulle::app::NetworkListModel</name>
+    <message>
+        <source>joining…</source>
+        <translation>tritt bei…</translation>
+    </message>
+    <message>
+        <source>online</source>
+        <translation>online</translation>
+    </message>
+    <message>
+        <source>offline</source>
+        <translation>offline</translation>
+    </message>
+    <message>
+        <source>offline: %1</source>
+        <translation>offline: %1</translation>
+    </message>
+    <message>
+        <source>failed</source>
+        <translation>fehlgeschlagen</translation>
+    </message>
+    <message>
+        <source>failed: %1</source>
+        <translation>fehlgeschlagen: %1</translation>
+    </message>
+    <message>
+        <source>lighthouse</source>
+        <translation>Leuchtturm</translation>
+    </message>
+    <message>
+        <source>member</source>
+        <translation>Mitglied</translation>
+    </message>
+    <message>
+        <source>Network</source>
+        <translation>Netzwerk</translation>
+    </message>
+    <message>
+        <source>Role</source>
+        <translation>Rolle</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <source>This node</source>
+        <translation>Dieser Knoten</translation>
+    </message>
+    <message>
+        <source>Members</source>
+        <translation>Mitglieder</translation>
+    </message>
+</context>
+<context>
+    <name>tulle::app::NetworksPage</name>
+    <message>
+        <source>C&amp;reate network…</source>
+        <translation>Netzwerk e&amp;rstellen…</translation>
+    </message>
+    <message>
+        <source>&amp;Join…</source>
+        <translation>&amp;Beitreten…</translation>
+    </message>
+    <message>
+        <source>&amp;Invite…</source>
+        <translation>Ein&amp;laden…</translation>
+    </message>
+    <message>
+        <source>Re&amp;move member</source>
+        <translation>Mitglied ent&amp;fernen</translation>
+    </message>
+    <message>
+        <source>&amp;Leave network</source>
+        <translation>Netzwerk &amp;verlassen</translation>
+    </message>
+    <message>
+        <source>No networks yet. Create one with &quot;Create network…&quot; (this computer becomes its lighthouse), or join one with an invite you were sent.</source>
+        <translation>Noch keine Netzwerke. Erstellen Sie eines mit „Netzwerk erstellen…“ (dieser Computer wird sein Leuchtturm), oder treten Sie mit einer erhaltenen Einladung einem bei.</translation>
+    </message>
+    <message>
+        <source>tulled did not list its networks: %1</source>
+        <translation>tulled hat seine Netzwerke nicht aufgelistet: %1</translation>
+    </message>
+    <message>
+        <source>Members of %1: %2</source>
+        <translation>Mitglieder von %1: %2</translation>
+    </message>
+    <message>
+        <source>Members of %1</source>
+        <translation>Mitglieder von %1</translation>
+    </message>
+    <message>
+        <source>%1 is %2</source>
+        <translation>%1 ist %2</translation>
+    </message>
+    <message>
+        <source>Network %1 created; this computer is its lighthouse. Invite members with &quot;Invite…&quot;.</source>
+        <translation>Netzwerk %1 erstellt; dieser Computer ist sein Leuchtturm. Laden Sie Mitglieder mit „Einladen…“ ein.</translation>
+    </message>
+    <message>
+        <source>Invite to %1 made.</source>
+        <translation>Einladung zu %1 erstellt.</translation>
+    </message>
+    <message>
+        <source>Joined %1.</source>
+        <translation>%1 beigetreten.</translation>
+    </message>
+    <message>
+        <source>Remove member</source>
+        <translation>Mitglied entfernen</translation>
+    </message>
+    <message>
+        <source>Remove %1 from %2? Every member stops talking to it at once, and it cannot come back without a new invite.</source>
+        <translation>%1 aus %2 entfernen? Alle Mitglieder beenden sofort die Verbindung zu ihm, und es kann nur mit einer neuen Einladung zurückkehren.</translation>
+    </message>
+    <message>
+        <source>tulled refused to remove %1: %2</source>
+        <translation>tulled hat das Entfernen von %1 abgelehnt: %2</translation>
+    </message>
+    <message>
+        <source>%1 removed from %2.</source>
+        <translation>%1 aus %2 entfernt.</translation>
+    </message>
+    <message>
+        <source>Leave %1? This computer is its lighthouse and holds its key: leaving deletes the network, and its members can no longer reach each other through it.</source>
+        <translation>%1 verlassen? Dieser Computer ist sein Leuchtturm und hält seinen Schlüssel: Beim Verlassen wird das Netzwerk gelöscht, und seine Mitglieder können einander darüber nicht mehr erreichen.</translation>
+    </message>
+    <message>
+        <source>Leave %1? Its tunnel goes down and this computer&apos;s membership is deleted; joining again needs a new invite.</source>
+        <translation>%1 verlassen? Sein Tunnel wird getrennt und die Mitgliedschaft dieses Computers gelöscht; ein erneuter Beitritt braucht eine neue Einladung.</translation>
+    </message>
+    <message>
+        <source>Leave network</source>
+        <translation>Netzwerk verlassen</translation>
+    </message>
+    <message>
+        <source>tulled refused to leave %1: %2</source>
+        <translation>tulled hat das Verlassen von %1 abgelehnt: %2</translation>
+    </message>
+    <message>
+        <source>Left %1.</source>
+        <translation>%1 verlassen.</translation>
     </message>
 </context>
 <context>
@@ -550,6 +985,22 @@ Tulle versucht es alle paar Sekunden erneut.</translation>
         <source>Sending</source>
         <translation>Senderate</translation>
     </message>
+    <message>
+        <source>direct %1</source>
+        <translation>direkt %1</translation>
+    </message>
+    <message>
+        <source>lan %1</source>
+        <translation>LAN %1</translation>
+    </message>
+    <message>
+        <source>relay via %1</source>
+        <translation>Relais über %1</translation>
+    </message>
+    <message>
+        <source>Path</source>
+        <translation>Weg</translation>
+    </message>
 </context>
 <context>
     <name>tulle::app::PeersPage</name>
@@ -604,6 +1055,105 @@ Tulle versucht es alle paar Sekunden erneut.</translation>
     <message>
         <source>Peer %1 removed from %2.</source>
         <translation>Peer %1 aus %2 entfernt.</translation>
+    </message>
+</context>
+<context>
+    <name>tulle::app::QrExportDialog</name>
+    <message>
+        <source>Reach this machine at: </source>
+        <translation>Diesen Rechner erreichen unter: </translation>
+    </message>
+    <message>
+        <source>Address in the tunnel: </source>
+        <translation>Adresse im Tunnel: </translation>
+    </message>
+    <message>
+        <source>Name: </source>
+        <translation>Name: </translation>
+    </message>
+    <message>
+        <source>Send &amp;everything through the tunnel</source>
+        <translation>&amp;Alles durch den Tunnel senden</translation>
+    </message>
+    <message>
+        <source>&amp;Add peer</source>
+        <translation>Peer &amp;hinzufügen</translation>
+    </message>
+    <message>
+        <source>QR code for a phone: %1</source>
+        <translation>QR-Code für ein Telefon: %1</translation>
+    </message>
+    <message>
+        <source>vpn.example.com or 203.0.113.7:51820</source>
+        <translation>vpn.example.com oder 203.0.113.7:51820</translation>
+    </message>
+    <message>
+        <source>the first free one</source>
+        <translation>die erste freie</translation>
+    </message>
+    <message>
+        <source>AllowedIPs = 0.0.0.0/0, ::/0 instead of the tunnel&apos;s networks</source>
+        <translation>AllowedIPs = 0.0.0.0/0, ::/0 statt der Netze des Tunnels</translation>
+    </message>
+    <message>
+        <source>Adds a new peer to %1 and shows its configuration for the WireGuard app on a phone. The key pair is made here; tulled never sees the private key.</source>
+        <translation>Fügt %1 einen neuen Peer hinzu und zeigt seine Konfiguration für die WireGuard-App auf einem Telefon. Das Schlüsselpaar entsteht hier; tulled sieht den privaten Schlüssel nie.</translation>
+    </message>
+    <message>
+        <source>&amp;Name:</source>
+        <translation>&amp;Name:</translation>
+    </message>
+    <message>
+        <source>&amp;Reach this machine at:</source>
+        <translation>Diesen Rechner &amp;erreichen unter:</translation>
+    </message>
+    <message>
+        <source>A&amp;ddress in the tunnel:</source>
+        <translation>A&amp;dresse im Tunnel:</translation>
+    </message>
+    <message>
+        <source>Shown once: Tulle keeps no copy of this private key. Scan or save it now; closing this window forgets it.</source>
+        <translation>Nur einmal angezeigt: Tulle behält keine Kopie dieses privaten Schlüssels. Scannen oder speichern Sie ihn jetzt; beim Schließen dieses Fensters wird er vergessen.</translation>
+    </message>
+    <message>
+        <source>Cop&amp;y</source>
+        <translation>&amp;Kopieren</translation>
+    </message>
+    <message>
+        <source>&amp;Save…</source>
+        <translation>&amp;Speichern…</translation>
+    </message>
+    <message>
+        <source>Save %1</source>
+        <translation>%1 speichern</translation>
+    </message>
+    <message>
+        <source>WireGuard tunnels (*.conf)</source>
+        <translation>WireGuard-Tunnel (*.conf)</translation>
+    </message>
+    <message>
+        <source>Saved to %1.</source>
+        <translation>In %1 gespeichert.</translation>
+    </message>
+    <message>
+        <source>Address: %1</source>
+        <translation>Adresse: %1</translation>
+    </message>
+    <message>
+        <source>Adding the peer…</source>
+        <translation>Der Peer wird hinzugefügt…</translation>
+    </message>
+    <message>
+        <source>tulled refused it: %1</source>
+        <translation>tulled hat abgelehnt: %1</translation>
+    </message>
+    <message>
+        <source>Added to %1. Scan the code with the WireGuard app (+, then Scan from QR code).</source>
+        <translation>Zu %1 hinzugefügt. Scannen Sie den Code mit der WireGuard-App (+, dann „Scan from QR code“).</translation>
+    </message>
+    <message>
+        <source>Could not save %1: %2</source>
+        <translation>%1 konnte nicht gespeichert werden: %2</translation>
     </message>
 </context>
 <context>
@@ -729,6 +1279,41 @@ Tulle versucht es alle paar Sekunden erneut.</translation>
     <message>
         <source>↓ %1   ↑ %2</source>
         <translation>↓ %1   ↑ %2</translation>
+    </message>
+    <message>
+        <source>tulled is another version</source>
+        <translation>tulled ist eine andere Version</translation>
+    </message>
+    <message>
+        <source>tulled is not reachable</source>
+        <translation>tulled ist nicht erreichbar</translation>
+    </message>
+    <message>
+        <source>%1 (not saved)</source>
+        <translation>%1 (nicht gespeichert)</translation>
+    </message>
+    <message>
+        <source>Not saved: gone after tulled restarts</source>
+        <translation>Nicht gespeichert: nach einem Neustart von tulled weg</translation>
+    </message>
+    <message>
+        <source>%1 did not come up</source>
+        <translation>%1 wurde nicht aktiviert</translation>
+    </message>
+    <message>
+        <source>%1 did not go down</source>
+        <translation>%1 wurde nicht getrennt</translation>
+    </message>
+    <message>
+        <source>%1: %2, %3 relayed</source>
+        <translation>%1: %2, %3 über Relais</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n peer(s)</source>
+        <translation>
+            <numerusform>%n Peer</numerusform>
+            <numerusform>%n Peers</numerusform>
+        </translation>
     </message>
 </context>
 <context>
@@ -1054,10 +1639,6 @@ Tulle bewahrt private Schlüssel nur in Ihrem Schlüsselbund auf, nie in einfach
         <translation>, wird beim Systemstart gestartet</translation>
     </message>
     <message>
-        <source>Started by another program (tullectl or wg-quick); not saved.</source>
-        <translation>Von einem anderen Programm gestartet (tullectl oder wg-quick); nicht gespeichert.</translation>
-    </message>
-    <message>
         <source>Tunnel</source>
         <translation>Tunnel</translation>
     </message>
@@ -1128,6 +1709,18 @@ Tulle bewahrt private Schlüssel nur in Ihrem Schlüsselbund auf, nie in einfach
     <message>
         <source>Kill switch: while this tunnel is on, nothing leaves this computer except through it (its own connection to the peers, DHCP and the local network&apos;s neighbour discovery excepted). Only for a tunnel that takes all traffic (AllowedIPs 0.0.0.0/0 or ::/0); it applies the next time the tunnel is turned on.</source>
         <translation>Kill switch: Solange dieser Tunnel eingeschaltet ist, verlässt nichts diesen Computer außer durch ihn (ausgenommen seine eigene Verbindung zu den Peers, DHCP und die Nachbarerkennung im lokalen Netz). Nur für einen Tunnel, der den gesamten Verkehr übernimmt (AllowedIPs 0.0.0.0/0 oder ::/0); gilt ab dem nächsten Einschalten des Tunnels.</translation>
+    </message>
+    <message>
+        <source>To a &amp;file…</source>
+        <translation>In eine &amp;Datei…</translation>
+    </message>
+    <message>
+        <source>&amp;QR code for a phone…</source>
+        <translation>&amp;QR-Code für ein Telefon…</translation>
+    </message>
+    <message>
+        <source>Started by another program (tullectl); not saved: tulled keeps it, on or off, until it is deleted — gone after tulled restarts.</source>
+        <translation>Von einem anderen Programm gestartet (tullectl); nicht gespeichert: tulled behält ihn, aktiv oder nicht, bis er gelöscht wird — nach einem Neustart von tulled ist er weg.</translation>
     </message>
 </context>
 </TS>

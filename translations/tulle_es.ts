@@ -2,6 +2,13 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="es">
 <context>
+    <name>JoinDialog</name>
+    <message>
+        <source>Paste an invite: one line that starts with TULLE1:.</source>
+        <translation>Pegue una invitación: una línea que empieza por TULLE1:.</translation>
+    </message>
+</context>
+<context>
     <name>QObject</name>
     <message>
         <source>Cannot read %1: %2</source>
@@ -55,6 +62,73 @@
     </message>
 </context>
 <context>
+    <name>tulle::app::CreateNetworkDialog</name>
+    <message>
+        <source>Crea&amp;te</source>
+        <translation>&amp;Crear</translation>
+    </message>
+    <message>
+        <source>Create a network</source>
+        <translation>Crear una red</translation>
+    </message>
+    <message>
+        <source>This computer becomes the network&apos;s lighthouse: it admits members with invites and tells them where the others are. Members must reach it at one of its endpoints.</source>
+        <translation>Este equipo se convierte en el faro de la red: admite miembros con invitaciones y les dice dónde están los demás. Los miembros deben llegar a él por uno de sus puntos de conexión.</translation>
+    </message>
+    <message>
+        <source>&amp;Name:</source>
+        <translation>&amp;Nombre:</translation>
+    </message>
+    <message>
+        <source>Address &amp;range:</source>
+        <translation>&amp;Rango de direcciones:</translation>
+    </message>
+    <message>
+        <source>&amp;Endpoints:</source>
+        <translation>&amp;Puntos de conexión:</translation>
+    </message>
+    <message>
+        <source>&amp;Port:</source>
+        <translation>Pu&amp;erto:</translation>
+    </message>
+    <message>
+        <source>home</source>
+        <translation>casa</translation>
+    </message>
+    <message>
+        <source>vpn.example.net:51820, 198.51.100.7:51820</source>
+        <translation>vpn.example.net:51820, 198.51.100.7:51820</translation>
+    </message>
+    <message>
+        <source>the first endpoint&apos;s</source>
+        <translation>el del primer punto de conexión</translation>
+    </message>
+    <message>
+        <source>Where members reach this computer: HOST:PORT, such as vpn.example.net:51820.</source>
+        <translation>Dónde llegan los miembros a este equipo: HOST:PUERTO, como vpn.example.net:51820.</translation>
+    </message>
+    <message>
+        <source>At most %1 endpoints.</source>
+        <translation>Como máximo %1 puntos de conexión.</translation>
+    </message>
+    <message>
+        <source>%1: %2</source>
+        <translation>%1: %2</translation>
+    </message>
+    <message>
+        <source>A port is a number from 1 to 65535.</source>
+        <translation>Un puerto es un número de 1 a 65535.</translation>
+    </message>
+    <message>
+        <source>Creating %1…</source>
+        <translation>Creando %1…</translation>
+    </message>
+    <message>
+        <source>Created %1.</source>
+        <translation>%1 creada.</translation>
+    </message>
+</context>
+<context>
     <name>tulle::app::DaemonLink</name>
     <message>
         <source>The connection to tulled was lost; reconnecting.</source>
@@ -79,6 +153,160 @@
     <message>
         <source>Cannot reach tulled: %1</source>
         <translation>No se puede contactar con tulled: %1</translation>
+    </message>
+</context>
+<context>
+    <name>tulle::app::InviteDialog</name>
+    <message>
+        <source>Create &amp;invite</source>
+        <translation>Crear &amp;invitación</translation>
+    </message>
+    <message>
+        <source>Invite to %1</source>
+        <translation>Invitación a %1</translation>
+    </message>
+    <message>
+        <source>the new member&apos;s choice</source>
+        <translation>a elección del nuevo miembro</translation>
+    </message>
+    <message>
+        <source>the first free one</source>
+        <translation>la primera libre</translation>
+    </message>
+    <message>
+        <source>1 hour</source>
+        <translation>1 hora</translation>
+    </message>
+    <message>
+        <source>24 hours</source>
+        <translation>24 horas</translation>
+    </message>
+    <message>
+        <source>7 days</source>
+        <translation>7 días</translation>
+    </message>
+    <message>
+        <source>&amp;Name:</source>
+        <translation>&amp;Nombre:</translation>
+    </message>
+    <message>
+        <source>A&amp;ddress:</source>
+        <translation>&amp;Dirección:</translation>
+    </message>
+    <message>
+        <source>&amp;Valid for:</source>
+        <translation>&amp;Válida durante:</translation>
+    </message>
+    <message>
+        <source>Cop&amp;y</source>
+        <translation>Co&amp;piar</translation>
+    </message>
+    <message>
+        <source>Name: %1</source>
+        <translation>Nombre: %1</translation>
+    </message>
+    <message>
+        <source>Address: %1</source>
+        <translation>Dirección: %1</translation>
+    </message>
+    <message>
+        <source>Address: %1 is outside the network&apos;s range %2.</source>
+        <translation>Dirección: %1 está fuera del rango %2 de la red.</translation>
+    </message>
+    <message>
+        <source>Asking tulled for an invite…</source>
+        <translation>Pidiendo una invitación a tulled…</translation>
+    </message>
+    <message>
+        <source>%1: %2</source>
+        <translation>%1: %2</translation>
+    </message>
+    <message>
+        <source>a new member</source>
+        <translation>un nuevo miembro</translation>
+    </message>
+    <message>
+        <source>This line admits %1 (%2) to %3 once, until %4. Anyone who has it can use it: send it privately. Closing this window forgets it.</source>
+        <translation>Esta línea admite a %1 (%2) en %3 una sola vez, hasta %4. Cualquiera que la tenga puede usarla: envíela en privado. Al cerrar esta ventana se olvida.</translation>
+    </message>
+    <message>
+        <source>On the new member: Networks, Join…, and paste the line or scan the code; or tullectl network join.</source>
+        <translation>En el nuevo miembro: Redes, Unirse…, y pegue la línea o escanee el código; o tullectl network join.</translation>
+    </message>
+</context>
+<context>
+    <name>tulle::app::JoinDialog</name>
+    <message>
+        <source>&amp;Open file…</source>
+        <translation>&amp;Abrir archivo…</translation>
+    </message>
+    <message>
+        <source>&amp;Join</source>
+        <translation>&amp;Unirse</translation>
+    </message>
+    <message>
+        <source>Join a network</source>
+        <translation>Unirse a una red</translation>
+    </message>
+    <message>
+        <source>TULLE1:…</source>
+        <translation>TULLE1:…</translation>
+    </message>
+    <message>
+        <source>the invite&apos;s, or this computer&apos;s name</source>
+        <translation>el de la invitación o el nombre de este equipo</translation>
+    </message>
+    <message>
+        <source>&amp;Paste the invite you were sent (one line that starts with TULLE1:), or open a file that holds it.</source>
+        <translation>&amp;Pegue la invitación que le enviaron (una línea que empieza por TULLE1:) o abra un archivo que la contenga.</translation>
+    </message>
+    <message>
+        <source>&amp;Name:</source>
+        <translation>&amp;Nombre:</translation>
+    </message>
+    <message>
+        <source>Open an invite</source>
+        <translation>Abrir una invitación</translation>
+    </message>
+    <message>
+        <source>Invites (*.txt);;All files (*)</source>
+        <translation>Invitaciones (*.txt);;Todos los archivos (*)</translation>
+    </message>
+    <message>
+        <source>%1 holds no invite: none of its text starts with TULLE1:.</source>
+        <translation>%1 no contiene ninguna invitación: nada de su texto empieza por TULLE1:.</translation>
+    </message>
+    <message>
+        <source>Invite read from %1.</source>
+        <translation>Invitación leída de %1.</translation>
+    </message>
+    <message>
+        <source>Name: %1</source>
+        <translation>Nombre: %1</translation>
+    </message>
+    <message>
+        <source>Redeeming the invite…</source>
+        <translation>Canjeando la invitación…</translation>
+    </message>
+    <message>
+        <source>tulled refused the invite: %1</source>
+        <translation>tulled rechazó la invitación: %1</translation>
+    </message>
+    <message>
+        <source>Joining %1: asking its lighthouse to admit this computer…</source>
+        <translation>Uniéndose a %1: pidiendo a su faro que admita este equipo…</translation>
+    </message>
+    <message>
+        <source>Joined %1. Its members are on the Networks page; tunnel %1 is up.</source>
+        <translation>Unido a %1. Sus miembros están en la página Redes; el túnel %1 está activo.</translation>
+    </message>
+    <message>
+        <source>Joined %1, but its lighthouse does not answer now: %2</source>
+        <translation>Unido a %1, pero su faro no responde ahora: %2</translation>
+    </message>
+    <message>
+        <source>Could not join %1: %2</source>
+        <translation>No se pudo unir a %1: %2</translation>
     </message>
 </context>
 <context>
@@ -314,12 +542,6 @@
         <translation>Acerca de Tulle</translation>
     </message>
     <message>
-        <source>Tulle %1
-WireGuard tunnels for your desktop.</source>
-        <translation>Tulle %1
-Túneles WireGuard para tu escritorio.</translation>
-    </message>
-    <message>
         <source>This desktop has no system tray, so Tulle shows its window instead. Closing the window quits the app; tunnels keep running in tulled.</source>
         <translation>Este escritorio no tiene bandeja del sistema, así que Tulle muestra su ventana en su lugar. Al cerrar la ventana se cierra la aplicación; los túneles siguen funcionando en tulled.</translation>
     </message>
@@ -356,6 +578,219 @@ Tulle lo vuelve a intentar cada pocos segundos.</translation>
     <message>
         <source>&amp;View</source>
         <translation>&amp;Ver</translation>
+    </message>
+    <message>
+        <source>Networks</source>
+        <translation>Redes</translation>
+    </message>
+    <message>
+        <source>&amp;Networks</source>
+        <translation>Re&amp;des</translation>
+    </message>
+    <message>
+        <source>the MIT licence</source>
+        <translation>la licencia MIT</translation>
+    </message>
+    <message>
+        <source>the &lt;a href=&quot;%1&quot;&gt;MIT licence&lt;/a&gt;</source>
+        <translation>la &lt;a href=&quot;%1&quot;&gt;licencia MIT&lt;/a&gt;</translation>
+    </message>
+    <message>
+        <source>&lt;p&gt;&lt;b&gt;Tulle %1&lt;/b&gt;&lt;br&gt;WireGuard tunnels for your desktop.&lt;/p&gt;&lt;p&gt;Copyright 2026 The Tulle developers.&lt;br&gt;Tulle is free software under %2: Show Details has its text.&lt;/p&gt;</source>
+        <translation>&lt;p&gt;&lt;b&gt;Tulle %1&lt;/b&gt;&lt;br&gt;Túneles WireGuard para su escritorio.&lt;/p&gt;&lt;p&gt;Copyright 2026 Los desarrolladores de Tulle.&lt;br&gt;Tulle es software libre bajo %2: Mostrar detalles contiene su texto.&lt;/p&gt;</translation>
+    </message>
+</context>
+<context>
+    <name>tulle::app::MemberTableModel</name>
+    <message>
+        <source>Public key: %1</source>
+        <translation>Clave pública: %1</translation>
+    </message>
+    <message>
+        <source>lighthouse</source>
+        <translation>faro</translation>
+    </message>
+    <message>
+        <source>this node</source>
+        <translation>este nodo</translation>
+    </message>
+    <message>
+        <source>%1 (%2)</source>
+        <translation>%1 (%2)</translation>
+    </message>
+    <message>
+        <source>online</source>
+        <translation>en línea</translation>
+    </message>
+    <message>
+        <source>offline</source>
+        <translation>sin conexión</translation>
+    </message>
+    <message>
+        <source>Member</source>
+        <translation>Miembro</translation>
+    </message>
+    <message>
+        <source>Address</source>
+        <translation>Dirección</translation>
+    </message>
+    <message>
+        <source>Online</source>
+        <translation>En línea</translation>
+    </message>
+    <message>
+        <source>Path</source>
+        <translation>Ruta</translation>
+    </message>
+    <message>
+        <source>Last seen</source>
+        <translation>Visto por última vez</translation>
+    </message>
+</context>
+<context>
+    <name>tulle::app::NetworkListModel</name>
+    <message>
+        <source>joining…</source>
+        <translation>uniéndose…</translation>
+    </message>
+    <message>
+        <source>online</source>
+        <translation>en línea</translation>
+    </message>
+    <message>
+        <source>offline</source>
+        <translation>sin conexión</translation>
+    </message>
+    <message>
+        <source>offline: %1</source>
+        <translation>sin conexión: %1</translation>
+    </message>
+    <message>
+        <source>failed</source>
+        <translation>fallida</translation>
+    </message>
+    <message>
+        <source>failed: %1</source>
+        <translation>fallida: %1</translation>
+    </message>
+    <message>
+        <source>lighthouse</source>
+        <translation>faro</translation>
+    </message>
+    <message>
+        <source>member</source>
+        <translation>miembro</translation>
+    </message>
+    <message>
+        <source>Network</source>
+        <translation>Red</translation>
+    </message>
+    <message>
+        <source>Role</source>
+        <translation>Función</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>Estado</translation>
+    </message>
+    <message>
+        <source>This node</source>
+        <translation>Este nodo</translation>
+    </message>
+    <message>
+        <source>Members</source>
+        <translation>Miembros</translation>
+    </message>
+</context>
+<context>
+    <name>tulle::app::NetworksPage</name>
+    <message>
+        <source>C&amp;reate network…</source>
+        <translation>C&amp;rear red…</translation>
+    </message>
+    <message>
+        <source>&amp;Join…</source>
+        <translation>&amp;Unirse…</translation>
+    </message>
+    <message>
+        <source>&amp;Invite…</source>
+        <translation>&amp;Invitar…</translation>
+    </message>
+    <message>
+        <source>Re&amp;move member</source>
+        <translation>&amp;Quitar miembro</translation>
+    </message>
+    <message>
+        <source>&amp;Leave network</source>
+        <translation>A&amp;bandonar la red</translation>
+    </message>
+    <message>
+        <source>No networks yet. Create one with &quot;Create network…&quot; (this computer becomes its lighthouse), or join one with an invite you were sent.</source>
+        <translation>Aún no hay redes. Cree una con «Crear red…» (este equipo será su faro) o únase a una con una invitación que le hayan enviado.</translation>
+    </message>
+    <message>
+        <source>tulled did not list its networks: %1</source>
+        <translation>tulled no listó sus redes: %1</translation>
+    </message>
+    <message>
+        <source>Members of %1: %2</source>
+        <translation>Miembros de %1: %2</translation>
+    </message>
+    <message>
+        <source>Members of %1</source>
+        <translation>Miembros de %1</translation>
+    </message>
+    <message>
+        <source>%1 is %2</source>
+        <translation>%1 está %2</translation>
+    </message>
+    <message>
+        <source>Network %1 created; this computer is its lighthouse. Invite members with &quot;Invite…&quot;.</source>
+        <translation>Red %1 creada; este equipo es su faro. Invite a miembros con «Invitar…».</translation>
+    </message>
+    <message>
+        <source>Invite to %1 made.</source>
+        <translation>Invitación a %1 creada.</translation>
+    </message>
+    <message>
+        <source>Joined %1.</source>
+        <translation>Unido a %1.</translation>
+    </message>
+    <message>
+        <source>Remove member</source>
+        <translation>Quitar miembro</translation>
+    </message>
+    <message>
+        <source>Remove %1 from %2? Every member stops talking to it at once, and it cannot come back without a new invite.</source>
+        <translation>¿Quitar %1 de %2? Todos los miembros dejan de hablar con él de inmediato, y no puede volver sin una nueva invitación.</translation>
+    </message>
+    <message>
+        <source>tulled refused to remove %1: %2</source>
+        <translation>tulled se negó a quitar %1: %2</translation>
+    </message>
+    <message>
+        <source>%1 removed from %2.</source>
+        <translation>%1 quitado de %2.</translation>
+    </message>
+    <message>
+        <source>Leave %1? This computer is its lighthouse and holds its key: leaving deletes the network, and its members can no longer reach each other through it.</source>
+        <translation>¿Abandonar %1? Este equipo es su faro y guarda su clave: abandonarla borra la red, y sus miembros ya no podrán comunicarse a través de ella.</translation>
+    </message>
+    <message>
+        <source>Leave %1? Its tunnel goes down and this computer&apos;s membership is deleted; joining again needs a new invite.</source>
+        <translation>¿Abandonar %1? Su túnel se desactiva y se borra la pertenencia de este equipo; volver a unirse requiere una nueva invitación.</translation>
+    </message>
+    <message>
+        <source>Leave network</source>
+        <translation>Abandonar la red</translation>
+    </message>
+    <message>
+        <source>tulled refused to leave %1: %2</source>
+        <translation>tulled se negó a abandonar %1: %2</translation>
+    </message>
+    <message>
+        <source>Left %1.</source>
+        <translation>Ha abandonado %1.</translation>
     </message>
 </context>
 <context>
@@ -550,6 +985,22 @@ Tulle lo vuelve a intentar cada pocos segundos.</translation>
         <source>Sending</source>
         <translation>Envío</translation>
     </message>
+    <message>
+        <source>direct %1</source>
+        <translation>directa %1</translation>
+    </message>
+    <message>
+        <source>lan %1</source>
+        <translation>LAN %1</translation>
+    </message>
+    <message>
+        <source>relay via %1</source>
+        <translation>retransmitida por %1</translation>
+    </message>
+    <message>
+        <source>Path</source>
+        <translation>Ruta</translation>
+    </message>
 </context>
 <context>
     <name>tulle::app::PeersPage</name>
@@ -604,6 +1055,105 @@ Tulle lo vuelve a intentar cada pocos segundos.</translation>
     <message>
         <source>Peer %1 removed from %2.</source>
         <translation>Peer %1 quitado de %2.</translation>
+    </message>
+</context>
+<context>
+    <name>tulle::app::QrExportDialog</name>
+    <message>
+        <source>Reach this machine at: </source>
+        <translation>Llegar a esta máquina en: </translation>
+    </message>
+    <message>
+        <source>Address in the tunnel: </source>
+        <translation>Dirección en el túnel: </translation>
+    </message>
+    <message>
+        <source>Name: </source>
+        <translation>Nombre: </translation>
+    </message>
+    <message>
+        <source>Send &amp;everything through the tunnel</source>
+        <translation>Enviar &amp;todo por el túnel</translation>
+    </message>
+    <message>
+        <source>&amp;Add peer</source>
+        <translation>&amp;Añadir par</translation>
+    </message>
+    <message>
+        <source>QR code for a phone: %1</source>
+        <translation>Código QR para un teléfono: %1</translation>
+    </message>
+    <message>
+        <source>vpn.example.com or 203.0.113.7:51820</source>
+        <translation>vpn.example.com o 203.0.113.7:51820</translation>
+    </message>
+    <message>
+        <source>the first free one</source>
+        <translation>la primera libre</translation>
+    </message>
+    <message>
+        <source>AllowedIPs = 0.0.0.0/0, ::/0 instead of the tunnel&apos;s networks</source>
+        <translation>AllowedIPs = 0.0.0.0/0, ::/0 en lugar de las redes del túnel</translation>
+    </message>
+    <message>
+        <source>Adds a new peer to %1 and shows its configuration for the WireGuard app on a phone. The key pair is made here; tulled never sees the private key.</source>
+        <translation>Añade un nuevo par a %1 y muestra su configuración para la aplicación WireGuard de un teléfono. El par de claves se crea aquí; tulled nunca ve la clave privada.</translation>
+    </message>
+    <message>
+        <source>&amp;Name:</source>
+        <translation>&amp;Nombre:</translation>
+    </message>
+    <message>
+        <source>&amp;Reach this machine at:</source>
+        <translation>&amp;Llegar a esta máquina en:</translation>
+    </message>
+    <message>
+        <source>A&amp;ddress in the tunnel:</source>
+        <translation>&amp;Dirección en el túnel:</translation>
+    </message>
+    <message>
+        <source>Shown once: Tulle keeps no copy of this private key. Scan or save it now; closing this window forgets it.</source>
+        <translation>Se muestra una sola vez: Tulle no guarda copia de esta clave privada. Escanéela o guárdela ahora; al cerrar esta ventana se olvida.</translation>
+    </message>
+    <message>
+        <source>Cop&amp;y</source>
+        <translation>Co&amp;piar</translation>
+    </message>
+    <message>
+        <source>&amp;Save…</source>
+        <translation>&amp;Guardar…</translation>
+    </message>
+    <message>
+        <source>Save %1</source>
+        <translation>Guardar %1</translation>
+    </message>
+    <message>
+        <source>WireGuard tunnels (*.conf)</source>
+        <translation>Túneles WireGuard (*.conf)</translation>
+    </message>
+    <message>
+        <source>Saved to %1.</source>
+        <translation>Guardado en %1.</translation>
+    </message>
+    <message>
+        <source>Address: %1</source>
+        <translation>Dirección: %1</translation>
+    </message>
+    <message>
+        <source>Adding the peer…</source>
+        <translation>Añadiendo el par…</translation>
+    </message>
+    <message>
+        <source>tulled refused it: %1</source>
+        <translation>tulled lo rechazó: %1</translation>
+    </message>
+    <message>
+        <source>Added to %1. Scan the code with the WireGuard app (+, then Scan from QR code).</source>
+        <translation>Añadido a %1. Escanee el código con la aplicación WireGuard (+, luego «Scan from QR code»).</translation>
+    </message>
+    <message>
+        <source>Could not save %1: %2</source>
+        <translation>No se pudo guardar %1: %2</translation>
     </message>
 </context>
 <context>
@@ -729,6 +1279,41 @@ Tulle lo vuelve a intentar cada pocos segundos.</translation>
     <message>
         <source>↓ %1   ↑ %2</source>
         <translation>↓ %1   ↑ %2</translation>
+    </message>
+    <message>
+        <source>tulled is another version</source>
+        <translation>tulled es de otra versión</translation>
+    </message>
+    <message>
+        <source>tulled is not reachable</source>
+        <translation>tulled no está accesible</translation>
+    </message>
+    <message>
+        <source>%1 (not saved)</source>
+        <translation>%1 (no guardado)</translation>
+    </message>
+    <message>
+        <source>Not saved: gone after tulled restarts</source>
+        <translation>No guardado: desaparece cuando tulled se reinicia</translation>
+    </message>
+    <message>
+        <source>%1 did not come up</source>
+        <translation>%1 no se activó</translation>
+    </message>
+    <message>
+        <source>%1 did not go down</source>
+        <translation>%1 no se desactivó</translation>
+    </message>
+    <message>
+        <source>%1: %2, %3 relayed</source>
+        <translation>%1: %2, %3 retransmitidos</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n peer(s)</source>
+        <translation>
+            <numerusform>%n par</numerusform>
+            <numerusform>%n pares</numerusform>
+        </translation>
     </message>
 </context>
 <context>
@@ -1054,10 +1639,6 @@ Tulle guarda las claves privadas solo en tu llavero, nunca en archivos de texto 
         <translation>, se inicia al arrancar el sistema</translation>
     </message>
     <message>
-        <source>Started by another program (tullectl or wg-quick); not saved.</source>
-        <translation>Iniciado por otro programa (tullectl o wg-quick); no guardado.</translation>
-    </message>
-    <message>
         <source>Tunnel</source>
         <translation>Túnel</translation>
     </message>
@@ -1128,6 +1709,18 @@ Tulle guarda las claves privadas solo en tu llavero, nunca en archivos de texto 
     <message>
         <source>Kill switch: while this tunnel is on, nothing leaves this computer except through it (its own connection to the peers, DHCP and the local network&apos;s neighbour discovery excepted). Only for a tunnel that takes all traffic (AllowedIPs 0.0.0.0/0 or ::/0); it applies the next time the tunnel is turned on.</source>
         <translation>Kill switch: mientras este túnel esté activo, nada sale de este ordenador salvo a través de él (excepto su propia conexión con los pares, DHCP y el descubrimiento de vecinos de la red local). Solo para un túnel que lleva todo el tráfico (AllowedIPs 0.0.0.0/0 o ::/0); se aplica la próxima vez que se active el túnel.</translation>
+    </message>
+    <message>
+        <source>To a &amp;file…</source>
+        <translation>A un &amp;archivo…</translation>
+    </message>
+    <message>
+        <source>&amp;QR code for a phone…</source>
+        <translation>Código &amp;QR para un teléfono…</translation>
+    </message>
+    <message>
+        <source>Started by another program (tullectl); not saved: tulled keeps it, on or off, until it is deleted — gone after tulled restarts.</source>
+        <translation>Iniciado por otro programa (tullectl); no guardado: tulled lo conserva, activo o no, hasta que se borre; desaparece cuando tulled se reinicia.</translation>
     </message>
 </context>
 </TS>

@@ -2,6 +2,13 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_CN">
 <context>
+    <name>JoinDialog</name>
+    <message>
+        <source>Paste an invite: one line that starts with TULLE1:.</source>
+        <translation>粘贴邀请：以 TULLE1: 开头的一行。</translation>
+    </message>
+</context>
+<context>
     <name>QObject</name>
     <message>
         <source>Cannot read %1: %2</source>
@@ -55,6 +62,73 @@
     </message>
 </context>
 <context>
+    <name>tulle::app::CreateNetworkDialog</name>
+    <message>
+        <source>Crea&amp;te</source>
+        <translation>创建(&amp;T)</translation>
+    </message>
+    <message>
+        <source>Create a network</source>
+        <translation>创建网络</translation>
+    </message>
+    <message>
+        <source>This computer becomes the network&apos;s lighthouse: it admits members with invites and tells them where the others are. Members must reach it at one of its endpoints.</source>
+        <translation>这台计算机将成为网络的灯塔：它通过邀请接纳成员，并告诉成员其他成员在哪里。成员必须能通过它的某个端点访问它。</translation>
+    </message>
+    <message>
+        <source>&amp;Name:</source>
+        <translation>名称(&amp;N)：</translation>
+    </message>
+    <message>
+        <source>Address &amp;range:</source>
+        <translation>地址范围(&amp;R)：</translation>
+    </message>
+    <message>
+        <source>&amp;Endpoints:</source>
+        <translation>端点(&amp;E)：</translation>
+    </message>
+    <message>
+        <source>&amp;Port:</source>
+        <translation>端口(&amp;P)：</translation>
+    </message>
+    <message>
+        <source>home</source>
+        <translation>home</translation>
+    </message>
+    <message>
+        <source>vpn.example.net:51820, 198.51.100.7:51820</source>
+        <translation>vpn.example.net:51820, 198.51.100.7:51820</translation>
+    </message>
+    <message>
+        <source>the first endpoint&apos;s</source>
+        <translation>与第一个端点相同</translation>
+    </message>
+    <message>
+        <source>Where members reach this computer: HOST:PORT, such as vpn.example.net:51820.</source>
+        <translation>成员访问这台计算机的地址：主机:端口，例如 vpn.example.net:51820。</translation>
+    </message>
+    <message>
+        <source>At most %1 endpoints.</source>
+        <translation>最多 %1 个端点。</translation>
+    </message>
+    <message>
+        <source>%1: %2</source>
+        <translation>%1：%2</translation>
+    </message>
+    <message>
+        <source>A port is a number from 1 to 65535.</source>
+        <translation>端口是 1 到 65535 之间的数字。</translation>
+    </message>
+    <message>
+        <source>Creating %1…</source>
+        <translation>正在创建 %1…</translation>
+    </message>
+    <message>
+        <source>Created %1.</source>
+        <translation>已创建 %1。</translation>
+    </message>
+</context>
+<context>
     <name>tulle::app::DaemonLink</name>
     <message>
         <source>The connection to tulled was lost; reconnecting.</source>
@@ -79,6 +153,160 @@
     <message>
         <source>Cannot reach tulled: %1</source>
         <translation>无法连接到 tulled：%1</translation>
+    </message>
+</context>
+<context>
+    <name>tulle::app::InviteDialog</name>
+    <message>
+        <source>Create &amp;invite</source>
+        <translation>创建邀请(&amp;I)</translation>
+    </message>
+    <message>
+        <source>Invite to %1</source>
+        <translation>邀请加入 %1</translation>
+    </message>
+    <message>
+        <source>the new member&apos;s choice</source>
+        <translation>由新成员决定</translation>
+    </message>
+    <message>
+        <source>the first free one</source>
+        <translation>第一个空闲地址</translation>
+    </message>
+    <message>
+        <source>1 hour</source>
+        <translation>1 小时</translation>
+    </message>
+    <message>
+        <source>24 hours</source>
+        <translation>24 小时</translation>
+    </message>
+    <message>
+        <source>7 days</source>
+        <translation>7 天</translation>
+    </message>
+    <message>
+        <source>&amp;Name:</source>
+        <translation>名称(&amp;N)：</translation>
+    </message>
+    <message>
+        <source>A&amp;ddress:</source>
+        <translation>地址(&amp;D)：</translation>
+    </message>
+    <message>
+        <source>&amp;Valid for:</source>
+        <translation>有效期(&amp;V)：</translation>
+    </message>
+    <message>
+        <source>Cop&amp;y</source>
+        <translation>复制(&amp;Y)</translation>
+    </message>
+    <message>
+        <source>Name: %1</source>
+        <translation>名称：%1</translation>
+    </message>
+    <message>
+        <source>Address: %1</source>
+        <translation>地址：%1</translation>
+    </message>
+    <message>
+        <source>Address: %1 is outside the network&apos;s range %2.</source>
+        <translation>地址：%1 不在网络的地址范围 %2 内。</translation>
+    </message>
+    <message>
+        <source>Asking tulled for an invite…</source>
+        <translation>正在向 tulled 请求邀请…</translation>
+    </message>
+    <message>
+        <source>%1: %2</source>
+        <translation>%1：%2</translation>
+    </message>
+    <message>
+        <source>a new member</source>
+        <translation>新成员</translation>
+    </message>
+    <message>
+        <source>This line admits %1 (%2) to %3 once, until %4. Anyone who has it can use it: send it privately. Closing this window forgets it.</source>
+        <translation>这一行可让 %1（%2）加入 %3 一次，有效期至 %4。任何拿到它的人都能使用它：请私下发送。关闭此窗口后它将被遗忘。</translation>
+    </message>
+    <message>
+        <source>On the new member: Networks, Join…, and paste the line or scan the code; or tullectl network join.</source>
+        <translation>在新成员上：网络，加入…，然后粘贴这一行或扫描二维码；或使用 tullectl network join。</translation>
+    </message>
+</context>
+<context>
+    <name>tulle::app::JoinDialog</name>
+    <message>
+        <source>&amp;Open file…</source>
+        <translation>打开文件(&amp;O)…</translation>
+    </message>
+    <message>
+        <source>&amp;Join</source>
+        <translation>加入(&amp;J)</translation>
+    </message>
+    <message>
+        <source>Join a network</source>
+        <translation>加入网络</translation>
+    </message>
+    <message>
+        <source>TULLE1:…</source>
+        <translation>TULLE1:…</translation>
+    </message>
+    <message>
+        <source>the invite&apos;s, or this computer&apos;s name</source>
+        <translation>邀请中的名称，或这台计算机的名称</translation>
+    </message>
+    <message>
+        <source>&amp;Paste the invite you were sent (one line that starts with TULLE1:), or open a file that holds it.</source>
+        <translation>粘贴您收到的邀请（以 TULLE1: 开头的一行），或打开包含它的文件(&amp;P)。</translation>
+    </message>
+    <message>
+        <source>&amp;Name:</source>
+        <translation>名称(&amp;N)：</translation>
+    </message>
+    <message>
+        <source>Open an invite</source>
+        <translation>打开邀请</translation>
+    </message>
+    <message>
+        <source>Invites (*.txt);;All files (*)</source>
+        <translation>邀请 (*.txt);;所有文件 (*)</translation>
+    </message>
+    <message>
+        <source>%1 holds no invite: none of its text starts with TULLE1:.</source>
+        <translation>%1 中没有邀请：其中没有以 TULLE1: 开头的文本。</translation>
+    </message>
+    <message>
+        <source>Invite read from %1.</source>
+        <translation>已从 %1 读取邀请。</translation>
+    </message>
+    <message>
+        <source>Name: %1</source>
+        <translation>名称：%1</translation>
+    </message>
+    <message>
+        <source>Redeeming the invite…</source>
+        <translation>正在兑现邀请…</translation>
+    </message>
+    <message>
+        <source>tulled refused the invite: %1</source>
+        <translation>tulled 拒绝了邀请：%1</translation>
+    </message>
+    <message>
+        <source>Joining %1: asking its lighthouse to admit this computer…</source>
+        <translation>正在加入 %1：请求其灯塔接纳这台计算机…</translation>
+    </message>
+    <message>
+        <source>Joined %1. Its members are on the Networks page; tunnel %1 is up.</source>
+        <translation>已加入 %1。其成员显示在“网络”页面中；隧道 %1 已连接。</translation>
+    </message>
+    <message>
+        <source>Joined %1, but its lighthouse does not answer now: %2</source>
+        <translation>已加入 %1，但其灯塔目前没有响应：%2</translation>
+    </message>
+    <message>
+        <source>Could not join %1: %2</source>
+        <translation>无法加入 %1：%2</translation>
     </message>
 </context>
 <context>
@@ -314,12 +542,6 @@
         <translation>关于 Tulle</translation>
     </message>
     <message>
-        <source>Tulle %1
-WireGuard tunnels for your desktop.</source>
-        <translation>Tulle %1
-适用于桌面的 WireGuard 隧道。</translation>
-    </message>
-    <message>
         <source>This desktop has no system tray, so Tulle shows its window instead. Closing the window quits the app; tunnels keep running in tulled.</source>
         <translation>此桌面没有系统托盘，因此 Tulle 改为显示其窗口。关闭窗口即退出应用；隧道会继续在 tulled 中运行。</translation>
     </message>
@@ -356,6 +578,219 @@ Tulle 每隔几秒会重试一次。</translation>
     <message>
         <source>&amp;View</source>
         <translation>查看(&amp;V)</translation>
+    </message>
+    <message>
+        <source>Networks</source>
+        <translation>网络</translation>
+    </message>
+    <message>
+        <source>&amp;Networks</source>
+        <translation>网络(&amp;N)</translation>
+    </message>
+    <message>
+        <source>the MIT licence</source>
+        <translation>MIT 许可证</translation>
+    </message>
+    <message>
+        <source>the &lt;a href=&quot;%1&quot;&gt;MIT licence&lt;/a&gt;</source>
+        <translation>&lt;a href=&quot;%1&quot;&gt;MIT 许可证&lt;/a&gt;</translation>
+    </message>
+    <message>
+        <source>&lt;p&gt;&lt;b&gt;Tulle %1&lt;/b&gt;&lt;br&gt;WireGuard tunnels for your desktop.&lt;/p&gt;&lt;p&gt;Copyright 2026 The Tulle developers.&lt;br&gt;Tulle is free software under %2: Show Details has its text.&lt;/p&gt;</source>
+        <translation>&lt;p&gt;&lt;b&gt;Tulle %1&lt;/b&gt;&lt;br&gt;适用于桌面的 WireGuard 隧道。&lt;/p&gt;&lt;p&gt;Copyright 2026 Tulle 开发者。&lt;br&gt;Tulle 是依据%2发布的自由软件：“显示详细信息”中有其全文。&lt;/p&gt;</translation>
+    </message>
+</context>
+<context>
+    <name>tulle::app::MemberTableModel</name>
+    <message>
+        <source>Public key: %1</source>
+        <translation>公钥：%1</translation>
+    </message>
+    <message>
+        <source>lighthouse</source>
+        <translation>灯塔</translation>
+    </message>
+    <message>
+        <source>this node</source>
+        <translation>本节点</translation>
+    </message>
+    <message>
+        <source>%1 (%2)</source>
+        <translation>%1（%2）</translation>
+    </message>
+    <message>
+        <source>online</source>
+        <translation>在线</translation>
+    </message>
+    <message>
+        <source>offline</source>
+        <translation>离线</translation>
+    </message>
+    <message>
+        <source>Member</source>
+        <translation>成员</translation>
+    </message>
+    <message>
+        <source>Address</source>
+        <translation>地址</translation>
+    </message>
+    <message>
+        <source>Online</source>
+        <translation>在线</translation>
+    </message>
+    <message>
+        <source>Path</source>
+        <translation>路径</translation>
+    </message>
+    <message>
+        <source>Last seen</source>
+        <translation>最后在线</translation>
+    </message>
+</context>
+<context>
+    <name>tulle::app::NetworkListModel</name>
+    <message>
+        <source>joining…</source>
+        <translation>正在加入…</translation>
+    </message>
+    <message>
+        <source>online</source>
+        <translation>在线</translation>
+    </message>
+    <message>
+        <source>offline</source>
+        <translation>离线</translation>
+    </message>
+    <message>
+        <source>offline: %1</source>
+        <translation>离线：%1</translation>
+    </message>
+    <message>
+        <source>failed</source>
+        <translation>失败</translation>
+    </message>
+    <message>
+        <source>failed: %1</source>
+        <translation>失败：%1</translation>
+    </message>
+    <message>
+        <source>lighthouse</source>
+        <translation>灯塔</translation>
+    </message>
+    <message>
+        <source>member</source>
+        <translation>成员</translation>
+    </message>
+    <message>
+        <source>Network</source>
+        <translation>网络</translation>
+    </message>
+    <message>
+        <source>Role</source>
+        <translation>角色</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <source>This node</source>
+        <translation>本节点</translation>
+    </message>
+    <message>
+        <source>Members</source>
+        <translation>成员</translation>
+    </message>
+</context>
+<context>
+    <name>tulle::app::NetworksPage</name>
+    <message>
+        <source>C&amp;reate network…</source>
+        <translation>创建网络(&amp;R)…</translation>
+    </message>
+    <message>
+        <source>&amp;Join…</source>
+        <translation>加入(&amp;J)…</translation>
+    </message>
+    <message>
+        <source>&amp;Invite…</source>
+        <translation>邀请(&amp;I)…</translation>
+    </message>
+    <message>
+        <source>Re&amp;move member</source>
+        <translation>移除成员(&amp;M)</translation>
+    </message>
+    <message>
+        <source>&amp;Leave network</source>
+        <translation>离开网络(&amp;L)</translation>
+    </message>
+    <message>
+        <source>No networks yet. Create one with &quot;Create network…&quot; (this computer becomes its lighthouse), or join one with an invite you were sent.</source>
+        <translation>还没有网络。使用“创建网络…”创建一个（这台计算机将成为它的灯塔），或使用收到的邀请加入一个。</translation>
+    </message>
+    <message>
+        <source>tulled did not list its networks: %1</source>
+        <translation>tulled 未列出其网络：%1</translation>
+    </message>
+    <message>
+        <source>Members of %1: %2</source>
+        <translation>%1 的成员：%2</translation>
+    </message>
+    <message>
+        <source>Members of %1</source>
+        <translation>%1 的成员</translation>
+    </message>
+    <message>
+        <source>%1 is %2</source>
+        <translation>%1 %2</translation>
+    </message>
+    <message>
+        <source>Network %1 created; this computer is its lighthouse. Invite members with &quot;Invite…&quot;.</source>
+        <translation>已创建网络 %1；这台计算机是它的灯塔。使用“邀请…”邀请成员。</translation>
+    </message>
+    <message>
+        <source>Invite to %1 made.</source>
+        <translation>已创建加入 %1 的邀请。</translation>
+    </message>
+    <message>
+        <source>Joined %1.</source>
+        <translation>已加入 %1。</translation>
+    </message>
+    <message>
+        <source>Remove member</source>
+        <translation>移除成员</translation>
+    </message>
+    <message>
+        <source>Remove %1 from %2? Every member stops talking to it at once, and it cannot come back without a new invite.</source>
+        <translation>要将 %1 从 %2 中移除吗？所有成员会立即停止与它通信，没有新邀请它就无法重新加入。</translation>
+    </message>
+    <message>
+        <source>tulled refused to remove %1: %2</source>
+        <translation>tulled 拒绝移除 %1：%2</translation>
+    </message>
+    <message>
+        <source>%1 removed from %2.</source>
+        <translation>已将 %1 从 %2 中移除。</translation>
+    </message>
+    <message>
+        <source>Leave %1? This computer is its lighthouse and holds its key: leaving deletes the network, and its members can no longer reach each other through it.</source>
+        <translation>要离开 %1 吗？这台计算机是它的灯塔并持有其密钥：离开将删除该网络，其成员将无法再通过它互相访问。</translation>
+    </message>
+    <message>
+        <source>Leave %1? Its tunnel goes down and this computer&apos;s membership is deleted; joining again needs a new invite.</source>
+        <translation>要离开 %1 吗？其隧道将断开，这台计算机的成员身份将被删除；再次加入需要新的邀请。</translation>
+    </message>
+    <message>
+        <source>Leave network</source>
+        <translation>离开网络</translation>
+    </message>
+    <message>
+        <source>tulled refused to leave %1: %2</source>
+        <translation>tulled 拒绝离开 %1：%2</translation>
+    </message>
+    <message>
+        <source>Left %1.</source>
+        <translation>已离开 %1。</translation>
     </message>
 </context>
 <context>
@@ -550,6 +985,22 @@ Tulle 每隔几秒会重试一次。</translation>
         <source>Sending</source>
         <translation>发送速率</translation>
     </message>
+    <message>
+        <source>direct %1</source>
+        <translation>直连 %1</translation>
+    </message>
+    <message>
+        <source>lan %1</source>
+        <translation>局域网 %1</translation>
+    </message>
+    <message>
+        <source>relay via %1</source>
+        <translation>经 %1 中继</translation>
+    </message>
+    <message>
+        <source>Path</source>
+        <translation>路径</translation>
+    </message>
 </context>
 <context>
     <name>tulle::app::PeersPage</name>
@@ -604,6 +1055,105 @@ Tulle 每隔几秒会重试一次。</translation>
     <message>
         <source>Peer %1 removed from %2.</source>
         <translation>已从 %2 移除节点 %1。</translation>
+    </message>
+</context>
+<context>
+    <name>tulle::app::QrExportDialog</name>
+    <message>
+        <source>Reach this machine at: </source>
+        <translation>访问本机的地址：</translation>
+    </message>
+    <message>
+        <source>Address in the tunnel: </source>
+        <translation>隧道内地址：</translation>
+    </message>
+    <message>
+        <source>Name: </source>
+        <translation>名称：</translation>
+    </message>
+    <message>
+        <source>Send &amp;everything through the tunnel</source>
+        <translation>所有流量都经过隧道(&amp;E)</translation>
+    </message>
+    <message>
+        <source>&amp;Add peer</source>
+        <translation>添加节点(&amp;A)</translation>
+    </message>
+    <message>
+        <source>QR code for a phone: %1</source>
+        <translation>手机用二维码：%1</translation>
+    </message>
+    <message>
+        <source>vpn.example.com or 203.0.113.7:51820</source>
+        <translation>vpn.example.com 或 203.0.113.7:51820</translation>
+    </message>
+    <message>
+        <source>the first free one</source>
+        <translation>第一个空闲地址</translation>
+    </message>
+    <message>
+        <source>AllowedIPs = 0.0.0.0/0, ::/0 instead of the tunnel&apos;s networks</source>
+        <translation>AllowedIPs = 0.0.0.0/0, ::/0，而不是隧道的网络</translation>
+    </message>
+    <message>
+        <source>Adds a new peer to %1 and shows its configuration for the WireGuard app on a phone. The key pair is made here; tulled never sees the private key.</source>
+        <translation>向 %1 添加一个新节点，并显示供手机上 WireGuard 应用使用的配置。密钥对在此生成；tulled 永远看不到私钥。</translation>
+    </message>
+    <message>
+        <source>&amp;Name:</source>
+        <translation>名称(&amp;N)：</translation>
+    </message>
+    <message>
+        <source>&amp;Reach this machine at:</source>
+        <translation>访问本机的地址(&amp;R)：</translation>
+    </message>
+    <message>
+        <source>A&amp;ddress in the tunnel:</source>
+        <translation>隧道内地址(&amp;D)：</translation>
+    </message>
+    <message>
+        <source>Shown once: Tulle keeps no copy of this private key. Scan or save it now; closing this window forgets it.</source>
+        <translation>仅显示一次：Tulle 不保留此私钥的副本。请立即扫描或保存；关闭此窗口后它将被遗忘。</translation>
+    </message>
+    <message>
+        <source>Cop&amp;y</source>
+        <translation>复制(&amp;Y)</translation>
+    </message>
+    <message>
+        <source>&amp;Save…</source>
+        <translation>保存(&amp;S)…</translation>
+    </message>
+    <message>
+        <source>Save %1</source>
+        <translation>保存 %1</translation>
+    </message>
+    <message>
+        <source>WireGuard tunnels (*.conf)</source>
+        <translation>WireGuard 隧道 (*.conf)</translation>
+    </message>
+    <message>
+        <source>Saved to %1.</source>
+        <translation>已保存到 %1。</translation>
+    </message>
+    <message>
+        <source>Address: %1</source>
+        <translation>地址：%1</translation>
+    </message>
+    <message>
+        <source>Adding the peer…</source>
+        <translation>正在添加节点…</translation>
+    </message>
+    <message>
+        <source>tulled refused it: %1</source>
+        <translation>tulled 拒绝了：%1</translation>
+    </message>
+    <message>
+        <source>Added to %1. Scan the code with the WireGuard app (+, then Scan from QR code).</source>
+        <translation>已添加到 %1。请用 WireGuard 应用扫描二维码（+，然后选择 “Scan from QR code”）。</translation>
+    </message>
+    <message>
+        <source>Could not save %1: %2</source>
+        <translation>无法保存 %1：%2</translation>
     </message>
 </context>
 <context>
@@ -728,6 +1278,40 @@ Tulle 每隔几秒会重试一次。</translation>
     <message>
         <source>↓ %1   ↑ %2</source>
         <translation>↓ %1   ↑ %2</translation>
+    </message>
+    <message>
+        <source>tulled is another version</source>
+        <translation>tulled 版本不同</translation>
+    </message>
+    <message>
+        <source>tulled is not reachable</source>
+        <translation>无法连接 tulled</translation>
+    </message>
+    <message>
+        <source>%1 (not saved)</source>
+        <translation>%1（未保存）</translation>
+    </message>
+    <message>
+        <source>Not saved: gone after tulled restarts</source>
+        <translation>未保存：tulled 重启后将消失</translation>
+    </message>
+    <message>
+        <source>%1 did not come up</source>
+        <translation>%1 未能连接</translation>
+    </message>
+    <message>
+        <source>%1 did not go down</source>
+        <translation>%1 未能断开</translation>
+    </message>
+    <message>
+        <source>%1: %2, %3 relayed</source>
+        <translation>%1：%2，%3 个经中继</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n peer(s)</source>
+        <translation>
+            <numerusform>%n 个节点</numerusform>
+        </translation>
     </message>
 </context>
 <context>
@@ -1053,10 +1637,6 @@ Tulle 只将私钥保存在钥匙串中，从不保存在明文文件中。你�
         <translation>，开机时启动</translation>
     </message>
     <message>
-        <source>Started by another program (tullectl or wg-quick); not saved.</source>
-        <translation>由其他程序（tullectl 或 wg-quick）启动；未保存。</translation>
-    </message>
-    <message>
         <source>Tunnel</source>
         <translation>隧道</translation>
     </message>
@@ -1127,6 +1707,18 @@ Tulle 只将私钥保存在钥匙串中，从不保存在明文文件中。你�
     <message>
         <source>Kill switch: while this tunnel is on, nothing leaves this computer except through it (its own connection to the peers, DHCP and the local network&apos;s neighbour discovery excepted). Only for a tunnel that takes all traffic (AllowedIPs 0.0.0.0/0 or ::/0); it applies the next time the tunnel is turned on.</source>
         <translation>终止开关：此隧道开启时，除经由它之外，没有任何流量离开本机（它与对端的连接、DHCP 和本地网络的邻居发现除外）。仅适用于承载全部流量的隧道（AllowedIPs 0.0.0.0/0 或 ::/0）；下次开启隧道时生效。</translation>
+    </message>
+    <message>
+        <source>To a &amp;file…</source>
+        <translation>导出到文件(&amp;F)…</translation>
+    </message>
+    <message>
+        <source>&amp;QR code for a phone…</source>
+        <translation>手机用二维码(&amp;Q)…</translation>
+    </message>
+    <message>
+        <source>Started by another program (tullectl); not saved: tulled keeps it, on or off, until it is deleted — gone after tulled restarts.</source>
+        <translation>由其他程序（tullectl）启动；未保存：tulled 会保留它（无论是否连接），直到被删除——tulled 重启后将消失。</translation>
     </message>
 </context>
 </TS>

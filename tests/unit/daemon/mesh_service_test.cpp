@@ -2,6 +2,7 @@
 // socket, configuration folder and in-memory TUN devices) whose tunnels talk over real UDP
 // sockets on loopback, driven through tullectl's client as users drive them. The namespace test
 // (tests/integration/mesh.sh) does the same with real devices and routes.
+#include <atomic>
 #include <chrono>
 #include <ctime>
 #include <filesystem>
@@ -27,6 +28,7 @@
 #include "mesh/invite.hpp"
 #include "platform/fake_tun.hpp"
 #include "platform/network_monitor.hpp"
+#include "platform/fake_udp.hpp"
 #include "platform/system.hpp"
 #include "tests/unit/daemon/fake_dns.hpp"
 #include "tests/unit/daemon/fake_firewall.hpp"
@@ -53,11 +55,16 @@ class FakeNetworkMonitor final : public platform::NetworkMonitor {
 // or with one that cannot be opened.
 enum class Watcher { none, fake, failing };
 
-// One node: a service of its own, as tulled runs it, on its own thread.
+// One node: a service of its own, as tulled runs it, on its own thread. On loopback's real UDP
+// sockets, or on a fake UDP network (the host's address given) where the test decides who reaches
+// whom. Its clock (Unix seconds) is the system's moved by what the test adds.
 class Node {
   public:
-    explicit Node(const std::string& root, const std::string& name, Watcher watcher = Watcher::none)
-        : dir_(root + "/" + name) {
+    Node(const std::string& root, const std::string& name, Watcher watcher,
+         platform::FakeNetwork* network = nullptr, const char* address = nullptr)
+        : dir_(root + "/" + name),
+          sockets_(network != nullptr ? network->host(*value::IpAddress::parse(address))
+                                      : platform::make_system_udp_socket_factory({})) {
         std::filesystem::create_directories(dir_ + "/wg");
         options_.socket_path = dir_ + "/tulled.sock";
         options_.config_directory = dir_ + "/etc";
@@ -76,6 +83,7 @@ class Node {
                 throw std::system_error(EACCES, std::generic_category(), "open netlink socket");
             };
         }
+        options_.clock = [this] { return static_cast<std::int64_t>(std::time(nullptr)) + skew_; };
         start();
     }
     ~Node() { stop(); }
@@ -121,6 +129,16 @@ class Node {
         return std::move(client).value();
     }
 
+    // Moves this node's clock on.
+    void advance(std::int64_t seconds) { skew_ += seconds; }
+
+    // What GET /metrics would say, read on the service's thread.
+    [[nodiscard]] DaemonMetrics metrics() const {
+        std::promise<DaemonMetrics> result;
+        boost::asio::post(*io_, [&] { result.set_value(service_->metrics()); });
+        return result.get_future().get();
+    }
+
     [[nodiscard]] std::shared_ptr<platform::FakeTunDevice> tun(const std::string& name) const {
         return tuns_.device(name);
     }
@@ -151,8 +169,8 @@ class Node {
     std::unique_ptr<boost::asio::io_context> io_;
     core::SystemEnvironment environment_;
     platform::FakeTunFactory tuns_;
-    std::unique_ptr<platform::UdpSocketFactory> sockets_ =
-        platform::make_system_udp_socket_factory({});
+    std::atomic<std::int64_t> skew_{0};
+    std::unique_ptr<platform::UdpSocketFactory> sockets_;
     testing::FakeNetConfig net_;
     testing::FakeFirewall firewall_;
     WorkerPool workers_{1};
@@ -201,13 +219,17 @@ class MeshServiceTest : public ::testing::Test {
         nodes_.push_back(std::make_unique<Node>(root_, name, watcher));
         return *nodes_.back();
     }
+    Node& node(const std::string& name, platform::FakeNetwork* network, const char* address) {
+        nodes_.push_back(std::make_unique<Node>(root_, name, Watcher::none, network, address));
+        return *nodes_.back();
+    }
 
-    // Creates network "home" (10.88.0.0/16) on `lighthouse`.
-    void create(Node& lighthouse) {
+    // Creates network "home" (10.88.0.0/16) on `lighthouse`, reached at `host`.
+    void create(Node& lighthouse, const std::string& host = "127.0.0.1") {
         auto client = lighthouse.client();
         ipc::NetworkCreate create{"home",
                                   *value::IpPrefix::parse("10.88.0.0/16"),
-                                  {*value::Endpoint::parse("127.0.0.1:" + std::to_string(port_))},
+                                  {*value::Endpoint::parse(host + ":" + std::to_string(port_))},
                                   std::nullopt};
         auto created = client.call<ipc::NetworkCreateMethod>(create);
         ASSERT_TRUE(created.ok()) << created.error().message;
@@ -267,9 +289,57 @@ class MeshServiceTest : public ::testing::Test {
             limit);
     }
 
+    // A lighthouse and members a and b on a fake UDP network where a and b cannot reach each
+    // other (each behind a NAT that lets nothing through between them): a reaches b, and b a,
+    // through the lighthouse's relay only.
+    struct Relayed {
+        Node& lighthouse;
+        Node& a;
+        Node& b;
+    };
+    Relayed relayed() {
+        Node& lighthouse = node("lighthouse", &network_, "198.51.100.1");
+        create(lighthouse, "198.51.100.1");
+        Node& a = node("a", &network_, "198.51.100.2");
+        Node& b = node("b", &network_, "198.51.100.3");
+        network_.set_blocked(ip("198.51.100.2"), ip("198.51.100.3"), true);
+        EXPECT_EQ(join(a, invite(lighthouse, "a")).state, ipc::NetworkState::online)
+            << a.log_text();
+        EXPECT_EQ(join(b, invite(lighthouse, "b")).state, ipc::NetworkState::online)
+            << b.log_text();
+        EXPECT_TRUE(reaches(a, "10.88.0.2", b, "10.88.0.3", 10s)) << a.log_text() << b.log_text();
+        EXPECT_TRUE(eventually([&] { return relay_endpoint_of(a, "b").has_value(); }));
+        return {lighthouse, a, b};
+    }
+
+    // The endpoint `node`'s peer `name` has when it stands for a relay channel ([100::CHANNEL]:1).
+    static std::optional<std::string> relay_endpoint_of(Node& node, const std::string& name) {
+        auto detail = node.client().call<ipc::TunnelGetMethod>({"home"});
+        if (!detail.ok()) {
+            return std::nullopt;
+        }
+        for (const auto& peer : detail->peers) {
+            if (peer.name == name && peer.endpoint &&
+                peer.endpoint->to_string().starts_with("[100::")) {
+                return peer.endpoint->to_string();
+            }
+        }
+        return std::nullopt;
+    }
+
+    static DeviceCounters device_counters(const Node& node) {
+        for (const auto& tunnel : node.metrics().tunnels) {
+            if (tunnel.name == "home") {
+                return tunnel.device;
+            }
+        }
+        return {};
+    }
+
     std::string root_;
     std::uint16_t port_ = 0;
     std::vector<std::unique_ptr<Node>> nodes_;
+    platform::FakeNetwork network_;  // outlives the nodes (they go in TearDown)
 };
 
 TEST_F(MeshServiceTest, MembersJoinByInviteAndReachEachOtherDirectly) {
@@ -507,6 +577,71 @@ TEST_F(MeshServiceTest, ARemovedMemberReachesNobodyAndTheMeshSurvivesARestart) {
     auto saved = a.client().call<ipc::TunnelSaveMethod>(save);
     ASSERT_FALSE(saved.ok());
     EXPECT_NE(saved.error().message.find("mesh network"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace tulle::daemon
+
+namespace tulle::daemon {
+namespace {
+
+constexpr std::int64_t kHour = 3600;
+
+TEST_F(MeshServiceTest, ARelayChannelIsRenewedBeforeItEndsAndCarriesTrafficAfterTheOldOneIsGone) {
+    const Relayed nodes = relayed();
+    Node& lighthouse = nodes.lighthouse;
+    Node& a = nodes.a;
+    Node& b = nodes.b;
+    const auto first = relay_endpoint_of(a, "b");
+    ASSERT_TRUE(first) << a.log_text();
+
+    // Three quarters of the channel's life on: the members ask again, the lighthouse issues a
+    // fresh channel, and both move to it.
+    for (Node* each : {&lighthouse, &a, &b}) {
+        each->advance(18 * kHour + 60);
+    }
+    std::optional<std::string> renewed;
+    EXPECT_TRUE(eventually([&] {
+        renewed = relay_endpoint_of(a, "b");
+        return renewed && renewed != first && relay_endpoint_of(b, "a") == renewed;
+    })) << a.log_text()
+        << lighthouse.log_text();
+
+    // Past the first channel's end: it is gone, the fresh one carries the traffic both ways.
+    for (Node* each : {&lighthouse, &a, &b}) {
+        each->advance(6 * kHour + 60);
+    }
+    const auto forwarded = device_counters(lighthouse).relay_forwarded;
+    EXPECT_TRUE(reaches(a, "10.88.0.2", b, "10.88.0.3", 10s)) << a.log_text() << b.log_text();
+    EXPECT_TRUE(reaches(b, "10.88.0.3", a, "10.88.0.2", 10s));
+    EXPECT_GT(device_counters(lighthouse).relay_forwarded, forwarded);
+    EXPECT_EQ(relay_endpoint_of(a, "b"), renewed);
+}
+
+TEST_F(MeshServiceTest, AnExpiredRelayChannelIsForgottenOnTheLighthouse) {
+    const Relayed nodes = relayed();
+    Node& lighthouse = nodes.lighthouse;
+    Node& a = nodes.a;
+    Node& b = nodes.b;
+
+    // The lighthouse's clock passes the channel's end while the members' do not (they would
+    // have asked for a fresh one): the frames with its tokens are dropped, and counted.
+    lighthouse.advance(24 * kHour + 60);
+    const auto dropped = device_counters(lighthouse).relay_dropped;
+    EXPECT_TRUE(eventually([&] {
+        const std::vector<std::uint8_t> payload{'x'};
+        a.tun("home")->inject(
+            mesh::make_udp_packet({ip("10.88.0.2"), 4000}, {ip("10.88.0.3"), 5000}, payload));
+        return device_counters(lighthouse).relay_dropped > dropped;
+    })) << lighthouse.log_text();
+    EXPECT_FALSE(reaches(a, "10.88.0.2", b, "10.88.0.3", 2s));
+
+    // The members' clocks pass it too: they forget the channel, ask again, and a fresh one
+    // carries the traffic (what went before that is lost, as on the old channel).
+    a.advance(24 * kHour + 60);
+    b.advance(24 * kHour + 60);
+    EXPECT_TRUE(eventually([&] { return reaches(a, "10.88.0.2", b, "10.88.0.3", 1s); }, 15s))
+        << a.log_text() << b.log_text();
 }
 
 }  // namespace
