@@ -24,6 +24,12 @@ constexpr int kBatchesPerWake = 16;
 // What one TUN read may bring without offloads (an MTU of up to 65535).
 constexpr std::size_t kMaxPacket = 65535;
 
+// WireGuard's messages start with a type of 1-4; anything else on its socket is mesh traffic
+// (disco, relay frames) or junk.
+bool is_wireguard_type(std::span<const std::uint8_t> bytes) {
+    return !bytes.empty() && bytes[0] >= 1U && bytes[0] <= 4U;
+}
+
 core::EngineConfig engine_config(std::size_t mtu, std::size_t max_peers) {
     core::EngineConfig config;
     config.mtu = mtu;
@@ -185,9 +191,7 @@ void Device::on_udp_readable() {
         in_batch_.clear();
         for (std::size_t i = 0; i < received.count; ++i) {
             core::IncomingDatagram datagram{in_datagrams_[i].from, in_datagrams_[i].data};
-            // WireGuard's messages start with a type of 1-4; anything else is mesh traffic.
-            const auto first = datagram.bytes.empty() ? 0U : datagram.bytes[0];
-            if ((first >= 1U && first <= 4U) || take_outer(datagram)) {
+            if (is_wireguard_type(datagram.bytes) || take_outer(datagram)) {
                 in_batch_.push_back(datagram);
             }
         }
@@ -378,8 +382,7 @@ void Device::copy_to_shadows() {
         const auto shadow =
             std::find_if(shadows_.begin(), shadows_.end(),
                          [&to = out_[i].to](const auto& pair) { return pair.first == to; });
-        const auto first = out_[i].data.empty() ? 0U : out_[i].data[0];
-        if (shadow == shadows_.end() || first < 1U || first > 4U) {
+        if (shadow == shadows_.end() || !is_wireguard_type(out_[i].data)) {
             continue;  // a path not in doubt, or not a WireGuard message (disco)
         }
         if (const auto channel = relay_channel_of(shadow->second);

@@ -69,12 +69,6 @@ void MeshNetwork::member_message(const mesh::ControlMessage& message) {
     } else if (const auto* revoked = std::get_if<mesh::Revoked>(&message)) {
         apply_revocation(revoked->revocation);
     } else if (const auto* offer = std::get_if<mesh::RelayOffer>(&message)) {
-        if (offer->expires <= host_.now()) {
-            ++ignored_;  // over already (a clock far off, or an old datagram)
-            return;
-        }
-        renew_asked_.erase(offer->peer);
-        retired_routes_.erase(offer->channel);  // offered again: its route stays
         on_relay_offer(*offer);
     } else {
         ++ignored_;  // a request: members answer none
@@ -223,11 +217,13 @@ void MeshNetwork::apply_revocation(const mesh::Revocation& revocation) {
         return;
     }
     if (Tunnel* running = tunnel(); running != nullptr) {
-        if (const Path* path = path_of_key(revocation.public_key); path && path->relay) {
-            running->device().remove_relay_route(path->relay->channel);
-        }
-        if (const Path* path = path_of_key(revocation.public_key); path && path->shadowed) {
-            running->device().clear_shadow(*path->shadowed);
+        if (const Path* path = path_of_key(revocation.public_key); path != nullptr) {
+            if (path->relay) {
+                running->device().remove_relay_route(path->relay->channel);
+            }
+            if (path->shadowed) {
+                running->device().clear_shadow(*path->shadowed);
+            }
         }
         (void)running->remove_peer(revocation.public_key);
     }
@@ -392,8 +388,8 @@ void MeshNetwork::renew_relays(std::int64_t now) {
         const auto known = std::find_if(
             state_.peers.begin(), state_.peers.end(),
             [&](const mesh::KnownPeer& peer) { return peer.certificate.public_key == key; });
-        if (known != state_.peers.end() && !known->certificate.addresses.empty()) {
-            send_to_lighthouse(mesh::Query{known->certificate.addresses.front().address()});
+        if (known != state_.peers.end()) {
+            ask_about_member(*known);
         }
     };
     for (auto it = relay_offers_.begin(); it != relay_offers_.end();) {

@@ -260,6 +260,8 @@ class MeshNetwork final : public InnerTraffic {
     void network_changed();
     // Asks the lighthouse about every known member again (its PeerInfo and relay offer).
     void requery_paths();
+    // Asks the lighthouse about one known member (its PeerInfo and a relay offer).
+    void ask_about_member(const mesh::KnownPeer& known);
     // A member: the relay channels it holds, near or past their end (mesh_member.cpp): asks for
     // fresh ones, forgets expired ones (and the routes of replaced ones after the overlap).
     void renew_relays(std::int64_t now);

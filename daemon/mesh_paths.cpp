@@ -285,6 +285,12 @@ void MeshNetwork::use_relay(Path& path, const mesh::RelayOffer& offer) {
 }
 
 void MeshNetwork::on_relay_offer(const mesh::RelayOffer& offer) {
+    if (offer.expires <= host_.now()) {
+        ++ignored_;  // over already (a clock far off, or an old datagram)
+        return;
+    }
+    renew_asked_.erase(offer.peer);
+    retired_routes_.erase(offer.channel);  // offered again: its route stays
     if (offer.peer == lighthouse_key() || relay_offers_.size() >= kMaxHeld * 16) {
         return;
     }
@@ -443,11 +449,15 @@ void MeshNetwork::keep_endpoint(Path& path, const std::optional<value::SocketAdd
     }
 }
 
+void MeshNetwork::ask_about_member(const mesh::KnownPeer& known) {
+    if (!known.certificate.addresses.empty()) {
+        send_to_lighthouse(mesh::Query{known.certificate.addresses.front().address()});
+    }
+}
+
 void MeshNetwork::requery_paths() {
     for (const auto& known : state_.peers) {
-        if (!known.certificate.addresses.empty()) {
-            send_to_lighthouse(mesh::Query{known.certificate.addresses.front().address()});
-        }
+        ask_about_member(known);
     }
 }
 
